@@ -1,0 +1,4 @@
+#![forbid(unsafe_code)]
+//! sourdine: privacy-preserving e-mail intake for anonymous helplines.
+
+pub mod anonymise;
