@@ -1,4 +1,17 @@
 #![forbid(unsafe_code)]
 //! sourdine: privacy-preserving e-mail intake for anonymous helplines.
+//!
+//! The modules follow the data's path: [`intake`] (where mail comes from) feeds
+//! [`anonymise`] (pure functions: what may be kept), whose output is sealed ([`seal`]) and
+//! filed in the [`store`].
 
 pub mod anonymise;
+pub mod cli;
+pub mod config;
+pub mod hardening;
+pub mod ids;
+pub mod intake;
+pub mod seal;
+pub mod service;
+pub mod store;
+pub mod time;

@@ -82,3 +82,15 @@ pub enum WithheldReason {
     /// The cleaner failed, crashed or timed out on this file.
     CleanerFailed,
 }
+
+// TEMPORARY (replaced by the anonymise branch)
+impl AttachmentKind {
+    /// MIME type.
+    pub fn content_type(&self) -> &'static str {
+        "application/octet-stream"
+    }
+    /// Extension.
+    pub fn extension(&self) -> &'static str {
+        "bin"
+    }
+}

@@ -186,3 +186,32 @@ pub enum AttachmentContent {
     /// Not stored; only the type and size are shown.
     Withheld(WithheldReason),
 }
+
+/// TEMPORARY (replaced by the anonymise branch).
+pub fn anonymise(raw: &[u8], _opts: &Options) -> Result<Anonymised, Rejection> {
+    if raw.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Rejection::Empty);
+    }
+    let m = mail_parser::MessageParser::default()
+        .parse(raw)
+        .ok_or(Rejection::Unparseable)?;
+    Ok(Anonymised {
+        subject: m.subject().unwrap_or("").to_string(),
+        body: m.body_text(0).map(|s| s.to_string()).unwrap_or_default(),
+        language: Language::Unknown,
+        attachments: vec![],
+        date_utc: None,
+        signals: Signals::default(),
+        secrets: Secrets {
+            reply_address: m
+                .from()
+                .and_then(|a| a.first())
+                .and_then(|a| a.address())
+                .map(str::to_string),
+            from_address: None,
+            message_id: None,
+            references: vec![],
+            recipient_tokens: vec![],
+        },
+    })
+}

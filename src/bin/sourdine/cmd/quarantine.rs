@@ -1,0 +1,49 @@
+//! `sourdine quarantine ...`
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use sourdine::cli::output::{REF, Table, human_size, paint};
+use sourdine::service::{Caller, Service};
+
+/// Quarantine subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// List quarantined messages: reference, reason, size, arrival (at the configured precision).
+    List {
+        /// Print a JSON array, one object per entry.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(config: Option<&Path>, cmd: Command) -> anyhow::Result<ExitCode> {
+    let cfg = super::setup(config)?;
+    super::protect()?;
+    match cmd {
+        Command::List { json } => {
+            let service = Service::open(&cfg)?;
+            let entries = service.quarantine_list(&Caller::this_process())?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&entries)?);
+                return Ok(ExitCode::SUCCESS);
+            }
+            if entries.is_empty() {
+                println!("The quarantine is empty.");
+                return Ok(ExitCode::SUCCESS);
+            }
+            let mut t = Table::new(&["REFERENCE", "RECEIVED", "SIZE", "REASON"]);
+            for e in &entries {
+                t.row(vec![
+                    paint(REF, &e.reference),
+                    cfg.received_precision.format(e.received.0),
+                    human_size(e.size),
+                    e.reason.clone(),
+                ]);
+            }
+            anstream::print!("{}", t.render());
+            println!("{} quarantined", entries.len());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,50 @@
+//! `ticket attachment ID ATT --output FILE`
+
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use sourdine::cli::output::human_size;
+
+/// Arguments of `ticket attachment`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The ticket reference.
+    id: String,
+    /// The attachment: its number (as `ticket show` lists it) or its name (attachment-2.jpg).
+    attachment: String,
+    /// Where to write the cleaned bytes (`-` for standard output). The file is created 0600
+    /// and must not exist yet.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: PathBuf,
+}
+
+pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
+    let s = super::session(config)?;
+    let (view, bytes) = s
+        .service
+        .attachment(&s.caller, &args.id, &args.attachment)?;
+    if args.output.as_os_str() == "-" {
+        std::io::stdout().write_all(&bytes)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&args.output)
+        .with_context(|| format!("cannot create {}", args.output.display()))?;
+    f.write_all(&bytes)?;
+    f.sync_all()?;
+    eprintln!(
+        "wrote {} ({}, {}) to {}\nThis exported copy is yours to delete when you no longer need it.",
+        view.name,
+        view.content_type,
+        human_size(bytes.len() as u64),
+        args.output.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,139 @@
+//! `ticket show ID`
+
+use std::fmt::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use sourdine::cli::output::{ALERT, BOLD, DIM, REF, WARN, human_size, page, paint};
+use sourdine::store::records::Direction;
+
+/// Arguments of `ticket show`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The ticket reference (e.g. K7F3QX9M; case and dashes do not matter).
+    id: String,
+    /// Print a JSON object (id, status, messages with direction, received, subject, body,
+    /// attachments).
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
+    let s = super::session(config)?;
+    let t = s.service.show(&s.caller, &args.id)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&t)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let p = s.config.received_precision;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} {}  {}{}",
+        paint(BOLD, "Ticket"),
+        paint(REF, &t.id),
+        t.status.as_str(),
+        if t.urgent {
+            format!("  {}", paint(ALERT, "URGENT"))
+        } else {
+            String::new()
+        }
+    );
+    let _ = writeln!(out, "{} {}", paint(DIM, "Subject: "), t.subject);
+    let _ = writeln!(
+        out,
+        "{} {}",
+        paint(DIM, "Received:"),
+        p.format(t.received.0)
+    );
+    if !t.tags.is_empty() {
+        let _ = writeln!(out, "{} {}", paint(DIM, "Tags:    "), t.tags.join(", "));
+    }
+    if !t.sender_verified {
+        let _ = writeln!(
+            out,
+            "{}",
+            paint(
+                WARN,
+                "Sender not verified by our mail server: the From address may be forged."
+            )
+        );
+    }
+    if !t.can_reply {
+        let _ = writeln!(
+            out,
+            "{}",
+            paint(
+                WARN,
+                "No reply address is kept for this ticket: it cannot be answered."
+            )
+        );
+    }
+    for m in &t.messages {
+        let who = match m.direction {
+            Direction::In => format!("{} wrote", m.from),
+            Direction::Out => "helpline answered".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint(BOLD, format!("── {who} · {} ──", p.format(m.received.0)))
+        );
+        if m.different_sender {
+            let _ = writeln!(
+                out,
+                "{}",
+                paint(
+                    WARN,
+                    "This message came from a different address than the first one."
+                )
+            );
+        }
+        if m.subject != t.subject && !m.subject.is_empty() {
+            let _ = writeln!(out, "{} {}", paint(DIM, "Subject:"), m.subject);
+        }
+        let _ = writeln!(out, "{}", m.body.trim_end());
+        for a in &m.attachments {
+            let state = if a.withheld {
+                paint(
+                    WARN,
+                    format!(
+                        "withheld{}",
+                        a.reason
+                            .map(|r| format!(": {}", reason_text(r)))
+                            .unwrap_or_default()
+                    ),
+                )
+            } else if a.cleaned {
+                "cleaned".to_string()
+            } else {
+                "kept as is".to_string()
+            };
+            let _ = writeln!(
+                out,
+                "  {} {} {} ({}, {})",
+                paint(DIM, "📎"),
+                paint(REF, a.id),
+                a.name,
+                a.content_type,
+                human_size(a.size)
+            );
+            let _ = writeln!(out, "      {state}");
+        }
+    }
+    page(&out);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn reason_text(r: sourdine::anonymise::WithheldReason) -> &'static str {
+    use sourdine::anonymise::WithheldReason::*;
+    match r {
+        CarriesIdentity => "this kind of file carries identities",
+        NotCleaned => "this format cannot be cleaned of metadata yet",
+        Unsupported => "this kind of file is not accepted",
+        Encrypted => "encrypted content cannot be cleaned",
+        TooLarge => "larger than the attachment limit",
+        MessageTooLarge => "the message's attachments passed the size limit",
+        CleanerFailed => "the cleaner failed on this file",
+    }
+}

@@ -1,0 +1,60 @@
+//! Shared plumbing for the two binaries: configuration discovery, logging, the panic hook,
+//! and human output (tables, colour, pager). The binaries only parse arguments and print.
+
+pub mod output;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use crate::config::{Config, ConfigError, DEFAULT_CONFIG_PATH};
+
+/// Finds the configuration file: `--config`, else `$SOURDINE_CONFIG`, else the default path.
+/// (clap already folds `$SOURDINE_CONFIG` into `--config`; this adds the default.)
+pub fn config_path(given: Option<&Path>) -> PathBuf {
+    given
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG_PATH))
+}
+
+/// Loads the configuration, with an error that says where it looked.
+pub fn load_config(given: Option<&Path>) -> Result<Config, ConfigError> {
+    Config::load(&config_path(given))
+}
+
+/// Sends log lines to standard error at `level` (overridden by `$SOURDINE_LOG`). Log lines
+/// never carry writer data: intake logs counts only, errors name no address or subject.
+pub fn init_logging(level: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SOURDINE_LOG").unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new(format!("sourdine={level},ticket={level},warn"))
+    });
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
+        .with_target(false)
+        .try_init();
+}
+
+/// Replaces the default panic hook, whose message could quote data being processed, with
+/// one that prints only where the panic happened.
+pub fn install_panic_hook(program: &'static str) {
+    std::panic::set_hook(Box::new(move |info| {
+        let at = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_else(|| "unknown place".into());
+        eprintln!(
+            "{program}: internal error at {at} (details withheld so that no message content is printed); please report it"
+        );
+    }));
+}
+
+/// Whether standard output is a terminal (progress bars, colour, pager, prompts).
+pub fn stdout_is_terminal() -> bool {
+    std::io::stdout().is_terminal()
+}
+
+/// Whether standard error is a terminal.
+pub fn stderr_is_terminal() -> bool {
+    std::io::stderr().is_terminal()
+}

@@ -1,0 +1,438 @@
+//! The TOML configuration: loaded once, validated at start, with errors that name the key.
+//!
+//! Secrets are never inline: passwords are read from files named here. Every field except
+//! `data_dir` and `contact_address` has a documented default (see
+//! `deploy/sourdine.example.toml`).
+
+use std::fmt;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::time::Precision;
+
+/// Where the configuration is looked for when neither `--config` nor `$SOURDINE_CONFIG` is given.
+pub const DEFAULT_CONFIG_PATH: &str = "/etc/sourdine/sourdine.toml";
+/// The default control socket.
+pub const DEFAULT_SOCKET: &str = "/run/sourdine/control.sock";
+
+/// A configuration problem, naming the key and what is wrong with it.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read configuration {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or has a key of the wrong type or an unknown key.
+    #[error("configuration {path}: {message}")]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// The parser's message, which names the key and line.
+        message: String,
+    },
+    /// A key has a value that is not allowed.
+    #[error("configuration {path}: `{key}`: {problem}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// The key, dotted (`imap.tls`).
+        key: String,
+        /// What is wrong.
+        problem: String,
+    },
+}
+
+impl ConfigError {
+    /// The key this error is about, when it is about one key.
+    pub fn key(&self) -> Option<&str> {
+        match self {
+            ConfigError::Invalid { key, .. } => Some(key),
+            _ => None,
+        }
+    }
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Where the store lives (created 0700 by `sourdine init`).
+    pub data_dir: PathBuf,
+    /// The helpline's public address; replies come from it.
+    pub contact_address: String,
+    /// Where the key files live; default: a `keys` folder beside the configuration file.
+    /// Never inside `data_dir`.
+    #[serde(default)]
+    pub key_dir: Option<PathBuf>,
+    /// How precisely arrival times are stored: `minute`, `hour` (default) or `day`.
+    #[serde(default)]
+    pub received_precision: Precision,
+    /// The control socket `ticket` talks to (default `/run/sourdine/control.sock`).
+    #[serde(default = "default_socket")]
+    pub control_socket: PathBuf,
+    /// The group whose members may reach the control socket (the socket's directory is
+    /// given this group, mode 0750). Default: none (root only).
+    #[serde(default)]
+    pub counsellors_group: Option<String>,
+    /// Who may do what.
+    #[serde(default)]
+    pub roles: RolesConfig,
+    /// How incoming mail is taken apart.
+    #[serde(default)]
+    pub intake: IntakeConfig,
+    /// The store.
+    #[serde(default)]
+    pub store: StoreConfig,
+    /// Logging.
+    #[serde(default)]
+    pub log: LogConfig,
+
+    /// The file this configuration was read from (not a key).
+    #[serde(skip)]
+    pub source: PathBuf,
+}
+
+fn default_socket() -> PathBuf {
+    PathBuf::from(DEFAULT_SOCKET)
+}
+
+/// Users and groups mapped to roles. Root and the service's own user are always supervisors.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RolesConfig {
+    /// User names that are counsellors.
+    #[serde(default)]
+    pub counsellor_users: Vec<String>,
+    /// Group names whose members are counsellors.
+    #[serde(default)]
+    pub counsellor_groups: Vec<String>,
+    /// User names that are supervisors.
+    #[serde(default)]
+    pub supervisor_users: Vec<String>,
+    /// Group names whose members are supervisors.
+    #[serde(default)]
+    pub supervisor_groups: Vec<String>,
+}
+
+/// Intake settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IntakeConfig {
+    /// Remove signature blocks from message text (default true).
+    pub remove_signature: bool,
+    /// Largest message taken in, in bytes (default 25 MB). Larger ones are quarantined.
+    pub max_message_bytes: usize,
+    /// Largest header block, in bytes (default 256 KiB).
+    pub max_header_bytes: usize,
+    /// Most MIME parts in one message (default 256).
+    pub max_parts: usize,
+    /// Deepest MIME nesting (default 16).
+    pub max_depth: usize,
+    /// Messages committed together with one durable flush (default 64).
+    pub batch_size: usize,
+}
+
+impl Default for IntakeConfig {
+    fn default() -> Self {
+        let l = crate::anonymise::Limits::default();
+        IntakeConfig {
+            remove_signature: true,
+            max_message_bytes: l.max_message_bytes,
+            max_header_bytes: l.max_header_bytes,
+            max_parts: l.max_parts,
+            max_depth: l.max_depth,
+            batch_size: 64,
+        }
+    }
+}
+
+/// Store settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StoreConfig {
+    /// sled's page cache bound, in MiB (default 16).
+    pub cache_mib: u64,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        StoreConfig { cache_mib: 16 }
+    }
+}
+
+/// Logging settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// `error`, `warn`, `info` (default), `debug` or `trace`; `$SOURDINE_LOG` overrides it.
+    pub level: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            level: "info".into(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads and validates the configuration at `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Config::parse(&text, path)
+    }
+
+    /// Parses and validates configuration text; `path` names the file in errors and anchors
+    /// relative defaults (the key directory).
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let mut cfg: Config = toml::from_str(text).map_err(|e| ConfigError::Syntax {
+            path: path.to_path_buf(),
+            message: e.to_string().trim_end().replace('\n', "\n  "),
+        })?;
+        cfg.source = path.to_path_buf();
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    fn invalid(&self, key: &str, problem: impl fmt::Display) -> ConfigError {
+        ConfigError::Invalid {
+            path: self.source.clone(),
+            key: key.to_string(),
+            problem: problem.to_string(),
+        }
+    }
+
+    fn validate(&mut self) -> Result<(), ConfigError> {
+        if !self.data_dir.is_absolute() {
+            return Err(self.invalid("data_dir", "must be an absolute path"));
+        }
+        if let Err(problem) = check_address(&self.contact_address) {
+            return Err(self.invalid("contact_address", problem));
+        }
+        self.contact_address = normalise_address(&self.contact_address);
+        let key_dir = self.key_dir();
+        if !key_dir.is_absolute() {
+            return Err(self.invalid("key_dir", "must be an absolute path"));
+        }
+        if key_dir.starts_with(&self.data_dir) {
+            return Err(self.invalid(
+                "key_dir",
+                "must not be inside data_dir (a copy of the data directory alone must be unreadable)",
+            ));
+        }
+        if !self.control_socket.is_absolute() {
+            return Err(self.invalid("control_socket", "must be an absolute path"));
+        }
+        if self.control_socket.starts_with(&self.data_dir) {
+            return Err(self.invalid(
+                "control_socket",
+                "must not be inside data_dir (the data directory stays 0700)",
+            ));
+        }
+        if self.control_socket.as_os_str().len() > 100 {
+            return Err(self.invalid("control_socket", "path longer than 100 bytes"));
+        }
+        let i = &self.intake;
+        for (key, value, min) in [
+            ("intake.max_message_bytes", i.max_message_bytes, 1024),
+            ("intake.max_header_bytes", i.max_header_bytes, 1024),
+            ("intake.max_parts", i.max_parts, 1),
+            ("intake.max_depth", i.max_depth, 1),
+            ("intake.batch_size", i.batch_size, 1),
+        ] {
+            if value < min {
+                return Err(self.invalid(key, format!("must be at least {min}")));
+            }
+        }
+        if self.intake.max_depth > 64 {
+            return Err(self.invalid("intake.max_depth", "must be at most 64"));
+        }
+        if self.intake.batch_size > 10_000 {
+            return Err(self.invalid("intake.batch_size", "must be at most 10000"));
+        }
+        if !(1..=4096).contains(&self.store.cache_mib) {
+            return Err(self.invalid("store.cache_mib", "must be between 1 and 4096"));
+        }
+        if !["error", "warn", "info", "debug", "trace"].contains(&self.log.level.as_str()) {
+            return Err(self.invalid(
+                "log.level",
+                "must be one of error, warn, info, debug, trace",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The key directory: `key_dir`, or `keys` beside the configuration file.
+    pub fn key_dir(&self) -> PathBuf {
+        match &self.key_dir {
+            Some(dir) => dir.clone(),
+            None => {
+                let base = self
+                    .source
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| PathBuf::from("."));
+                let base = if base.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    base
+                };
+                std::path::absolute(&base).unwrap_or(base).join("keys")
+            }
+        }
+    }
+
+    /// The directory holding the control socket and the status file.
+    pub fn runtime_dir(&self) -> PathBuf {
+        self.control_socket
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("/run/sourdine"))
+    }
+
+    /// The domain of the contact address.
+    pub fn contact_domain(&self) -> &str {
+        self.contact_address
+            .rsplit_once('@')
+            .map(|(_, d)| d)
+            .unwrap_or("")
+    }
+
+    /// The anonymiser's options derived from this configuration.
+    pub fn anonymise_options(&self) -> crate::anonymise::Options {
+        crate::anonymise::Options {
+            remove_signature: self.intake.remove_signature,
+            limits: crate::anonymise::Limits {
+                max_message_bytes: self.intake.max_message_bytes,
+                max_header_bytes: self.intake.max_header_bytes,
+                max_parts: self.intake.max_parts,
+                max_depth: self.intake.max_depth,
+            },
+            contact_address: self.contact_address.clone(),
+            trusted_authserv_id: None,
+        }
+    }
+}
+
+/// Whether `host` names the local machine (a loopback address or `localhost`).
+pub fn is_loopback_host(host: &str) -> bool {
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    host.trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>()
+        .map(|ip| ip.is_loopback())
+        .unwrap_or(false)
+}
+
+fn check_address(addr: &str) -> Result<(), &'static str> {
+    let Some((local, domain)) = addr.rsplit_once('@') else {
+        return Err("must be an e-mail address (local@domain)");
+    };
+    if local.is_empty() || domain.is_empty() {
+        return Err("must be an e-mail address (local@domain)");
+    }
+    if addr
+        .chars()
+        .any(|c| c.is_whitespace() || c == '<' || c == '>')
+    {
+        return Err("must be a bare address, without a display name or spaces");
+    }
+    if !domain.contains('.') && !domain.eq_ignore_ascii_case("localhost") {
+        return Err("the domain must be a fully qualified name");
+    }
+    Ok(())
+}
+
+fn normalise_address(addr: &str) -> String {
+    match addr.rsplit_once('@') {
+        Some((l, d)) => format!("{l}@{}", d.to_ascii_lowercase()),
+        None => addr.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, Path::new("/etc/sourdine/sourdine.toml"))
+    }
+
+    #[test]
+    fn minimal_file_gets_defaults() {
+        let c = parse(
+            "data_dir = \"/var/lib/sourdine\"\ncontact_address = \"contact@Helpline.Example\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.key_dir(), PathBuf::from("/etc/sourdine/keys"));
+        assert_eq!(c.contact_address, "contact@helpline.example");
+        assert_eq!(c.received_precision, Precision::Hour);
+        assert_eq!(c.control_socket, PathBuf::from(DEFAULT_SOCKET));
+        assert!(c.intake.remove_signature);
+        assert_eq!(c.contact_domain(), "helpline.example");
+    }
+
+    #[test]
+    fn unknown_key_is_named() {
+        let e = parse("data_dir = \"/d\"\ncontact_address = \"a@b.example\"\ndata_dri = 1\n")
+            .unwrap_err();
+        assert!(e.to_string().contains("data_dri"), "{e}");
+    }
+
+    #[test]
+    fn missing_key_is_named() {
+        let e = parse("data_dir = \"/d\"\n").unwrap_err();
+        assert!(e.to_string().contains("contact_address"), "{e}");
+    }
+
+    #[test]
+    fn key_dir_inside_data_dir_is_refused() {
+        let e =
+            parse("data_dir = \"/d\"\ncontact_address = \"a@b.example\"\nkey_dir = \"/d/keys\"\n")
+                .unwrap_err();
+        assert_eq!(e.key(), Some("key_dir"));
+    }
+
+    #[test]
+    fn bad_precision_is_named() {
+        let e = parse(
+            "data_dir = \"/d\"\ncontact_address = \"a@b.example\"\nreceived_precision = \"second\"\n",
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("received_precision"), "{e}");
+    }
+
+    #[test]
+    fn relative_data_dir_is_refused() {
+        let e = parse("data_dir = \"d\"\ncontact_address = \"a@b.example\"\n").unwrap_err();
+        assert_eq!(e.key(), Some("data_dir"));
+    }
+
+    #[test]
+    fn contact_address_must_be_bare() {
+        let e = parse("data_dir = \"/d\"\ncontact_address = \"Help <a@b.example>\"\n").unwrap_err();
+        assert_eq!(e.key(), Some("contact_address"));
+    }
+
+    #[test]
+    fn loopback_hosts() {
+        assert!(is_loopback_host("127.0.0.1"));
+        assert!(is_loopback_host("::1"));
+        assert!(is_loopback_host("[::1]"));
+        assert!(is_loopback_host("localhost"));
+        assert!(!is_loopback_host("mail.example.org"));
+        assert!(!is_loopback_host("10.0.0.1"));
+    }
+}

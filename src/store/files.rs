@@ -1,0 +1,86 @@
+//! Sealed payload files under `data_dir/files/`, kept out of sled so that large values are
+//! written and fsync'd by us (sled never syncs its blob files).
+
+use std::fs::{self, FileTimes, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+
+use super::StoreError;
+use crate::time::Precision;
+
+/// The payload file directory.
+#[derive(Debug)]
+pub(crate) struct Files {
+    dir: PathBuf,
+    precision: Precision,
+}
+
+impl Files {
+    pub(crate) fn open(dir: PathBuf, precision: Precision) -> Result<Files, StoreError> {
+        if !dir.is_dir() {
+            fs::create_dir_all(&dir).map_err(|e| StoreError::io(dir.display().to_string(), e))?;
+        }
+        Ok(Files { dir, precision })
+    }
+
+    /// A fresh random file name.
+    pub(crate) fn new_name() -> String {
+        crate::ids::random_hex(16)
+    }
+
+    /// Writes a new file (0600) and fsyncs it; its modification time is set to `now`
+    /// rounded to the configured precision, so the file system tells no more than the
+    /// records do. The directory is synced by [`Files::sync_dir`] once per commit.
+    pub(crate) fn write(&self, name: &str, bytes: &[u8], now: i64) -> Result<(), StoreError> {
+        let path = self.dir.join(name);
+        let err = |e| StoreError::io(format!("writing {}", path.display()), e);
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)
+            .map_err(err)?;
+        f.write_all(bytes).map_err(err)?;
+        let rounded =
+            SystemTime::UNIX_EPOCH + Duration::from_secs(self.precision.round(now).max(0) as u64);
+        f.set_times(FileTimes::new().set_modified(rounded).set_accessed(rounded))
+            .map_err(err)?;
+        f.sync_all().map_err(err)
+    }
+
+    /// Syncs the directory, making new names and removals durable.
+    pub(crate) fn sync_dir(&self) -> Result<(), StoreError> {
+        super::fsync_dir(&self.dir)
+    }
+
+    pub(crate) fn read(&self, name: &str) -> Result<Vec<u8>, StoreError> {
+        let path = self.dir.join(name);
+        fs::read(&path).map_err(|e| StoreError::io(format!("reading {}", path.display()), e))
+    }
+
+    /// Removes a file; a missing file is not an error.
+    pub(crate) fn remove(&self, name: &str) -> Result<(), StoreError> {
+        let path = self.dir.join(name);
+        match fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(StoreError::io(format!("removing {}", path.display()), e)),
+        }
+    }
+
+    /// Names of every file present (to find orphans after a crash).
+    pub(crate) fn list(&self) -> Result<Vec<String>, StoreError> {
+        let mut out = Vec::new();
+        for e in fs::read_dir(&self.dir)
+            .map_err(|e| StoreError::io(self.dir.display().to_string(), e))?
+        {
+            let e = e.map_err(|e| StoreError::io(self.dir.display().to_string(), e))?;
+            if let Some(n) = e.file_name().to_str() {
+                out.push(n.to_string());
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,450 @@
+//! The ticket store: one sled tree with prefixed keys, plus sealed files for large payloads.
+//!
+//! * Every record that says anything about a writer is sealed under the ticket's data key.
+//! * A commit is durable when [`Store::commit`] returns: payload files are written and
+//!   fsync'd with their directory first, then the sled batch is applied, flushed, and every
+//!   sled file (and its directory) is fsync'd, because sled's own `flush()` stops at
+//!   `sync_file_range` and never syncs its blob files.
+//! * One process owns the store at a time (`data_dir/lock`, naming the owner's pid).
+
+mod audit;
+mod files;
+mod intake;
+mod maintenance;
+mod read;
+pub mod records;
+mod views;
+
+use std::collections::HashSet;
+use std::ffi::OsString;
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read, Seek, Write};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+pub use audit::{Actor, AuditEntry, AuditVerification};
+pub use intake::Outcome;
+pub use views::{
+    AttachmentView, ListFilter, MessageView, QuarantineView, StatusFilter, TicketSummary,
+    TicketView,
+};
+
+use crate::config::Config;
+use crate::seal::{Key, Keyring, SealError};
+use crate::time::{Clock, Precision};
+use records::keys;
+
+/// The schema this build reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+const DB_DIR: &str = "db";
+const FILES_DIR: &str = "files";
+const LOCK_FILE: &str = "lock";
+
+/// A store error. Opaque on purpose; ask it what it is with the `is_*` methods.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct StoreError(#[from] Kind);
+
+#[derive(Debug, thiserror::Error)]
+enum Kind {
+    #[error("no store in {0}: run `sourdine init` first")]
+    NotInitialised(PathBuf),
+    #[error("the store in {dir} is in use by another process{}", owner_text(*pid))]
+    Locked { dir: PathBuf, pid: Option<u32> },
+    #[error("ticket {0} not found")]
+    TicketNotFound(String),
+    #[error("attachment {attachment} of ticket {ticket} not found")]
+    AttachmentNotFound { ticket: String, attachment: String },
+    #[error("attachment {attachment} of ticket {ticket} is withheld; its bytes were never stored")]
+    Withheld { ticket: String, attachment: String },
+    #[error(
+        "the store in {dir} is damaged ({detail}); it was not modified. Restore it from a backup"
+    )]
+    Corrupt { dir: PathBuf, detail: String },
+    #[error(
+        "the store has schema version {found}, newer than this build ({SCHEMA_VERSION}); upgrade sourdine"
+    )]
+    SchemaTooNew { found: u32 },
+    #[error("{what}: {source}")]
+    Io {
+        what: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Seal(#[from] SealError),
+    #[error("store: {0}")]
+    Sled(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+fn owner_text(pid: Option<u32>) -> String {
+    match pid {
+        Some(pid) => format!(" (pid {pid}; is `sourdine run` running? then go through it)"),
+        None => String::new(),
+    }
+}
+
+impl StoreError {
+    /// No store exists yet.
+    pub fn is_not_initialised(&self) -> bool {
+        matches!(self.0, Kind::NotInitialised(_))
+    }
+    /// Another process owns the store.
+    pub fn is_locked(&self) -> bool {
+        matches!(self.0, Kind::Locked { .. })
+    }
+    /// The pid of the process that owns the store, when known.
+    pub fn owner_pid(&self) -> Option<u32> {
+        match self.0 {
+            Kind::Locked { pid, .. } => pid,
+            _ => None,
+        }
+    }
+    /// A ticket or attachment does not exist.
+    pub fn is_not_found(&self) -> bool {
+        matches!(
+            self.0,
+            Kind::TicketNotFound(_) | Kind::AttachmentNotFound { .. }
+        )
+    }
+    /// The requested bytes were withheld.
+    pub fn is_withheld(&self) -> bool {
+        matches!(self.0, Kind::Withheld { .. })
+    }
+    /// The store files are damaged.
+    pub fn is_corrupt(&self) -> bool {
+        matches!(self.0, Kind::Corrupt { .. })
+    }
+    /// Sealed data failed authentication or its key is gone.
+    pub fn is_seal(&self) -> bool {
+        matches!(self.0, Kind::Seal(_))
+    }
+    /// A disk or file-system error (full disk included).
+    pub fn is_io(&self) -> bool {
+        matches!(self.0, Kind::Io { .. })
+    }
+    /// A request that makes no sense (bad reference...).
+    pub fn is_invalid(&self) -> bool {
+        matches!(self.0, Kind::Invalid(_))
+    }
+
+    pub(crate) fn invalid(msg: impl Into<String>) -> StoreError {
+        StoreError(Kind::Invalid(msg.into()))
+    }
+    pub(crate) fn ticket_not_found(id: &str) -> StoreError {
+        StoreError(Kind::TicketNotFound(id.to_string()))
+    }
+    pub(crate) fn io(what: impl Into<String>, source: std::io::Error) -> StoreError {
+        StoreError(Kind::Io {
+            what: what.into(),
+            source,
+        })
+    }
+}
+
+impl From<SealError> for StoreError {
+    fn from(e: SealError) -> Self {
+        StoreError(Kind::Seal(e))
+    }
+}
+
+impl From<sled::Error> for StoreError {
+    fn from(e: sled::Error) -> Self {
+        match e {
+            sled::Error::Io(source) => StoreError(Kind::Io {
+                what: "store".into(),
+                source,
+            }),
+            sled::Error::Corruption { .. } => StoreError(Kind::Corrupt {
+                dir: PathBuf::new(),
+                detail: "corruption detected in the log".into(),
+            }),
+            other => StoreError(Kind::Sled(other.to_string())),
+        }
+    }
+}
+
+/// What `sourdine init` did.
+#[derive(Debug, Clone, Default)]
+pub struct InitReport {
+    /// Paths created (directories, key files).
+    pub created: Vec<String>,
+}
+
+/// The open store. Cheap to share between threads; writes are serialised inside.
+pub struct Store {
+    db: sled::Db,
+    data_dir: PathBuf,
+    db_dir: PathBuf,
+    files: files::Files,
+    keys: Keyring,
+    precision: Precision,
+    clock: Clock,
+    write: Mutex<()>,
+    synced_blobs: Mutex<HashSet<OsString>>,
+    _lock: File,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("data_dir", &self.data_dir)
+            .finish()
+    }
+}
+
+fn io_at(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
+    move |e| StoreError::io(path.display().to_string(), e)
+}
+
+fn mkdir_0700(path: &Path, created: &mut Vec<String>) -> Result<(), StoreError> {
+    if !path.exists() {
+        fs::create_dir_all(path).map_err(io_at(path))?;
+        created.push(path.display().to_string());
+    }
+    fs::set_permissions(path, fs::Permissions::from_mode(0o700)).map_err(io_at(path))
+}
+
+/// fsync a directory.
+pub(crate) fn fsync_dir(dir: &Path) -> Result<(), StoreError> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io_at(dir))
+}
+
+impl Store {
+    /// Creates the data directory (0700), the store and the keys; safe to run twice, never
+    /// overwrites a key.
+    pub fn init(cfg: &Config) -> Result<InitReport, StoreError> {
+        let mut created = Vec::new();
+        let key_report = Keyring::init(&cfg.key_dir())?;
+        created.extend(key_report.created.into_iter().map(|n| {
+            if n.starts_with('/') {
+                n
+            } else {
+                cfg.key_dir().join(n).display().to_string()
+            }
+        }));
+        mkdir_0700(&cfg.data_dir, &mut created)?;
+        mkdir_0700(&cfg.data_dir.join(FILES_DIR), &mut created)?;
+        let fresh = !cfg.data_dir.join(DB_DIR).exists();
+        let store = Store::open_inner(cfg, true)?;
+        if fresh {
+            created.push(store.db_dir.display().to_string());
+        }
+        Ok(InitReport { created })
+    }
+
+    /// Opens an existing store for this process alone.
+    pub fn open(cfg: &Config) -> Result<Store, StoreError> {
+        Store::open_inner(cfg, false)
+    }
+
+    fn open_inner(cfg: &Config, create: bool) -> Result<Store, StoreError> {
+        let data_dir = cfg.data_dir.clone();
+        let db_dir = data_dir.join(DB_DIR);
+        if !create && !db_dir.join("conf").exists() {
+            return Err(StoreError(Kind::NotInitialised(data_dir)));
+        }
+        let lock = take_lock(&data_dir)?;
+        let keys = Keyring::load(&cfg.key_dir())?;
+        let files = files::Files::open(data_dir.join(FILES_DIR), cfg.received_precision)?;
+        let db = sled::Config::new()
+            .path(&db_dir)
+            .cache_capacity(cfg.store.cache_mib * 1024 * 1024)
+            .mode(sled::Mode::LowSpace)
+            .open()
+            .map_err(|e| match StoreError::from(e) {
+                StoreError(Kind::Corrupt { detail, .. }) => StoreError(Kind::Corrupt {
+                    dir: db_dir.clone(),
+                    detail,
+                }),
+                other => other,
+            })?;
+        let store = Store {
+            db,
+            data_dir,
+            db_dir,
+            files,
+            keys,
+            precision: cfg.received_precision,
+            clock: Clock::from_env(),
+            write: Mutex::new(()),
+            synced_blobs: Mutex::new(HashSet::new()),
+            _lock: lock,
+        };
+        match store.db.get(keys::SCHEMA)? {
+            None if create => {
+                store
+                    .db
+                    .insert(keys::SCHEMA, &SCHEMA_VERSION.to_be_bytes())?;
+                store.durable_flush()?;
+            }
+            None => {
+                return Err(StoreError(Kind::Corrupt {
+                    dir: store.db_dir.clone(),
+                    detail: "no schema version".into(),
+                }));
+            }
+            Some(v) => {
+                let found = u32::from_be_bytes(v.as_ref().try_into().map_err(|_| {
+                    StoreError(Kind::Corrupt {
+                        dir: store.db_dir.clone(),
+                        detail: "bad schema version".into(),
+                    })
+                })?);
+                if found > SCHEMA_VERSION {
+                    return Err(StoreError(Kind::SchemaTooNew { found }));
+                }
+            }
+        }
+        let orphans = store.remove_orphan_files()?;
+        if orphans > 0 {
+            tracing::info!(
+                files = orphans,
+                "removed payload files left by an interrupted commit"
+            );
+        }
+        Ok(store)
+    }
+
+    /// The data directory.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// The configured time precision.
+    pub fn precision(&self) -> Precision {
+        self.precision
+    }
+
+    /// Now, from the store's clock.
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    /// Replaces the clock (tests advance time with it).
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    /// The keyring.
+    pub fn keys(&self) -> &Keyring {
+        &self.keys
+    }
+
+    /// The dedupe keys of every live epoch, newest first. A message's dedupe digest is a
+    /// keyed BLAKE3 of its raw bytes: it names no address and no Message-ID, and it cannot be
+    /// recomputed once its epoch key is destroyed.
+    pub fn dedupe_keys(&self) -> Vec<Key> {
+        let mut epochs = self.keys.epochs();
+        epochs.reverse();
+        epochs
+            .into_iter()
+            .filter_map(|e| self.keys.kek(e))
+            .map(|k| k.derive("sourdine 2024 dedupe digest v1"))
+            .collect()
+    }
+
+    /// Applies `batch` and makes it durable: flush, then fsync of every sled file.
+    fn commit(&self, batch: sled::Batch) -> Result<(), StoreError> {
+        self.db.apply_batch(batch)?;
+        self.durable_flush()
+    }
+
+    /// sled's `flush()` only calls `sync_file_range`; this adds fsync of every sled file
+    /// (including blob files sled never syncs) and of the directories.
+    pub fn durable_flush(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        let dir = &self.db_dir;
+        for entry in fs::read_dir(dir).map_err(io_at(dir))? {
+            let entry = entry.map_err(io_at(dir))?;
+            let path = entry.path();
+            let ft = entry.file_type().map_err(io_at(&path))?;
+            if ft.is_file() {
+                File::open(&path)
+                    .and_then(|f| f.sync_all())
+                    .map_err(io_at(&path))?;
+            } else if ft.is_dir() && entry.file_name() == "blobs" {
+                self.sync_blobs(&path)?;
+            }
+        }
+        fsync_dir(dir)
+    }
+
+    fn sync_blobs(&self, blobs: &Path) -> Result<(), StoreError> {
+        let mut synced = self.synced_blobs.lock().expect("blob set lock");
+        let mut any = false;
+        let mut present = HashSet::new();
+        for entry in fs::read_dir(blobs).map_err(io_at(blobs))? {
+            let entry = entry.map_err(io_at(blobs))?;
+            let name = entry.file_name();
+            present.insert(name.clone());
+            if !synced.contains(&name) {
+                let path = entry.path();
+                File::open(&path)
+                    .and_then(|f| f.sync_all())
+                    .map_err(io_at(&path))?;
+                synced.insert(name);
+                any = true;
+            }
+        }
+        synced.retain(|n| present.contains(n));
+        if any {
+            fsync_dir(blobs)?;
+        }
+        Ok(())
+    }
+
+    /// Total bytes of every file under the data directory.
+    pub fn disk_usage(&self) -> u64 {
+        fn walk(p: &Path) -> u64 {
+            let Ok(rd) = fs::read_dir(p) else { return 0 };
+            rd.flatten()
+                .map(|e| match e.file_type() {
+                    Ok(t) if t.is_dir() => walk(&e.path()),
+                    Ok(_) => e.metadata().map(|m| m.len()).unwrap_or(0),
+                    Err(_) => 0,
+                })
+                .sum()
+        }
+        walk(&self.data_dir)
+    }
+}
+
+/// Takes the store's lock file, writing our pid into it; names the owner on failure.
+fn take_lock(data_dir: &Path) -> Result<File, StoreError> {
+    let path = data_dir.join(LOCK_FILE);
+    if !data_dir.is_dir() {
+        return Err(StoreError(Kind::NotInitialised(data_dir.to_path_buf())));
+    }
+    let mut f = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(&path)
+        .map_err(io_at(&path))?;
+    match f.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let mut s = String::new();
+            let _ = f.read_to_string(&mut s);
+            return Err(StoreError(Kind::Locked {
+                dir: data_dir.to_path_buf(),
+                pid: s.trim().parse().ok(),
+            }));
+        }
+        Err(std::fs::TryLockError::Error(e)) => {
+            return Err(StoreError::io(path.display().to_string(), e));
+        }
+    }
+    f.set_len(0).map_err(io_at(&path))?;
+    f.rewind().map_err(io_at(&path))?;
+    write!(f, "{}", std::process::id()).map_err(io_at(&path))?;
+    Ok(f)
+}

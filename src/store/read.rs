@@ -1,0 +1,245 @@
+//! Reading tickets back: lists, threads, attachments, quarantine.
+
+use zeroize::Zeroizing;
+
+use super::intake::decode;
+use super::records::{
+    Direction, MessageContent, MessageRecord, QuarantineRecord, TicketKeys, TicketRecord,
+    TicketSecret, aad, keys,
+};
+use super::views::{
+    AttachmentView, ListFilter, MessageView, QuarantineView, TicketSummary, TicketView,
+};
+use super::{Kind, Store, StoreError};
+use crate::ids::TicketId;
+use crate::seal::{self, Key};
+use crate::time::Stamp;
+
+/// The pseudonym the writer is shown under.
+pub const WRITER: &str = "writer";
+/// How our own replies are shown.
+pub const HELPLINE: &str = "helpline";
+
+impl Store {
+    /// Parses a reference typed by a person into the stored form.
+    pub fn parse_ticket_id(input: &str) -> Result<String, StoreError> {
+        TicketId::parse(input)
+            .map(|t| t.as_str().to_string())
+            .ok_or_else(|| StoreError::ticket_not_found(input.trim()))
+    }
+
+    pub(crate) fn ticket_record(&self, id: &str) -> Result<TicketRecord, StoreError> {
+        match self.db.get(keys::of(keys::TICKET, id))? {
+            Some(v) => decode(&v, "ticket"),
+            None => Err(StoreError::ticket_not_found(id)),
+        }
+    }
+
+    pub(crate) fn ticket_keys(&self, id: &str) -> Result<TicketKeys, StoreError> {
+        match self.db.get(keys::of(keys::KEYS, id))? {
+            Some(v) => decode(&v, "ticket key"),
+            None => Err(StoreError::ticket_not_found(id)),
+        }
+    }
+
+    /// The content key of a ticket, unwrapped.
+    pub(crate) fn content_key(&self, id: &str) -> Result<Key, StoreError> {
+        let k = self.ticket_keys(id)?;
+        Ok(self.keys.unwrap(&k.content, &aad::content_key(id))?)
+    }
+
+    pub(crate) fn ticket_secret(
+        &self,
+        id: &str,
+        rec: &TicketRecord,
+        key: &Key,
+    ) -> Result<TicketSecret, StoreError> {
+        let plain = seal::open(key, &aad::ticket(id), &rec.secret)?;
+        decode(&plain, "ticket secret")
+    }
+
+    fn summary(&self, id: &str, rec: &TicketRecord) -> Result<TicketSummary, StoreError> {
+        let key = self.content_key(id)?;
+        let secret = self.ticket_secret(id, rec, &key)?;
+        Ok(TicketSummary {
+            id: id.to_string(),
+            status: rec.status,
+            received: Stamp(rec.created),
+            last_in: Stamp(rec.last_in),
+            subject: secret.subject,
+            messages: rec.messages,
+            urgent: rec.urgent,
+            tags: secret.tags,
+            language: secret.language,
+        })
+    }
+
+    /// Tickets passing `filter`: urgent first, then by how long the writer has waited.
+    pub fn list_tickets(&self, filter: &ListFilter) -> Result<Vec<TicketSummary>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.db.scan_prefix(keys::TICKET) {
+            let (k, v) = item?;
+            let id = String::from_utf8_lossy(&k[keys::TICKET.len()..]).into_owned();
+            let rec: TicketRecord = decode(&v, "ticket")?;
+            if !filter.status.admits(rec.status) {
+                continue;
+            }
+            out.push(self.summary(&id, &rec)?);
+        }
+        out.sort_by(|a, b| {
+            b.urgent
+                .cmp(&a.urgent)
+                .then(a.last_in.cmp(&b.last_in))
+                .then(a.id.cmp(&b.id))
+        });
+        if let Some(n) = filter.limit {
+            out.truncate(n);
+        }
+        Ok(out)
+    }
+
+    fn message_records(&self, id: &str) -> Result<Vec<(u32, MessageRecord)>, StoreError> {
+        let prefix = keys::messages_of(id);
+        let mut out = Vec::new();
+        for item in self.db.scan_prefix(&prefix) {
+            let (k, v) = item?;
+            let seq_bytes: [u8; 4] = k[prefix.len()..]
+                .try_into()
+                .map_err(|_| StoreError::invalid("bad message key"))?;
+            out.push((u32::from_be_bytes(seq_bytes), decode(&v, "message")?));
+        }
+        Ok(out)
+    }
+
+    fn message_content(
+        &self,
+        id: &str,
+        seq: u32,
+        rec: &MessageRecord,
+        key: &Key,
+    ) -> Result<MessageContent, StoreError> {
+        let plain: Zeroizing<Vec<u8>> =
+            self.open_payload(key, &aad::message(id, seq), &rec.content)?;
+        decode(&plain, "message content")
+    }
+
+    /// A whole ticket with its thread.
+    pub fn show_ticket(&self, id: &str) -> Result<TicketView, StoreError> {
+        let rec = self.ticket_record(id)?;
+        let tkeys = self.ticket_keys(id)?;
+        let key = self.keys.unwrap(&tkeys.content, &aad::content_key(id))?;
+        let secret = self.ticket_secret(id, &rec, &key)?;
+        let mut messages = Vec::new();
+        for (seq, m) in self.message_records(id)? {
+            let c = self.message_content(id, seq, &m, &key)?;
+            messages.push(MessageView {
+                direction: m.direction,
+                from: match m.direction {
+                    Direction::In => WRITER.into(),
+                    Direction::Out => HELPLINE.into(),
+                },
+                received: Stamp(m.received),
+                subject: c.subject,
+                body: c.body,
+                attachments: c
+                    .attachments
+                    .iter()
+                    .map(|a| AttachmentView {
+                        id: a.id,
+                        name: a.name(),
+                        content_type: a.kind.content_type().to_string(),
+                        size: a.size,
+                        withheld: a.withheld.is_some(),
+                        reason: a.withheld,
+                        cleaned: a.cleaned,
+                    })
+                    .collect(),
+                different_sender: c.different_sender,
+            });
+        }
+        let can_reply =
+            tkeys.envelope.is_some() && self.db.contains_key(keys::of(keys::ENVELOPE, id))?;
+        Ok(TicketView {
+            id: id.to_string(),
+            status: rec.status,
+            received: Stamp(rec.created),
+            subject: secret.subject,
+            writer: WRITER.into(),
+            sender_verified: secret.sender_verified,
+            can_reply,
+            urgent: rec.urgent,
+            tags: secret.tags,
+            language: secret.language,
+            messages,
+        })
+    }
+
+    /// The cleaned bytes of attachment `which` (its number or its generic name) of a ticket.
+    pub fn attachment(
+        &self,
+        id: &str,
+        which: &str,
+    ) -> Result<(AttachmentView, Zeroizing<Vec<u8>>), StoreError> {
+        let key = self.content_key(id)?;
+        let wanted = which.trim();
+        for (seq, m) in self.message_records(id)? {
+            let c = self.message_content(id, seq, &m, &key)?;
+            for a in &c.attachments {
+                if a.id.to_string() == wanted || a.name().eq_ignore_ascii_case(wanted) {
+                    let view = AttachmentView {
+                        id: a.id,
+                        name: a.name(),
+                        content_type: a.kind.content_type().to_string(),
+                        size: a.size,
+                        withheld: a.withheld.is_some(),
+                        reason: a.withheld,
+                        cleaned: a.cleaned,
+                    };
+                    let Some(file) = &a.file else {
+                        return Err(StoreError(Kind::Withheld {
+                            ticket: id.to_string(),
+                            attachment: a.name(),
+                        }));
+                    };
+                    let sealed = self.files.read(file)?;
+                    let bytes = seal::open(&key, &aad::file(file), &sealed)?;
+                    return Ok((view, bytes));
+                }
+            }
+        }
+        Err(StoreError(Kind::AttachmentNotFound {
+            ticket: id.to_string(),
+            attachment: wanted.to_string(),
+        }))
+    }
+
+    /// Every quarantine entry, oldest first.
+    pub fn quarantine_list(&self) -> Result<Vec<QuarantineView>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.db.scan_prefix(keys::QUARANTINE) {
+            let (k, v) = item?;
+            let reference = String::from_utf8_lossy(&k[keys::QUARANTINE.len()..]).into_owned();
+            let rec: QuarantineRecord = decode(&v, "quarantine")?;
+            out.push(QuarantineView {
+                reference,
+                reason: rec.reason,
+                size: rec.size,
+                received: Stamp(rec.received),
+            });
+        }
+        out.sort_by(|a, b| {
+            a.received
+                .cmp(&b.received)
+                .then(a.reference.cmp(&b.reference))
+        });
+        Ok(out)
+    }
+
+    /// How many tickets and quarantine entries the store holds.
+    pub fn counts(&self) -> Result<(usize, usize), StoreError> {
+        Ok((
+            self.db.scan_prefix(keys::TICKET).count(),
+            self.db.scan_prefix(keys::QUARANTINE).count(),
+        ))
+    }
+}

@@ -1,0 +1,259 @@
+//! What the store keeps, record by record. Fields in clear carry no writer data: only
+//! rounded times, states, counts and random references. Everything a writer wrote is inside
+//! sealed payloads.
+
+use serde::{Deserialize, Serialize};
+
+use crate::anonymise::{AttachmentKind, Language, WithheldReason};
+use crate::seal::WrappedKey;
+
+/// The state of a ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// The writer's message awaits an answer.
+    Open,
+    /// We answered; the writer has not written back.
+    Waiting,
+    /// Closed by a counsellor.
+    Closed,
+}
+
+impl Status {
+    /// The status as the CLI spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Open => "open",
+            Status::Waiting => "waiting",
+            Status::Closed => "closed",
+        }
+    }
+}
+
+/// Which way a message went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// From the writer.
+    In,
+    /// From the helpline to the writer.
+    Out,
+}
+
+/// A ticket's record (key `t:` + reference).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TicketRecord {
+    /// Creation time, rounded to the configured precision.
+    pub created: i64,
+    /// Current state.
+    pub status: Status,
+    /// When the writer last wrote, rounded.
+    pub last_in: i64,
+    /// When we last answered, rounded.
+    pub last_out: Option<i64>,
+    /// When the ticket was closed (precise: a counsellor's action).
+    pub closed_at: Option<i64>,
+    /// Marked urgent (grave and imminent danger).
+    pub urgent: bool,
+    /// The uid of the counsellor who claimed it.
+    pub claimed_by: Option<u32>,
+    /// Messages in the thread.
+    pub messages: u32,
+    /// Sequence number of the next message.
+    pub next_seq: u32,
+    /// Number of the next attachment.
+    pub next_attachment: u32,
+    /// Sealed [`TicketSecret`] under the ticket's content key.
+    pub secret: Vec<u8>,
+}
+
+/// The sealed part of a ticket record.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct TicketSecret {
+    /// The subject of the first message.
+    pub subject: String,
+    /// The language of the first message.
+    pub language: Language,
+    /// Tags set by counsellors.
+    pub tags: Vec<String>,
+    /// Whether the first message's sender was verified by our mail server.
+    pub sender_verified: bool,
+}
+
+/// A ticket's wrapped data keys (key `k:` + reference).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TicketKeys {
+    /// Seals the messages, attachments, notes and ticket secret.
+    pub content: WrappedKey,
+    /// Seals the reply envelope; destroyed on its own when the reply address expires.
+    pub envelope: Option<WrappedKey>,
+}
+
+/// Where a sealed payload lives.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Payload {
+    /// Small enough to live in the record.
+    Inline(Vec<u8>),
+    /// In a file under `files/`, by random name.
+    File(String),
+}
+
+/// One message of a thread (key `m:` + reference + sequence).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MessageRecord {
+    /// Which way it went.
+    pub direction: Direction,
+    /// When it arrived (or was sent), rounded.
+    pub received: i64,
+    /// The dedupe keys that point at this message (to delete them with it).
+    pub digests: Vec<[u8; 32]>,
+    /// Files this message owns under `files/` (attachments, a large body).
+    pub files: Vec<String>,
+    /// Sealed [`MessageContent`].
+    pub content: Payload,
+}
+
+/// The sealed part of a message.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct MessageContent {
+    /// The subject.
+    pub subject: String,
+    /// The text.
+    pub body: String,
+    /// The language told from the text.
+    pub language: Language,
+    /// Attachments.
+    pub attachments: Vec<AttachmentMeta>,
+    /// Our server verified the sender.
+    pub sender_verified: bool,
+    /// A follow-up whose sender address differs from the sealed one.
+    pub different_sender: bool,
+}
+
+/// An attachment as the store lists it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AttachmentMeta {
+    /// Number within the ticket, from 1.
+    pub id: u32,
+    /// The sniffed type.
+    pub kind: AttachmentKind,
+    /// Size of the original, in bytes.
+    pub size: u64,
+    /// Why it is withheld, if it is.
+    pub withheld: Option<WithheldReason>,
+    /// Whether a cleaner rewrote it (false for content kept as is).
+    pub cleaned: bool,
+    /// The file holding the sealed bytes, when kept.
+    pub file: Option<String>,
+    /// Size of the kept bytes.
+    pub stored_size: u64,
+}
+
+impl AttachmentMeta {
+    /// The generic name shown to counsellors: `attachment-N.ext`.
+    pub fn name(&self) -> String {
+        format!("attachment-{}.{}", self.id, self.kind.extension())
+    }
+}
+
+/// What a dedupe key points at (key `d:` + digest).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DedupeTarget {
+    /// A ticket.
+    Ticket(String),
+    /// A quarantine entry.
+    Quarantine(String),
+}
+
+/// A quarantined message (key `q:` + reference).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct QuarantineRecord {
+    /// Why it was quarantined (no writer data).
+    pub reason: String,
+    /// Size of the raw message.
+    pub size: u64,
+    /// When it arrived, rounded.
+    pub received: i64,
+    /// The key sealing the raw message, wrapped.
+    pub key: WrappedKey,
+    /// The file holding the sealed raw message.
+    pub file: String,
+    /// Its dedupe keys.
+    pub digests: Vec<[u8; 32]>,
+}
+
+/// Key prefixes of the single sled tree.
+pub mod keys {
+    /// Schema version.
+    pub const SCHEMA: &[u8] = b"meta:schema";
+    /// Head of the audit chain.
+    pub const AUDIT_HEAD: &[u8] = b"meta:audit-head";
+    /// Tickets.
+    pub const TICKET: &[u8] = b"t:";
+    /// Ticket keys.
+    pub const KEYS: &[u8] = b"k:";
+    /// Sealed reply envelopes.
+    pub const ENVELOPE: &[u8] = b"e:";
+    /// Messages.
+    pub const MESSAGE: &[u8] = b"m:";
+    /// Dedupe keys.
+    pub const DEDUPE: &[u8] = b"d:";
+    /// Quarantine.
+    pub const QUARANTINE: &[u8] = b"q:";
+    /// Audit entries.
+    pub const AUDIT: &[u8] = b"a:";
+
+    /// `prefix` + `id`.
+    pub fn of(prefix: &[u8], id: &str) -> Vec<u8> {
+        let mut k = prefix.to_vec();
+        k.extend_from_slice(id.as_bytes());
+        k
+    }
+
+    /// The key of message `seq` of ticket `id`.
+    pub fn message(id: &str, seq: u32) -> Vec<u8> {
+        let mut k = of(super::keys::MESSAGE, id);
+        k.push(b'/');
+        k.extend_from_slice(&seq.to_be_bytes());
+        k
+    }
+
+    /// The prefix of every message of ticket `id`.
+    pub fn messages_of(id: &str) -> Vec<u8> {
+        let mut k = of(super::keys::MESSAGE, id);
+        k.push(b'/');
+        k
+    }
+}
+
+/// Associated data binding sealed blobs to their place.
+pub mod aad {
+    /// A ticket's content key.
+    pub fn content_key(id: &str) -> Vec<u8> {
+        format!("sourdine/v1/key/content/{id}").into_bytes()
+    }
+    /// A ticket's envelope key.
+    pub fn envelope_key(id: &str) -> Vec<u8> {
+        format!("sourdine/v1/key/envelope/{id}").into_bytes()
+    }
+    /// A ticket's sealed envelope.
+    pub fn envelope(id: &str) -> Vec<u8> {
+        format!("sourdine/v1/envelope/{id}").into_bytes()
+    }
+    /// A ticket's secret.
+    pub fn ticket(id: &str) -> Vec<u8> {
+        format!("sourdine/v1/ticket/{id}").into_bytes()
+    }
+    /// A message's content.
+    pub fn message(id: &str, seq: u32) -> Vec<u8> {
+        format!("sourdine/v1/message/{id}/{seq}").into_bytes()
+    }
+    /// A file's content.
+    pub fn file(name: &str) -> Vec<u8> {
+        format!("sourdine/v1/file/{name}").into_bytes()
+    }
+    /// A quarantine entry's key.
+    pub fn quarantine_key(reference: &str) -> Vec<u8> {
+        format!("sourdine/v1/key/quarantine/{reference}").into_bytes()
+    }
+}

@@ -1,0 +1,147 @@
+//! What reading the store returns: the same shapes whether the store was opened directly or
+//! reached through the daemon, so the output is the same either way.
+
+use serde::{Deserialize, Serialize};
+
+use super::records::{Direction, Status};
+use crate::anonymise::{Language, WithheldReason};
+use crate::time::Stamp;
+
+/// Which tickets a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StatusFilter {
+    /// Awaiting an answer (default).
+    #[default]
+    Open,
+    /// Answered, awaiting the writer.
+    Waiting,
+    /// Closed.
+    Closed,
+    /// Every ticket.
+    All,
+}
+
+impl StatusFilter {
+    /// Whether `s` passes.
+    pub fn admits(self, s: Status) -> bool {
+        match self {
+            StatusFilter::Open => s == Status::Open,
+            StatusFilter::Waiting => s == Status::Waiting,
+            StatusFilter::Closed => s == Status::Closed,
+            StatusFilter::All => true,
+        }
+    }
+}
+
+/// A list request.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ListFilter {
+    /// Status filter.
+    #[serde(default)]
+    pub status: StatusFilter,
+    /// At most this many tickets.
+    #[serde(default)]
+    pub limit: Option<usize>,
+}
+
+/// One line of `ticket list`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketSummary {
+    /// The reference.
+    pub id: String,
+    /// The state.
+    pub status: Status,
+    /// When the first message arrived (rounded).
+    pub received: Stamp,
+    /// When the writer last wrote (rounded).
+    pub last_in: Stamp,
+    /// The subject of the first message.
+    pub subject: String,
+    /// Messages in the thread.
+    pub messages: u32,
+    /// Marked urgent.
+    pub urgent: bool,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// The language told from the first message.
+    pub language: Language,
+}
+
+/// A whole ticket, for `ticket show`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketView {
+    /// The reference.
+    pub id: String,
+    /// The state.
+    pub status: Status,
+    /// When the first message arrived (rounded).
+    pub received: Stamp,
+    /// The subject of the first message.
+    pub subject: String,
+    /// The writer, as a pseudonym (never an address).
+    pub writer: String,
+    /// Our mail server verified the first sender.
+    pub sender_verified: bool,
+    /// Whether a reply can still be sent (the sealed envelope exists).
+    pub can_reply: bool,
+    /// Marked urgent.
+    pub urgent: bool,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// The language told from the first message.
+    pub language: Language,
+    /// The thread, oldest first.
+    pub messages: Vec<MessageView>,
+}
+
+/// One message of a thread.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MessageView {
+    /// `in` from the writer, `out` to the writer.
+    pub direction: Direction,
+    /// Who: the writer's pseudonym or `helpline`.
+    pub from: String,
+    /// When (rounded).
+    pub received: Stamp,
+    /// The subject.
+    pub subject: String,
+    /// The sanitised text.
+    pub body: String,
+    /// Attachments.
+    pub attachments: Vec<AttachmentView>,
+    /// A follow-up from an address other than the sealed one (neither is shown).
+    pub different_sender: bool,
+}
+
+/// An attachment as counsellors see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttachmentView {
+    /// Number within the ticket (for `ticket attachment`).
+    pub id: u32,
+    /// Generic name, `attachment-N.ext`.
+    pub name: String,
+    /// The sniffed type.
+    pub content_type: String,
+    /// Size of the original, in bytes.
+    pub size: u64,
+    /// The bytes were not stored.
+    pub withheld: bool,
+    /// Why, when withheld.
+    pub reason: Option<WithheldReason>,
+    /// A cleaner removed its metadata.
+    pub cleaned: bool,
+}
+
+/// One quarantine entry, for the operator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuarantineView {
+    /// The reference.
+    pub reference: String,
+    /// Why (no writer data).
+    pub reason: String,
+    /// Size of the raw message in bytes.
+    pub size: u64,
+    /// When it arrived (rounded).
+    pub received: Stamp,
+}
