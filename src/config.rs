@@ -92,6 +92,9 @@ pub struct Config {
     /// Logging.
     #[serde(default)]
     pub log: LogConfig,
+    /// Replies, acknowledgements and sender verification.
+    #[serde(default)]
+    pub replies: RepliesConfig,
 
     /// The file this configuration was read from (not a key).
     #[serde(skip)]
@@ -164,6 +167,15 @@ impl Default for StoreConfig {
     fn default() -> Self {
         StoreConfig { cache_mib: 16 }
     }
+}
+
+/// Reply settings.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RepliesConfig {
+    /// The authserv-id that the helpline's own mail server writes in `Authentication-Results`
+    /// (e.g. `mx.helpline.example`). Only its verdicts count; without it no sender is verified.
+    pub trusted_authserv_id: Option<String>,
 }
 
 /// Logging settings.
@@ -319,7 +331,7 @@ impl Config {
                 max_depth: self.intake.max_depth,
             },
             contact_address: self.contact_address.clone(),
-            trusted_authserv_id: None,
+            trusted_authserv_id: self.replies.trusted_authserv_id.clone(),
         }
     }
 }
@@ -424,6 +436,19 @@ mod tests {
     fn contact_address_must_be_bare() {
         let e = parse("data_dir = \"/d\"\ncontact_address = \"Help <a@b.example>\"\n").unwrap_err();
         assert_eq!(e.key(), Some("contact_address"));
+    }
+
+    #[test]
+    fn the_example_configuration_is_valid_and_matches_the_defaults() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/sourdine.example.toml");
+        let c = Config::load(&path).unwrap();
+        let d = parse("data_dir = \"/var/lib/sourdine\"\ncontact_address = \"contact@helpline.example\"\n")
+            .unwrap();
+        assert_eq!(
+            toml::to_string(&c).unwrap(),
+            toml::to_string(&d).unwrap(),
+            "the example must show the defaults"
+        );
     }
 
     #[test]

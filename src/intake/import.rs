@@ -248,7 +248,6 @@ pub struct MboxReader<R> {
     root: PathBuf,
     limit: usize,
     line: Vec<u8>,
-    started: bool,
     done: bool,
 }
 
@@ -260,7 +259,6 @@ impl<R: BufRead> MboxReader<R> {
             root,
             limit,
             line: Vec::new(),
-            started: false,
             done: false,
         }
     }
@@ -281,6 +279,7 @@ impl<R: BufRead> Iterator for MboxReader<R> {
         let mut consumed = 0u64;
         let mut too_large = false;
         let mut prev_blank = true;
+        let mut first_line = true;
         loop {
             if self.line.is_empty() {
                 match self.reader.read_until(b'\n', &mut self.line) {
@@ -300,20 +299,17 @@ impl<R: BufRead> Iterator for MboxReader<R> {
             }
             let line = std::mem::take(&mut self.line);
             if is_separator(&line) && prev_blank {
-                if self.started {
+                if !first_line {
                     // The next message begins: keep its separator for the next call.
                     self.line = line;
                     break;
                 }
-                self.started = true;
+                first_line = false;
                 consumed += line.len() as u64;
                 continue;
             }
+            first_line = false;
             consumed += line.len() as u64;
-            if !self.started {
-                // Bytes before the first separator: treat the file as one message.
-                self.started = true;
-            }
             prev_blank = line == b"\n" || line == b"\r\n";
             if too_large {
                 continue;
