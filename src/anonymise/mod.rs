@@ -13,6 +13,8 @@ pub mod headers;
 pub mod language;
 mod prescan;
 
+use std::borrow::Cow;
+
 use mail_parser::{HeaderName, Message, MessagePart, PartType, parsers::MessageStream};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
@@ -202,7 +204,8 @@ pub fn anonymise(raw: &[u8], opts: &Options) -> Result<Anonymised, Rejection> {
         attachments: Vec::new(),
         bounced_message_id: None,
     };
-    let message = walker.parse_checked(raw, 0)?;
+    let buf = walker.prepare(raw, 0)?;
+    let message = walker.parse_checked(&buf, 0)?;
     let root = &message.parts[0];
     if !root.headers.iter().any(|h| {
         !matches!(h.name, HeaderName::Other(_))
@@ -218,7 +221,7 @@ pub fn anonymise(raw: &[u8], opts: &Options) -> Result<Anonymised, Rejection> {
     let mut signals = headers::signals(root, opts);
     signals.is_bounce = is_delivery_report(root);
     let mut segments = Vec::new();
-    walker.walk(&message, raw, 0, 0, &[], Mode::Normal, &mut segments)?;
+    walker.walk(&message, &buf, 0, 0, &[], Mode::Normal, &mut segments)?;
     if signals.is_bounce {
         signals.bounced_message_id = walker.bounced_message_id.take();
     }
@@ -385,8 +388,10 @@ fn decoded_body(raw: &[u8], part: &MessagePart<'_>, boundary: &[u8]) -> Vec<u8> 
         (end != usize::MAX).then(|| bytes.into_owned())
     };
     match cte.as_str() {
-        "base64" | "quoted-printable" => decode(boundary)
-            .or_else(|| decode(b""))
+        // The extent normally stops before the next boundary; when the parser could not tell
+        // (an encoded message it tried to read as one), decoding stops at the boundary.
+        "base64" | "quoted-printable" => decode(b"")
+            .or_else(|| decode(boundary))
             .unwrap_or_else(|| slice.to_vec()),
         _ => slice.to_vec(),
     }
@@ -412,16 +417,16 @@ fn decode_text(bytes: &[u8], part: &MessagePart<'_>) -> String {
 /// Walks the MIME tree, collecting body segments and attachments.
 struct Walker<'o> {
     opts: &'o Options,
-    /// Parts seen so far, over all nested messages.
+    /// Parts of all messages parsed so far (the top one and decoded nested ones).
     parts: usize,
     attachments: Vec<Attachment>,
     bounced_message_id: Option<String>,
 }
 
 impl Walker<'_> {
-    /// Pre-scans, parses and checks the structure of one message (the top one, or a nested one
-    /// that had to be decoded first) at nesting `depth`.
-    fn parse_checked<'r>(&mut self, raw: &'r [u8], depth: usize) -> Result<Message<'r>, Rejection> {
+    /// Pre-scans one message (the top one, or a nested one) at nesting `depth`, and returns the
+    /// bytes to parse: the same bytes, with nested-message types marked (see `prescan`).
+    fn prepare<'r>(&mut self, raw: &'r [u8], depth: usize) -> Result<Cow<'r, [u8]>, Rejection> {
         let limits = &self.opts.limits;
         let too_many = Rejection::TooManyParts {
             limit: limits.max_parts,
@@ -440,11 +445,28 @@ impl Walker<'_> {
             max_depth: limits.max_depth - depth,
             ..limits.clone()
         };
-        prescan::prescan(raw, &remaining).map_err(|e| match e {
+        let scan = prescan::prescan(raw, &remaining).map_err(|e| match e {
             Rejection::TooManyParts { .. } => too_many.clone(),
             Rejection::TooDeep { .. } => too_deep.clone(),
             other => other,
         })?;
+        Ok(if scan.rewrites.is_empty() {
+            Cow::Borrowed(raw)
+        } else {
+            Cow::Owned(prescan::apply_rewrites(raw, &scan.rewrites))
+        })
+    }
+
+    /// Parses prepared bytes and checks the exact structure: part count (over all messages
+    /// parsed so far), nesting depth from `depth`, and each part's header block size.
+    fn parse_checked<'r>(&mut self, raw: &'r [u8], depth: usize) -> Result<Message<'r>, Rejection> {
+        let limits = &self.opts.limits;
+        let too_many = Rejection::TooManyParts {
+            limit: limits.max_parts,
+        };
+        let too_deep = Rejection::TooDeep {
+            limit: limits.max_depth,
+        };
         let message = headers::parser().parse(raw).ok_or(Rejection::Unparseable)?;
         if message.parts.is_empty() {
             return Err(Rejection::Unparseable);
@@ -457,7 +479,7 @@ impl Walker<'_> {
                 continue;
             };
             count += 1;
-            if self.parts + count > limits.max_parts {
+            if self.parts.saturating_add(count) > limits.max_parts {
                 return Err(too_many);
             }
             if d > limits.max_depth {
@@ -480,6 +502,7 @@ impl Walker<'_> {
                 _ => {}
             }
         }
+        self.parts += count;
         Ok(message)
     }
 
@@ -513,7 +536,6 @@ impl Walker<'_> {
         let Some(part) = msg.parts.get(id as usize) else {
             return Ok(());
         };
-        self.parts += 1;
         if depth > self.opts.limits.max_depth {
             return Err(Rejection::TooDeep {
                 limit: self.opts.limits.max_depth,
@@ -525,11 +547,7 @@ impl Walker<'_> {
             None if in_digest => ("message", "rfc822"),
             None => ("text", "plain"),
         };
-        let is_message = ctype == "message" && matches!(subtype, "rfc822" | "global");
-        let encoded = matches!(
-            transfer_encoding(part).as_str(),
-            "base64" | "quoted-printable"
-        );
+        let is_message = is_message_type(ctype, subtype);
 
         if let PartType::Multipart(children) = &part.body {
             let children: Vec<u32> = children.iter().copied().filter(|&c| c > id).collect();
@@ -538,7 +556,7 @@ impl Walker<'_> {
                 .and_then(|(_, _, c)| c.attribute("boundary"))
                 .map(|b| b.as_bytes().to_vec())
                 .unwrap_or_default();
-            let digest = subtype == "digest";
+            let digest = subtype == "digest" || subtype == MARKED_DIGEST;
             match (subtype, mode) {
                 ("alternative", Mode::Normal | Mode::ReportText) => {
                     let chosen = choose_alternative(msg, raw, &children);
@@ -607,24 +625,22 @@ impl Walker<'_> {
             }
             // A nested message: anonymised the same way, kept as a forwarded section with only
             // its subject and text.
-            let (subject, body) = if encoded {
-                let bytes = decoded_body(raw, part, boundary);
-                match self.parse_checked(&bytes, depth + 1) {
-                    Ok(nested) => self.forwarded(&nested, &bytes, depth + 1)?,
-                    Err(Rejection::Unparseable | Rejection::Empty | Rejection::NoHeaders) => {
-                        self.add_attachment(&bytes, Some("message/rfc822"), true);
-                        return Ok(());
-                    }
-                    Err(e) => return Err(e),
-                }
-            } else if let PartType::Message(nested) = &part.body {
-                self.forwarded(nested, raw, depth + 1)?
+            let section = if let PartType::Message(nested) = &part.body {
+                // Not expected (the pre-scan marks nested messages), but handled.
+                Some(self.forwarded(nested, raw, depth + 1)?)
             } else {
                 let bytes = decoded_body(raw, part, boundary);
-                self.add_attachment(&bytes, Some("message/rfc822"), true);
-                return Ok(());
+                match self.forwarded_bytes(&bytes, depth + 1)? {
+                    Some(section) => Some(section),
+                    None => {
+                        self.add_attachment(&bytes, None, true);
+                        None
+                    }
+                }
             };
-            segments.push(Segment::Forwarded { subject, body });
+            if let Some((subject, body)) = section {
+                segments.push(Segment::Forwarded { subject, body });
+            }
             return Ok(());
         }
 
@@ -701,6 +717,32 @@ impl Walker<'_> {
         Ok((subject, render(segments, self.opts.remove_signature)))
     }
 
+    /// Subject and body of a nested message given as bytes (decoded from its part); `None`
+    /// when the bytes are not a message.
+    fn forwarded_bytes(
+        &mut self,
+        bytes: &[u8],
+        depth: usize,
+    ) -> Result<Option<(String, String)>, Rejection> {
+        let not_a_message = |e: &Rejection| {
+            matches!(
+                e,
+                Rejection::Unparseable | Rejection::Empty | Rejection::NoHeaders
+            )
+        };
+        let buf = match self.prepare(bytes, depth) {
+            Ok(buf) => buf,
+            Err(e) if not_a_message(&e) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let nested = match self.parse_checked(&buf, depth) {
+            Ok(nested) => nested,
+            Err(e) if not_a_message(&e) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        self.forwarded(&nested, &buf, depth).map(Some)
+    }
+
     /// Reads the Message-ID of a message (or header block) returned in a report.
     fn note_returned(&mut self, msg: &Message<'_>, raw: &[u8], id: u32, boundary: &[u8]) {
         if self.bounced_message_id.is_some() {
@@ -718,7 +760,7 @@ impl Walker<'_> {
                 | ("message", "rfc822-headers")
                 | ("message", "global-headers")
         );
-        let message = ctype == "message" && matches!(subtype.as_str(), "rfc822" | "global");
+        let message = is_message_type(&ctype, &subtype);
         if let PartType::Message(nested) = &part.body
             && !matches!(
                 transfer_encoding(part).as_str(),
@@ -736,6 +778,16 @@ impl Walker<'_> {
             }
         }
     }
+}
+
+/// The type of a nested message part as the parser sees it (marked by the pre-scan).
+const MARKED_MESSAGE: &str = "x-sourdine-message";
+/// The subtype of a digest as the parser sees it (marked by the pre-scan).
+const MARKED_DIGEST: &str = "x-sourdine-digest";
+
+/// Whether a (lowercased) content type is a nested message.
+fn is_message_type(ctype: &str, subtype: &str) -> bool {
+    (ctype == "message" || ctype == MARKED_MESSAGE) && matches!(subtype, "rfc822" | "global")
 }
 
 /// Picks the alternative to read: a non-empty `text/plain` if there is one, else the last
@@ -1028,6 +1080,64 @@ mod tests {
         );
         let r = on_small_stack(30, move || anonymise(raw.as_bytes(), &opts()).map(|_| ()));
         assert_eq!(r, Err(Rejection::TooManyParts { limit: 256 }));
+    }
+
+    #[test]
+    fn parts_of_encoded_nested_messages_count_towards_the_limit() {
+        let mut inner = String::from("Subject: i\nContent-Type: multipart/mixed; boundary=p\n\n");
+        for _ in 0..100 {
+            inner.push_str("--p\n\nx\n");
+        }
+        inner.push_str("--p--\n");
+        let part = format!(
+            "--MX\nContent-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n{}\n",
+            b64(inner.as_bytes())
+        );
+        let one = format!(
+            "From: a@b.example\nSubject: s\nContent-Type: multipart/mixed; boundary=MX\n\n{part}--MX--\n"
+        );
+        assert!(anonymise(one.as_bytes(), &opts()).is_ok());
+        let three = format!(
+            "From: a@b.example\nSubject: s\nContent-Type: multipart/mixed; boundary=MX\n\n{part}{part}{part}--MX--\n"
+        );
+        assert_eq!(
+            anonymise(three.as_bytes(), &opts()).unwrap_err(),
+            Rejection::TooManyParts { limit: 256 }
+        );
+    }
+
+    #[test]
+    fn parts_after_an_encoded_message_are_kept() {
+        let inner = "From: i@x.example\nSubject: first\n\nfirst text\n";
+        let a = run(&format!(
+            concat!(
+                "From: a@b.example\nSubject: s\nContent-Type: multipart/mixed; boundary=MX\n\n",
+                "--MX\nContent-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n{}\n",
+                "--MX\nContent-Type: text/plain\n\nafter text\n--MX--\n"
+            ),
+            b64(inner.as_bytes())
+        ));
+        assert!(
+            a.body.contains("first text") && a.body.ends_with("after text"),
+            "{:?}",
+            a.body
+        );
+    }
+
+    #[test]
+    fn digest_children_are_messages() {
+        let a = run(concat!(
+            "From: a@b.example\nSubject: digest\nContent-Type: multipart/digest; boundary=DG\n\n",
+            "--DG\n\nFrom: one@x.example\nSubject: one\n\nfirst\n",
+            "--DG\n\nFrom: two@x.example\nSubject: two\n\nsecond\n",
+            "--DG--\n",
+        ));
+        assert!(
+            a.body.contains("Subject: one") && a.body.contains("second"),
+            "{:?}",
+            a.body
+        );
+        assert!(!a.body.contains("one@") && !a.body.contains("two@"));
     }
 
     #[test]

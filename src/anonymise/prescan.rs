@@ -17,9 +17,12 @@
 //!   recursively (so a deep chain could overflow the stack);
 //! - the boundary-scanning work (multipart fields times message size).
 //!
-//! The parser itself never decodes a transfer encoding here (see `headers::parser`), so no
-//! structure can hide inside base64 from this pass: encoded nested messages are decoded and
-//! checked again, by this same pass, before they are parsed.
+//! The parser itself never decodes a transfer encoding here (see `headers::parser`), and it
+//! never parses a nested message either: this pass marks every `message/rfc822`,
+//! `message/global` and `multipart/digest` type (see [`MARKER_PREFIX`]) so that the parser
+//! keeps nested messages as opaque leaves. They are decoded, checked again by this same pass,
+//! and parsed one level at a time by the caller, so no structure can hide from this pass
+//! inside an encoding or a nested message.
 
 use mail_parser::{HeaderValue, parsers::MessageStream};
 use memchr::{memchr, memmem};
@@ -59,6 +62,8 @@ pub(crate) struct Scan {
     pub parts_upper_bound: usize,
     /// Upper bound on the nesting of `message/*` parts.
     pub message_nesting_upper_bound: usize,
+    /// Offsets where [`MARKER_PREFIX`] is to be inserted (see [`apply_rewrites`]).
+    pub rewrites: Vec<usize>,
 }
 
 /// Checks the raw bytes against the limits before parsing. Linear in the input size.
@@ -113,11 +118,13 @@ pub(crate) fn prescan(raw: &[u8], limits: &Limits) -> Result<Scan, Rejection> {
         }
     }
 
-    // Pass 2: parse each Content-Type value exactly as the parser will.
+    // Pass 2: parse each Content-Type value exactly as the parser will; mark nested messages
+    // and digests for rewriting.
     let mut boundaries: Vec<Vec<u8>> = Vec::new();
     let mut multiparts = 0usize;
     let mut messages = 0usize;
     let mut digest = false;
+    let mut rewrites: Vec<usize> = Vec::new();
     for &(value_start, end) in &content_type_values {
         let mut stream = MessageStream::new(&raw[value_start..end]);
         if let HeaderValue::ContentType(ct) = stream.parse_content_type() {
@@ -128,6 +135,7 @@ pub(crate) fn prescan(raw: &[u8], limits: &Limits) -> Result<Scan, Rejection> {
                     .is_some_and(|s| s.eq_ignore_ascii_case("digest"))
                 {
                     digest = true;
+                    rewrites.push(marker_position(raw, value_start, end, b"digest")?);
                 }
                 if let Some(b) = ct.attribute("boundary").filter(|b| !b.is_empty()) {
                     let b = b.as_bytes().to_vec();
@@ -141,6 +149,7 @@ pub(crate) fn prescan(raw: &[u8], limits: &Limits) -> Result<Scan, Rejection> {
                 })
             {
                 messages += 1;
+                rewrites.push(marker_position(raw, value_start, end, b"message")?);
             }
         }
     }
@@ -183,7 +192,58 @@ pub(crate) fn prescan(raw: &[u8], limits: &Limits) -> Result<Scan, Rejection> {
         content_types,
         parts_upper_bound,
         message_nesting_upper_bound,
+        rewrites,
     })
+}
+
+/// Prefix inserted before the `message` type of `message/rfc822` and `message/global`, and
+/// before the `digest` subtype of `multipart/digest`, so that the parser treats nested
+/// messages as opaque leaves (this module parses them itself, within the limits).
+pub(crate) const MARKER_PREFIX: &[u8] = b"x-sourdine-";
+
+/// Where to insert [`MARKER_PREFIX`] in a Content-Type value so that the parser reads the
+/// marked token: the first of a few occurrences of `token` that, marked, parses as marked.
+fn marker_position(
+    raw: &[u8],
+    value_start: usize,
+    end: usize,
+    token: &[u8],
+) -> Result<usize, Rejection> {
+    let value = &raw[value_start..end];
+    let lower = value.to_ascii_lowercase();
+    for at in memmem::find_iter(&lower, token).take(4) {
+        let mut candidate = Vec::with_capacity(value.len() + MARKER_PREFIX.len());
+        candidate.extend_from_slice(&value[..at]);
+        candidate.extend_from_slice(MARKER_PREFIX);
+        candidate.extend_from_slice(&value[at..]);
+        if let HeaderValue::ContentType(ct) = MessageStream::new(&candidate).parse_content_type() {
+            let marked = |s: &str| {
+                s.len() == MARKER_PREFIX.len() + token.len()
+                    && s.as_bytes()[..MARKER_PREFIX.len()].eq_ignore_ascii_case(MARKER_PREFIX)
+                    && s.as_bytes()[MARKER_PREFIX.len()..].eq_ignore_ascii_case(token)
+            };
+            if marked(ct.ctype()) || ct.subtype().is_some_and(marked) {
+                return Ok(value_start + at);
+            }
+        }
+    }
+    Err(Rejection::Unparseable)
+}
+
+/// The raw message with [`MARKER_PREFIX`] inserted at the positions the pre-scan found.
+pub(crate) fn apply_rewrites(raw: &[u8], rewrites: &[usize]) -> Vec<u8> {
+    let mut positions = rewrites.to_vec();
+    positions.sort_unstable();
+    positions.dedup();
+    let mut out = Vec::with_capacity(raw.len() + positions.len() * MARKER_PREFIX.len());
+    let mut last = 0;
+    for p in positions {
+        out.extend_from_slice(&raw[last..p]);
+        out.extend_from_slice(MARKER_PREFIX);
+        last = p;
+    }
+    out.extend_from_slice(&raw[last..]);
+    out
 }
 
 /// Length of the top header block: up to the first empty line (`\n` or `\r\n`), or the whole
@@ -359,6 +419,25 @@ mod tests {
         let ok = b"Content-Type: multipart/mixed; boundary=zz\n\n--zz\n\na\n--zz\n\nb\n--zz--\n";
         let scan = prescan(ok, &l).unwrap();
         assert_eq!(scan.parts_upper_bound, 4);
+    }
+
+    #[test]
+    fn nested_messages_and_digests_are_marked() {
+        let raw = b"Content-Type: Message/RFC822\n\nx\nContent-Type: (message) message/global\n\ny\ncontent-type: multipart/Digest; boundary=d\n\n";
+        let scan = prescan(raw, &limits()).unwrap();
+        let out = apply_rewrites(raw, &scan.rewrites);
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains("Content-Type: x-sourdine-Message/RFC822"),
+            "{text}"
+        );
+        assert!(
+            text.contains("(message) x-sourdine-message/global"),
+            "{text}"
+        );
+        assert!(text.contains("multipart/x-sourdine-Digest"), "{text}");
+        let plain = b"Content-Type: text/plain; name=message.txt\n\n";
+        assert!(prescan(plain, &limits()).unwrap().rewrites.is_empty());
     }
 
     #[test]
