@@ -1,1 +1,1219 @@
+//! Message text: HTML made safe and readable, signatures removed, attribution lines redacted.
+//!
+//! All functions here are pure and work on one text at a time; `anonymise` combines them.
 
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// The replacement for names and addresses removed from the text.
+pub const REDACTED: &str = "[redacted]";
+
+/// Width, in columns, that HTML bodies are rendered to.
+pub const TEXT_WIDTH: usize = 78;
+
+/// Largest text, in characters, of an element whose signature marker is only an `id` that
+/// some clients also put around other content (Apple Mail, Outlook, Samsung): a larger element
+/// is kept, lest the writer's own words be lost.
+const ID_SIGNATURE_MAX_CHARS: usize = 1500;
+
+static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    // No images at all (remote images, tracking pixels, cid: and data: images), no image maps.
+    b.rm_tags(["img", "map", "area"]);
+    // Elements removed with their content (script and style are removed by default).
+    b.add_clean_content_tags([
+        "title", "iframe", "frame", "frameset", "object", "embed", "applet", "noscript",
+        "template", "svg", "math", "audio", "video", "picture", "canvas", "head",
+    ]);
+    // No attribute but a link's target and table spans: no style (so no CSS url()), no
+    // srcset, background, event handlers, ids or classes.
+    b.generic_attributes(HashSet::new());
+    b.tag_attributes(HashMap::from([
+        ("a", HashSet::from(["href"])),
+        ("td", HashSet::from(["colspan", "rowspan"])),
+        ("th", HashSet::from(["colspan", "rowspan"])),
+        ("ol", HashSet::from(["start"])),
+    ]));
+    // Only web links; mailto:, tel:, data: and relative targets (which a <base> would resolve)
+    // are dropped, leaving the link text.
+    b.url_schemes(HashSet::from(["http", "https"]));
+    b.url_relative(ammonia::UrlRelative::Deny);
+    b.strip_comments(true);
+    b
+});
+
+/// Makes HTML safe to render: nothing in the result loads anything when viewed.
+///
+/// Removes scripts, styles (elements and attributes, so CSS `url()` too), forms' active parts,
+/// frames, objects, images (remote, `cid:`, `data:`, tracking pixels), `srcset`, `<meta>`
+/// (refresh), `<base>`, event handlers, comments, and every link whose target is not `http` or
+/// `https` (the link text stays).
+pub fn sanitise_html(html: &str) -> String {
+    SANITISER.clean(html).to_string()
+}
+
+/// Renders (sanitised) HTML as plain terminal text wrapped to `width` columns. Links keep
+/// their text; their targets are listed as numbered references.
+pub fn html_to_text(html: &str, width: usize) -> String {
+    html2text::config::plain_no_decorate()
+        .link_footnotes(true)
+        .allow_width_overflow()
+        .string_from_read(html.as_bytes(), width.max(20))
+        .unwrap_or_default()
+}
+
+/// The whole HTML body path: drop signature markup (when asked) and redact attribution
+/// containers in the markup, then sanitise, then render as text.
+///
+/// HTML nested deeper than [`MAX_HTML_NESTING`] (estimated from its tags) costs the HTML
+/// parser and renderer quadratic time; it is rendered by [`html_to_flat_text`] instead.
+pub fn html_body_to_text(html: &str, remove_signature: bool) -> String {
+    if html_nesting_estimate(html) > MAX_HTML_NESTING {
+        return html_to_flat_text(html);
+    }
+    let prepared = prepare_html(html, remove_signature);
+    html_to_text(&sanitise_html(&prepared), TEXT_WIDTH)
+}
+
+/// Deepest HTML nesting rendered through the DOM (a few milliseconds' work at most).
+pub const MAX_HTML_NESTING: usize = 512;
+
+/// Elements that have no end tag, or that close themselves when a sibling opens: they do not
+/// deepen the tree.
+const FLAT_ELEMENTS: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "!doctype",
+];
+
+/// Iterates over the tags of an HTML text: (is end tag, lowercased name, is self-closing,
+/// byte range of the whole tag). A comment is reported as a self-closing `!--`. Linear.
+fn tags(html: &str) -> impl Iterator<Item = (bool, String, bool, std::ops::Range<usize>)> + '_ {
+    let bytes = html.as_bytes();
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        loop {
+            let start = pos + memchr::memchr(b'<', bytes.get(pos..)?)?;
+            if bytes[start..].starts_with(b"<!--") {
+                let end = memchr::memmem::find(&bytes[start + 4..], b"-->")
+                    .map(|i| start + 4 + i + 3)
+                    .unwrap_or(bytes.len());
+                pos = end;
+                return Some((false, "!--".to_string(), true, start..end));
+            }
+            let end = memchr::memchr(b'>', &bytes[start..])
+                .map(|i| start + i + 1)
+                .unwrap_or(bytes.len());
+            pos = end;
+            let inner = &html[start + 1..end.saturating_sub(1).max(start + 1)];
+            let closing = inner.starts_with('/');
+            let name: String = inner
+                .trim_start_matches('/')
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '!')
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if name.is_empty() {
+                continue;
+            }
+            let self_closing = inner.ends_with('/');
+            return Some((closing, name, self_closing, start..end));
+        }
+    })
+}
+
+/// An upper estimate of how deeply an HTML text nests elements, from its tags alone.
+pub fn html_nesting_estimate(html: &str) -> usize {
+    let mut depth = 0usize;
+    let mut max = 0usize;
+    for (closing, name, self_closing, _) in tags(html) {
+        if FLAT_ELEMENTS.contains(&name.as_str()) || self_closing {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else {
+            depth += 1;
+            max = max.max(depth);
+        }
+    }
+    max
+}
+
+/// Text of an HTML document without building a tree, in linear time: tags dropped (block
+/// elements become line breaks), the content of scripts, styles and similar elements dropped,
+/// common entities decoded. Nothing of the markup survives, so nothing can load.
+pub fn html_to_flat_text(html: &str) -> String {
+    const SKIP_CONTENT: &[&str] = &[
+        "script", "style", "title", "head", "template", "svg", "math", "noscript", "iframe",
+        "object",
+    ];
+    const BLOCKS: &[&str] = &[
+        "p",
+        "div",
+        "br",
+        "li",
+        "tr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "table",
+        "ul",
+        "ol",
+        "pre",
+        "hr",
+    ];
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut pos = 0;
+    let mut skipping: Option<String> = None;
+    for (closing, name, _, range) in tags(html) {
+        if skipping.is_none() {
+            out.push_str(&decode_entities(&html[pos..range.start]));
+        }
+        pos = range.end;
+        match &skipping {
+            Some(s) if closing && *s == name => skipping = None,
+            Some(_) => {}
+            None if !closing && SKIP_CONTENT.contains(&name.as_str()) => skipping = Some(name),
+            None if BLOCKS.contains(&name.as_str()) => out.push('\n'),
+            None => {}
+        }
+    }
+    if skipping.is_none() && pos < html.len() {
+        out.push_str(&decode_entities(&html[pos..]));
+    }
+    out
+}
+
+/// Decodes the common named entities and numeric character references.
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest[1..].find(';').map(|j| j + 1).filter(|&j| j <= 10);
+        let decoded = end.and_then(|j| {
+            let name = &rest[1..j];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                _ => name
+                    .strip_prefix("#x")
+                    .or_else(|| name.strip_prefix("#X"))
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            };
+            c.map(|c| (c, j + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// What to do with a marked element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    /// Signature markup that is never used for anything else: remove.
+    Signature,
+    /// A signature marked only by an id that may wrap other content: remove when short.
+    MaybeSignature,
+    /// A container of a quoted-reply attribution or reply header block: redact.
+    Attribution,
+}
+
+/// Recognises client markup. Signature markers (removed when `remove_signature`):
+///
+/// - Thunderbird `class="moz-signature"`; Gmail `class="gmail_signature"`,
+///   `data-smartmail="gmail_signature"`; K-9 `class="k9mail-signature"`; Proton
+///   `class="protonmail_signature_block"`; Roundcube `id="_rc_sig"`; Yahoo
+///   `id="ymail_android_signature"`, `id="ymail_ios_signature"`; Outlook mobile
+///   `id="ms-outlook-mobile-signature"` (always removed);
+/// - Apple Mail `id="AppleMailSignature"`, Outlook on the web `id="Signature"`, Samsung
+///   `id="composer_signature"`, and `class="signature"` (removed only when their text is short,
+///   since some clients put the reply itself inside them).
+///
+/// Outlook's `class="elementToProof"` is not used: it marks edited paragraphs, not signatures.
+///
+/// Attribution containers (always redacted): Gmail `class="gmail_attr"`, Thunderbird
+/// `class="moz-cite-prefix"`, Outlook `id="divRplyFwdMsg"`.
+fn mark(attrs: &[(String, String)], remove_signature: bool) -> Option<Mark> {
+    let get = |name: &str| {
+        attrs
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    };
+    let classes: Vec<&str> = get("class")
+        .map(|c| c.split_whitespace().collect())
+        .unwrap_or_default();
+    let has_class = |c: &str| classes.iter().any(|x| x.eq_ignore_ascii_case(c));
+    let id = get("id").unwrap_or("");
+    if has_class("gmail_attr")
+        || has_class("moz-cite-prefix")
+        || id.eq_ignore_ascii_case("divRplyFwdMsg")
+    {
+        return Some(Mark::Attribution);
+    }
+    if !remove_signature {
+        return None;
+    }
+    if has_class("moz-signature")
+        || has_class("gmail_signature")
+        || get("data-smartmail").is_some_and(|v| v.eq_ignore_ascii_case("gmail_signature"))
+        || has_class("k9mail-signature")
+        || has_class("protonmail_signature_block")
+        || [
+            "_rc_sig",
+            "ms-outlook-mobile-signature",
+            "ymail_android_signature",
+            "ymail_ios_signature",
+        ]
+        .iter()
+        .any(|s| id.eq_ignore_ascii_case(s))
+    {
+        return Some(Mark::Signature);
+    }
+    if ["AppleMailSignature", "Signature", "composer_signature"]
+        .iter()
+        .any(|s| id.eq_ignore_ascii_case(s))
+        || has_class("signature")
+    {
+        return Some(Mark::MaybeSignature);
+    }
+    None
+}
+
+/// The text of a subtree, rendered.
+fn node_text(node: &html2text::Handle) -> String {
+    let mut html = Vec::new();
+    if node.serialize(&mut html).is_err() {
+        return String::new();
+    }
+    html_to_text(&sanitise_html(&String::from_utf8_lossy(&html)), 200)
+}
+
+/// New nodes holding `text`, one line per line (html2text's DOM has no public constructor for
+/// text nodes, so they are taken from a parsed snippet).
+fn text_nodes(text: &str) -> Vec<html2text::Handle> {
+    let escaped: Vec<String> = text
+        .trim()
+        .lines()
+        .map(|l| {
+            l.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+        })
+        .collect();
+    let Ok(dom) = html2text::config::plain()
+        .parse_html(format!("<p>{}</p>", escaped.join("<br>")).as_bytes())
+    else {
+        return Vec::new();
+    };
+    let mut stack = vec![dom.document.clone()];
+    while let Some(node) = stack.pop() {
+        if let html2text::Element { name, .. } = &node.data
+            && &*name.local == "p"
+        {
+            return node.children.borrow_mut().drain(..).collect();
+        }
+        stack.extend(node.children.borrow().iter().cloned());
+    }
+    Vec::new()
+}
+
+/// Removes signature markup and redacts attribution containers, working on the DOM before
+/// sanitising (the sanitiser drops the classes and ids that mark them). Iterative, so deeply
+/// nested HTML cannot exhaust the stack.
+fn prepare_html(html: &str, remove_signature: bool) -> String {
+    let Ok(dom) = html2text::config::plain().parse_html(html.as_bytes()) else {
+        return String::new();
+    };
+    let mut removals: Vec<html2text::Handle> = Vec::new();
+    let mut redactions: Vec<html2text::Handle> = Vec::new();
+    let mut stack = vec![dom.document.clone()];
+    while let Some(node) = stack.pop() {
+        if let html2text::Element { attrs, .. } = &node.data {
+            let attrs: Vec<(String, String)> = attrs
+                .borrow()
+                .iter()
+                .map(|a| (a.name.local.to_string(), a.value.to_string()))
+                .collect();
+            match mark(&attrs, remove_signature) {
+                Some(Mark::Signature) => {
+                    removals.push(node.clone());
+                    continue;
+                }
+                Some(Mark::MaybeSignature)
+                    if node_text(&node).chars().count() <= ID_SIGNATURE_MAX_CHARS =>
+                {
+                    removals.push(node.clone());
+                    continue;
+                }
+                Some(Mark::Attribution) => {
+                    redactions.push(node.clone());
+                    continue;
+                }
+                Some(Mark::MaybeSignature) | None => {}
+            }
+        }
+        stack.extend(node.children.borrow().iter().cloned());
+    }
+    for node in removals {
+        detach(&node);
+    }
+    for node in redactions {
+        let text = node_text(&node);
+        let redacted = redact_attributions(&text);
+        // When no known pattern matched, redact the whole container rather than keep names.
+        let replacement = if redacted.trim() == text.trim() || redacted.trim().is_empty() {
+            REDACTED.to_string()
+        } else {
+            redacted
+        };
+        let old = std::mem::take(&mut *node.children.borrow_mut());
+        drop(old);
+        for t in text_nodes(&replacement) {
+            t.parent.set(Some(Rc::downgrade(&node)));
+            node.children.borrow_mut().push(t);
+        }
+    }
+    let mut out = Vec::new();
+    if dom.serialize(&mut out).is_err() {
+        return String::new();
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Removes a node from its parent.
+fn detach(node: &html2text::Handle) {
+    if let Some(parent) = node.parent.take().and_then(|p| p.upgrade()) {
+        parent
+            .children
+            .borrow_mut()
+            .retain(|c| !Rc::ptr_eq(c, node));
+    }
+}
+
+/// Leading quote markers of a line (`>`, `> >`, ...), as written.
+fn quote_prefix(line: &str) -> &str {
+    let end = line
+        .char_indices()
+        .find(|&(_, c)| c != '>' && c != ' ')
+        .map(|(i, _)| i)
+        .unwrap_or(line.len());
+    let prefix = &line[..end];
+    if prefix.contains('>') { prefix } else { "" }
+}
+
+fn is_quoted(line: &str) -> bool {
+    line.trim_start().starts_with('>')
+}
+
+/// Lines that start a reply or forward history (after which a signature block ends).
+fn is_history_marker(line: &str) -> bool {
+    static MARKERS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)^\s*(?:-{2,}\s*)?(?:original message|message d'origine|oorspronkelijk bericht|ursprüngliche nachricht|forwarded message|message transféré|doorgestuurd bericht|weitergeleitete nachricht|begin forwarded message|début du message réexpédié|begin doorgestuurd bericht)\s*:?\s*(?:-{2,})?\s*$",
+        )
+        .expect("valid regex")
+    });
+    MARKERS.is_match(line) || attribution_start(line)
+}
+
+/// Largest weak (`--` without the trailing space) signature block: lines and line length.
+const WEAK_SIGNATURE_MAX_LINES: usize = 10;
+const WEAK_SIGNATURE_MAX_LINE_CHARS: usize = 100;
+
+/// Removes a plain-text signature.
+///
+/// The signature starts at the first unquoted separator line: `-- ` (RFC 3676, exact), or `--`
+/// alone on its line (tolerated only when what follows is at most 10 non-empty lines of at most
+/// 100 characters, so a writer's own `--` divider before more text is not taken for one). It
+/// ends at the end of the text, or at the start of a quoted block, an attribution line or a
+/// reply/forward header, which are kept. Separators inside quoted text (`> -- `) are left alone.
+pub fn remove_plain_signature(text: &str) -> String {
+    let text = text.replace("\r\n", "\n");
+    let lines: Vec<&str> = text.split('\n').collect();
+    for (i, line) in lines.iter().enumerate() {
+        let strong = *line == "-- ";
+        let weak = !strong && line.trim_end() == "--";
+        if !strong && !weak {
+            continue;
+        }
+        let end = (i + 1..lines.len())
+            .find(|&j| {
+                is_quoted(lines[j])
+                    || is_history_marker(lines[j])
+                    || outlook_block_len(&lines, j).is_some()
+            })
+            .unwrap_or(lines.len());
+        if weak {
+            let block: Vec<&str> = lines[i + 1..end]
+                .iter()
+                .copied()
+                .filter(|l| !l.trim().is_empty())
+                .collect();
+            if block.is_empty()
+                || block.len() > WEAK_SIGNATURE_MAX_LINES
+                || block
+                    .iter()
+                    .any(|l| l.chars().count() > WEAK_SIGNATURE_MAX_LINE_CHARS)
+            {
+                continue;
+            }
+        }
+        let mut out: Vec<&str> = lines[..i].to_vec();
+        if end < lines.len() {
+            out.push("");
+            out.extend_from_slice(&lines[end..]);
+        }
+        return out.join("\n");
+    }
+    text
+}
+
+/// The time of day in an attribution's date (`10:00`, `10:00:00 AM`, `10h00`, `10:00 Uhr`).
+static TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b\d{1,2}(?::|h)\d{2}(?::\d{2})?(?:\s?[ap]\.?\s?m\.?)?(?:\s?uhr)?")
+        .expect("valid regex")
+});
+
+/// E-mail addresses (also inside angle brackets or after `mailto:`).
+static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:mailto:)?[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?")
+        .expect("valid regex")
+});
+
+/// Dated attribution lines: introducer, body (date then name), closing words.
+static DATED: LazyLock<Vec<(Regex, &'static str, &'static str)>> = LazyLock::new(|| {
+    [
+        // English: "On <date>, <name> wrote:"
+        (r"(?i)^On\s+(?P<body>.+?)\s+wrote\s*:$", "On ", " wrote:"),
+        // French: "Le <date>, <name> a écrit :"
+        (
+            r"(?i)^Le\s+(?P<body>.+?)\s+a\s+écrit\s*:$",
+            "Le ",
+            " a écrit :",
+        ),
+    ]
+    .into_iter()
+    .map(|(re, intro, outro)| (Regex::new(re).expect("valid regex"), intro, outro))
+    .collect()
+});
+
+/// Attribution lines where the name has its own slot.
+static NAMED: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
+    [
+        // Dutch: "Op <date> schreef <name>:"
+        (r"(?i)^(?P<pre>Op\s+.+?\s+schreef)\s+(?P<name>.+?)\s*:$", "${pre} [redacted]:"),
+        // Dutch (Apple Mail): "Op <date> heeft <name> het volgende geschreven:"
+        (
+            r"(?i)^(?P<pre>Op\s+.+?\s+heeft)\s+(?P<name>.+?)\s+(?P<post>het\s+volgende\s+geschreven\s*:)$",
+            "${pre} [redacted] ${post}",
+        ),
+        // German: "Am <date> schrieb <name>:"
+        (r"(?i)^(?P<pre>Am\s+.+?\s+schrieb)\s+(?P<name>.+?)\s*:$", "${pre} [redacted]:"),
+    ]
+    .into_iter()
+    .map(|(re, rep)| (Regex::new(re).expect("valid regex"), rep))
+    .collect()
+});
+
+/// Undated attribution lines ("Jane Doe wrote:"), redacted only when quoted text follows or the
+/// line holds an address, since such words also occur in ordinary sentences.
+static UNDATED: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
+    [
+        (
+            r"(?i)^(?P<name>.{1,120}?)\s+wrote\s*:$",
+            "[redacted] wrote:",
+        ),
+        (
+            r"(?i)^(?P<name>.{1,120}?)\s+a\s+écrit\s*:$",
+            "[redacted] a écrit :",
+        ),
+        (
+            r"(?i)^(?P<name>.{1,120}?)\s+schreef\s*:$",
+            "[redacted] schreef:",
+        ),
+        (
+            r"(?i)^(?P<name>.{1,120}?)\s+schrieb\s*:$",
+            "[redacted] schrieb:",
+        ),
+    ]
+    .into_iter()
+    .map(|(re, rep)| (Regex::new(re).expect("valid regex"), rep))
+    .collect()
+});
+
+/// Whether a line begins like a dated attribution (which may wrap onto the next line).
+fn attribution_start(line: &str) -> bool {
+    static START: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)^(?:On|Le|Op|Am)\s+\S.*\d").expect("valid regex"));
+    let content = line[quote_prefix(line).len()..].trim();
+    START.is_match(content)
+        && content.chars().count() <= 300
+        && redact_attribution(content, true).is_some()
+}
+
+/// Redacts one (possibly joined) attribution line, or `None` when it is not one.
+/// `quoted_follows`: quoted text comes next, which makes undated forms credible.
+fn redact_attribution(content: &str, quoted_follows: bool) -> Option<String> {
+    let content = content.trim().replace('\u{a0}', " ");
+    if content.chars().count() > 400 {
+        return None;
+    }
+    for (re, intro, outro) in DATED.iter() {
+        if let Some(c) = re.captures(&content) {
+            let body = c.name("body").map(|m| m.as_str()).unwrap_or("");
+            // The name follows the date: keep the date up to its time of day, if any, found
+            // before any address or quoted name.
+            let limit = body.find(['<', '@', '"']).unwrap_or(body.len());
+            let date_end = TIME.find_iter(&body[..limit]).last().map(|m| m.end());
+            let out = match date_end {
+                Some(end) if body[end..].trim_start_matches([',', ' ']).trim().is_empty() => {
+                    return None;
+                }
+                Some(end) => {
+                    let sep = if body[end..].trim_start().starts_with(',') {
+                        ", "
+                    } else {
+                        " "
+                    };
+                    format!("{intro}{}{sep}{REDACTED}{outro}", &body[..end])
+                }
+                None => format!("{intro}{REDACTED}{outro}"),
+            };
+            return Some(EMAIL.replace_all(&out, REDACTED).into_owned());
+        }
+    }
+    for (re, rep) in NAMED.iter() {
+        if re.is_match(&content) {
+            let out = re.replace(&content, *rep).into_owned();
+            return Some(EMAIL.replace_all(&out, REDACTED).into_owned());
+        }
+    }
+    if quoted_follows || EMAIL.is_match(&content) {
+        for (re, rep) in UNDATED.iter() {
+            if re.is_match(&content) {
+                return Some(re.replace(&content, *rep).into_owned());
+            }
+        }
+    }
+    None
+}
+
+/// Reply-header labels whose values name people.
+const ADDRESS_LABELS: &[&str] = &[
+    "from",
+    "to",
+    "cc",
+    "bcc",
+    "reply-to",
+    "de",
+    "à",
+    "a",
+    "cci",
+    "répondre à",
+    "van",
+    "aan",
+    "von",
+    "an",
+    "antwort an",
+];
+/// Labels of the second line of a reply header (the date or sent time).
+const DATE_LABELS: &[&str] = &[
+    "sent",
+    "date",
+    "envoyé",
+    "verzonden",
+    "verstuurd",
+    "datum",
+    "gesendet",
+];
+/// Other reply-header labels.
+const OTHER_LABELS: &[&str] = &[
+    "subject",
+    "objet",
+    "onderwerp",
+    "betreff",
+    "importance",
+    "priorité",
+];
+
+/// The label of a reply-header line (`From:`, `*De :*`, `**Van:**`), lowercased.
+fn header_label(line: &str) -> Option<String> {
+    static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^[\s>]*\**\s*(?P<label>[\p{L}][\p{L} -]{0,15}?)\s*\**\s*:")
+            .expect("valid regex")
+    });
+    let line = line.replace('\u{a0}', " ");
+    let c = LABEL.captures(&line)?;
+    let label = c.name("label")?.as_str().trim().to_lowercase();
+    (ADDRESS_LABELS.contains(&label.as_str())
+        || DATE_LABELS.contains(&label.as_str())
+        || OTHER_LABELS.contains(&label.as_str()))
+    .then_some(label)
+}
+
+/// Whether `lines[i]` starts a reply header block (a From line followed within three lines by a
+/// date line); returns the block's length in lines.
+fn outlook_block_len(lines: &[&str], i: usize) -> Option<usize> {
+    let first = header_label(lines.get(i)?)?;
+    if !matches!(first.as_str(), "from" | "de" | "van" | "von") {
+        return None;
+    }
+    let dated = (i + 1..(i + 4).min(lines.len()))
+        .any(|j| header_label(lines[j]).is_some_and(|l| DATE_LABELS.contains(&l.as_str())));
+    if !dated {
+        return None;
+    }
+    let mut end = i + 1;
+    while end < lines.len() && end < i + 20 {
+        let content = lines[end][quote_prefix(lines[end]).len()..].trim();
+        if content.is_empty() {
+            break;
+        }
+        end += 1;
+    }
+    Some(end - i)
+}
+
+/// Redacts the names and addresses in quoted-reply attribution lines and reply header blocks,
+/// in English, French, Dutch and German, also inside quoted text and when an attribution line
+/// wraps onto a second line. Other text is unchanged.
+pub fn redact_attributions(text: &str) -> String {
+    let text = text.replace("\r\n", "\n");
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let prefix = quote_prefix(line);
+        let content = &line[prefix.len()..];
+        // Reply header blocks.
+        if let Some(len) = outlook_block_len(&lines, i) {
+            let mut redacting = false;
+            for l in &lines[i..i + len] {
+                let p = quote_prefix(l);
+                match header_label(l) {
+                    Some(label) if ADDRESS_LABELS.contains(&label.as_str()) => {
+                        let colon = l[p.len()..]
+                            .find(':')
+                            .map(|c| p.len() + c + 1)
+                            .unwrap_or(l.len());
+                        out.push(format!("{} {REDACTED}", l[..colon].trim_end()));
+                        redacting = true;
+                    }
+                    Some(_) => {
+                        out.push(EMAIL.replace_all(l, REDACTED).into_owned());
+                        redacting = false;
+                    }
+                    // A continuation of an address list: folded into the redaction.
+                    None if redacting => {}
+                    None => out.push(EMAIL.replace_all(l, REDACTED).into_owned()),
+                }
+            }
+            i += len;
+            continue;
+        }
+        let next_quoted = |from: usize| {
+            lines[from..]
+                .iter()
+                .find(|l| !l[quote_prefix(l).len()..].trim().is_empty())
+                .is_some_and(|l| quote_prefix(l).len() > prefix.len())
+        };
+        if let Some(r) = redact_attribution(content, next_quoted(i + 1)) {
+            out.push(format!("{prefix}{r}"));
+            i += 1;
+            continue;
+        }
+        // An attribution wrapped onto two lines (same quote depth).
+        if let Some(&next) = lines.get(i + 1)
+            && quote_prefix(next) == prefix
+            && !content.trim().is_empty()
+            && !next[prefix.len()..].trim().is_empty()
+        {
+            let joined = format!(
+                "{} {}",
+                content.trim_end(),
+                next[prefix.len()..].trim_start()
+            );
+            if let Some(r) = redact_attribution(&joined, next_quoted(i + 2)) {
+                out.push(format!("{prefix}{r}"));
+                i += 2;
+                continue;
+            }
+        }
+        out.push(line.to_string());
+        i += 1;
+    }
+    out.join("\n")
+}
+
+/// Replaces every e-mail address in `text` by `[redacted]` (used for the human-readable part
+/// of delivery and read reports, which name the recipient of our own mail).
+pub fn redact_addresses(text: &str) -> String {
+    EMAIL.replace_all(text, REDACTED).into_owned()
+}
+
+/// Final clean-up of a body: line ends to `\n`, control characters (but `\n` and `\t`) and
+/// bidirectional overrides removed, trailing spaces stripped, runs of more than two blank lines
+/// cut to two, surrounding white space trimmed.
+pub fn normalise(text: &str) -> String {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let cleaned: String = text
+        .chars()
+        .filter(|&c| {
+            c == '\n' || c == '\t' || !(c.is_control() || super::headers::is_bidi_control(c))
+        })
+        .collect();
+    let mut out = String::with_capacity(cleaned.len());
+    let mut blank_run = 0;
+    for line in cleaned.split('\n') {
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank_run += 1;
+            if blank_run > 2 {
+                continue;
+            }
+        } else {
+            blank_run = 0;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text_of(html: &str) -> String {
+        html_body_to_text(html, true)
+    }
+
+    #[test]
+    fn scripts_and_styles_are_removed() {
+        let s = sanitise_html("<p>hi</p><script>alert('x1')</script><style>p{color:red}</style>");
+        assert!(s.contains("hi"));
+        assert!(!s.contains("alert") && !s.contains("x1") && !s.contains("color"));
+    }
+
+    #[test]
+    fn tracking_pixels_and_remote_images_are_removed() {
+        let s = sanitise_html(
+            r#"<p>a</p><img src="https://t.example/pixel.gif?id=42" width=1 height=1><img src="cid:part1">"#,
+        );
+        assert!(!s.contains("img") && !s.contains("t.example") && !s.contains("cid:"));
+    }
+
+    #[test]
+    fn css_urls_go_with_style_attributes() {
+        let s = sanitise_html(
+            r#"<div style="background:url(https://t.example/bg.png)">x</div><table background="https://t.example/b.png"><tr><td>y</td></tr></table>"#,
+        );
+        assert!(
+            !s.contains("style")
+                && !s.contains("url(")
+                && !s.contains("t.example")
+                && !s.contains("background")
+        );
+        assert!(s.contains('x') && s.contains('y'));
+    }
+
+    #[test]
+    fn srcset_and_picture_are_removed() {
+        let s = sanitise_html(
+            r#"<picture><source srcset="https://t.example/a.webp"></picture><img srcset="https://t.example/b.png 2x">z"#,
+        );
+        assert!(!s.contains("srcset") && !s.contains("t.example"));
+        assert!(s.contains('z'));
+    }
+
+    #[test]
+    fn meta_refresh_and_base_are_removed() {
+        let s = sanitise_html(
+            r#"<head><meta http-equiv="refresh" content="0;url=https://t.example/"><base href="https://t.example/"></head><a href="/rel">rel</a>"#,
+        );
+        assert!(
+            !s.contains("meta")
+                && !s.contains("refresh")
+                && !s.contains("t.example")
+                && !s.contains("base")
+        );
+        assert!(!s.contains("href") && s.contains("rel"));
+    }
+
+    #[test]
+    fn data_uris_and_other_schemes_are_removed() {
+        let s = sanitise_html(
+            r#"<a href="data:text/html;base64,PHNjcmlwdD4=">d</a><a href="mailto:jane@example.org">m</a><a href="tel:+3212345">t</a><a href="javascript:alert(1)">j</a><a href="https://ok.example/page">ok</a>"#,
+        );
+        assert!(
+            !s.contains("data:")
+                && !s.contains("mailto")
+                && !s.contains("jane@")
+                && !s.contains("tel:")
+                && !s.contains("javascript")
+        );
+        assert!(s.contains(r#"href="https://ok.example/page""#));
+    }
+
+    #[test]
+    fn frames_objects_and_forms_are_removed() {
+        let s = sanitise_html(
+            r#"<iframe src="https://t.example/f">fallback1</iframe><object data="https://t.example/o">fallback2</object><embed src="https://t.example/e"><form action="https://t.example/post"><input name=q value=v></form>after"#,
+        );
+        assert!(
+            !s.contains("t.example")
+                && !s.contains("fallback")
+                && !s.contains("input")
+                && !s.contains("form")
+        );
+        assert!(s.contains("after"));
+    }
+
+    #[test]
+    fn event_handlers_are_removed() {
+        let s = sanitise_html(
+            r#"<p onclick="steal()" onmouseover="x()">p</p><body onload="y()">b</body><a href="https://ok.example" onclick="z()">a</a>"#,
+        );
+        assert!(
+            !s.contains("onclick")
+                && !s.contains("onmouseover")
+                && !s.contains("onload")
+                && !s.contains("steal")
+        );
+    }
+
+    #[test]
+    fn html_to_text_is_readable() {
+        let t = html_to_text(
+            &sanitise_html(
+                "<h1>Title</h1><p>Hello <b>world</b></p><ul><li>one</li><li>two</li></ul><blockquote>quoted</blockquote>",
+            ),
+            78,
+        );
+        assert!(t.contains("Hello"));
+        assert!(t.contains("one") && t.contains("two"));
+        assert!(
+            t.lines()
+                .any(|l| l.starts_with('>') && l.contains("quoted")),
+            "{t}"
+        );
+        assert!(!t.contains('<'));
+    }
+
+    #[test]
+    fn html_links_keep_web_targets_only() {
+        let t = text_of(
+            r#"<p><a href="https://help.example/info">info</a> <a href="mailto:jane@example.org">Jane</a></p>"#,
+        );
+        assert!(t.contains("https://help.example/info"));
+        assert!(t.contains("Jane") && !t.contains("jane@example.org"));
+    }
+
+    #[test]
+    fn html_signatures_of_common_clients_are_removed() {
+        let cases = [
+            r#"<div>Body text here</div><div class="moz-signature">-- <br>Jane Doe 0470 11 22 33</div>"#,
+            r#"<div dir="ltr">Body text here<br clear="all"><div><br></div><span class="gmail_signature_prefix">-- </span><br><div dir="ltr" class="gmail_signature" data-smartmail="gmail_signature">Jane Doe 0470 11 22 33</div></div>"#,
+            r#"<div>Body text here</div><div data-smartmail="gmail_signature">Jane Doe 0470 11 22 33</div>"#,
+            r#"<div>Body text here</div><div id="AppleMailSignature" dir="ltr">Jane Doe 0470 11 22 33</div>"#,
+            r#"<div>Body text here</div><div id="Signature"><p>Jane Doe 0470 11 22 33</p></div>"#,
+            r#"<div>Body text here</div><div id="ms-outlook-mobile-signature">Jane Doe 0470 11 22 33</div>"#,
+            r#"<div>Body text here</div><div class='k9mail-signature'>Jane Doe 0470 11 22 33</div>"#,
+            r#"<div>Body text here</div><div id="_rc_sig">Jane Doe 0470 11 22 33</div>"#,
+            r#"<div>Body text here</div><div class="protonmail_signature_block"><div class="protonmail_signature_block-user">Jane Doe 0470 11 22 33</div></div>"#,
+            r#"<div>Body text here</div><div id="ymail_android_signature">Jane Doe 0470 11 22 33</div>"#,
+        ];
+        for html in cases {
+            let t = text_of(html);
+            assert!(t.contains("Body text here"), "{html}: {t}");
+            assert!(!t.contains("Jane") && !t.contains("0470"), "{html}: {t}");
+            // Kept when not asked to remove.
+            assert!(html_body_to_text(html, false).contains("0470"), "{html}");
+        }
+    }
+
+    #[test]
+    fn long_content_inside_an_ambiguous_signature_id_is_kept() {
+        let long = "My whole reply sits here. ".repeat(100);
+        let html = format!(r#"<div id="AppleMailSignature">{long}</div>"#);
+        assert!(text_of(&html).contains("My whole reply sits here."));
+    }
+
+    #[test]
+    fn html_attribution_containers_are_redacted() {
+        let html = r#"<div>Thanks!</div><div class="gmail_quote"><div dir="ltr" class="gmail_attr">On Mon, 3 Jun 2024 at 10:00, Jane Doe &lt;jane@example.org&gt; wrote:<br></div><blockquote class="gmail_quote">old text</blockquote></div>"#;
+        let t = text_of(html);
+        assert!(!t.contains("Jane") && !t.contains("jane@"), "{t}");
+        assert!(t.contains("[redacted]") && t.contains("old text") && t.contains("Thanks!"));
+        // An unknown language in the container: the whole container is redacted.
+        let html = r#"<div class="moz-cite-prefix">Il 03/06/2024 10:00, Giovanna Rossi ha scritto:<br></div><blockquote>x</blockquote>"#;
+        let t = text_of(html);
+        assert!(!t.contains("Giovanna") && t.contains("[redacted]"), "{t}");
+        let html = r#"<p>Top</p><div id="divRplyFwdMsg"><b>From:</b> Jane Doe &lt;jane@example.org&gt;<br><b>Sent:</b> Monday, June 3, 2024 10:00<br><b>To:</b> Help &lt;help@line.example&gt;<br><b>Subject:</b> Re: hi</div>"#;
+        let t = text_of(html);
+        assert!(
+            !t.contains("Jane") && !t.contains("jane@") && !t.contains("help@line"),
+            "{t}"
+        );
+        assert!(t.contains("Re: hi"), "{t}");
+    }
+
+    #[test]
+    fn deeply_nested_html_is_rendered_flat_and_fast() {
+        let html = format!(
+            "<style>p{{}}</style>{}deep &amp; safe<script>x()</script><img src=https://t.example/p>{}",
+            "<div>".repeat(200_000),
+            "</div>".repeat(200_000)
+        );
+        assert!(html_nesting_estimate(&html) > MAX_HTML_NESTING);
+        let start = std::time::Instant::now();
+        let t = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || html_body_to_text(&html, true))
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(start.elapsed() < std::time::Duration::from_secs(10));
+        assert_eq!(t.trim(), "deep & safe");
+    }
+
+    #[test]
+    fn nesting_estimate() {
+        assert_eq!(
+            html_nesting_estimate("<div><p>a<p>b<br><span>c</span></div>"),
+            2
+        );
+        assert_eq!(html_nesting_estimate("<b><i><u>x"), 3);
+        assert_eq!(html_nesting_estimate("<!-- <div><div> --><div/>"), 0);
+        let fine = "<div>".repeat(MAX_HTML_NESTING) + "ok";
+        let t = html_body_to_text(&fine, true);
+        assert!(t.contains("ok"));
+    }
+
+    #[test]
+    fn flat_text_drops_markup() {
+        let t = html_to_flat_text(
+            "<head><title>T</title></head><p>a &lt;b&gt; &#233;&#x41;</p><script>evil()</script>c<!-- hidden -->",
+        );
+        assert_eq!(t.trim(), "a <b> éA\nc");
+    }
+
+    #[test]
+    fn rfc3676_signature_is_removed() {
+        let t = remove_plain_signature("Hello,\nI need help.\n\n-- \nJane Doe\n0470 11 22 33\n");
+        assert_eq!(t, "Hello,\nI need help.\n");
+    }
+
+    #[test]
+    fn signature_ends_at_quoted_history() {
+        let t = remove_plain_signature(
+            "Reply text\n-- \nJane\n\nOn Mon, 3 Jun 2024 at 10:00, Help <h@x.example> wrote:\n> earlier\n",
+        );
+        assert!(t.starts_with("Reply text\n"));
+        assert!(!t.contains("Jane"));
+        assert!(t.contains("> earlier") && t.contains("wrote:"));
+    }
+
+    #[test]
+    fn quoted_separator_is_left_alone() {
+        let text = "My answer\n\n> Their text\n> -- \n> Their sig\n";
+        assert_eq!(remove_plain_signature(text), text);
+    }
+
+    #[test]
+    fn weak_separator_needs_a_short_tail() {
+        assert_eq!(remove_plain_signature("Text\n--\nJane\n"), "Text");
+        let divider = format!("Part one\n--\n{}", "more of my own text\n".repeat(15));
+        assert_eq!(remove_plain_signature(&divider), divider);
+        let long_line = format!("Part one\n--\n{}\n", "x".repeat(200));
+        assert_eq!(remove_plain_signature(&long_line), long_line);
+    }
+
+    #[test]
+    fn crlf_signature_is_removed() {
+        assert_eq!(remove_plain_signature("Text\r\n-- \r\nJane\r\n"), "Text");
+    }
+
+    #[test]
+    fn attribution_english() {
+        let r = redact_attributions(
+            "Thanks\n\nOn Mon, 3 Jun 2024 at 10:00, Jane Doe <jane@example.org> wrote:\n> hi",
+        );
+        assert!(
+            r.contains("On Mon, 3 Jun 2024 at 10:00, [redacted] wrote:"),
+            "{r}"
+        );
+        assert!(!r.contains("Jane") && !r.contains("jane@"));
+        let r = redact_attributions(
+            "On Mon, Jun 3, 2024 at 10:00 AM Jane Doe <jane@example.org> wrote:\n> hi",
+        );
+        assert!(
+            r.starts_with("On Mon, Jun 3, 2024 at 10:00 AM [redacted] wrote:"),
+            "{r}"
+        );
+        let r = redact_attributions(
+            "On 3 Jun 2024, at 10:00, Jane Doe <jane@example.org> wrote:\n\n> hi",
+        );
+        assert!(
+            r.starts_with("On 3 Jun 2024, at 10:00, [redacted] wrote:"),
+            "{r}"
+        );
+        let r = redact_attributions("On 03/06/2024 10:00, Jane Doe wrote:\n> hi");
+        assert!(
+            r.starts_with("On 03/06/2024 10:00, [redacted] wrote:"),
+            "{r}"
+        );
+        let r = redact_attributions("Jane Doe wrote:\n> hi");
+        assert!(r.starts_with("[redacted] wrote:"), "{r}");
+        // An ordinary sentence is not an attribution.
+        let s = "Here is what my friend wrote:\nsomething";
+        assert_eq!(redact_attributions(s), s);
+    }
+
+    #[test]
+    fn attribution_french() {
+        let r = redact_attributions(
+            "Le lun. 3 juin 2024 à 10:00, Jane Doe <jane@example.org> a écrit :\n> salut",
+        );
+        assert!(
+            r.starts_with("Le lun. 3 juin 2024 à 10:00, [redacted] a écrit :"),
+            "{r}"
+        );
+        let r = redact_attributions("Le 03/06/2024 à 10h00, Jane Doe a\u{a0}écrit\u{a0}:\n> salut");
+        assert!(
+            r.starts_with("Le 03/06/2024 à 10h00, [redacted] a écrit :"),
+            "{r}"
+        );
+        assert!(!r.contains("Jane"));
+    }
+
+    #[test]
+    fn attribution_dutch() {
+        let r = redact_attributions(
+            "Op ma 3 jun. 2024 om 10:00 schreef Jane Doe <jane@example.org>:\n> hoi",
+        );
+        assert!(
+            r.starts_with("Op ma 3 jun. 2024 om 10:00 schreef [redacted]:"),
+            "{r}"
+        );
+        let r = redact_attributions(
+            "Op 3 jun. 2024 om 10:00 heeft Jane Doe <jane@example.org> het volgende geschreven:\n\n> hoi",
+        );
+        assert!(
+            r.starts_with("Op 3 jun. 2024 om 10:00 heeft [redacted] het volgende geschreven:"),
+            "{r}"
+        );
+        assert!(!r.contains("Jane"));
+    }
+
+    #[test]
+    fn attribution_german() {
+        let r = redact_attributions(
+            "Am Mo., 3. Juni 2024 um 10:00 Uhr schrieb Jane Doe <jane@example.org>:\n> hallo",
+        );
+        assert!(
+            r.starts_with("Am Mo., 3. Juni 2024 um 10:00 Uhr schrieb [redacted]:"),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn wrapped_attributions() {
+        let r = redact_attributions(
+            "On Mon, 3 Jun 2024 at 10:00, Jane Doe <\njane@example.org> wrote:\n> hi",
+        );
+        assert!(!r.contains("Jane") && !r.contains("jane@"), "{r}");
+        assert!(
+            r.starts_with("On Mon, 3 Jun 2024 at 10:00, [redacted] wrote:\n> hi"),
+            "{r}"
+        );
+        let r = redact_attributions(
+            "Le lun. 3 juin 2024 à 10:00, Jane Doe\n<jane@example.org> a écrit :\n> salut",
+        );
+        assert!(!r.contains("Jane") && !r.contains("jane@"), "{r}");
+        let r = redact_attributions(
+            "Op ma 3 jun. 2024 om 10:00 schreef Jane Doe\n<jane@example.org>:\n> hoi",
+        );
+        assert!(!r.contains("Jane") && !r.contains("jane@"), "{r}");
+        // Inside quoted text, wrapped too.
+        let r = redact_attributions(
+            "> On Mon, 3 Jun 2024 at 10:00, Jane Doe\n> <jane@example.org> wrote:\n> > deeper",
+        );
+        assert!(!r.contains("Jane") && !r.contains("jane@"), "{r}");
+        assert!(r.contains("> > deeper"));
+    }
+
+    #[test]
+    fn outlook_header_blocks() {
+        let en = "Reply\n\nFrom: Jane Doe <jane@example.org>\nSent: Monday, June 3, 2024 10:00 AM\nTo: Help Line <help@line.example>\nCc: Friend <f@example.org>,\n Other <o@example.org>\nSubject: Re: hi\n\nold";
+        let r = redact_attributions(en);
+        for leak in ["Jane", "jane@", "help@", "Friend", "Other", "f@", "o@"] {
+            assert!(!r.contains(leak), "{leak}: {r}");
+        }
+        assert!(
+            r.contains("Sent: Monday, June 3, 2024 10:00 AM")
+                && r.contains("Subject: Re: hi")
+                && r.contains("old")
+        );
+        let fr = "De\u{a0}: Jane Doe <jane@example.org>\nEnvoyé\u{a0}: lundi 3 juin 2024 10:00\nÀ\u{a0}: Aide <aide@line.example>\nObjet\u{a0}: Re: salut\n";
+        let r = redact_attributions(fr);
+        assert!(
+            !r.contains("Jane") && !r.contains("aide@") && r.contains("Objet"),
+            "{r}"
+        );
+        let nl = "Van: Jane Doe <jane@example.org>\nVerzonden: maandag 3 juni 2024 10:00\nAan: Hulp <hulp@line.example>\nOnderwerp: Re: hoi\n";
+        let r = redact_attributions(nl);
+        assert!(
+            !r.contains("Jane") && !r.contains("hulp@") && r.contains("Onderwerp: Re: hoi"),
+            "{r}"
+        );
+        let quoted =
+            "> *From:* Jane Doe <jane@example.org>\n> *Sent:* Monday\n> *To:* x@y.example\n";
+        let r = redact_attributions(quoted);
+        assert!(!r.contains("Jane") && !r.contains("x@y"), "{r}");
+        // A lone "From:" line without a date line is left alone.
+        let s = "From: my heart\nthat is all";
+        assert_eq!(redact_attributions(s), s);
+    }
+
+    #[test]
+    fn normalise_text() {
+        assert_eq!(
+            normalise("a  \r\nb\r\n\r\n\r\n\r\n\r\nc\u{7}\u{202E}d\t \n"),
+            "a\nb\n\n\ncd"
+        );
+        assert_eq!(normalise("\n\n  x  \n\n"), "x");
+        assert_eq!(normalise("a\rb"), "a\nb");
+        assert_eq!(normalise("tab\there"), "tab\there");
+    }
+}

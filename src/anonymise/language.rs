@@ -16,3 +16,114 @@ pub enum Language {
     #[default]
     Unknown,
 }
+
+/// Very common words of one language only (words shared between the languages, such as
+/// `de`, `en`, `je`, `in`, `is`, `me`, `a`, `was`, `we`, `of`, are left out).
+const FR: &[&str] = &[
+    "le", "la", "les", "des", "du", "un", "une", "et", "est", "tu", "il", "elle", "nous", "vous",
+    "ils", "elles", "que", "qui", "ne", "se", "ce", "ça", "dans", "pour", "avec", "sur", "mais",
+    "ou", "au", "aux", "ai", "suis", "mon", "ma", "mes", "sa", "ses", "cette", "très", "j", "qu",
+    "c", "l", "moi", "toi", "lui", "leur", "pas", "plus", "fait", "être", "avoir", "sont", "été",
+    "aussi", "comme", "quand", "parce", "rien", "tout", "tous", "bien", "peux", "veux", "sais",
+];
+const NL: &[&str] = &[
+    "het", "een", "van", "ik", "niet", "dat", "die", "op", "zijn", "voor", "maar", "er", "ook",
+    "als", "wat", "naar", "heb", "hij", "zij", "mijn", "om", "aan", "bij", "dan", "nog", "wel",
+    "geen", "kan", "deze", "hebben", "wordt", "heel", "mij", "jij", "ben", "hoe", "waar", "omdat",
+    "zo", "uit", "door", "worden", "zich", "haar", "hem", "jullie", "weet", "echt", "altijd",
+    "niemand", "iets", "mijzelf", "hier", "moet", "wil", "gaat", "heeft",
+];
+const EN: &[&str] = &[
+    "the", "and", "i", "you", "to", "it", "that", "my", "not", "have", "be", "for", "with", "this",
+    "but", "are", "what", "do", "so", "he", "she", "they", "at", "just", "can", "am", "been",
+    "would", "about", "don", "feel", "myself", "anyone", "really", "know", "because", "there",
+    "their", "from", "your", "will", "if", "or", "no", "all", "has", "how",
+];
+
+/// Fewest stop words the winning language must have.
+const MIN_HITS: usize = 3;
+
+/// Tells the language of `text` by counting very common words of French, Dutch and English.
+///
+/// `Unknown` when fewer than three such words are found, or when the most frequent language
+/// does not have half again as many as the next one.
+pub fn detect(text: &str) -> Language {
+    let mut counts = [0usize; 3];
+    for word in text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+    {
+        let w = word.to_lowercase();
+        if FR.contains(&w.as_str()) {
+            counts[0] += 1;
+        } else if NL.contains(&w.as_str()) {
+            counts[1] += 1;
+        } else if EN.contains(&w.as_str()) {
+            counts[2] += 1;
+        }
+    }
+    let langs = [Language::Fr, Language::Nl, Language::En];
+    let mut order = [0usize, 1, 2];
+    order.sort_by(|&a, &b| counts[b].cmp(&counts[a]));
+    let (best, second) = (counts[order[0]], counts[order[1]]);
+    if best < MIN_HITS || best * 2 < second * 3 {
+        return Language::Unknown;
+    }
+    langs[order[0]]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_do_not_overlap() {
+        for w in FR {
+            assert!(!NL.contains(w) && !EN.contains(w), "{w}");
+        }
+        for w in NL {
+            assert!(!EN.contains(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn french() {
+        let t = "Bonjour, je ne sais pas à qui parler. Depuis des mois je me sens seule et \
+                 j'ai peur de le dire à ma famille.";
+        assert_eq!(detect(t), Language::Fr);
+    }
+
+    #[test]
+    fn dutch() {
+        let t = "Hallo, ik weet niet met wie ik moet praten. Het gaat al maanden niet goed met \
+                 mij en ik durf het niet aan mijn ouders te vertellen.";
+        assert_eq!(detect(t), Language::Nl);
+    }
+
+    #[test]
+    fn english() {
+        let t = "Hello, I don't know who to talk to. For months I have felt alone and I am \
+                 afraid to tell my family about it.";
+        assert_eq!(detect(t), Language::En);
+    }
+
+    #[test]
+    fn short_or_empty_text_is_unknown() {
+        assert_eq!(detect(""), Language::Unknown);
+        assert_eq!(detect("Merci"), Language::Unknown);
+        assert_eq!(detect("ok 12345 !!!"), Language::Unknown);
+    }
+
+    #[test]
+    fn evenly_mixed_text_is_unknown() {
+        let t = "Je ne sais pas, les gens. I don't know the answer. Ik weet het niet echt.";
+        assert_eq!(detect(t), Language::Unknown);
+    }
+
+    #[test]
+    fn mostly_one_language_with_a_few_foreign_words() {
+        let t = "Je suis désolée, mais c'est vraiment difficile pour moi. Sorry. Je ne sais \
+                 plus quoi faire avec mes parents, ils ne comprennent rien.";
+        assert_eq!(detect(t), Language::Fr);
+    }
+}
