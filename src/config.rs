@@ -442,8 +442,10 @@ mod tests {
     fn the_example_configuration_is_valid_and_matches_the_defaults() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/sourdine.example.toml");
         let c = Config::load(&path).unwrap();
-        let d = parse("data_dir = \"/var/lib/sourdine\"\ncontact_address = \"contact@helpline.example\"\n")
-            .unwrap();
+        let d = parse(
+            "data_dir = \"/var/lib/sourdine\"\ncontact_address = \"contact@helpline.example\"\n",
+        )
+        .unwrap();
         assert_eq!(
             toml::to_string(&c).unwrap(),
             toml::to_string(&d).unwrap(),

@@ -42,6 +42,7 @@ pub enum AttachmentKind {
     /// An HTML document attached as a file.
     Html,
     /// A contact card (vCard): carries an identity.
+    #[serde(rename = "vcard")]
     VCard,
     /// A calendar invitation (iCalendar): carries identities.
     Calendar,

@@ -78,6 +78,114 @@ pub fn html_body_to_text(html: &str, remove_signature: bool) -> String {
     html_to_text(&sanitise_html(&prepared), TEXT_WIDTH)
 }
 
+/// The text of the signature blocks that [`html_body_to_text`] would remove from `html`, in
+/// document order and joined into one text, so that the same signature can be found in the
+/// message's text/plain alternative, where many clients (Outlook, Apple Mail) write it
+/// without any `-- ` separator.
+pub fn html_signature_texts(html: &str) -> Vec<String> {
+    if html_nesting_estimate(html) > MAX_HTML_NESTING {
+        return Vec::new();
+    }
+    let Ok(dom) = html2text::config::plain().parse_html(html.as_bytes()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut stack = vec![dom.document.clone()];
+    while let Some(node) = stack.pop() {
+        if let html2text::Element { attrs, .. } = &node.data {
+            let attrs: Vec<(String, String)> = attrs
+                .borrow()
+                .iter()
+                .map(|a| (a.name.local.to_string(), a.value.to_string()))
+                .collect();
+            match mark(&attrs, true) {
+                Some(Mark::Signature) => {
+                    out.push(node_text(&node));
+                    continue;
+                }
+                Some(Mark::MaybeSignature) => {
+                    let text = node_text(&node);
+                    if text.chars().count() <= ID_SIGNATURE_MAX_CHARS {
+                        out.push(text);
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+        }
+        stack.extend(node.children.borrow().iter().rev().cloned());
+    }
+    if out.is_empty() {
+        Vec::new()
+    } else {
+        vec![out.join("\n")]
+    }
+}
+
+/// Words of a text for signature matching: lowercased, split on spaces and on the `<>`
+/// that plain-text renderings put around links, stripped of surrounding punctuation.
+fn signature_words(line: &str) -> Vec<String> {
+    line.split(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '|')
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '@' && c != '+')
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Removes from `plain` the lines that carry `signature` (the text of an HTML signature
+/// block of the same message). Words are matched in order, allowing a few extra words in the
+/// plain text (link targets, labels); the last matching run wins. Quoted lines are never
+/// touched. A signature of fewer than two words is not looked for.
+pub fn remove_signature_text(plain: &str, signature: &str) -> String {
+    let sig: Vec<String> = signature.lines().flat_map(signature_words).collect();
+    if sig.len() < 2 {
+        return plain.to_string();
+    }
+    let lines: Vec<&str> = plain.lines().collect();
+    // (word, line index) for unquoted lines.
+    let words: Vec<(String, usize)> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !l.trim_start().starts_with('>'))
+        .flat_map(|(i, l)| signature_words(l).into_iter().map(move |w| (w, i)))
+        .collect();
+    let allowed_extra = (sig.len() / 2).max(3);
+    let mut best: Option<(usize, usize)> = None;
+    for start in 0..words.len() {
+        if words[start].0 != sig[0] {
+            continue;
+        }
+        let (mut si, mut pi, mut extra, mut last) = (0, start, 0, start);
+        while si < sig.len() && pi < words.len() {
+            if words[pi].0 == sig[si] {
+                si += 1;
+                last = pi;
+            } else {
+                extra += 1;
+                if extra > allowed_extra {
+                    break;
+                }
+            }
+            pi += 1;
+        }
+        if si * 5 >= sig.len() * 4 {
+            best = Some((words[start].1, words[last].1));
+        }
+    }
+    let Some((first, last)) = best else {
+        return plain.to_string();
+    };
+    let mut out: Vec<&str> = Vec::with_capacity(lines.len());
+    for (i, l) in lines.iter().enumerate() {
+        if i < first || i > last || l.trim_start().starts_with('>') {
+            out.push(l);
+        }
+    }
+    out.join("\n")
+}
+
 /// Deepest HTML nesting rendered through the DOM (a few milliseconds' work at most).
 pub const MAX_HTML_NESTING: usize = 512;
 
@@ -295,6 +403,14 @@ fn mark(attrs: &[(String, String)], remove_signature: bool) -> Option<Mark> {
         ]
         .iter()
         .any(|s| id.eq_ignore_ascii_case(s))
+        // Outlook/Word: the signature is bookmarked `_MailAutoSig`, an anchor on its first
+        // line and `mso-bookmark` styles on the following ones.
+        || get("name").is_some_and(|v| v.eq_ignore_ascii_case("_MailAutoSig"))
+        || get("style").is_some_and(|v| {
+            v.to_ascii_lowercase()
+                .replace(' ', "")
+                .contains("mso-bookmark:_mailautosig")
+        })
     {
         return Some(Mark::Signature);
     }
@@ -1215,5 +1331,36 @@ mod tests {
         assert_eq!(normalise("\n\n  x  \n\n"), "x");
         assert_eq!(normalise("a\rb"), "a\nb");
         assert_eq!(normalise("tab\there"), "tab\there");
+    }
+
+    #[test]
+    fn html_signature_is_found_in_the_plain_alternative() {
+        let html = "<p>Hello, I need help.</p><div id=\"Signature\"><p>Marie Dupont<br>Coordinatrice<br>T\u{e9}l. +32 2 555 03 19<br><a href=\"mailto:m@x.example\">m@x.example</a></p></div>";
+        let sigs = html_signature_texts(html);
+        assert_eq!(sigs.len(), 1);
+        let plain = "Hello, I need help.\n\nMarie Dupont\nCoordinatrice\nT\u{e9}l. +32 2 555 03 19\nm@x.example<mailto:m@x.example>\n\n> quoted Marie Dupont\n";
+        let out = remove_signature_text(plain, &sigs[0]);
+        assert!(out.contains("I need help"));
+        assert!(!out.contains("Coordinatrice"), "{out}");
+        assert!(!out.contains("555 03 19"), "{out}");
+        assert!(!out.contains("mailto"), "{out}");
+        assert!(
+            out.contains("> quoted Marie Dupont"),
+            "quotes are untouched: {out}"
+        );
+    }
+
+    #[test]
+    fn unrelated_text_is_not_removed_as_a_signature() {
+        let plain = "I am Marie and I work as a coordinator.\nPlease call me back.\n";
+        assert_eq!(
+            remove_signature_text(plain, "Jean Martin\nDirecteur\n+32 2 000 00 00"),
+            plain
+        );
+        assert_eq!(
+            remove_signature_text(plain, "Marie"),
+            plain,
+            "one word is not enough"
+        );
     }
 }

@@ -251,6 +251,8 @@ enum Segment {
     Plain {
         text: String,
         redact_addresses: bool,
+        /// Signature texts found in the HTML alternative of this text part.
+        signatures: Vec<String>,
     },
     Html {
         html: String,
@@ -281,9 +283,14 @@ fn render(segments: Vec<Segment>, remove_signature: bool) -> String {
             Segment::Plain {
                 text,
                 redact_addresses,
+                signatures,
             } => {
                 let t = if remove_signature {
-                    body::remove_plain_signature(&text)
+                    let mut t = body::remove_plain_signature(&text);
+                    for sig in &signatures {
+                        t = body::remove_signature_text(&t, sig);
+                    }
+                    t
                 } else {
                     text
                 };
@@ -560,13 +567,33 @@ impl Walker<'_> {
             match (subtype, mode) {
                 ("alternative", Mode::Normal | Mode::ReportText) => {
                     let chosen = choose_alternative(msg, raw, &children);
+                    // A plain alternative often carries the signature without any marker;
+                    // the HTML alternative marks it: find it there to remove it here.
+                    let signatures = if self.opts.remove_signature {
+                        children
+                            .iter()
+                            .filter(|&&c| Some(c) != chosen)
+                            .flat_map(|&c| find_html(msg, raw, c))
+                            .flat_map(|h| body::html_signature_texts(&h))
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
                     for &c in &children {
                         let m = if Some(c) == chosen {
                             mode
                         } else {
                             Mode::NotChosen
                         };
+                        let before = segments.len();
                         self.walk_in(msg, raw, c, depth + 1, &own_boundary, m, false, segments)?;
+                        if Some(c) == chosen {
+                            for seg in &mut segments[before..] {
+                                if let Segment::Plain { signatures: s, .. } = seg {
+                                    s.extend(signatures.iter().cloned());
+                                }
+                            }
+                        }
                     }
                 }
                 ("related", Mode::Normal | Mode::ReportText) => {
@@ -661,6 +688,7 @@ impl Walker<'_> {
                 Segment::Plain {
                     text,
                     redact_addresses,
+                    signatures: Vec::new(),
                 }
             });
             return Ok(());
@@ -788,6 +816,30 @@ const MARKED_DIGEST: &str = "x-sourdine-digest";
 /// Whether a (lowercased) content type is a nested message.
 fn is_message_type(ctype: &str, subtype: &str) -> bool {
     (ctype == "message" || ctype == MARKED_MESSAGE) && matches!(subtype, "rfc822" | "global")
+}
+
+/// Every text/html leaf at or under part `start` (at most a few levels down), decoded.
+fn find_html(msg: &Message<'_>, raw: &[u8], start: u32) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![(start, 0usize)];
+    while let Some((id, depth)) = stack.pop() {
+        let Some(part) = msg.parts.get(id as usize) else {
+            continue;
+        };
+        match &part.body {
+            PartType::Multipart(children) if depth < 4 => {
+                stack.extend(children.iter().rev().map(|&c| (c, depth + 1)));
+            }
+            _ => {
+                let is_html =
+                    content_type(part).is_some_and(|(t, s, _)| t == "text" && s == "html");
+                if is_html && !is_attachment(part) {
+                    out.push(decode_text(&decoded_body(raw, part, b""), part));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Picks the alternative to read: a non-empty `text/plain` if there is one, else the last

@@ -21,12 +21,21 @@ pub fn load_config(given: Option<&Path>) -> Result<Config, ConfigError> {
     Config::load(&config_path(given))
 }
 
-/// Sends log lines to standard error at `level` (overridden by `$SOURDINE_LOG`). Log lines
-/// never carry writer data: intake logs counts only, errors name no address or subject.
+/// Sends log lines to standard error at `level`, or at the level named by `$SOURDINE_LOG`.
+///
+/// Only sourdine's own log lines are shown, plus sled's warnings: other libraries (the HTML
+/// parser at trace level, for example) may log the text they work on, so their logs are off
+/// whatever the level. sourdine's own lines never carry writer data: intake logs counts only,
+/// errors name no address or subject.
 pub fn init_logging(level: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("SOURDINE_LOG").unwrap_or_else(|_| {
-        tracing_subscriber::EnvFilter::new(format!("sourdine={level},ticket={level},warn"))
-    });
+    let level = std::env::var("SOURDINE_LOG")
+        .ok()
+        .map(|l| l.trim().to_ascii_lowercase())
+        .filter(|l| ["error", "warn", "info", "debug", "trace"].contains(&l.as_str()))
+        .unwrap_or_else(|| level.to_string());
+    let filter = tracing_subscriber::EnvFilter::new(format!(
+        "off,sourdine={level},ticket={level},sled=warn"
+    ));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -133,18 +133,17 @@ pub fn page(text: &str) {
     if stdout.is_terminal() && lines > rows && std::env::var_os("SOURDINE_NO_PAGER").is_none() {
         let pager = std::env::var("PAGER").unwrap_or_else(|_| "less -FRX".into());
         let mut parts = pager.split_whitespace();
-        if let Some(program) = parts.next() {
-            if let Ok(mut child) = Command::new(program)
+        if let Some(program) = parts.next()
+            && let Ok(mut child) = Command::new(program)
                 .args(parts)
                 .stdin(Stdio::piped())
                 .spawn()
-            {
-                if let Some(mut stdin) = child.stdin.take() {
-                    let _ = stdin.write_all(text.as_bytes());
-                }
-                let _ = child.wait();
-                return;
+        {
+            if let Some(mut stdin) = child.stdin.take() {
+                let _ = stdin.write_all(text.as_bytes());
             }
+            let _ = child.wait();
+            return;
         }
     }
     let mut out = anstream::stdout();

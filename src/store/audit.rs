@@ -231,10 +231,10 @@ impl Store {
             if e.seq != seq_in_key {
                 return Ok(fail(n, seq_in_key, "entry moved", &head));
             }
-            if let Some(s) = expected_seq {
-                if e.seq != s {
-                    return Ok(fail(n, e.seq, "entries missing before this one", &head));
-                }
+            if let Some(s) = expected_seq
+                && e.seq != s
+            {
+                return Ok(fail(n, e.seq, "entries missing before this one", &head));
             }
             if expected_seq.is_some() && e.prev != prev {
                 return Ok(fail(n, e.seq, "link to the previous entry broken", &head));

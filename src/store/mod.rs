@@ -452,7 +452,9 @@ fn take_lock(data_dir: &Path) -> Result<File, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::anonymise::{Anonymised, Attachment, AttachmentContent, AttachmentKind, Language, Secrets, Signals};
+    use crate::anonymise::{
+        Anonymised, Attachment, AttachmentContent, AttachmentKind, Language, Secrets, Signals,
+    };
     use crate::intake::pipeline::{Prepared, PreparedItem};
 
     fn config(dir: &Path) -> Config {
@@ -519,7 +521,9 @@ mod tests {
         assert!(store.audit_verify().unwrap().ok);
         // Dedupe: the same digest again is already seen.
         assert_eq!(
-            store.commit_intake(vec![message("subject one", "x")]).unwrap(),
+            store
+                .commit_intake(vec![message("subject one", "x")])
+                .unwrap(),
             vec![Outcome::AlreadySeen]
         );
     }
@@ -555,7 +559,12 @@ mod tests {
                     continue;
                 }
                 let bytes = fs::read(e.path()).unwrap();
-                for needle in [&b"SECRETSUBJECT"[..], b"SECRETBODY", b"writer@example.org", b"m1@example.org"] {
+                for needle in [
+                    &b"SECRETSUBJECT"[..],
+                    b"SECRETBODY",
+                    b"writer@example.org",
+                    b"m1@example.org",
+                ] {
                     assert!(
                         !bytes.windows(needle.len()).any(|w| w == needle),
                         "{} holds clear text",
@@ -579,6 +588,10 @@ mod tests {
         fs::write(&conf, b"garbage that is not a sled configuration").unwrap();
         let before = fs::read(cfg.data_dir.join("db/db")).unwrap();
         assert!(Store::open(&cfg).is_err());
-        assert_eq!(fs::read(cfg.data_dir.join("db/db")).unwrap(), before, "never overwritten");
+        assert_eq!(
+            fs::read(cfg.data_dir.join("db/db")).unwrap(),
+            before,
+            "never overwritten"
+        );
     }
 }

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::records::{Direction, Status};
-use crate::anonymise::{Language, WithheldReason};
+use crate::anonymise::{AttachmentKind, Language, WithheldReason};
 use crate::time::Stamp;
 
 /// Which tickets a list shows.
@@ -123,6 +123,8 @@ pub struct AttachmentView {
     pub name: String,
     /// The sniffed type.
     pub content_type: String,
+    /// The sniffed type, as a short name (`jpeg`, `pdf`, `vcard`...).
+    pub kind: AttachmentKind,
     /// Size of the original, in bytes.
     pub size: u64,
     /// The bytes were not stored.

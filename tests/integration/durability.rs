@@ -53,7 +53,9 @@ fn batch_commit_fsyncs_every_file_it_wrote() {
     let mut synced = BTreeSet::new();
     for line in lines.lines() {
         // "PID syscall(args) = ret"
-        let Some((_, call)) = line.split_once(' ') else { continue };
+        let Some((_, call)) = line.split_once(' ') else {
+            continue;
+        };
         let call = call.trim_start();
         let ret: i64 = call
             .rsplit_once("= ")
@@ -70,10 +72,12 @@ fn batch_commit_fsyncs_every_file_it_wrote() {
             "openat" | "creat" if ret >= 0 => {
                 let p = path_arg();
                 // The lock file is opened with O_CREAT at every start; it holds no data.
-                if call.contains("O_CREAT") && p.starts_with(&data) && !p.ends_with("/lock") {
-                    if let Some(parent) = std::path::Path::new(&p).parent() {
-                        dirty_dirs.insert(parent.to_string_lossy().into_owned());
-                    }
+                if call.contains("O_CREAT")
+                    && p.starts_with(&data)
+                    && !p.ends_with("/lock")
+                    && let Some(parent) = std::path::Path::new(&p).parent()
+                {
+                    dirty_dirs.insert(parent.to_string_lossy().into_owned());
                 }
                 fds.insert(ret, p);
             }
@@ -91,12 +95,11 @@ fn batch_commit_fsyncs_every_file_it_wrote() {
                 }
             }
             "dup" | "dup2" | "dup3" | "fcntl" if ret >= 0 => {
-                if name != "fcntl" || call.contains("F_DUPFD") {
-                    if let Ok(old) = arg0.parse::<i64>() {
-                        if let Some(p) = fds.get(&old).cloned() {
-                            fds.insert(ret, p);
-                        }
-                    }
+                if (name != "fcntl" || call.contains("F_DUPFD"))
+                    && let Ok(old) = arg0.parse::<i64>()
+                    && let Some(p) = fds.get(&old).cloned()
+                {
+                    fds.insert(ret, p);
                 }
             }
             "close" => {
@@ -105,28 +108,36 @@ fn batch_commit_fsyncs_every_file_it_wrote() {
                 }
             }
             "write" | "pwrite64" | "writev" | "pwritev" | "pwritev2" if ret > 0 => {
-                let Ok(fd) = arg0.parse::<i64>() else { continue };
+                let Ok(fd) = arg0.parse::<i64>() else {
+                    continue;
+                };
                 if fd == 1 && call.contains("ticketed") {
                     // The moment the tool reports success: everything must be durable.
                     let lock = format!("{data}/lock");
                     let left: Vec<_> = dirty.iter().filter(|p| **p != lock).cloned().collect();
-                    assert!(left.is_empty(), "written but not fsync'd before success: {left:?}");
+                    assert!(
+                        left.is_empty(),
+                        "written but not fsync'd before success: {left:?}"
+                    );
                     let dirs: Vec<_> = dirty_dirs.iter().cloned().collect();
-                    assert!(dirs.is_empty(), "directories with new entries not fsync'd: {dirs:?}");
+                    assert!(
+                        dirs.is_empty(),
+                        "directories with new entries not fsync'd: {dirs:?}"
+                    );
                     checked = true;
-                } else if let Some(p) = fds.get(&fd) {
-                    if p.starts_with(&data) {
-                        dirty.insert(p.clone());
-                    }
+                } else if let Some(p) = fds.get(&fd)
+                    && p.starts_with(&data)
+                {
+                    dirty.insert(p.clone());
                 }
             }
             "fsync" | "fdatasync" if ret == 0 => {
-                if let Ok(fd) = arg0.parse::<i64>() {
-                    if let Some(p) = fds.get(&fd) {
-                        dirty.remove(p);
-                        dirty_dirs.remove(p);
-                        synced.insert(p.clone());
-                    }
+                if let Ok(fd) = arg0.parse::<i64>()
+                    && let Some(p) = fds.get(&fd)
+                {
+                    dirty.remove(p);
+                    dirty_dirs.remove(p);
+                    synced.insert(p.clone());
                 }
             }
             _ => {}
@@ -134,7 +145,16 @@ fn batch_commit_fsyncs_every_file_it_wrote() {
     }
     assert!(checked, "the summary line was not seen in the trace");
     let synced_store: Vec<_> = synced.iter().filter(|p| p.starts_with(&data)).collect();
-    assert!(synced_store.iter().any(|p| p.ends_with("/db/db")), "sled's log was fsync'd: {synced_store:?}");
-    assert!(synced_store.iter().any(|p| p.contains("/files/")), "payload files were fsync'd");
-    eprintln!("fsync'd before reporting success: {} store paths", synced_store.len());
+    assert!(
+        synced_store.iter().any(|p| p.ends_with("/db/db")),
+        "sled's log was fsync'd: {synced_store:?}"
+    );
+    assert!(
+        synced_store.iter().any(|p| p.contains("/files/")),
+        "payload files were fsync'd"
+    );
+    eprintln!(
+        "fsync'd before reporting success: {} store paths",
+        synced_store.len()
+    );
 }

@@ -37,30 +37,19 @@ fn fixtures() -> Vec<(PathBuf, Manifest)> {
     for e in fs::read_dir(&dir).unwrap().flatten() {
         let p = e.path();
         if p.extension().is_some_and(|x| x == "eml") {
-            let m: Manifest = toml::from_str(&fs::read_to_string(p.with_extension("toml")).unwrap())
-                .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let m: Manifest =
+                toml::from_str(&fs::read_to_string(p.with_extension("toml")).unwrap())
+                    .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
             out.push((p, m));
         }
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
-    assert!(out.len() >= 5, "expected the client fixtures in {}", dir.display());
+    assert!(
+        out.len() >= 5,
+        "expected the client fixtures in {}",
+        dir.display()
+    );
     out
-}
-
-fn kind_of(content_type: &str) -> &str {
-    match content_type {
-        "text/plain" => "text",
-        "text/csv" => "csv",
-        "image/jpeg" => "jpeg",
-        "image/png" => "png",
-        "image/gif" => "gif",
-        "image/webp" => "webp",
-        "application/pdf" => "pdf",
-        "text/vcard" => "vcard",
-        "text/calendar" => "calendar",
-        "application/ms-tnef" => "tnef",
-        other => other,
-    }
 }
 
 /// Every identifying field of every fixture carries a planted token; none may survive
@@ -84,16 +73,27 @@ fn planted_identifiers_never_leave_the_anonymiser() {
             .output()
             .unwrap();
         outputs.push((format!("{name}: ingest stdout"), out.stdout.clone()));
-        outputs.push((format!("{name}: ingest stderr (trace logs)"), out.stderr.clone()));
+        outputs.push((
+            format!("{name}: ingest stderr (trace logs)"),
+            out.stderr.clone(),
+        ));
         let counts: serde_json::Value = serde_json::from_str(&ok(out)).unwrap();
 
         if m.outcome == "quarantine" {
-            assert_eq!(counts["quarantined"], 1, "{name} ({}) should be quarantined", m.client);
+            assert_eq!(
+                counts["quarantined"], 1,
+                "{name} ({}) should be quarantined",
+                m.client
+            );
             // A quarantined message is sealed whole: its content is not readable either.
             all_planted.extend(m.content.iter().cloned());
             continue;
         }
-        assert_eq!(counts["ticketed"], 1, "{name} ({}) should be ticketed: {counts}", m.client);
+        assert_eq!(
+            counts["ticketed"], 1,
+            "{name} ({}) should be ticketed: {counts}",
+            m.client
+        );
         let ids: BTreeSet<String> = env.ticket_ids().into_iter().collect();
         let new: Vec<_> = ids.difference(&known).cloned().collect();
         assert_eq!(new.len(), 1, "{name}: one new ticket");
@@ -108,21 +108,35 @@ fn planted_identifiers_never_leave_the_anonymiser() {
         let v: serde_json::Value = serde_json::from_str(&ok(show)).unwrap();
         let shown = v.to_string();
         for token in &m.content {
-            assert!(shown.contains(token.as_str()), "{name}: content token {token} not readable: {shown}");
+            assert!(
+                shown.contains(token.as_str()),
+                "{name}: content token {token} not readable: {shown}"
+            );
         }
         let msg = &v["messages"][0];
         assert_eq!(msg["direction"], "in");
         let atts = msg["attachments"].as_array().unwrap();
         let got: Vec<(String, bool)> = atts
             .iter()
-            .map(|a| (kind_of(a["content_type"].as_str().unwrap()).to_string(), a["withheld"].as_bool().unwrap()))
+            .map(|a| {
+                (
+                    a["kind"].as_str().unwrap().to_string(),
+                    a["withheld"].as_bool().unwrap(),
+                )
+            })
             .collect();
-        let want: Vec<(String, bool)> =
-            m.attachments.iter().map(|a| (a.kind.clone(), a.withheld)).collect();
+        let want: Vec<(String, bool)> = m
+            .attachments
+            .iter()
+            .map(|a| (a.kind.clone(), a.withheld))
+            .collect();
         assert_eq!(got, want, "{name}: attachments");
         for a in atts {
             let name_shown = a["name"].as_str().unwrap();
-            assert!(name_shown.starts_with("attachment-"), "{name}: generic name, got {name_shown}");
+            assert!(
+                name_shown.starts_with("attachment-"),
+                "{name}: generic name, got {name_shown}"
+            );
             if !a["withheld"].as_bool().unwrap() {
                 let export = env.dir.path().join(format!("export-{id}-{}", a["id"]));
                 let out = env.ticket(&[
@@ -134,7 +148,10 @@ fn planted_identifiers_never_leave_the_anonymiser() {
                 ]);
                 outputs.push((format!("{name}: attachment stderr"), out.stderr.clone()));
                 ok(out);
-                outputs.push((format!("{name}: exported {}", name_shown), fs::read(&export).unwrap()));
+                outputs.push((
+                    format!("{name}: exported {}", name_shown),
+                    fs::read(&export).unwrap(),
+                ));
             }
         }
         let exported: Vec<u8> = outputs
@@ -155,7 +172,10 @@ fn planted_identifiers_never_leave_the_anonymiser() {
             assert_eq!(v["language"], lang.as_str(), "{name}: language");
         }
     }
-    for args in [&["list", "--status", "all"][..], &["list", "--status", "all", "--json"]] {
+    for args in [
+        &["list", "--status", "all"][..],
+        &["list", "--status", "all", "--json"],
+    ] {
         let out = env.ticket(args);
         outputs.push((format!("ticket {args:?}"), out.stdout.clone()));
         ok(out);
@@ -182,7 +202,11 @@ fn planted_identifiers_never_leave_the_anonymiser() {
             }
         }
     }
-    assert!(leaks.is_empty(), "planted identifiers leaked:\n{}", leaks.join("\n"));
+    assert!(
+        leaks.is_empty(),
+        "planted identifiers leaked:\n{}",
+        leaks.join("\n")
+    );
     eprintln!(
         "checked {} planted tokens against {} store files and {} outputs",
         all_planted.len(),
@@ -227,14 +251,36 @@ fn ingesting_the_same_bytes_twice_makes_one_ticket() {
     let env = Env::new();
     let dir = env.dir.path().join("in");
     fs::create_dir_all(&dir).unwrap();
-    fs::write(dir.join("a.eml"), "From: a@example.org\nSubject: once\n\nhello\n").unwrap();
-    fs::write(dir.join("copy.eml"), "From: a@example.org\nSubject: once\n\nhello\n").unwrap();
-    let c: serde_json::Value =
-        serde_json::from_str(&ok(env.sourdine(&["ingest", "--json", dir.to_str().unwrap()]))).unwrap();
-    assert_eq!((c["ticketed"].as_u64(), c["already_seen"].as_u64()), (Some(1), Some(1)));
-    let c: serde_json::Value =
-        serde_json::from_str(&ok(env.sourdine(&["ingest", "--json", dir.to_str().unwrap()]))).unwrap();
-    assert_eq!((c["ticketed"].as_u64(), c["already_seen"].as_u64()), (Some(0), Some(2)));
+    fs::write(
+        dir.join("a.eml"),
+        "From: a@example.org\nSubject: once\n\nhello\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("copy.eml"),
+        "From: a@example.org\nSubject: once\n\nhello\n",
+    )
+    .unwrap();
+    let c: serde_json::Value = serde_json::from_str(&ok(env.sourdine(&[
+        "ingest",
+        "--json",
+        dir.to_str().unwrap(),
+    ])))
+    .unwrap();
+    assert_eq!(
+        (c["ticketed"].as_u64(), c["already_seen"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let c: serde_json::Value = serde_json::from_str(&ok(env.sourdine(&[
+        "ingest",
+        "--json",
+        dir.to_str().unwrap(),
+    ])))
+    .unwrap();
+    assert_eq!(
+        (c["ticketed"].as_u64(), c["already_seen"].as_u64()),
+        (Some(0), Some(2))
+    );
     assert_eq!(env.ticket_ids().len(), 1);
 }
 
@@ -247,8 +293,16 @@ fn mbox_maildir_and_skipped_files_are_counted() {
     for s in ["cur", "new", "tmp"] {
         fs::create_dir_all(d.join("box").join(s)).unwrap();
     }
-    fs::write(d.join("box/new/1.x"), "From: a@example.org\nSubject: maildir new\n\nx\n").unwrap();
-    fs::write(d.join("box/cur/2.x:2,S"), "From: a@example.org\nSubject: maildir cur\n\ny\n").unwrap();
+    fs::write(
+        d.join("box/new/1.x"),
+        "From: a@example.org\nSubject: maildir new\n\nx\n",
+    )
+    .unwrap();
+    fs::write(
+        d.join("box/cur/2.x:2,S"),
+        "From: a@example.org\nSubject: maildir cur\n\ny\n",
+    )
+    .unwrap();
     fs::write(d.join("readme.txt"), "not mail").unwrap();
     fs::write(d.join("empty.eml"), "").unwrap();
     let mbox = env.dir.path().join("archive.mbox");
@@ -257,7 +311,12 @@ fn mbox_maildir_and_skipped_files_are_counted() {
         "From a@example.org Mon Jun  3 10:00:00 2024\nFrom: a@example.org\nSubject: m1\n\none\n\nFrom b@example.org Mon Jun  3 11:00:00 2024\nFrom: b@example.org\nSubject: m2\n\ntwo\n",
     )
     .unwrap();
-    let out = env.sourdine(&["ingest", "--json", d.to_str().unwrap(), mbox.to_str().unwrap()]);
+    let out = env.sourdine(&[
+        "ingest",
+        "--json",
+        d.to_str().unwrap(),
+        mbox.to_str().unwrap(),
+    ]);
     let c: serde_json::Value = serde_json::from_str(&ok(out)).unwrap();
     assert_eq!(c["ticketed"], 4, "{c}");
     assert_eq!(c["quarantined"], 1, "{c}");
@@ -277,7 +336,11 @@ fn missing_path_fails_clearly() {
     let env = Env::new();
     let out = env.sourdine(&["ingest", "/nonexistent/mail"]);
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("/nonexistent/mail"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("/nonexistent/mail"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 /// `ticket show` of an unknown reference names it; `--json` list is an array.
@@ -286,7 +349,11 @@ fn unknown_ticket_is_named() {
     let env = Env::new();
     let out = env.ticket(&["show", "K7F3QX9M"]);
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("ticket K7F3QX9M not found"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("ticket K7F3QX9M not found"),
+        "{}",
+        text(&out.stderr)
+    );
     assert_eq!(ok(env.ticket(&["list", "--json"])).trim(), "[]");
 }
 
@@ -308,4 +375,36 @@ fn init_is_idempotent_and_private() {
     ok(env.sourdine(&["init"]));
     let after: Vec<_> = keys.iter().map(|k| fs::read(k).unwrap()).collect();
     assert_eq!(before, after, "init must never overwrite a key");
+}
+
+/// `--config` is accepted before or after the subcommand, and `$SOURDINE_CONFIG` works too.
+#[test]
+fn config_option_before_or_after_the_subcommand() {
+    let env = Env::with_config("");
+    let cfg = env.config.to_str().unwrap();
+    let before = std::process::Command::new(crate::common::bin("sourdine"))
+        .args(["--config", cfg, "init"])
+        .env_remove("SOURDINE_CONFIG")
+        .output()
+        .unwrap();
+    ok(before);
+    let after = std::process::Command::new(crate::common::bin("ticket"))
+        .args(["list", "--config", cfg, "--json"])
+        .env_remove("SOURDINE_CONFIG")
+        .output()
+        .unwrap();
+    assert_eq!(ok(after).trim(), "[]");
+    // A bad configuration names the key and the problem.
+    fs::write(
+        &env.config,
+        "data_dir = \"relative\"\ncontact_address = \"a@b.example\"\n",
+    )
+    .unwrap();
+    let out = env.sourdine(&["init"]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("`data_dir`") && err.contains("absolute"),
+        "{err}"
+    );
 }
