@@ -8,6 +8,8 @@
 pub mod anonymise;
 pub mod cli;
 pub mod config;
+pub mod control;
+pub mod daemon;
 pub mod hardening;
 pub mod ids;
 pub mod intake;

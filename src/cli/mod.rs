@@ -1,6 +1,8 @@
 //! Shared plumbing for the two binaries: configuration discovery, logging, the panic hook,
 //! and human output (tables, colour, pager). The binaries only parse arguments and print.
 
+pub mod desk;
+pub mod editor;
 pub mod output;
 
 use std::io::IsTerminal;

@@ -357,13 +357,15 @@ impl<R: BufRead> Iterator for MboxReader<R> {
     }
 }
 
-/// Reads every message of `plan` and hands them to `sink` in batches of `batch_size`,
+/// Reads every message of `plan` and hands them to `sink` in batches of at most
+/// `batch_size` messages and about `batch_bytes` bytes (a larger message goes alone),
 /// counting outcomes. Problems with single files (unreadable, over `limit`) are passed to
 /// `on_problem` and counted as failed; a `sink` error stops the run.
 pub fn feed<E>(
     plan: &Plan,
     limit: usize,
     batch_size: usize,
+    batch_bytes: usize,
     mut sink: impl FnMut(Vec<Vec<u8>>) -> Result<Vec<crate::store::Outcome>, E>,
     mut on_progress: impl FnMut(u64),
     mut on_problem: impl FnMut(&ImportError),
@@ -372,7 +374,8 @@ pub fn feed<E>(
         skipped: plan.skipped,
         ..Default::default()
     };
-    let mut batch = Vec::with_capacity(batch_size);
+    let mut batch: Vec<Vec<u8>> = Vec::with_capacity(batch_size);
+    let mut bytes_in_batch = 0usize;
     let mut pending_progress = 0u64;
     let mut flush = |batch: &mut Vec<Vec<u8>>,
                      counts: &mut super::IngestCounts,
@@ -398,10 +401,16 @@ pub fn feed<E>(
         for m in messages {
             match m {
                 Ok(m) => {
+                    if !batch.is_empty() && bytes_in_batch + m.bytes.len() > batch_bytes {
+                        flush(&mut batch, &mut counts, &mut pending_progress)?;
+                        bytes_in_batch = 0;
+                    }
                     pending_progress += m.consumed;
+                    bytes_in_batch += m.bytes.len();
                     batch.push(m.bytes);
                     if batch.len() >= batch_size {
                         flush(&mut batch, &mut counts, &mut pending_progress)?;
+                        bytes_in_batch = 0;
                     }
                 }
                 Err(e) => {

@@ -1,65 +1,26 @@
-//! What counsellors and the operator can do, with roles and the audit trail. The same calls
-//! serve `ticket` and `sourdine` whether they open the store directly or go through the
-//! daemon, so the output is the same either way.
+//! What counsellors and the operator can do, with roles and the audit trail. The same
+//! [`Service::handle`] serves `ticket` and `sourdine` whether they open the store directly or
+//! go through the daemon, so the output is the same either way.
+
+pub mod catalog;
+pub mod roles;
+pub mod search;
+
+use std::sync::{Arc, RwLock};
 
 use serde::{Deserialize, Serialize};
-use zeroize::Zeroizing;
 
 use crate::config::Config;
-use crate::intake::pipeline::{Arrival, Pipeline};
+use crate::control::protocol::{Bytes, Request, Response};
+use crate::intake::pipeline::{Arrival, Pipeline, Prepared};
+use crate::store::records::Status;
 use crate::store::{
-    Actor, AttachmentView, ListFilter, Outcome, QuarantineView, Store, StoreError, TicketSummary,
-    TicketView,
+    Actor, Change, ListFilter, Outcome, Store, StoreError, TicketSummary, sort_summaries,
 };
-use crate::time::Clock;
+use crate::time::{Clock, Stamp};
+use catalog::Catalog;
 
-/// What a caller may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// Reads and answers tickets.
-    Counsellor,
-    /// Also approves reveals, forgets tickets, runs operator commands.
-    Supervisor,
-}
-
-/// Who is calling: from the socket's peer credentials or, when the store is opened directly,
-/// from the process's own uid. Never from anything the client says about itself.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Caller {
-    /// Unix uid.
-    pub uid: u32,
-    /// User name.
-    pub name: String,
-    /// Role.
-    pub role: Role,
-}
-
-impl Caller {
-    /// The audit actor for this caller.
-    pub fn actor(&self) -> Actor {
-        Actor {
-            uid: Some(self.uid),
-            name: self.name.clone(),
-        }
-    }
-
-    /// The current process's user, as a supervisor: whoever can open the store files
-    /// directly is the operator.
-    pub fn this_process() -> Caller {
-        let uid = nix::unistd::getuid();
-        let name = nix::unistd::User::from_uid(uid)
-            .ok()
-            .flatten()
-            .map(|u| u.name)
-            .unwrap_or_else(|| format!("uid {uid}"));
-        Caller {
-            uid: uid.as_raw(),
-            name,
-            role: Role::Supervisor,
-        }
-    }
-}
+pub use roles::{Caller, Role};
 
 /// An error a caller sees. Its message never carries writer data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -79,6 +40,8 @@ pub enum ErrorKind {
     Forbidden,
     /// The request makes no sense.
     Invalid,
+    /// The ticket's state does not allow it (claimed by someone else...).
+    Conflict,
     /// The store or daemon cannot serve now (locked, not initialised, busy).
     Unavailable,
     /// Something broke on the service's side.
@@ -109,6 +72,10 @@ impl ServiceError {
     pub fn is_unavailable(&self) -> bool {
         self.kind == ErrorKind::Unavailable
     }
+    /// In conflict with the ticket's state.
+    pub fn is_conflict(&self) -> bool {
+        self.kind == ErrorKind::Conflict
+    }
 }
 
 impl From<StoreError> for ServiceError {
@@ -117,6 +84,10 @@ impl From<StoreError> for ServiceError {
             ErrorKind::NotFound
         } else if e.is_invalid() {
             ErrorKind::Invalid
+        } else if e.is_conflict() {
+            ErrorKind::Conflict
+        } else if e.is_forbidden() {
+            ErrorKind::Forbidden
         } else if e.is_locked() || e.is_not_initialised() {
             ErrorKind::Unavailable
         } else {
@@ -126,11 +97,100 @@ impl From<StoreError> for ServiceError {
     }
 }
 
+/// Who the caller is, and how the service shows times.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Whoami {
+    /// The caller, as the service sees them.
+    pub caller: Caller,
+    /// How precisely arrival times are stored.
+    pub precision: crate::time::Precision,
+    /// The service's version.
+    pub version: String,
+}
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    /// The ticket.
+    pub id: String,
+    /// Its state.
+    pub status: Status,
+    /// Urgent.
+    pub urgent: bool,
+    /// Its subject.
+    pub subject: String,
+    /// A line of text around the first match.
+    pub excerpt: String,
+}
+
+/// The state of the intake duty, as `sourdine status` shows it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IntakeStatus {
+    /// The last poll that completed without error.
+    pub last_poll: Option<Stamp>,
+    /// Messages the mailbox held at the last poll.
+    pub waiting: Option<u64>,
+    /// Messages taken in since start.
+    pub taken_in: u64,
+    /// Errors since start.
+    pub errors: u64,
+    /// The last error (no writer data).
+    pub last_error: Option<String>,
+}
+
+/// The state of the service.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StatusReport {
+    /// sourdine's version.
+    pub version: String,
+    /// Whether a daemon answered (else the store was opened directly).
+    pub daemon: bool,
+    /// The daemon's pid.
+    pub pid: Option<u32>,
+    /// When the daemon started.
+    pub started: Option<Stamp>,
+    /// Open tickets.
+    pub open: usize,
+    /// Tickets waiting for the writer.
+    pub waiting: usize,
+    /// Closed tickets.
+    pub closed: usize,
+    /// Quarantined messages.
+    pub quarantined: usize,
+    /// The intake duty, when configured.
+    pub intake: Option<IntakeStatus>,
+}
+
+/// What the daemon reports about itself through `status`.
+#[derive(Debug, Clone, Default)]
+pub struct Runtime {
+    /// pid of the daemon.
+    pub pid: Option<u32>,
+    /// Start time.
+    pub started: Option<i64>,
+    /// The intake duty.
+    pub intake: Option<IntakeStatus>,
+}
+
 /// The operations, over an open store.
 pub struct Service {
     store: Store,
     pipeline: Pipeline,
+    config: Config,
+    catalog: RwLock<Option<Catalog>>,
+    runtime: Arc<RwLock<Runtime>>,
 }
+
+impl std::fmt::Debug for Service {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Service")
+            .field("store", &self.store)
+            .finish()
+    }
+}
+
+/// Default number of search results.
+pub const DEFAULT_SEARCH_LIMIT: usize = 20;
 
 impl Service {
     /// Opens the store named by the configuration.
@@ -139,7 +199,18 @@ impl Service {
         Ok(Service {
             pipeline: Pipeline::new(cfg.anonymise_options(), Clock::from_env()),
             store,
+            config: cfg.clone(),
+            catalog: RwLock::new(None),
+            runtime: Arc::new(RwLock::new(Runtime::default())),
         })
+    }
+
+    /// Builds the in-memory catalog now (the daemon does it at start).
+    pub fn warm_up(&self) -> Result<usize, ServiceError> {
+        let c = Catalog::build(&self.store)?;
+        let n = c.len();
+        *self.catalog.write().expect("catalog lock") = Some(c);
+        Ok(n)
     }
 
     /// The store.
@@ -147,62 +218,373 @@ impl Service {
         &self.store
     }
 
-    /// Tickets passing the filter.
-    pub fn list(
-        &self,
-        _caller: &Caller,
-        filter: &ListFilter,
-    ) -> Result<Vec<TicketSummary>, ServiceError> {
-        Ok(self.store.list_tickets(filter)?)
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
     }
 
-    /// A whole ticket; the read is audited.
-    pub fn show(&self, caller: &Caller, id: &str) -> Result<TicketView, ServiceError> {
-        let id = Store::parse_ticket_id(id)?;
-        let view = self.store.show_ticket(&id)?;
-        self.store
-            .audit_action(&caller.actor(), "ticket.read", Some(&id), None)?;
-        Ok(view)
+    /// The runtime state shown by `status` (the daemon writes it).
+    pub fn runtime(&self) -> Arc<RwLock<Runtime>> {
+        self.runtime.clone()
     }
 
-    /// The cleaned bytes of an attachment; the export is audited.
-    pub fn attachment(
+    /// The in-memory catalog's search index size (words, bytes), if built.
+    pub fn index_stats(&self) -> Option<(usize, usize)> {
+        self.catalog
+            .read()
+            .expect("catalog lock")
+            .as_ref()
+            .map(Catalog::index_stats)
+    }
+
+    fn with_catalog<T>(&self, f: impl FnOnce(&Catalog) -> T) -> Result<T, ServiceError> {
+        {
+            let guard = self.catalog.read().expect("catalog lock");
+            if let Some(c) = guard.as_ref() {
+                return Ok(f(c));
+            }
+        }
+        self.warm_up()?;
+        let guard = self.catalog.read().expect("catalog lock");
+        Ok(f(guard.as_ref().expect("just built")))
+    }
+
+    /// Brings the catalog up to date after a change to `id` (`text`: new text was added).
+    fn touched(&self, id: &str, text: bool) -> Result<(), ServiceError> {
+        let mut guard = self.catalog.write().expect("catalog lock");
+        if let Some(c) = guard.as_mut() {
+            if text {
+                c.refresh(&self.store, id)?;
+            } else {
+                c.refresh_summary(&self.store, id)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Answers one request from `caller`.
+    pub fn handle(&self, caller: &Caller, request: Request) -> Result<Response, ServiceError> {
+        let actor = caller.actor();
+        let need = |role| require(caller, role);
+        match request {
+            Request::Whoami => Ok(Response::Whoami(Whoami {
+                caller: caller.clone(),
+                precision: self.config.received_precision,
+                version: env!("CARGO_PKG_VERSION").to_string(),
+            })),
+            Request::List { mut filter, mine } => {
+                need(Role::Counsellor)?;
+                if mine {
+                    filter.claimed_by = Some(caller.uid);
+                }
+                Ok(Response::Tickets(self.list(&filter)?))
+            }
+            Request::Show { id } => {
+                need(Role::Counsellor)?;
+                let id = Store::parse_ticket_id(&id)?;
+                let view = self.store.show_ticket(&id)?;
+                self.store
+                    .audit_action(&actor, "ticket.read", Some(&id), None)?;
+                Ok(Response::Ticket(Box::new(view)))
+            }
+            Request::Attachment { id, attachment } => {
+                need(Role::Counsellor)?;
+                let id = Store::parse_ticket_id(&id)?;
+                let (view, bytes) = self.store.attachment(&id, &attachment)?;
+                self.store.audit_action(
+                    &actor,
+                    "attachment.exported",
+                    Some(&id),
+                    Some(format!("attachment {}", view.id)),
+                )?;
+                Ok(Response::Attachment {
+                    view,
+                    bytes: Bytes(bytes.to_vec()),
+                })
+            }
+            Request::Note { id, text } => {
+                need(Role::Counsellor)?;
+                let id = Store::parse_ticket_id(&id)?;
+                let text = text.trim();
+                if text.is_empty() {
+                    return Err(invalid("the note is empty; nothing was saved"));
+                }
+                self.store.add_note(&id, &actor, text)?;
+                self.touched(&id, false)?;
+                if let Some(c) = self.catalog.write().expect("catalog lock").as_mut() {
+                    c.index_text(&id, text);
+                }
+                Ok(done(true, format!("note added to ticket {id}")))
+            }
+            Request::Close { id } => {
+                need(Role::Counsellor)?;
+                self.change(
+                    &id,
+                    |id| self.store.set_status(id, &actor, Status::Closed),
+                    "closed",
+                )
+            }
+            Request::Reopen { id } => {
+                need(Role::Counsellor)?;
+                self.change(
+                    &id,
+                    |id| self.store.set_status(id, &actor, Status::Open),
+                    "reopened",
+                )
+            }
+            Request::Tag { id, tag } => {
+                need(Role::Counsellor)?;
+                self.change(
+                    &id,
+                    |id| self.store.set_tag(id, &actor, &tag, true),
+                    "tagged",
+                )
+            }
+            Request::Untag { id, tag } => {
+                need(Role::Counsellor)?;
+                self.change(
+                    &id,
+                    |id| self.store.set_tag(id, &actor, &tag, false),
+                    "untagged",
+                )
+            }
+            Request::Claim { id, force } => {
+                need(if force {
+                    Role::Supervisor
+                } else {
+                    Role::Counsellor
+                })?;
+                self.change(
+                    &id,
+                    |id| self.store.set_claim(id, &actor, true, force),
+                    "claimed",
+                )
+            }
+            Request::Release { id, force } => {
+                need(if force {
+                    Role::Supervisor
+                } else {
+                    Role::Counsellor
+                })?;
+                self.change(
+                    &id,
+                    |id| self.store.set_claim(id, &actor, false, force),
+                    "released",
+                )
+            }
+            Request::Urgent { id, reason } => {
+                need(Role::Counsellor)?;
+                let reason = reason.map(|r| r.trim().to_string());
+                if reason.as_deref() == Some("") {
+                    return Err(invalid("give a reason with --reason"));
+                }
+                let what = if reason.is_some() {
+                    "marked urgent"
+                } else {
+                    "no longer urgent"
+                };
+                self.change(
+                    &id,
+                    |id| self.store.set_urgent(id, &actor, reason.as_deref()),
+                    what,
+                )
+            }
+            Request::Search { text, limit } => {
+                need(Role::Counsellor)?;
+                let hits = self.search(&text, limit.unwrap_or(DEFAULT_SEARCH_LIMIT))?;
+                self.store.audit_action(
+                    &actor,
+                    "ticket.search",
+                    None,
+                    Some(format!("{} results", hits.len())),
+                )?;
+                Ok(Response::Search(hits))
+            }
+            Request::RevealRequest { id, reason } => {
+                need(Role::Supervisor)?;
+                let id = Store::parse_ticket_id(&id)?;
+                if reason.trim().is_empty() {
+                    return Err(invalid("a reveal needs a reason (--reason)"));
+                }
+                let request = self.store.reveal_request(&id, &actor, reason.trim())?;
+                Ok(Response::RevealRequested { request })
+            }
+            Request::RevealApprove { request } => {
+                need(Role::Supervisor)?;
+                let (ticket, envelope) = self.store.reveal_approve(&request, &actor)?;
+                Ok(Response::Revealed {
+                    ticket,
+                    address: envelope.address.clone(),
+                })
+            }
+            Request::RevealList => {
+                need(Role::Supervisor)?;
+                Ok(Response::Reveals(self.store.reveal_requests()?))
+            }
+            Request::Ingest { messages } => {
+                need(Role::Supervisor)?;
+                let outcomes = self.ingest(messages.into_iter().map(|b| b.0).collect())?;
+                Ok(Response::Ingested(outcomes))
+            }
+            Request::QuarantineList => {
+                need(Role::Supervisor)?;
+                Ok(Response::Quarantine(self.store.quarantine_list()?))
+            }
+            Request::Audit { tail } => {
+                need(Role::Supervisor)?;
+                Ok(Response::Audit(self.store.audit_entries(tail)?))
+            }
+            Request::AuditVerify => {
+                need(Role::Supervisor)?;
+                Ok(Response::Verification(self.store.audit_verify()?))
+            }
+            Request::Status => {
+                need(Role::Counsellor)?;
+                Ok(Response::Status(Box::new(self.status()?)))
+            }
+        }
+    }
+
+    fn change(
         &self,
-        caller: &Caller,
         id: &str,
-        which: &str,
-    ) -> Result<(AttachmentView, Zeroizing<Vec<u8>>), ServiceError> {
+        f: impl FnOnce(&str) -> Result<Change, StoreError>,
+        what: &str,
+    ) -> Result<Response, ServiceError> {
         let id = Store::parse_ticket_id(id)?;
-        let (view, bytes) = self.store.attachment(&id, which)?;
-        self.store.audit_action(
-            &caller.actor(),
-            "attachment.exported",
-            Some(&id),
-            Some(format!("attachment {}", view.id)),
-        )?;
-        Ok((view, bytes))
+        let changed = f(&id)? == Change::Done;
+        if changed {
+            self.touched(&id, false)?;
+        }
+        Ok(done(
+            changed,
+            if changed {
+                format!("ticket {id} {what}")
+            } else {
+                format!("ticket {id} was already {what}; nothing changed")
+            },
+        ))
     }
 
-    /// The quarantine (supervisors only).
-    pub fn quarantine_list(&self, caller: &Caller) -> Result<Vec<QuarantineView>, ServiceError> {
-        require(caller, Role::Supervisor)?;
-        Ok(self.store.quarantine_list()?)
+    /// Tickets passing the filter, from the catalog.
+    pub fn list(&self, filter: &ListFilter) -> Result<Vec<TicketSummary>, ServiceError> {
+        let mut out: Vec<TicketSummary> = self.with_catalog(|c| {
+            c.summaries()
+                .filter(|s| filter.admits(s))
+                .cloned()
+                .collect()
+        })?;
+        sort_summaries(&mut out);
+        if let Some(n) = filter.limit {
+            out.truncate(n);
+        }
+        Ok(out)
+    }
+
+    /// Searches subjects, text and notes; results in list order, with an excerpt.
+    pub fn search(&self, text: &str, limit: usize) -> Result<Vec<SearchHit>, ServiceError> {
+        if search::words(text).next().is_none() {
+            return Err(invalid("give at least one word to search for"));
+        }
+        let mut found: Vec<TicketSummary> = self.with_catalog(|c| {
+            c.search(text)
+                .into_iter()
+                .filter_map(|id| c.summary(&id).cloned())
+                .collect()
+        })?;
+        sort_summaries(&mut found);
+        found.truncate(limit);
+        let mut hits = Vec::with_capacity(found.len());
+        for s in found {
+            let excerpt = self
+                .store
+                .ticket_excerpt_source(&s.id)?
+                .iter()
+                .find_map(|t| search::excerpt(t, text, 80))
+                .unwrap_or_default();
+            hits.push(SearchHit {
+                id: s.id,
+                status: s.status,
+                urgent: s.urgent,
+                subject: s.subject,
+                excerpt,
+            });
+        }
+        Ok(hits)
     }
 
     /// Takes in raw messages as one durable batch.
-    pub fn ingest(
-        &self,
-        caller: &Caller,
-        messages: Vec<Vec<u8>>,
-    ) -> Result<Vec<Outcome>, ServiceError> {
-        require(caller, Role::Supervisor)?;
+    pub fn ingest(&self, messages: Vec<Vec<u8>>) -> Result<Vec<Outcome>, ServiceError> {
         let keys = self.store.dedupe_keys();
         let prepared = messages
             .into_iter()
             .map(|raw| self.pipeline.prepare(raw, Arrival::FromDateHeader, &keys))
             .collect();
-        Ok(self.store.commit_intake(prepared)?)
+        self.commit_prepared(prepared)
     }
+
+    /// Commits prepared messages and updates the catalog.
+    pub fn commit_prepared(&self, prepared: Vec<Prepared>) -> Result<Vec<Outcome>, ServiceError> {
+        let outcomes = self.store.commit_intake(prepared)?;
+        for o in &outcomes {
+            if let Outcome::Ticketed { ticket } | Outcome::FollowUp { ticket } = o {
+                self.touched(ticket, true)?;
+            }
+        }
+        Ok(outcomes)
+    }
+
+    /// The pipeline (for intake duties that prepare messages themselves).
+    pub fn pipeline(&self) -> &Pipeline {
+        &self.pipeline
+    }
+
+    /// Counts and runtime state.
+    pub fn status(&self) -> Result<StatusReport, ServiceError> {
+        let (mut open, mut waiting, mut closed) = (0, 0, 0);
+        self.with_catalog(|c| {
+            for s in c.summaries() {
+                match s.status {
+                    Status::Open => open += 1,
+                    Status::Waiting => waiting += 1,
+                    Status::Closed => closed += 1,
+                }
+            }
+        })?;
+        let rt = self.runtime.read().expect("runtime lock").clone();
+        Ok(StatusReport {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            daemon: rt.pid.is_some(),
+            pid: rt.pid,
+            started: rt.started.map(Stamp),
+            open,
+            waiting,
+            closed,
+            quarantined: self.store.quarantine_list()?.len(),
+            intake: rt.intake,
+        })
+    }
+
+    /// Records a refused connection in the audit log (uid only; no writer data).
+    pub fn audit_refusal(&self, uid: u32, name: &str) {
+        let _ = self.store.audit_action(
+            &Actor {
+                uid: Some(uid),
+                name: name.to_string(),
+            },
+            "access.refused",
+            None,
+            None,
+        );
+    }
+}
+
+fn done(changed: bool, message: String) -> Response {
+    Response::Done { changed, message }
+}
+
+fn invalid(msg: &str) -> ServiceError {
+    ServiceError::new(ErrorKind::Invalid, msg)
 }
 
 /// Refuses callers below `role`.
@@ -213,10 +595,11 @@ pub fn require(caller: &Caller, role: Role) -> Result<(), ServiceError> {
         Err(ServiceError::new(
             ErrorKind::Forbidden,
             format!(
-                "this needs the {role:?} role; {} is a {:?}",
-                caller.name, caller.role
-            )
-            .to_lowercase(),
+                "this needs the {} role; {} is a {}",
+                role.as_str(),
+                caller.name,
+                caller.role.as_str()
+            ),
         ))
     }
 }

@@ -200,6 +200,7 @@ impl Store {
                         language: anon.language,
                         tags: Vec::new(),
                         sender_verified: anon.signals.sender_verified,
+                        urgent_reason: None,
                     };
                     let rec = TicketRecord {
                         created: received,
@@ -212,6 +213,7 @@ impl Store {
                         messages: 1,
                         next_seq: 1,
                         next_attachment: next_att,
+                        next_note: 0,
                         secret: seal::seal(&t.content_key, &aad::ticket(&t.id), &encode(&secret)),
                     };
                     batch.insert(keys::of(keys::TICKET, &t.id), encode(&rec));

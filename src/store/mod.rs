@@ -14,6 +14,7 @@ mod maintenance;
 mod read;
 pub mod records;
 mod views;
+mod workflow;
 
 use std::collections::HashSet;
 use std::ffi::OsString;
@@ -25,10 +26,12 @@ use std::sync::Mutex;
 
 pub use audit::{Actor, AuditEntry, AuditVerification};
 pub use intake::Outcome;
+pub use read::sort_summaries;
 pub use views::{
     AttachmentView, ListFilter, MessageView, QuarantineView, StatusFilter, TicketSummary,
     TicketView,
 };
+pub use workflow::{Change, NoteView, RevealView};
 
 use crate::config::Config;
 use crate::seal::{Key, Keyring, SealError};
@@ -78,6 +81,14 @@ enum Kind {
     Sled(String),
     #[error("{0}")]
     Invalid(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("reveal request {0} not found")]
+    RequestNotFound(String),
+    #[error("ticket {0} has no reply address any more (it expired or was never there)")]
+    NoEnvelope(String),
 }
 
 fn owner_text(pid: Option<u32>) -> String {
@@ -103,12 +114,23 @@ impl StoreError {
             _ => None,
         }
     }
-    /// A ticket or attachment does not exist.
+    /// A ticket, attachment or request does not exist.
     pub fn is_not_found(&self) -> bool {
         matches!(
             self.0,
-            Kind::TicketNotFound(_) | Kind::AttachmentNotFound { .. }
+            Kind::TicketNotFound(_)
+                | Kind::AttachmentNotFound { .. }
+                | Kind::RequestNotFound(_)
+                | Kind::NoEnvelope(_)
         )
+    }
+    /// The change conflicts with the ticket's state (claimed by someone else...).
+    pub fn is_conflict(&self) -> bool {
+        matches!(self.0, Kind::Conflict(_))
+    }
+    /// The store refused the actor (a supervisor approving their own reveal...).
+    pub fn is_forbidden(&self) -> bool {
+        matches!(self.0, Kind::Forbidden(_))
     }
     /// The requested bytes were withheld.
     pub fn is_withheld(&self) -> bool {

@@ -20,6 +20,16 @@ pub const WRITER: &str = "writer";
 /// How our own replies are shown.
 pub const HELPLINE: &str = "helpline";
 
+/// Urgent first, then the writer who has waited longest since their last message.
+pub fn sort_summaries(v: &mut [TicketSummary]) {
+    v.sort_by(|a, b| {
+        b.urgent
+            .cmp(&a.urgent)
+            .then(a.last_in.cmp(&b.last_in))
+            .then(a.id.cmp(&b.id))
+    });
+}
+
 impl Store {
     /// Parses a reference typed by a person into the stored form.
     pub fn parse_ticket_id(input: &str) -> Result<String, StoreError> {
@@ -71,7 +81,25 @@ impl Store {
             urgent: rec.urgent,
             tags: secret.tags,
             language: secret.language,
+            answered: rec.last_out.is_some(),
+            claimed_by: rec.claimed_by.as_ref().map(|a| a.name.clone()),
+            claimed_by_uid: rec.claimed_by.as_ref().and_then(|a| a.uid),
         })
+    }
+
+    /// The summary of one ticket.
+    pub fn ticket_summary(&self, id: &str) -> Result<TicketSummary, StoreError> {
+        let rec = self.ticket_record(id)?;
+        self.summary(id, &rec)
+    }
+
+    /// Every ticket reference.
+    pub fn ticket_ids(&self) -> Result<Vec<String>, StoreError> {
+        self.db
+            .scan_prefix(keys::TICKET)
+            .keys()
+            .map(|k| Ok(String::from_utf8_lossy(&k?[keys::TICKET.len()..]).into_owned()))
+            .collect()
     }
 
     /// Tickets passing `filter`: urgent first, then by how long the writer has waited.
@@ -84,14 +112,12 @@ impl Store {
             if !filter.status.admits(rec.status) {
                 continue;
             }
-            out.push(self.summary(&id, &rec)?);
+            let summary = self.summary(&id, &rec)?;
+            if filter.admits(&summary) {
+                out.push(summary);
+            }
         }
-        out.sort_by(|a, b| {
-            b.urgent
-                .cmp(&a.urgent)
-                .then(a.last_in.cmp(&b.last_in))
-                .then(a.id.cmp(&b.id))
-        });
+        sort_summaries(&mut out);
         if let Some(n) = filter.limit {
             out.truncate(n);
         }
@@ -171,6 +197,9 @@ impl Store {
             urgent: rec.urgent,
             tags: secret.tags,
             language: secret.language,
+            urgent_reason: secret.urgent_reason,
+            claimed_by: rec.claimed_by.map(|a| a.name),
+            notes: self.notes(id, &key)?,
             messages,
         })
     }
@@ -243,5 +272,45 @@ impl Store {
             self.db.scan_prefix(keys::TICKET).count(),
             self.db.scan_prefix(keys::QUARANTINE).count(),
         ))
+    }
+}
+
+impl Store {
+    /// All searchable text of a ticket (subjects, message text, notes, tags), for the
+    /// in-memory search index.
+    pub fn ticket_text(&self, id: &str) -> Result<String, StoreError> {
+        let rec = self.ticket_record(id)?;
+        let key = self.content_key(id)?;
+        let secret = self.ticket_secret(id, &rec, &key)?;
+        let mut text = secret.subject;
+        text.push('\n');
+        text.push_str(&secret.tags.join(" "));
+        for (seq, m) in self.message_records(id)? {
+            let c = self.message_content(id, seq, &m, &key)?;
+            text.push('\n');
+            text.push_str(&c.subject);
+            text.push('\n');
+            text.push_str(&c.body);
+        }
+        for n in self.notes(id, &key)? {
+            text.push('\n');
+            text.push_str(&n.text);
+        }
+        Ok(text)
+    }
+
+    /// The text of a ticket to cut a search excerpt from: its messages and notes.
+    pub fn ticket_excerpt_source(&self, id: &str) -> Result<Vec<String>, StoreError> {
+        let key = self.content_key(id)?;
+        let mut out = Vec::new();
+        for (seq, m) in self.message_records(id)? {
+            let c = self.message_content(id, seq, &m, &key)?;
+            out.push(c.subject);
+            out.push(c.body);
+        }
+        for n in self.notes(id, &key)? {
+            out.push(n.text);
+        }
+        Ok(out)
     }
 }

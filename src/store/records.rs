@@ -55,14 +55,16 @@ pub struct TicketRecord {
     pub closed_at: Option<i64>,
     /// Marked urgent (grave and imminent danger).
     pub urgent: bool,
-    /// The uid of the counsellor who claimed it.
-    pub claimed_by: Option<u32>,
+    /// The counsellor who claimed it.
+    pub claimed_by: Option<crate::store::Actor>,
     /// Messages in the thread.
     pub messages: u32,
     /// Sequence number of the next message.
     pub next_seq: u32,
     /// Number of the next attachment.
     pub next_attachment: u32,
+    /// Sequence number of the next internal note.
+    pub next_note: u32,
     /// Sealed [`TicketSecret`] under the ticket's content key.
     pub secret: Vec<u8>,
 }
@@ -78,6 +80,8 @@ pub struct TicketSecret {
     pub tags: Vec<String>,
     /// Whether the first message's sender was verified by our mail server.
     pub sender_verified: bool,
+    /// Why a counsellor marked the ticket urgent (counsellor text, sealed).
+    pub urgent_reason: Option<String>,
 }
 
 /// A ticket's wrapped data keys (key `k:` + reference).
@@ -156,6 +160,34 @@ impl AttachmentMeta {
     }
 }
 
+/// An internal note (key `n:` + reference + `/` + sequence). Never sent.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NoteRecord {
+    /// When (precise: a counsellor's action).
+    pub time: i64,
+    /// Who wrote it.
+    pub author: crate::store::Actor,
+    /// The text, sealed under the ticket's content key.
+    pub sealed: Vec<u8>,
+}
+
+/// A request to lift the secret (key `r:` + request reference).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RevealRecord {
+    /// The ticket.
+    pub ticket: String,
+    /// The supervisor who asked.
+    pub requested_by: crate::store::Actor,
+    /// When.
+    pub requested_at: i64,
+    /// The reason, sealed under the ticket's content key.
+    pub reason_sealed: Vec<u8>,
+    /// The second supervisor who approved it, once.
+    pub approved_by: Option<crate::store::Actor>,
+    /// When it was approved.
+    pub approved_at: Option<i64>,
+}
+
 /// What a dedupe key points at (key `d:` + digest).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DedupeTarget {
@@ -202,6 +234,10 @@ pub mod keys {
     pub const QUARANTINE: &[u8] = b"q:";
     /// Audit entries.
     pub const AUDIT: &[u8] = b"a:";
+    /// Internal notes.
+    pub const NOTE: &[u8] = b"n:";
+    /// Reveal requests.
+    pub const REVEAL: &[u8] = b"r:";
 
     /// `prefix` + `id`.
     pub fn of(prefix: &[u8], id: &str) -> Vec<u8> {
@@ -215,6 +251,21 @@ pub mod keys {
         let mut k = of(super::keys::MESSAGE, id);
         k.push(b'/');
         k.extend_from_slice(&seq.to_be_bytes());
+        k
+    }
+
+    /// The key of note `seq` of ticket `id`.
+    pub fn note(id: &str, seq: u32) -> Vec<u8> {
+        let mut k = of(super::keys::NOTE, id);
+        k.push(b'/');
+        k.extend_from_slice(&seq.to_be_bytes());
+        k
+    }
+
+    /// The prefix of every note of ticket `id`.
+    pub fn notes_of(id: &str) -> Vec<u8> {
+        let mut k = of(super::keys::NOTE, id);
+        k.push(b'/');
         k
     }
 
@@ -247,6 +298,14 @@ pub mod aad {
     /// A message's content.
     pub fn message(id: &str, seq: u32) -> Vec<u8> {
         format!("sourdine/v1/message/{id}/{seq}").into_bytes()
+    }
+    /// A note's text.
+    pub fn note(id: &str, seq: u32) -> Vec<u8> {
+        format!("sourdine/v1/note/{id}/{seq}").into_bytes()
+    }
+    /// A reveal request's reason.
+    pub fn reveal(request: &str) -> Vec<u8> {
+        format!("sourdine/v1/reveal/{request}").into_bytes()
     }
     /// A file's content.
     pub fn file(name: &str) -> Vec<u8> {

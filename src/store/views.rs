@@ -43,6 +43,34 @@ pub struct ListFilter {
     /// At most this many tickets.
     #[serde(default)]
     pub limit: Option<usize>,
+    /// Only tickets never answered.
+    #[serde(default)]
+    pub unanswered: bool,
+    /// Only tickets claimed by this uid (`--mine`; set by the service from the caller).
+    #[serde(default)]
+    pub claimed_by: Option<u32>,
+    /// Only tickets with this tag.
+    #[serde(default)]
+    pub tag: Option<String>,
+    /// Only urgent tickets.
+    #[serde(default)]
+    pub urgent: bool,
+}
+
+impl ListFilter {
+    /// Whether a ticket passes.
+    pub fn admits(&self, t: &TicketSummary) -> bool {
+        self.status.admits(t.status)
+            && (!self.unanswered || !t.answered)
+            && (!self.urgent || t.urgent)
+            && self
+                .claimed_by
+                .is_none_or(|uid| t.claimed_by_uid == Some(uid))
+            && self
+                .tag
+                .as_ref()
+                .is_none_or(|tag| t.tags.iter().any(|x| x.eq_ignore_ascii_case(tag)))
+    }
 }
 
 /// One line of `ticket list`.
@@ -66,6 +94,12 @@ pub struct TicketSummary {
     pub tags: Vec<String>,
     /// The language told from the first message.
     pub language: Language,
+    /// Whether we ever answered.
+    pub answered: bool,
+    /// Who claimed it.
+    pub claimed_by: Option<String>,
+    /// The uid of who claimed it.
+    pub claimed_by_uid: Option<u32>,
 }
 
 /// A whole ticket, for `ticket show`.
@@ -91,8 +125,14 @@ pub struct TicketView {
     pub tags: Vec<String>,
     /// The language told from the first message.
     pub language: Language,
+    /// Why it is urgent (a counsellor's words).
+    pub urgent_reason: Option<String>,
+    /// Who claimed it.
+    pub claimed_by: Option<String>,
     /// The thread, oldest first.
     pub messages: Vec<MessageView>,
+    /// Internal notes, oldest first (never sent).
+    pub notes: Vec<super::NoteView>,
 }
 
 /// One message of a thread.

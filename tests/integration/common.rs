@@ -153,3 +153,94 @@ pub fn contains_ci(hay: &[u8], needle: &str) -> bool {
     hay.windows(n.len())
         .any(|w| w.iter().zip(&n).all(|(a, b)| a.to_ascii_lowercase() == *b))
 }
+
+/// A running `sourdine run`, stopped with SIGTERM when dropped.
+pub struct Daemon {
+    pub child: Option<std::process::Child>,
+    pub socket: PathBuf,
+    pub log: PathBuf,
+}
+
+impl Env {
+    /// The control socket of this instance.
+    pub fn socket(&self) -> PathBuf {
+        self.dir.path().join("run/control.sock")
+    }
+
+    /// Starts `sourdine run` and waits until it answers on its socket.
+    pub fn start_daemon(&self) -> Daemon {
+        let log = self.dir.path().join(format!(
+            "daemon-{}.log",
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        ));
+        let child = self
+            .cmd("sourdine")
+            .arg("run")
+            .env("SOURDINE_LOG", "debug")
+            .stdout(Stdio::null())
+            .stderr(fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        let socket = self.socket();
+        let mut d = Daemon {
+            child: Some(child),
+            socket: socket.clone(),
+            log,
+        };
+        let start = std::time::Instant::now();
+        loop {
+            if std::os::unix::net::UnixStream::connect(&socket).is_ok() {
+                break;
+            }
+            if let Some(status) = d.child.as_mut().unwrap().try_wait().unwrap() {
+                panic!("sourdine run exited ({status}): {}", d.log_text());
+            }
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(60),
+                "sourdine run did not open its socket: {}",
+                d.log_text()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        d
+    }
+}
+
+impl Daemon {
+    /// What the daemon logged so far.
+    pub fn log_text(&self) -> String {
+        fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Sends SIGTERM and waits; returns the exit status.
+    pub fn stop(&mut self) -> std::process::ExitStatus {
+        let mut child = self.child.take().expect("running");
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(child.id() as i32),
+            nix::sys::signal::Signal::SIGTERM,
+        )
+        .unwrap();
+        let start = std::time::Instant::now();
+        loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                return s;
+            }
+            if start.elapsed() > std::time::Duration::from_secs(60) {
+                let _ = child.kill();
+                panic!("sourdine run did not stop on SIGTERM: {}", self.log_text());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        if self.child.is_some() {
+            let _ = self.stop();
+        }
+    }
+}

@@ -2,5 +2,7 @@
 //! module per area.
 
 mod common;
+mod daemon;
 mod durability;
 mod ingest;
+mod roles;

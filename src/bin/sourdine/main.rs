@@ -44,26 +44,39 @@ enum Command {
     /// `key_dir` (default: a `keys` folder beside the configuration file), never inside the
     /// data directory, so a copy of the data directory alone is unreadable.
     Init(cmd::init::Args),
+    /// Run the service: own the store, serve counsellors on the control socket, run duties.
+    ///
+    /// Stops cleanly (exit 0) on SIGTERM or Ctrl-C after finishing what it was doing.
+    Run(cmd::run::Args),
     /// Take in mail from files: .eml files, directories of them, Maildir folders, mbox files.
     ///
     /// A file named here is always read (as an mbox when it starts with "From "); in a
     /// directory, every *.eml file and every Maildir (cur/, new/) is read, other files are
-    /// skipped and counted. The same bytes taken in twice make one ticket. Exit status 0 when
-    /// every message was ticketed, quarantined or already seen.
+    /// skipped and counted. The same bytes taken in twice make one ticket. Goes through the
+    /// running service when there is one. Exit status 0 when every message was ticketed,
+    /// quarantined or already seen.
     Ingest(cmd::ingest::Args),
     /// Messages that could not be ticketed, kept sealed for the operator.
     #[command(subcommand)]
     Quarantine(cmd::quarantine::Command),
+    /// The service's state: running or not, tickets, quarantine, intake.
+    Status(cmd::status::Args),
+    /// The audit log: print it, check its MAC chain, or print its head to record elsewhere.
+    Audit(cmd::audit::Args),
 }
 
 fn main() -> ExitCode {
     sourdine::cli::install_panic_hook("sourdine");
     sourdine::hardening::private_umask();
     let cli = Cli::parse();
+    let config = cli.config.as_deref();
     let result = match cli.command {
-        Command::Init(args) => cmd::init::run(cli.config.as_deref(), args),
-        Command::Ingest(args) => cmd::ingest::run(cli.config.as_deref(), args),
-        Command::Quarantine(c) => cmd::quarantine::run(cli.config.as_deref(), c),
+        Command::Init(args) => cmd::init::run(config, args),
+        Command::Run(args) => cmd::run::run(config, args),
+        Command::Ingest(args) => cmd::ingest::run(config, args),
+        Command::Quarantine(c) => cmd::quarantine::run(config, c),
+        Command::Status(args) => cmd::status::run(config, args),
+        Command::Audit(args) => cmd::audit::run(config, args),
     };
     match result {
         Ok(code) => code,

@@ -11,8 +11,12 @@ use clap::{Parser, Subcommand};
 
 /// ticket: read and answer the helpline's messages.
 ///
-/// Every ticket is one writer's thread. Writers are never shown by address or name: only by
-/// a pseudonym. Every read and action is recorded in the audit log under your identity.
+/// Every ticket is one writer's thread. Writers are never shown by address or name, only as
+/// "writer". Every read and every action is recorded in the audit log under your identity,
+/// which the service reads from the system (not from anything you type).
+///
+/// ticket talks to the running service (`sourdine run`) through its socket. When no service
+/// runs, it opens the store directly (operators, with --config).
 #[derive(Debug, Parser)]
 #[command(
     name = "ticket",
@@ -21,7 +25,11 @@ use clap::{Parser, Subcommand};
     max_term_width = 100
 )]
 struct Cli {
-    /// Configuration file (needed only to open the store directly, without the daemon)
+    /// The service's control socket [default: the configuration's, else /run/sourdine/control.sock]
+    #[arg(long, global = true, env = "SOURDINE_SOCKET", value_name = "PATH")]
+    socket: Option<PathBuf>,
+
+    /// Configuration file (to find the socket, or to open the store when no service runs)
     #[arg(
         long,
         short = 'c',
@@ -37,22 +45,64 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// List tickets: urgent first, then the longest-waiting writer first.
+    /// List tickets: urgent first, then the writer who has waited longest.
     List(cmd::list::Args),
-    /// Show a ticket's whole thread (the read is recorded in the audit log).
+    /// Show a ticket's whole thread and its notes (the read is audited).
     Show(cmd::show::Args),
     /// Save an attachment's cleaned bytes to a file (0600; the copy is yours to delete).
     Attachment(cmd::attachment::Args),
+    /// Add an internal note to a ticket (never sent to the writer).
+    Note(cmd::note::Args),
+    /// Close a ticket.
+    Close(cmd::state::Args),
+    /// Reopen a closed ticket.
+    Reopen(cmd::state::Args),
+    /// Add a tag to a ticket.
+    Tag(cmd::tag::Args),
+    /// Remove a tag from a ticket.
+    Untag(cmd::tag::Args),
+    /// Claim a ticket: you will answer it.
+    Claim(cmd::claim::Args),
+    /// Release your claim on a ticket.
+    Release(cmd::claim::Args),
+    /// Search subjects, message text and notes.
+    Search(cmd::search::Args),
+    /// Mark a ticket as a situation of possible grave and imminent danger (or clear the mark).
+    Urgent(cmd::urgent::Args),
+    /// Lift the secret (two supervisors): request, approve, or list requests.
+    Reveal(cmd::reveal::Args),
+    /// Show who the service thinks you are, and your role.
+    Whoami(cmd::whoami::Args),
 }
 
 fn main() -> ExitCode {
     sourdine::cli::install_panic_hook("ticket");
     sourdine::hardening::private_umask();
     let cli = Cli::parse();
+    sourdine::cli::init_logging("warn");
+    let mut session = match cmd::Session::open(cli.socket.as_deref(), cli.config.as_deref()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("ticket: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    let s = &mut session;
     let result = match cli.command {
-        Command::List(a) => cmd::list::run(cli.config.as_deref(), a),
-        Command::Show(a) => cmd::show::run(cli.config.as_deref(), a),
-        Command::Attachment(a) => cmd::attachment::run(cli.config.as_deref(), a),
+        Command::List(a) => cmd::list::run(s, a),
+        Command::Show(a) => cmd::show::run(s, a),
+        Command::Attachment(a) => cmd::attachment::run(s, a),
+        Command::Note(a) => cmd::note::run(s, a),
+        Command::Close(a) => cmd::state::run(s, a, true),
+        Command::Reopen(a) => cmd::state::run(s, a, false),
+        Command::Tag(a) => cmd::tag::run(s, a, true),
+        Command::Untag(a) => cmd::tag::run(s, a, false),
+        Command::Claim(a) => cmd::claim::run(s, a, true),
+        Command::Release(a) => cmd::claim::run(s, a, false),
+        Command::Search(a) => cmd::search::run(s, a),
+        Command::Urgent(a) => cmd::urgent::run(s, a),
+        Command::Reveal(a) => cmd::reveal::run(s, a),
+        Command::Whoami(a) => cmd::whoami::run(s, a),
     };
     match result {
         Ok(code) => code,

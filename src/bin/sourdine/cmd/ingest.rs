@@ -4,8 +4,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use sourdine::cli::desk::unexpected;
+use sourdine::control::protocol::{Bytes, Request, Response};
 use sourdine::intake::import::{Plan, feed};
-use sourdine::service::{Caller, Service};
 
 /// Arguments of `sourdine ingest`.
 #[derive(Debug, clap::Args)]
@@ -22,8 +23,9 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     let cfg = super::setup(config)?;
     super::protect()?;
     let plan = Plan::new(&args.paths)?;
-    let service = Service::open(&cfg)?;
-    let caller = Caller::this_process();
+    let mut desk = super::desk(config)?;
+    // Through the service, batches also stay under a size that fits one request.
+    let batch_bytes = if desk.is_remote() { 16 << 20 } else { 64 << 20 };
 
     let bar = if sourdine::cli::stderr_is_terminal() && !args.json {
         ProgressBar::with_draw_target(Some(plan.total_bytes), ProgressDrawTarget::stderr())
@@ -40,24 +42,17 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
         &plan,
         cfg.intake.max_message_bytes,
         cfg.intake.batch_size,
-        |batch| {
-            let n = batch.len();
-            let out = service.ingest(&caller, batch);
-            tracing::debug!(messages = n, "batch committed");
-            out
+        batch_bytes,
+        |batch| match desk.call(Request::Ingest {
+            messages: batch.into_iter().map(Bytes).collect(),
+        })? {
+            Response::Ingested(outcomes) => Ok(outcomes),
+            other => Err(unexpected(other)),
         },
         |bytes| bar.inc(bytes),
         |problem| bar.suspend(|| eprintln!("sourdine: {problem}")),
     )?;
     bar.finish_and_clear();
-    tracing::info!(
-        ticketed = counts.ticketed,
-        quarantined = counts.quarantined,
-        already_seen = counts.already_seen,
-        skipped = counts.skipped,
-        failed = counts.failed,
-        "ingest finished"
-    );
     if args.json {
         println!("{}", serde_json::to_string(&counts)?);
     } else {

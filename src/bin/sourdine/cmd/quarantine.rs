@@ -3,8 +3,9 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use sourdine::cli::desk::unexpected;
 use sourdine::cli::output::{REF, Table, human_size, paint};
-use sourdine::service::{Caller, Service};
+use sourdine::control::protocol::{Request, Response};
 
 /// Quarantine subcommands.
 #[derive(Debug, clap::Subcommand)]
@@ -18,12 +19,14 @@ pub enum Command {
 }
 
 pub fn run(config: Option<&Path>, cmd: Command) -> anyhow::Result<ExitCode> {
+    let mut desk = super::desk(config)?;
     let cfg = super::setup(config)?;
-    super::protect()?;
     match cmd {
         Command::List { json } => {
-            let service = Service::open(&cfg)?;
-            let entries = service.quarantine_list(&Caller::this_process())?;
+            let entries = match desk.call(Request::QuarantineList)? {
+                Response::Quarantine(q) => q,
+                other => return Err(unexpected(other).into()),
+            };
             if json {
                 println!("{}", serde_json::to_string_pretty(&entries)?);
                 return Ok(ExitCode::SUCCESS);

@@ -3,11 +3,13 @@
 use std::fs::OpenOptions;
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use sourdine::cli::desk::unexpected;
 use sourdine::cli::output::human_size;
+use sourdine::control::protocol::{Request, Response};
 
 /// Arguments of `ticket attachment`.
 #[derive(Debug, clap::Args)]
@@ -22,11 +24,14 @@ pub struct Args {
     output: PathBuf,
 }
 
-pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
-    let s = super::session(config)?;
-    let (view, bytes) = s
-        .service
-        .attachment(&s.caller, &args.id, &args.attachment)?;
+pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
+    let (view, bytes) = match s.call(Request::Attachment {
+        id: args.id,
+        attachment: args.attachment,
+    })? {
+        Response::Attachment { view, bytes } => (view, zeroize::Zeroizing::new(bytes.0)),
+        other => return Err(unexpected(other).into()),
+    };
     if args.output.as_os_str() == "-" {
         std::io::stdout().write_all(&bytes)?;
         return Ok(ExitCode::SUCCESS);

@@ -1,9 +1,10 @@
 //! `ticket list`
 
-use std::path::Path;
 use std::process::ExitCode;
 
-use sourdine::cli::output::{ALERT, REF, Table, paint, truncate};
+use sourdine::cli::desk::unexpected;
+use sourdine::cli::output::{ALERT, DIM, REF, Table, paint, truncate};
+use sourdine::control::protocol::{Request, Response};
 use sourdine::store::{ListFilter, StatusFilter};
 use sourdine::time::relative;
 
@@ -13,6 +14,18 @@ pub struct Args {
     /// Which tickets: open (awaiting an answer), waiting (awaiting the writer), closed, all.
     #[arg(long, value_enum, default_value = "open")]
     status: Status,
+    /// Only tickets never answered.
+    #[arg(long)]
+    unanswered: bool,
+    /// Only tickets you claimed.
+    #[arg(long)]
+    mine: bool,
+    /// Only tickets with this tag.
+    #[arg(long, value_name = "T")]
+    tag: Option<String>,
+    /// Only urgent tickets.
+    #[arg(long)]
+    urgent: bool,
     /// Show at most N tickets.
     #[arg(long, value_name = "N")]
     limit: Option<usize>,
@@ -29,8 +42,7 @@ enum Status {
     All,
 }
 
-pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
-    let s = super::session(config)?;
+pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
     let filter = ListFilter {
         status: match args.status {
             Status::Open => StatusFilter::Open,
@@ -39,25 +51,39 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
             Status::All => StatusFilter::All,
         },
         limit: args.limit,
+        unanswered: args.unanswered,
+        claimed_by: None,
+        tag: args.tag.clone(),
+        urgent: args.urgent,
     };
-    let tickets = s.service.list(&s.caller, &filter)?;
+    let tickets = match s.call(Request::List {
+        filter,
+        mine: args.mine,
+    })? {
+        Response::Tickets(t) => t,
+        other => return Err(unexpected(other).into()),
+    };
     if args.json {
         println!("{}", serde_json::to_string_pretty(&tickets)?);
         return Ok(ExitCode::SUCCESS);
     }
     if tickets.is_empty() {
-        println!(
-            "No {} tickets.",
-            format!("{:?}", args.status).to_lowercase()
-        );
+        println!("No tickets match.");
         return Ok(ExitCode::SUCCESS);
     }
-    let now = s.service.store().now();
-    let p = s.config.received_precision;
+    let now = jiff::Timestamp::now().as_second();
+    let p = s.precision();
     let mut t = Table::new(&[
-        "", "TICKET", "STATUS", "WAITING", "RECEIVED", "MSGS", "SUBJECT",
+        "", "TICKET", "STATUS", "WAITING", "RECEIVED", "MSGS", "CLAIMED", "SUBJECT",
     ]);
     for tk in &tickets {
+        let mut subject = truncate(&tk.subject, 56);
+        if !tk.tags.is_empty() {
+            subject = format!(
+                "{subject} {}",
+                paint(DIM, format!("[{}]", tk.tags.join(", ")))
+            );
+        }
         t.row(vec![
             if tk.urgent {
                 paint(ALERT, "!")
@@ -69,9 +95,10 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
             relative(now, tk.last_in.0, p),
             p.format(tk.received.0),
             tk.messages.to_string(),
-            truncate(&tk.subject, 60),
+            tk.claimed_by.clone().unwrap_or_default(),
+            subject,
         ]);
     }
-    anstream::print!("{}", t.render());
+    sourdine::cli::output::page(&t.render());
     Ok(ExitCode::SUCCESS)
 }

@@ -1,31 +1,90 @@
-//! One module per subcommand.
+//! One module per subcommand, and the session they share.
 
 pub mod attachment;
+pub mod claim;
 pub mod list;
+pub mod note;
+pub mod reveal;
+pub mod search;
 pub mod show;
+pub mod state;
+pub mod tag;
+pub mod urgent;
+pub mod whoami;
 
 use std::path::Path;
+use std::process::ExitCode;
 
-use anyhow::Context;
-use sourdine::config::Config;
-use sourdine::service::{Caller, Service};
+use sourdine::cli::desk::{Desk, unexpected};
+use sourdine::control::protocol::{Request, Response};
+use sourdine::service::{ServiceError, Whoami};
+use sourdine::time::Precision;
 
-/// What a subcommand works through.
+/// The connection to the tickets and what the service told about itself.
 pub struct Session {
-    pub config: Config,
-    pub service: Service,
-    pub caller: Caller,
+    pub desk: Desk,
+    pub whoami: Whoami,
 }
 
-/// Opens the store named by the configuration (the daemon path comes with `sourdine run`).
-pub fn session(config: Option<&Path>) -> anyhow::Result<Session> {
-    let cfg = sourdine::cli::load_config(config)?;
-    sourdine::cli::init_logging("warn");
-    sourdine::hardening::protect_process().context("cannot disable core dumps")?;
-    let service = Service::open(&cfg)?;
-    Ok(Session {
-        config: cfg,
-        service,
-        caller: Caller::this_process(),
-    })
+impl Session {
+    pub fn open(socket: Option<&Path>, config: Option<&Path>) -> anyhow::Result<Session> {
+        let mut desk = Desk::open(socket, config)?;
+        let whoami = match desk.call(Request::Whoami)? {
+            Response::Whoami(w) => w,
+            other => return Err(unexpected(other).into()),
+        };
+        Ok(Session { desk, whoami })
+    }
+
+    pub fn call(&mut self, request: Request) -> Result<Response, ServiceError> {
+        self.desk.call(request)
+    }
+
+    pub fn precision(&self) -> Precision {
+        self.whoami.precision
+    }
+
+    /// Sends a request that answers `Done` and prints its message.
+    pub fn simple(&mut self, request: Request, json: bool) -> anyhow::Result<ExitCode> {
+        match self.call(request)? {
+            Response::Done { changed, message } => {
+                if json {
+                    println!(
+                        "{}",
+                        serde_json::json!({ "changed": changed, "message": message })
+                    );
+                } else {
+                    println!("{message}");
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            other => Err(unexpected(other).into()),
+        }
+    }
+}
+
+/// Text for a command that takes it from `--file F`, standard input, or the editor.
+pub fn read_text(file: Option<&Path>, what: &str, template: &str) -> anyhow::Result<String> {
+    use std::io::{IsTerminal, Read};
+    let text = match file {
+        Some(p) if p.as_os_str() == "-" => {
+            let mut s = String::new();
+            std::io::stdin().read_to_string(&mut s)?;
+            s
+        }
+        Some(p) => std::fs::read_to_string(p)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", p.display()))?,
+        None if !std::io::stdin().is_terminal() => {
+            let mut s = String::new();
+            std::io::stdin().read_to_string(&mut s)?;
+            s
+        }
+        None => sourdine::cli::editor::edit(template)
+            .map_err(|e| anyhow::anyhow!("cannot get the {what} from your editor: {e}"))?,
+    };
+    let text = sourdine::cli::editor::strip_comments(&text);
+    if text.trim().is_empty() {
+        anyhow::bail!("the {what} is empty; nothing was saved");
+    }
+    Ok(text)
 }

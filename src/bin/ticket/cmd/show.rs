@@ -1,10 +1,11 @@
 //! `ticket show ID`
 
 use std::fmt::Write;
-use std::path::Path;
 use std::process::ExitCode;
 
+use sourdine::cli::desk::unexpected;
 use sourdine::cli::output::{ALERT, BOLD, DIM, REF, WARN, human_size, page, paint};
+use sourdine::control::protocol::{Request, Response};
 use sourdine::store::records::Direction;
 
 /// Arguments of `ticket show`.
@@ -18,14 +19,16 @@ pub struct Args {
     json: bool,
 }
 
-pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
-    let s = super::session(config)?;
-    let t = s.service.show(&s.caller, &args.id)?;
+pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
+    let t = match s.call(Request::Show { id: args.id })? {
+        Response::Ticket(t) => t,
+        other => return Err(unexpected(other).into()),
+    };
     if args.json {
         println!("{}", serde_json::to_string_pretty(&t)?);
         return Ok(ExitCode::SUCCESS);
     }
-    let p = s.config.received_precision;
+    let p = s.precision();
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -46,6 +49,12 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
         paint(DIM, "Received:"),
         p.format(t.received.0)
     );
+    if let Some(r) = &t.urgent_reason {
+        let _ = writeln!(out, "{} {}", paint(ALERT, "Urgent:  "), r);
+    }
+    if let Some(c) = &t.claimed_by {
+        let _ = writeln!(out, "{} {c}", paint(DIM, "Claimed: "));
+    }
     if !t.tags.is_empty() {
         let _ = writeln!(out, "{} {}", paint(DIM, "Tags:    "), t.tags.join(", "));
     }
@@ -119,6 +128,28 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
                 human_size(a.size)
             );
             let _ = writeln!(out, "      {state}");
+        }
+    }
+    if !t.notes.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint(BOLD, "── internal notes (never sent) ──")
+        );
+        for n in &t.notes {
+            let _ = writeln!(
+                out,
+                "{} {}",
+                paint(
+                    DIM,
+                    format!(
+                        "{} · {}:",
+                        n.author,
+                        sourdine::time::format_precise(n.time.0)
+                    )
+                ),
+                n.text.trim_end()
+            );
         }
     }
     page(&out);

@@ -1,0 +1,117 @@
+//! `sourdine status`
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use sourdine::cli::output::{ALERT, OK, paint};
+use sourdine::control::client::Client;
+use sourdine::control::protocol::{Request, Response};
+use sourdine::service::StatusReport;
+use sourdine::time::{Precision, format_precise, relative};
+
+/// Arguments of `sourdine status`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Exit status when the service is not running (as `systemctl status` does).
+const NOT_RUNNING: u8 = 3;
+
+pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
+    let cfg = super::setup(config)?;
+    // Live, from the service itself.
+    if let Ok(mut client) = Client::connect(&cfg.control_socket)
+        && let Ok(Response::Status(report)) = client.call(Request::Status)
+    {
+        print(&report, "running", None, args.json)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    // Else from the status file the service keeps in its runtime directory.
+    match sourdine::daemon::read_status(&cfg) {
+        Some(file) => {
+            let alive = file
+                .report
+                .pid
+                .is_some_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
+            let state = if file.state == "running" && !alive {
+                "not running (it stopped without cleaning up)"
+            } else if file.state == "running" {
+                "running, but not answering on its socket"
+            } else {
+                "not running"
+            };
+            print(&file.report, state, Some(file.updated.0), args.json)?;
+            Ok(if file.state == "running" && alive {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::from(NOT_RUNNING)
+            })
+        }
+        None => {
+            if args.json {
+                println!("{}", serde_json::json!({ "state": "not running" }));
+            } else {
+                println!(
+                    "sourdine is not running (no socket at {}, no status file in {})",
+                    cfg.control_socket.display(),
+                    cfg.runtime_dir().display()
+                );
+            }
+            Ok(ExitCode::from(NOT_RUNNING))
+        }
+    }
+}
+
+fn print(r: &StatusReport, state: &str, as_of: Option<i64>, json: bool) -> anyhow::Result<()> {
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({ "state": state, "as_of": as_of.map(format_precise), "report": r })
+        );
+        return Ok(());
+    }
+    let now = jiff::Timestamp::now().as_second();
+    let colour = if state == "running" { OK } else { ALERT };
+    anstream::println!("sourdine {}: {}", r.version, paint(colour, state));
+    if let Some(t) = as_of {
+        println!(
+            "  as of:       {} ({})",
+            format_precise(t),
+            relative(now, t, Precision::Minute)
+        );
+    }
+    if let (Some(pid), Some(started)) = (r.pid, r.started) {
+        println!(
+            "  pid:         {pid}, started {}",
+            format_precise(started.0)
+        );
+    }
+    println!(
+        "  tickets:     {} open, {} waiting, {} closed",
+        r.open, r.waiting, r.closed
+    );
+    println!("  quarantine:  {}", r.quarantined);
+    match &r.intake {
+        None => println!("  intake:      not configured ([imap])"),
+        Some(i) => {
+            println!(
+                "  intake:      last poll {}, {} waiting, {} taken in, {} errors since start",
+                i.last_poll
+                    .map(|t| relative(now, t.0, Precision::Minute))
+                    .unwrap_or_else(|| "never".into()),
+                i.waiting
+                    .map(|n| n.to_string())
+                    .unwrap_or_else(|| "?".into()),
+                i.taken_in,
+                i.errors
+            );
+            if let Some(e) = &i.last_error {
+                println!("  last error:  {e}");
+            }
+        }
+    }
+    Ok(())
+}

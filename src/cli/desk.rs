@@ -1,0 +1,121 @@
+//! How a command reaches the tickets: through the running service when it answers, else by
+//! opening the store directly (operator use; the store's file permissions decide who can).
+//! Either way the same requests get the same answers.
+
+use std::path::{Path, PathBuf};
+
+use crate::config::{Config, DEFAULT_CONFIG_PATH, DEFAULT_SOCKET};
+use crate::control::client::{Client, ConnectError};
+use crate::control::protocol::{Request, Response};
+use crate::service::{Caller, Service, ServiceError};
+
+/// Where the command sends its requests.
+pub enum Desk {
+    /// The running service.
+    Remote(Client),
+    /// The store, opened by this process.
+    Local {
+        /// The service over the store.
+        service: Box<Service>,
+        /// This process's user.
+        caller: Caller,
+    },
+}
+
+/// Why no desk could be reached.
+#[derive(Debug, thiserror::Error)]
+pub enum DeskError {
+    /// The socket is there but refused us, or broke.
+    #[error(transparent)]
+    Connect(#[from] ConnectError),
+    /// No service runs and the store cannot be opened.
+    #[error("{0}")]
+    NoStore(String),
+}
+
+/// The socket to try: `--socket`/`$SOURDINE_SOCKET`, else the configuration's, else the
+/// default.
+pub fn socket_path(socket: Option<&Path>, config: Option<&Config>) -> PathBuf {
+    socket
+        .map(Path::to_path_buf)
+        .or_else(|| config.map(|c| c.control_socket.clone()))
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_SOCKET))
+}
+
+impl Desk {
+    /// Connects to the service, or opens the store when no service runs.
+    ///
+    /// `config_path` is the `--config` given (or `$SOURDINE_CONFIG`); without it the default
+    /// configuration file is used when it can be read.
+    pub fn open(socket: Option<&Path>, config_path: Option<&Path>) -> Result<Desk, DeskError> {
+        let explicit = config_path.is_some();
+        let path = config_path
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG_PATH));
+        let config = match Config::load(&path) {
+            Ok(c) => Some(c),
+            Err(e) if explicit => return Err(DeskError::NoStore(e.to_string())),
+            Err(_) => None,
+        };
+        let sock = socket_path(socket, config.as_ref());
+        match Client::connect(&sock) {
+            Ok(c) => return Ok(Desk::Remote(c)),
+            Err(ConnectError::NotRunning(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+        let Some(config) = config else {
+            return Err(DeskError::NoStore(format!(
+                "no sourdine service is running at {} and there is no configuration at {} to open the store directly (give --config or --socket)",
+                sock.display(),
+                path.display()
+            )));
+        };
+        crate::hardening::protect_process()
+            .map_err(|e| DeskError::NoStore(format!("cannot disable core dumps: {e}")))?;
+        let service = Service::open(&config).map_err(|e| {
+            DeskError::NoStore(format!(
+                "no sourdine service is running at {}, and the store could not be opened: {e}",
+                sock.display()
+            ))
+        })?;
+        Ok(Desk::Local {
+            service: Box::new(service),
+            caller: Caller::this_process(),
+        })
+    }
+
+    /// Sends one request.
+    pub fn call(&mut self, request: Request) -> Result<Response, ServiceError> {
+        match self {
+            Desk::Remote(c) => c.call(request),
+            Desk::Local { service, caller } => service.handle(caller, request),
+        }
+    }
+
+    /// Whether requests go through the running service.
+    pub fn is_remote(&self) -> bool {
+        matches!(self, Desk::Remote(_))
+    }
+
+    /// The configuration, when the store was opened directly.
+    pub fn config(&self) -> Option<&Config> {
+        match self {
+            Desk::Local { service, .. } => Some(service.config()),
+            Desk::Remote(_) => None,
+        }
+    }
+}
+
+/// An answer of the wrong kind (a bug or a version mismatch).
+pub fn unexpected(r: Response) -> ServiceError {
+    ServiceError::new(
+        crate::service::ErrorKind::Internal,
+        format!(
+            "unexpected answer from the service ({}); are both sides the same sourdine version?",
+            serde_json::to_value(&r)
+                .ok()
+                .and_then(|v| v.get("type").and_then(|t| t.as_str().map(str::to_string)))
+                .unwrap_or_default()
+        ),
+    )
+}

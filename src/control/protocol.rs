@@ -1,0 +1,374 @@
+//! The control protocol between `ticket` (or `sourdine`) and the running service: one JSON
+//! object per line, versioned, each request answered by one response.
+//!
+//! ```text
+//! -> {"v":1,"request":{"op":"show","id":"K7F3QX9M"}}
+//! <- {"v":1,"ok":{"type":"ticket","data":{...}}}
+//! <- {"v":1,"error":{"kind":"not_found","message":"ticket K7F3QX9M not found"}}
+//! ```
+//!
+//! The caller's identity is never part of a request: the service reads it from the socket.
+
+use base64::Engine;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::service::{SearchHit, ServiceError, StatusReport, Whoami};
+use crate::store::{
+    AttachmentView, AuditEntry, AuditVerification, ListFilter, Outcome, QuarantineView, RevealView,
+    TicketSummary, TicketView,
+};
+
+/// The protocol version this build speaks.
+pub const VERSION: u32 = 1;
+/// Largest request from a counsellor, in bytes (notes, searches...).
+pub const MAX_REQUEST: usize = 1024 * 1024;
+
+/// Bytes carried as base64 in JSON.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Bytes(pub Vec<u8>);
+
+impl std::fmt::Debug for Bytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Bytes({} bytes)", self.0.len())
+    }
+}
+
+impl Serialize for Bytes {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(&self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Bytes {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Bytes, D::Error> {
+        let s = String::deserialize(d)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(s.as_bytes())
+            .map(Bytes)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// What a caller asks.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Request {
+    /// Who the service thinks the caller is.
+    Whoami,
+    /// Tickets passing a filter.
+    List {
+        /// The filter.
+        #[serde(default)]
+        filter: ListFilter,
+        /// Only the caller's claimed tickets.
+        #[serde(default)]
+        mine: bool,
+    },
+    /// One ticket (audited).
+    Show {
+        /// The reference.
+        id: String,
+    },
+    /// An attachment's cleaned bytes (audited).
+    Attachment {
+        /// The ticket.
+        id: String,
+        /// Number or generic name.
+        attachment: String,
+    },
+    /// Adds an internal note.
+    Note {
+        /// The ticket.
+        id: String,
+        /// The text.
+        text: String,
+    },
+    /// Closes a ticket.
+    Close {
+        /// The ticket.
+        id: String,
+    },
+    /// Reopens a ticket.
+    Reopen {
+        /// The ticket.
+        id: String,
+    },
+    /// Adds a tag.
+    Tag {
+        /// The ticket.
+        id: String,
+        /// The tag.
+        tag: String,
+    },
+    /// Removes a tag.
+    Untag {
+        /// The ticket.
+        id: String,
+        /// The tag.
+        tag: String,
+    },
+    /// Claims a ticket.
+    Claim {
+        /// The ticket.
+        id: String,
+        /// Take it from whoever holds it (supervisors).
+        #[serde(default)]
+        force: bool,
+    },
+    /// Releases a claim.
+    Release {
+        /// The ticket.
+        id: String,
+        /// Release someone else's claim (supervisors).
+        #[serde(default)]
+        force: bool,
+    },
+    /// Marks a ticket urgent (with a reason) or clears the mark (no reason).
+    Urgent {
+        /// The ticket.
+        id: String,
+        /// Why; None clears the mark.
+        reason: Option<String>,
+    },
+    /// Searches subjects, message text and notes.
+    Search {
+        /// The words.
+        text: String,
+        /// At most this many results.
+        #[serde(default)]
+        limit: Option<usize>,
+    },
+    /// Asks to reveal a ticket's reply address (supervisors).
+    RevealRequest {
+        /// The ticket.
+        id: String,
+        /// Why (grave and imminent danger).
+        reason: String,
+    },
+    /// Approves a reveal request as a second supervisor; shows the address once.
+    RevealApprove {
+        /// The request reference.
+        request: String,
+    },
+    /// Lists reveal requests (supervisors).
+    RevealList,
+    /// Takes in raw messages (operator).
+    Ingest {
+        /// The raw messages.
+        messages: Vec<Bytes>,
+    },
+    /// The quarantine (operator).
+    QuarantineList,
+    /// The audit log (operator).
+    Audit {
+        /// Only the last N entries.
+        #[serde(default)]
+        tail: Option<usize>,
+    },
+    /// Checks the audit chain (operator).
+    AuditVerify,
+    /// The service's state.
+    Status,
+}
+
+impl Request {
+    /// The operation's name, for logs (never its arguments).
+    pub fn op(&self) -> &'static str {
+        match self {
+            Request::Whoami => "whoami",
+            Request::List { .. } => "list",
+            Request::Show { .. } => "show",
+            Request::Attachment { .. } => "attachment",
+            Request::Note { .. } => "note",
+            Request::Close { .. } => "close",
+            Request::Reopen { .. } => "reopen",
+            Request::Tag { .. } => "tag",
+            Request::Untag { .. } => "untag",
+            Request::Claim { .. } => "claim",
+            Request::Release { .. } => "release",
+            Request::Urgent { .. } => "urgent",
+            Request::Search { .. } => "search",
+            Request::RevealRequest { .. } => "reveal_request",
+            Request::RevealApprove { .. } => "reveal_approve",
+            Request::RevealList => "reveal_list",
+            Request::Ingest { .. } => "ingest",
+            Request::QuarantineList => "quarantine_list",
+            Request::Audit { .. } => "audit",
+            Request::AuditVerify => "audit_verify",
+            Request::Status => "status",
+        }
+    }
+}
+
+/// What the service answers.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
+pub enum Response {
+    /// The caller, as the service sees them.
+    Whoami(Whoami),
+    /// A list of tickets.
+    Tickets(Vec<TicketSummary>),
+    /// One ticket.
+    Ticket(Box<TicketView>),
+    /// An attachment.
+    Attachment {
+        /// What it is.
+        view: AttachmentView,
+        /// Its cleaned bytes.
+        bytes: Bytes,
+    },
+    /// A change was made (or was not needed).
+    Done {
+        /// Whether anything changed.
+        changed: bool,
+        /// What happened, for people.
+        message: String,
+    },
+    /// Search results.
+    Search(Vec<SearchHit>),
+    /// A reveal request was recorded.
+    RevealRequested {
+        /// Its reference, for the second supervisor.
+        request: String,
+    },
+    /// The reply address, shown once to the approving supervisor.
+    Revealed {
+        /// The ticket.
+        ticket: String,
+        /// The address.
+        address: String,
+    },
+    /// Reveal requests.
+    Reveals(Vec<RevealView>),
+    /// What became of ingested messages.
+    Ingested(Vec<Outcome>),
+    /// The quarantine.
+    Quarantine(Vec<QuarantineView>),
+    /// Audit entries.
+    Audit(Vec<AuditEntry>),
+    /// The audit chain check.
+    Verification(AuditVerification),
+    /// The service's state.
+    Status(Box<StatusReport>),
+}
+
+/// A request on the wire.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RequestFrame {
+    /// Protocol version.
+    pub v: u32,
+    /// The request.
+    pub request: Request,
+}
+
+/// A response on the wire.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WireResult {
+    /// Success.
+    Ok(Response),
+    /// Failure.
+    Error(ServiceError),
+}
+
+/// A response on the wire.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ResponseFrame {
+    /// Protocol version.
+    pub v: u32,
+    /// The result.
+    #[serde(flatten)]
+    pub result: WireResult,
+}
+
+impl ResponseFrame {
+    /// Wraps a result.
+    pub fn new(result: Result<Response, ServiceError>) -> ResponseFrame {
+        ResponseFrame {
+            v: VERSION,
+            result: match result {
+                Ok(r) => WireResult::Ok(r),
+                Err(e) => WireResult::Error(e),
+            },
+        }
+    }
+
+    /// Unwraps the result.
+    pub fn into_result(self) -> Result<Response, ServiceError> {
+        match self.result {
+            WireResult::Ok(r) => Ok(r),
+            WireResult::Error(e) => Err(e),
+        }
+    }
+}
+
+/// Parses one request line; the error names what is wrong without echoing the input.
+pub fn parse_request(line: &[u8]) -> Result<Request, ServiceError> {
+    use crate::service::ErrorKind;
+    let frame: RequestFrame = serde_json::from_slice(line).map_err(|e| {
+        ServiceError::new(
+            ErrorKind::Invalid,
+            format!(
+                "malformed request (line {}, column {}: {:?})",
+                e.line(),
+                e.column(),
+                e.classify()
+            ),
+        )
+    })?;
+    if frame.v != VERSION {
+        return Err(ServiceError::new(
+            ErrorKind::Invalid,
+            format!(
+                "protocol version {} is not spoken here (this service speaks {VERSION}); use the same sourdine version on both sides",
+                frame.v
+            ),
+        ));
+    }
+    Ok(frame.request)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_round_trip() {
+        let line = serde_json::to_vec(&RequestFrame {
+            v: VERSION,
+            request: Request::Show {
+                id: "K7F3QX9M".into(),
+            },
+        })
+        .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&line),
+            r#"{"v":1,"request":{"op":"show","id":"K7F3QX9M"}}"#
+        );
+        assert!(matches!(parse_request(&line).unwrap(), Request::Show { id } if id == "K7F3QX9M"));
+    }
+
+    #[test]
+    fn bad_requests_are_refused_without_echo() {
+        for bad in [
+            &br#"{"v":2,"request":{"op":"whoami"}}"#[..],
+            br#"{"v":1,"request":{"op":"drop_all"}}"#,
+            br#"{"v":1,"request":{"op":"show","id":"X","extra":"SECRETTOKEN"}}"#,
+            b"not json at all SECRETTOKEN",
+            b"",
+        ] {
+            let e = parse_request(bad).unwrap_err();
+            assert!(!e.to_string().contains("SECRETTOKEN"), "{e}");
+        }
+    }
+
+    #[test]
+    fn bytes_travel_as_base64() {
+        let j = serde_json::to_string(&Bytes(vec![0, 255, 1])).unwrap();
+        assert_eq!(j, "\"AP8B\"");
+        assert_eq!(
+            serde_json::from_str::<Bytes>(&j).unwrap().0,
+            vec![0, 255, 1]
+        );
+    }
+}

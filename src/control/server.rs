@@ -1,0 +1,238 @@
+//! The daemon's side of the control socket: peer credentials, roles, one request per line,
+//! a size limit on every request and a timeout on every connection.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use nix::unistd::{Gid, Group};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{UnixListener, UnixStream};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use super::protocol::{MAX_REQUEST, ResponseFrame, parse_request};
+use crate::service::{ErrorKind, Role, Service, ServiceError, roles};
+
+/// How long a client may take to send a request line.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long an idle connection is kept open.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// A socket setup problem.
+#[derive(Debug, thiserror::Error)]
+pub enum SocketError {
+    /// Another daemon answers on the socket.
+    #[error("another sourdine service already answers on {0}")]
+    InUse(PathBuf),
+    /// The counsellors' group does not exist.
+    #[error("counsellors_group `{0}` is not a group on this system")]
+    NoGroup(String),
+    /// A file-system error.
+    #[error("{what}: {source}")]
+    Io {
+        /// What was being done.
+        what: String,
+        /// Why it failed.
+        source: std::io::Error,
+    },
+}
+
+fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> SocketError {
+    let what = what.into();
+    move |source| SocketError::Io { what, source }
+}
+
+/// The gid of the counsellors' group (name or number).
+pub fn group_gid(group: &str) -> Result<u32, SocketError> {
+    if let Ok(n) = group.parse::<u32>() {
+        return Ok(n);
+    }
+    Group::from_name(group)
+        .ok()
+        .flatten()
+        .map(|g| g.gid.as_raw())
+        .ok_or_else(|| SocketError::NoGroup(group.to_string()))
+}
+
+/// Creates the socket's directory (0750, counsellors' group) and binds the socket (0660).
+/// A stale socket left by a crash is replaced; a live one is an error.
+pub async fn bind(socket: &Path, group: Option<&str>) -> Result<UnixListener, SocketError> {
+    let gid = group.map(group_gid).transpose()?;
+    let dir = socket.parent().unwrap_or(Path::new("/"));
+    std::fs::create_dir_all(dir).map_err(io(format!("creating {}", dir.display())))?;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o750))
+        .map_err(io(format!("setting the mode of {}", dir.display())))?;
+    if let Some(g) = gid {
+        nix::unistd::chown(dir, None, Some(Gid::from_raw(g))).map_err(|e| SocketError::Io {
+            what: format!("giving {} to the counsellors' group", dir.display()),
+            source: e.into(),
+        })?;
+    }
+    if socket.exists() {
+        if UnixStream::connect(socket).await.is_ok() {
+            return Err(SocketError::InUse(socket.to_path_buf()));
+        }
+        std::fs::remove_file(socket).map_err(io(format!("removing stale {}", socket.display())))?;
+    }
+    let listener =
+        UnixListener::bind(socket).map_err(io(format!("binding {}", socket.display())))?;
+    std::fs::set_permissions(socket, std::fs::Permissions::from_mode(0o660))
+        .map_err(io(format!("setting the mode of {}", socket.display())))?;
+    if let Some(g) = gid {
+        nix::unistd::chown(socket, None, Some(Gid::from_raw(g))).map_err(|e| SocketError::Io {
+            what: format!("giving {} to the counsellors' group", socket.display()),
+            source: e.into(),
+        })?;
+    }
+    Ok(listener)
+}
+
+/// Serves connections until `shutdown` turns true, then waits for the requests under way.
+pub async fn serve(
+    listener: UnixListener,
+    service: Arc<Service>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut tasks = JoinSet::new();
+    let service_uid = nix::unistd::geteuid().as_raw();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                match accepted {
+                    Ok((stream, _)) => {
+                        let service = service.clone();
+                        let shutdown = shutdown.clone();
+                        tasks.spawn(async move {
+                            if let Err(e) = connection(stream, service, service_uid, shutdown).await {
+                                tracing::debug!(error = %e, "control connection ended with an error");
+                            }
+                        });
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "accepting a control connection failed");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                }
+            }
+            _ = shutdown.changed() => break,
+            Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
+        }
+    }
+    drop(listener);
+    // Requests under way finish; idle connections close at once (they watch `shutdown`).
+    let _ = tokio::time::timeout(Duration::from_secs(30), async {
+        while tasks.join_next().await.is_some() {}
+    })
+    .await;
+}
+
+async fn write_frame(
+    w: &mut (impl AsyncWriteExt + Unpin),
+    result: Result<crate::control::protocol::Response, ServiceError>,
+) -> std::io::Result<()> {
+    let mut line =
+        serde_json::to_vec(&ResponseFrame::new(result)).map_err(std::io::Error::other)?;
+    line.push(b'\n');
+    w.write_all(&line).await?;
+    w.flush().await
+}
+
+async fn connection(
+    stream: UnixStream,
+    service: Arc<Service>,
+    service_uid: u32,
+    mut shutdown: watch::Receiver<bool>,
+) -> std::io::Result<()> {
+    let cred = stream.peer_cred()?;
+    let (read, mut write) = stream.into_split();
+    let caller = match roles::resolve(&service.config().roles, cred.uid(), cred.gid(), service_uid)
+    {
+        Ok(c) => c,
+        Err(refusal) => {
+            tracing::warn!(uid = refusal.uid, "refused a control connection: no role");
+            let s = service.clone();
+            let (uid, name) = (refusal.uid, refusal.name.clone());
+            let _ = tokio::task::spawn_blocking(move || s.audit_refusal(uid, &name)).await;
+            return write_frame(
+                &mut write,
+                Err(ServiceError::new(ErrorKind::Forbidden, refusal.to_string())),
+            )
+            .await;
+        }
+    };
+    let limit = if caller.role == Role::Supervisor {
+        // Operators send whole messages (ingest): room for a batch of base64 messages.
+        (service.config().intake.max_message_bytes * 3).max(64 * 1024 * 1024)
+    } else {
+        MAX_REQUEST
+    };
+    let mut reader = BufReader::new(read);
+    loop {
+        let mut line = Vec::new();
+        // Wait for the first byte of a request (idle), then for the whole line.
+        let first = tokio::select! {
+            r = tokio::time::timeout(IDLE_TIMEOUT, reader.fill_buf()) => r,
+            _ = shutdown.changed() => return Ok(()),
+        };
+        match first {
+            Err(_) => return Ok(()),
+            Ok(Err(e)) => return Err(e),
+            Ok(Ok([])) => return Ok(()),
+            Ok(Ok(_)) => {}
+        }
+        let read = tokio::time::timeout(
+            REQUEST_TIMEOUT,
+            (&mut reader)
+                .take(limit as u64 + 1)
+                .read_until(b'\n', &mut line),
+        )
+        .await;
+        match read {
+            Err(_) => {
+                return write_frame(
+                    &mut write,
+                    Err(ServiceError::new(
+                        ErrorKind::Invalid,
+                        "request not received in time",
+                    )),
+                )
+                .await;
+            }
+            Ok(Err(e)) => return Err(e),
+            Ok(Ok(_)) => {}
+        }
+        if line.len() > limit {
+            return write_frame(
+                &mut write,
+                Err(ServiceError::new(
+                    ErrorKind::Invalid,
+                    format!("request larger than {limit} bytes"),
+                )),
+            )
+            .await;
+        }
+        let result = match parse_request(line.trim_ascii_end()) {
+            Ok(request) => {
+                let op = request.op();
+                let s = service.clone();
+                let c = caller.clone();
+                let r = tokio::task::spawn_blocking(move || s.handle(&c, request))
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(ServiceError::new(
+                            ErrorKind::Internal,
+                            "the request failed inside the service",
+                        ))
+                    });
+                if let Err(e) = &r {
+                    tracing::debug!(op, kind = ?e.kind(), "request refused");
+                }
+                r
+            }
+            Err(e) => Err(e),
+        };
+        write_frame(&mut write, result).await?;
+    }
+}

@@ -1,0 +1,178 @@
+//! `sourdine run`: the long-running service. It owns the store and the keys, serves the
+//! commands over the control socket, writes a status file, and runs the duties (intake,
+//! outbox, retention) that are configured. SIGTERM or Ctrl-C: finish what is under way, then
+//! exit 0.
+
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::watch;
+
+use crate::config::Config;
+use crate::control::server;
+use crate::service::{Service, ServiceError, StatusReport};
+use crate::time::Stamp;
+
+/// A reason the service could not start or had to stop.
+#[derive(Debug, thiserror::Error)]
+pub enum DaemonError {
+    /// The store could not be opened.
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+    /// The control socket could not be set up.
+    #[error(transparent)]
+    Socket(#[from] server::SocketError),
+    /// Another system error.
+    #[error("{what}: {source}")]
+    Io {
+        /// What was being done.
+        what: String,
+        /// Why it failed.
+        source: std::io::Error,
+    },
+}
+
+/// The file `sourdine status` reads, in the runtime directory.
+pub const STATUS_FILE: &str = "status.json";
+
+/// What the status file holds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StatusFile {
+    /// `running` or `stopped`.
+    pub state: String,
+    /// When the file was written.
+    pub updated: Stamp,
+    /// The report.
+    pub report: StatusReport,
+}
+
+/// The status file's path for a configuration.
+pub fn status_path(cfg: &Config) -> PathBuf {
+    cfg.runtime_dir().join(STATUS_FILE)
+}
+
+fn write_status(path: &Path, state: &str, report: StatusReport, gid: Option<u32>) {
+    let file = StatusFile {
+        state: state.into(),
+        updated: Stamp(jiff::Timestamp::now().as_second()),
+        report,
+    };
+    let tmp = path.with_extension("json.tmp");
+    let result = (|| -> std::io::Result<()> {
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o640)
+            .open(&tmp)?;
+        f.write_all(&serde_json::to_vec_pretty(&file).map_err(std::io::Error::other)?)?;
+        fs::set_permissions(&tmp, fs::Permissions::from_mode(0o640))?;
+        if let Some(g) = gid {
+            nix::unistd::chown(&tmp, None, Some(nix::unistd::Gid::from_raw(g)))?;
+        }
+        fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "could not write the status file");
+    }
+}
+
+/// Reads the status file.
+pub fn read_status(cfg: &Config) -> Option<StatusFile> {
+    let bytes = fs::read(status_path(cfg)).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// Runs the service until SIGTERM or Ctrl-C.
+pub fn run(cfg: Config) -> Result<(), DaemonError> {
+    crate::hardening::protect_process().map_err(|source| DaemonError::Io {
+        what: "disabling core dumps".into(),
+        source,
+    })?;
+    let service = Arc::new(Service::open(&cfg)?);
+    let started = std::time::Instant::now();
+    let tickets = service.warm_up()?;
+    tracing::info!(
+        tickets,
+        seconds = started.elapsed().as_secs_f32(),
+        "store opened, catalog built"
+    );
+    {
+        let rt = service.runtime();
+        let mut rt = rt.write().expect("runtime lock");
+        rt.pid = Some(std::process::id());
+        rt.started = Some(jiff::Timestamp::now().as_second());
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(8)
+        .enable_all()
+        .build()
+        .map_err(|source| DaemonError::Io {
+            what: "starting the runtime".into(),
+            source,
+        })?;
+    runtime.block_on(serve(cfg, service))
+}
+
+async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
+    let gid = cfg
+        .counsellors_group
+        .as_deref()
+        .map(server::group_gid)
+        .transpose()?;
+    let listener = server::bind(&cfg.control_socket, cfg.counsellors_group.as_deref()).await?;
+    tracing::info!(socket = %cfg.control_socket.display(), "serving counsellors");
+    let (stop_tx, stop_rx) = watch::channel(false);
+
+    let server = tokio::spawn(server::serve(listener, service.clone(), stop_rx.clone()));
+
+    // The status file, refreshed every few seconds.
+    let status_path = status_path(&cfg);
+    let status_task = {
+        let service = service.clone();
+        let path = status_path.clone();
+        let mut stop = stop_rx.clone();
+        tokio::spawn(async move {
+            loop {
+                let s = service.clone();
+                if let Ok(Ok(report)) = tokio::task::spawn_blocking(move || s.status()).await {
+                    write_status(&path, "running", report, gid);
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+                    _ = stop.changed() => break,
+                }
+            }
+        })
+    };
+
+    wait_for_signal().await;
+    tracing::info!("stopping: finishing the work under way");
+    let _ = stop_tx.send(true);
+    let _ = server.await;
+    let _ = status_task.await;
+    let _ = fs::remove_file(&cfg.control_socket);
+    let s = service.clone();
+    if let Ok(Ok(mut report)) = tokio::task::spawn_blocking(move || s.status()).await {
+        report.daemon = false;
+        write_status(&status_path, "stopped", report, gid);
+    }
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn wait_for_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
+    let mut int = signal(SignalKind::interrupt()).expect("SIGINT handler");
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = int.recv() => {}
+    }
+}

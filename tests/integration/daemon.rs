@@ -1,0 +1,316 @@
+//! `sourdine run` serving `ticket` over its socket: same answers as the store opened
+//! directly, concurrency, the workflow, clean stop.
+
+use std::fs;
+
+use serde_json::Value;
+
+use crate::common::{Env, ok, text};
+
+fn write_mails(dir: &std::path::Path, n: usize, tag: &str) {
+    fs::create_dir_all(dir).unwrap();
+    for i in 0..n {
+        fs::write(
+            dir.join(format!("{tag}-{i}.eml")),
+            format!(
+                "From: writer{i}@example.org\nTo: contact@helpline.example\nSubject: {tag} message {i}\nMessage-ID: <{tag}{i}@example.org>\n\nHello, this is message number {i} about sleepless nights.\n"
+            ),
+        )
+        .unwrap();
+    }
+}
+
+fn json(out: std::process::Output) -> Value {
+    serde_json::from_str(&ok(out)).unwrap()
+}
+
+/// The same commands give the same output through the daemon as on the store directly.
+#[test]
+fn same_answers_through_the_daemon_and_directly() {
+    let env = Env::new();
+    ok(env.sourdine(&[
+        "ingest",
+        crate::common::root()
+            .join("fixtures/clients")
+            .to_str()
+            .unwrap(),
+    ]));
+    let direct_list = ok(env.ticket(&["list", "--status", "all", "--json"]));
+    let ids: Vec<String> = serde_json::from_str::<Value>(&direct_list)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_string())
+        .collect();
+    let direct_show: Vec<String> = ids
+        .iter()
+        .map(|id| ok(env.ticket(&["show", id, "--json"])))
+        .collect();
+    let direct_human = ok(env.ticket(&["show", &ids[0]]));
+    let direct_quarantine = ok(env.sourdine(&["quarantine", "list", "--json"]));
+
+    let mut d = env.start_daemon();
+    assert_eq!(
+        ok(env.ticket(&["list", "--status", "all", "--json"])),
+        direct_list
+    );
+    for (id, direct) in ids.iter().zip(&direct_show) {
+        assert_eq!(
+            &ok(env.ticket(&["show", id, "--json"])),
+            direct,
+            "ticket {id}"
+        );
+    }
+    assert_eq!(ok(env.ticket(&["show", &ids[0]])), direct_human);
+    assert_eq!(
+        ok(env.sourdine(&["quarantine", "list", "--json"])),
+        direct_quarantine
+    );
+    let who = json(env.ticket(&["whoami", "--json"]));
+    assert_eq!(who["caller"]["role"], "supervisor");
+    assert!(ok(env.ticket(&["whoami"])).contains("through the running service"));
+    // The store is the daemon's: opening it directly now names the owner.
+    let status = d.stop();
+    assert!(
+        status.success(),
+        "sourdine run must exit 0 on SIGTERM: {status}"
+    );
+    assert!(ok(env.ticket(&["whoami"])).contains("store opened directly"));
+}
+
+/// `sourdine ingest` of a few hundred mails goes through the daemon while four `ticket`
+/// processes list, show, note and tag at the same time: nothing fails, nothing is lost.
+#[test]
+fn concurrent_counsellors_while_ingesting() {
+    let env = Env::new();
+    let seed = env.dir.path().join("seed");
+    write_mails(&seed, 20, "seed");
+    ok(env.sourdine(&["ingest", seed.to_str().unwrap()]));
+    let ids = env.ticket_ids();
+    let d = env.start_daemon();
+    let bulk = env.dir.path().join("bulk");
+    write_mails(&bulk, 300, "bulk");
+
+    let ingest = env
+        .cmd("sourdine")
+        .args(["ingest", "--json", bulk.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let rounds = 15;
+    std::thread::scope(|s| {
+        let mut workers = Vec::new();
+        for w in 0..4 {
+            let env = &env;
+            let ids = &ids;
+            workers.push(s.spawn(move || {
+                for r in 0..rounds {
+                    let id = &ids[(w * rounds + r) % ids.len()];
+                    let out = match w {
+                        0 => env.ticket(&["list", "--status", "all", "--json"]),
+                        1 => env.ticket(&["show", id, "--json"]),
+                        2 => env
+                            .cmd("ticket")
+                            .args(["note", id, "--file", "-"])
+                            .stdin(std::process::Stdio::piped())
+                            .stdout(std::process::Stdio::piped())
+                            .stderr(std::process::Stdio::piped())
+                            .spawn()
+                            .and_then(|mut c| {
+                                use std::io::Write;
+                                c.stdin
+                                    .take()
+                                    .unwrap()
+                                    .write_all(format!("note {w}/{r}").as_bytes())?;
+                                c.wait_with_output()
+                            })
+                            .unwrap(),
+                        _ => env.ticket(&["tag", id, &format!("t{r}")]),
+                    };
+                    assert!(
+                        out.status.success(),
+                        "worker {w} round {r}: {}",
+                        text(&out.stderr)
+                    );
+                }
+            }));
+        }
+        for w in workers {
+            w.join().unwrap();
+        }
+    });
+    let out = ingest.wait_with_output().unwrap();
+    let counts: Value = serde_json::from_str(&ok(out)).unwrap();
+    assert_eq!(counts["ticketed"], 300, "{counts}");
+    let all = json(env.ticket(&["list", "--status", "all", "--json"]));
+    assert_eq!(all.as_array().unwrap().len(), 320);
+    // Every note and tag is there.
+    let mut notes = 0;
+    let mut tags = 0;
+    for id in &ids {
+        let t = json(env.ticket(&["show", id, "--json"]));
+        notes += t["notes"].as_array().unwrap().len();
+        tags += t["tags"].as_array().unwrap().len();
+    }
+    assert_eq!(notes, rounds);
+    assert_eq!(tags, rounds);
+    let v = json(env.sourdine(&["audit", "--verify", "--json"]));
+    assert_eq!(v["ok"], true, "{v}");
+    drop(d);
+}
+
+/// The workflow: note, tag, claim, urgent first, close and reopen, search with an excerpt.
+#[test]
+fn counsellor_workflow() {
+    let env = Env::new();
+    let dir = env.dir.path().join("in");
+    write_mails(&dir, 3, "wf");
+    ok(env.sourdine(&["ingest", dir.to_str().unwrap()]));
+    let _d = env.start_daemon();
+    let ids = env.ticket_ids();
+    let last = ids.last().unwrap();
+    ok(env.ticket(&["urgent", last, "--reason", "danger"]));
+    let list = json(env.ticket(&["list", "--json"]));
+    assert_eq!(
+        list[0]["id"].as_str(),
+        Some(last.as_str()),
+        "urgent tickets come first"
+    );
+    assert_eq!(
+        json(env.ticket(&["list", "--urgent", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    ok(env.ticket(&["tag", &ids[0], "school"]));
+    assert!(ok(env.ticket(&["tag", &ids[0], "school"])).contains("nothing changed"));
+    assert_eq!(
+        json(env.ticket(&["list", "--tag", "school", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    ok(env.ticket(&["untag", &ids[0], "school"]));
+    assert_eq!(
+        json(env.ticket(&["list", "--tag", "school", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+
+    ok(env.ticket(&["claim", &ids[1]]));
+    assert_eq!(
+        json(env.ticket(&["list", "--mine", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    ok(env.ticket(&["release", &ids[1]]));
+    assert_eq!(
+        json(env.ticket(&["list", "--mine", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    assert_eq!(
+        json(env.ticket(&["list", "--unanswered", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+
+    ok(env.ticket(&["close", &ids[2]]));
+    assert_eq!(
+        json(env.ticket(&["list", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        json(env.ticket(&["list", "--status", "closed", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    ok(env.ticket(&["reopen", &ids[2]]));
+    assert_eq!(
+        json(env.ticket(&["list", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+
+    let note = env
+        .cmd("ticket")
+        .args(["note", &ids[0], "--file", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin
+                .take()
+                .unwrap()
+                .write_all(b"Called the school nurse, Thursday.")?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    ok(note);
+    let hits = json(env.ticket(&["search", "nurse", "--json"]));
+    assert_eq!(hits.as_array().unwrap().len(), 1, "notes are searched");
+    assert_eq!(hits[0]["id"].as_str(), Some(ids[0].as_str()));
+    let hits = json(env.ticket(&["search", "SLEEPLESS", "nights", "--json"]));
+    assert_eq!(hits.as_array().unwrap().len(), 3);
+    assert!(hits[0]["excerpt"].as_str().unwrap().contains("sleepless"));
+    let human = ok(env.ticket(&["search", "nurse"]));
+    assert!(human.contains(&ids[0]));
+
+    let missing = env.ticket(&["show", "ZZZZZZZZ"]);
+    assert!(!missing.status.success());
+    assert!(text(&missing.stderr).contains("ticket ZZZZZZZZ not found"));
+    let empty = env
+        .cmd("ticket")
+        .args(["note", &ids[0], "--file", "-"])
+        .output()
+        .unwrap();
+    assert!(!empty.status.success());
+    assert!(
+        text(&empty.stderr).contains("empty"),
+        "{}",
+        text(&empty.stderr)
+    );
+}
+
+/// `sourdine status` works with and without the running service.
+#[test]
+fn status_with_and_without_the_service() {
+    let env = Env::new();
+    let out = env.sourdine(&["status"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(text(&out.stdout).contains("not running"));
+    let mut d = env.start_daemon();
+    let s = json(env.sourdine(&["status", "--json"]));
+    assert_eq!(s["state"], "running");
+    assert!(s["report"]["pid"].as_u64().is_some());
+    assert!(d.stop().success());
+    let out = env.sourdine(&["status"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        text(&out.stdout).contains("not running"),
+        "{}",
+        text(&out.stdout)
+    );
+}
