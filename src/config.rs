@@ -95,6 +95,9 @@ pub struct Config {
     /// Replies, acknowledgements and sender verification.
     #[serde(default)]
     pub replies: RepliesConfig,
+    /// The mailbox to take mail from (absent: no live intake).
+    #[serde(default)]
+    pub imap: Option<ImapConfig>,
 
     /// The file this configuration was read from (not a key).
     #[serde(skip)]
@@ -166,6 +169,138 @@ pub struct StoreConfig {
 impl Default for StoreConfig {
     fn default() -> Self {
         StoreConfig { cache_mib: 16 }
+    }
+}
+
+/// How a connection is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tls {
+    /// TLS from the first byte (IMAPS 993, SMTPS 465).
+    Implicit,
+    /// Plain connection upgraded with STARTTLS (IMAP 143, submission 587).
+    Starttls,
+    /// No encryption: refused unless the server is on this machine (loopback).
+    None,
+}
+
+/// What happens to a message on the server once its ticket is on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AfterIntake {
+    /// Flag it \Deleted and expunge it (default: the provider keeps no copy).
+    Delete,
+    /// Move it to this folder (weaker: a copy stays on the provider's server).
+    Move(String),
+}
+
+impl Serialize for AfterIntake {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            AfterIntake::Delete => s.serialize_str("delete"),
+            AfterIntake::Move(f) => s.serialize_str(&format!("move:{f}")),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AfterIntake {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        match s.as_str() {
+            "delete" => Ok(AfterIntake::Delete),
+            _ => match s.strip_prefix("move:") {
+                Some(f) if !f.trim().is_empty() => Ok(AfterIntake::Move(f.trim().to_string())),
+                _ => Err(serde::de::Error::custom(
+                    "expected \"delete\" or \"move:FOLDER\"",
+                )),
+            },
+        }
+    }
+}
+
+/// The mailbox sourdine takes mail from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImapConfig {
+    /// Server host name.
+    pub host: String,
+    /// Port (default: 993 for implicit TLS, 143 otherwise).
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// `implicit` (default), `starttls`, or `none` (loopback only).
+    #[serde(default = "default_tls")]
+    pub tls: Tls,
+    /// Login name.
+    pub username: String,
+    /// File holding the password (never the password itself here).
+    pub password_file: PathBuf,
+    /// Refused: passwords are never written in the configuration.
+    #[serde(default, skip_serializing)]
+    pub password: Option<toml::Value>,
+    /// The folder mail arrives in (default INBOX).
+    #[serde(default = "default_mailbox")]
+    pub mailbox: String,
+    /// `delete` (default) or `move:FOLDER`.
+    #[serde(default = "default_after_intake")]
+    pub after_intake: AfterIntake,
+    /// Messages fetched and committed together (default 50).
+    #[serde(default = "default_imap_batch")]
+    pub batch_size: usize,
+    /// Larger messages (by RFC822.SIZE) are not fetched: they are moved to `oversize_folder`
+    /// for the operator (default 25 MB).
+    #[serde(default = "default_max_message")]
+    pub max_message_bytes: u64,
+    /// Where oversized messages go (default `sourdine-oversize`).
+    #[serde(default = "default_oversize")]
+    pub oversize_folder: String,
+    /// Seconds between polls when the server has no IDLE (default 60).
+    #[serde(default = "default_poll")]
+    pub poll_interval_secs: u64,
+    /// IDLE is renewed at most this often, in seconds (default 300).
+    #[serde(default = "default_idle_refresh")]
+    pub idle_refresh_secs: u64,
+    /// Timeout for every IMAP command but IDLE, in seconds (default 60).
+    #[serde(default = "default_command_timeout")]
+    pub command_timeout_secs: u64,
+    /// An extra CA certificate file (PEM) to trust, besides the system's.
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
+}
+
+fn default_tls() -> Tls {
+    Tls::Implicit
+}
+fn default_mailbox() -> String {
+    "INBOX".into()
+}
+fn default_after_intake() -> AfterIntake {
+    AfterIntake::Delete
+}
+fn default_imap_batch() -> usize {
+    50
+}
+fn default_max_message() -> u64 {
+    25_000_000
+}
+fn default_oversize() -> String {
+    "sourdine-oversize".into()
+}
+fn default_poll() -> u64 {
+    60
+}
+fn default_idle_refresh() -> u64 {
+    300
+}
+fn default_command_timeout() -> u64 {
+    60
+}
+
+impl ImapConfig {
+    /// The port, defaulted from the TLS mode.
+    pub fn port(&self) -> u16 {
+        self.port.unwrap_or(match self.tls {
+            Tls::Implicit => 993,
+            _ => 143,
+        })
     }
 }
 
@@ -275,11 +410,56 @@ impl Config {
         if !(1..=4096).contains(&self.store.cache_mib) {
             return Err(self.invalid("store.cache_mib", "must be between 1 and 4096"));
         }
+        if let Some(imap) = &self.imap {
+            self.validate_imap(imap)?;
+        }
         if !["error", "warn", "info", "debug", "trace"].contains(&self.log.level.as_str()) {
             return Err(self.invalid(
                 "log.level",
                 "must be one of error, warn, info, debug, trace",
             ));
+        }
+        Ok(())
+    }
+
+    fn validate_imap(&self, imap: &ImapConfig) -> Result<(), ConfigError> {
+        if imap.password.is_some() {
+            return Err(self.invalid(
+                "imap.password",
+                "passwords are never written in the configuration: put it in a file (0600) and name it with password_file",
+            ));
+        }
+        if imap.host.trim().is_empty() {
+            return Err(self.invalid("imap.host", "must not be empty"));
+        }
+        if imap.tls == Tls::None && !is_loopback_host(&imap.host) {
+            return Err(self.invalid(
+                "imap.tls",
+                "\"none\" sends the password in clear: only allowed when host is a loopback address",
+            ));
+        }
+        if !imap.password_file.is_absolute() {
+            return Err(self.invalid("imap.password_file", "must be an absolute path"));
+        }
+        for (key, v, min) in [
+            ("imap.batch_size", imap.batch_size as u64, 1),
+            ("imap.max_message_bytes", imap.max_message_bytes, 1024),
+            ("imap.poll_interval_secs", imap.poll_interval_secs, 1),
+            ("imap.idle_refresh_secs", imap.idle_refresh_secs, 10),
+            ("imap.command_timeout_secs", imap.command_timeout_secs, 1),
+        ] {
+            if v < min {
+                return Err(self.invalid(key, format!("must be at least {min}")));
+            }
+        }
+        if imap.idle_refresh_secs > 29 * 60 {
+            return Err(self.invalid(
+                "imap.idle_refresh_secs",
+                "must be at most 1740 (servers drop IDLE after 30 minutes)",
+            ));
+        }
+        if imap.oversize_folder.trim().is_empty() {
+            return Err(self.invalid("imap.oversize_folder", "must not be empty"));
         }
         Ok(())
     }
@@ -451,6 +631,36 @@ mod tests {
             toml::to_string(&d).unwrap(),
             "the example must show the defaults"
         );
+    }
+
+    #[test]
+    fn imap_section_is_validated() {
+        let base = "data_dir = \"/d\"\ncontact_address = \"a@b.example\"\n[imap]\nusername = \"u\"\npassword_file = \"/etc/p\"\n";
+        let c = parse(&format!("{base}host = \"imap.b.example\"\n")).unwrap();
+        let imap = c.imap.unwrap();
+        assert_eq!(imap.port(), 993);
+        assert_eq!(imap.after_intake, AfterIntake::Delete);
+        let e = parse(&format!(
+            "{base}host = \"imap.b.example\"\ntls = \"none\"\n"
+        ))
+        .unwrap_err();
+        assert_eq!(e.key(), Some("imap.tls"));
+        assert!(parse(&format!("{base}host = \"127.0.0.1\"\ntls = \"none\"\n")).is_ok());
+        let e = parse(&format!("{base}host = \"h.example\"\npassword = \"x\"\n")).unwrap_err();
+        assert_eq!(e.key(), Some("imap.password"));
+        let c = parse(&format!(
+            "{base}host = \"h.example\"\nafter_intake = \"move:Done\"\n"
+        ))
+        .unwrap();
+        assert_eq!(
+            c.imap.unwrap().after_intake,
+            AfterIntake::Move("Done".into())
+        );
+        let e = parse(&format!(
+            "{base}host = \"h.example\"\nafter_intake = \"keep\"\n"
+        ))
+        .unwrap_err();
+        assert!(e.to_string().contains("after_intake"), "{e}");
     }
 
     #[test]

@@ -27,6 +27,9 @@ pub enum DaemonError {
     /// The control socket could not be set up.
     #[error(transparent)]
     Socket(#[from] server::SocketError),
+    /// The mailbox could not be reached or used (`--once`), or is misconfigured.
+    #[error(transparent)]
+    Intake(#[from] crate::intake::imap::ImapError),
     /// Another system error.
     #[error("{what}: {source}")]
     Io {
@@ -88,8 +91,18 @@ pub fn read_status(cfg: &Config) -> Option<StatusFile> {
     serde_json::from_slice(&bytes).ok()
 }
 
-/// Runs the service until SIGTERM or Ctrl-C.
-pub fn run(cfg: Config) -> Result<(), DaemonError> {
+/// What `sourdine run --once` did.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct OnceReport {
+    /// Messages taken in from the mailbox (None: no `[imap]`).
+    pub taken_in: Option<u64>,
+    /// Oversized messages moved to the operator's folder.
+    pub oversize: u64,
+}
+
+/// Runs the service until SIGTERM or Ctrl-C; with `once`, does one pass of every configured
+/// duty (the whole mailbox, batch after batch) and returns.
+pub fn run(cfg: Config, once: bool) -> Result<OnceReport, DaemonError> {
     crate::hardening::protect_process().map_err(|source| DaemonError::Io {
         what: "disabling core dumps".into(),
         source,
@@ -117,7 +130,23 @@ pub fn run(cfg: Config) -> Result<(), DaemonError> {
             what: "starting the runtime".into(),
             source,
         })?;
-    runtime.block_on(serve(cfg, service))
+    if once {
+        return runtime.block_on(run_once(cfg, service));
+    }
+    runtime.block_on(serve(cfg, service))?;
+    Ok(OnceReport::default())
+}
+
+async fn run_once(cfg: Config, service: Arc<Service>) -> Result<OnceReport, DaemonError> {
+    let mut report = OnceReport::default();
+    if let Some(imap) = cfg.imap.clone() {
+        let intake = crate::intake::imap::Intake::new(imap, service.clone())?;
+        let r = intake.run_once().await?;
+        tracing::info!(taken = r.taken, oversize = r.oversize, "mailbox emptied");
+        report.taken_in = Some(r.taken);
+        report.oversize = r.oversize;
+    }
+    Ok(report)
 }
 
 async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
@@ -131,6 +160,13 @@ async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
     let (stop_tx, stop_rx) = watch::channel(false);
 
     let server = tokio::spawn(server::serve(listener, service.clone(), stop_rx.clone()));
+    let intake = match cfg.imap.clone() {
+        Some(imap) => {
+            let intake = crate::intake::imap::Intake::new(imap, service.clone())?;
+            Some(tokio::spawn(intake.run(stop_rx.clone())))
+        }
+        None => None,
+    };
 
     // The status file, refreshed every few seconds.
     let status_path = status_path(&cfg);
@@ -155,6 +191,10 @@ async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
     wait_for_signal().await;
     tracing::info!("stopping: finishing the work under way");
     let _ = stop_tx.send(true);
+    if let Some(intake) = intake {
+        // The batch under way is committed and removed, or abandoned before its commit.
+        let _ = intake.await;
+    }
     let _ = server.await;
     let _ = status_task.await;
     let _ = fs::remove_file(&cfg.control_socket);

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod control;
 pub mod daemon;
+pub mod failpoint;
 pub mod hardening;
 pub mod ids;
 pub mod intake;

@@ -140,7 +140,13 @@ pub fn page(text: &str) {
                 .spawn()
         {
             if let Some(mut stdin) = child.stdin.take() {
-                let _ = stdin.write_all(text.as_bytes());
+                let colour = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+                let body = if colour {
+                    text.to_string()
+                } else {
+                    anstream::adapter::strip_str(text).to_string()
+                };
+                let _ = stdin.write_all(body.as_bytes());
             }
             let _ = child.wait();
             return;

@@ -1,5 +1,6 @@
 //! Where mail comes from. Every source feeds the same [`pipeline`].
 
+pub mod imap;
 pub mod import;
 pub mod pipeline;
 

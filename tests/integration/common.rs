@@ -244,3 +244,65 @@ impl Drop for Daemon {
         }
     }
 }
+
+impl Daemon {
+    /// Kills the daemon with SIGKILL (a crash) and waits for it.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Waits up to `within` for the daemon to exit by itself (a failpoint abort).
+    pub fn wait_exit(&mut self, within: std::time::Duration) -> Option<std::process::ExitStatus> {
+        let start = std::time::Instant::now();
+        while start.elapsed() < within {
+            if let Some(s) = self.child.as_mut()?.try_wait().unwrap() {
+                self.child = None;
+                return Some(s);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        None
+    }
+}
+
+/// A small deterministic random generator for tests (xorshift64*).
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// A generator seeded from `$SOURDINE_TEST_SEED` or the clock; prints the seed.
+    pub fn from_env(what: &str) -> Rng {
+        let seed = std::env::var("SOURDINE_TEST_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_nanos() as u64
+                    | 1
+            });
+        eprintln!("{what}: random seed {seed} (rerun with SOURDINE_TEST_SEED={seed})");
+        Rng(seed)
+    }
+
+    /// The next number.
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A number in `lo..hi`.
+    pub fn range(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.next() % (hi - lo).max(1)
+    }
+}
+
+/// Whether the long variants run (`SOURDINE_LONG=1`).
+pub fn long() -> bool {
+    std::env::var("SOURDINE_LONG").is_ok_and(|v| v == "1")
+}

@@ -2,7 +2,10 @@
 //! module per area.
 
 mod common;
+mod crash;
 mod daemon;
 mod durability;
+mod imap;
 mod ingest;
+mod mailstack;
 mod roles;

@@ -12,7 +12,19 @@ pub struct Args {}
 pub fn run(config: Option<&Path>, _args: Args) -> anyhow::Result<ExitCode> {
     let cfg = super::setup(config)?;
     super::protect()?;
-    let report = Store::init(&cfg)?;
+    let report = match Store::init(&cfg) {
+        Ok(r) => r,
+        Err(e) if e.is_locked() => {
+            println!(
+                "Nothing to do: the store exists and is in use by the running service{}.",
+                e.owner_pid()
+                    .map(|p| format!(" (pid {p})"))
+                    .unwrap_or_default()
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        Err(e) => return Err(e.into()),
+    };
     if report.created.is_empty() {
         println!("Nothing to do: the store and keys already exist.");
     } else {

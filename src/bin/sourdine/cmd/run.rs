@@ -5,11 +5,33 @@ use std::process::ExitCode;
 
 /// Arguments of `sourdine run`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Take in everything waiting in the mailbox (batch after batch until none is left), do
+    /// one pass of every other duty, then exit: for a cron job or a systemd timer. Exit 0 when
+    /// all went well, also when a duty is not configured.
+    #[arg(long)]
+    once: bool,
+}
 
-pub fn run(config: Option<&Path>, _args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     let cfg = sourdine::cli::load_config(config)?;
     sourdine::cli::init_logging(&cfg.log.level);
-    sourdine::daemon::run(cfg)?;
+    let report = sourdine::daemon::run(cfg, args.once)?;
+    if args.once {
+        match report.taken_in {
+            Some(n) => println!(
+                "took in {n} message(s) from the mailbox{}; nothing is left waiting",
+                if report.oversize > 0 {
+                    format!(
+                        ", moved {} oversized message(s) to the operator's folder",
+                        report.oversize
+                    )
+                } else {
+                    String::new()
+                }
+            ),
+            None => println!("no [imap] configured: nothing to take in"),
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,44 @@
+//! Failpoints for the crash tests: built only with the `failpoints` feature (never in a
+//! release), they abort the process at a named place when `$SOURDINE_FAILPOINT` names it.
+//!
+//! `SOURDINE_FAILPOINT=after-commit` aborts at the first hit; `after-commit@3` at the third.
+
+#[cfg(feature = "failpoints")]
+static HITS: std::sync::Mutex<Vec<(String, u32)>> = std::sync::Mutex::new(Vec::new());
+
+/// Aborts the process here if `$SOURDINE_FAILPOINT` names `name` (failpoints builds only).
+#[inline]
+pub fn hit(name: &str) {
+    #[cfg(feature = "failpoints")]
+    {
+        let Ok(spec) = std::env::var("SOURDINE_FAILPOINT") else {
+            return;
+        };
+        for point in spec.split(',') {
+            let (p, nth) = match point.split_once('@') {
+                Some((p, n)) => (p, n.parse::<u32>().unwrap_or(1)),
+                None => (point, 1),
+            };
+            if p != name {
+                continue;
+            }
+            let mut hits = HITS.lock().unwrap_or_else(|e| e.into_inner());
+            let count = match hits.iter_mut().find(|(n, _)| n == name) {
+                Some((_, c)) => {
+                    *c += 1;
+                    *c
+                }
+                None => {
+                    hits.push((name.to_string(), 1));
+                    1
+                }
+            };
+            if count == nth {
+                eprintln!("failpoint {name} reached (hit {count}): aborting");
+                std::process::abort();
+            }
+        }
+    }
+    #[cfg(not(feature = "failpoints"))]
+    let _ = name;
+}

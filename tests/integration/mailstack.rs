@@ -1,0 +1,221 @@
+//! Real Dovecot and Postfix on loopback for the tests (deploy/dev/mailstack.sh), on free
+//! ports chosen per test so tests can run side by side.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::common::root;
+
+/// A running mail stack, stopped when dropped.
+pub struct MailStack {
+    pub dir: PathBuf,
+    pub imap: u16,
+    pub imaps: u16,
+    pub smtp: u16,
+    pub submission: u16,
+    pub smtps: u16,
+    running: bool,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Whether the mail servers are installed (else the test says so and skips).
+pub fn available() -> bool {
+    let ok = Path::new("/usr/sbin/dovecot").exists() && Path::new("/usr/sbin/postfix").exists();
+    if !ok {
+        eprintln!(
+            "SKIPPED: Dovecot and Postfix are not installed (bash deploy/dev/install-mail-packages.sh)"
+        );
+    }
+    ok
+}
+
+impl MailStack {
+    /// Starts Dovecot and Postfix in a fresh short directory.
+    pub fn start() -> MailStack {
+        let dir = tempfile::Builder::new()
+            .prefix("ms.")
+            .tempdir_in("/tmp")
+            .unwrap()
+            .keep();
+        let mut m = MailStack {
+            dir,
+            imap: free_port(),
+            imaps: free_port(),
+            smtp: free_port(),
+            submission: free_port(),
+            smtps: free_port(),
+            running: false,
+        };
+        m.up();
+        m
+    }
+
+    fn script(&self, action: &str) -> std::process::Output {
+        Command::new("bash")
+            .arg(root().join("deploy/dev/mailstack.sh"))
+            .arg(action)
+            .arg(&self.dir)
+            .env("IMAP_PORT", self.imap.to_string())
+            .env("IMAPS_PORT", self.imaps.to_string())
+            .env("SMTP_PORT", self.smtp.to_string())
+            .env("SUBMISSION_PORT", self.submission.to_string())
+            .env("SMTPS_PORT", self.smtps.to_string())
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    }
+
+    /// Starts the servers (again).
+    pub fn up(&mut self) {
+        let out = self.script("start");
+        assert!(
+            out.status.success(),
+            "mailstack start failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        self.running = true;
+    }
+
+    /// Stops the servers (TERM, then KILL of what is left).
+    pub fn down(&mut self) {
+        let _ = self.script("stop");
+        self.running = false;
+    }
+
+    /// The CA that signed the servers' certificate.
+    pub fn ca(&self) -> PathBuf {
+        self.dir.join("tls/ca.crt")
+    }
+
+    /// The Maildir of `user` (e.g. "contact").
+    pub fn maildir(&self, user: &str) -> PathBuf {
+        self.dir.join(format!("mail/example.test/{user}/Maildir"))
+    }
+
+    /// Messages in a folder of `user`'s Maildir (`""` for INBOX, `".Sent"`...).
+    pub fn count(&self, user: &str, folder: &str) -> usize {
+        let base = self.maildir(user).join(folder);
+        ["new", "cur"]
+            .iter()
+            .map(|d| {
+                std::fs::read_dir(base.join(d))
+                    .map(|r| r.count())
+                    .unwrap_or(0)
+            })
+            .sum()
+    }
+
+    /// The raw messages in a folder of `user`'s Maildir.
+    pub fn messages(&self, user: &str, folder: &str) -> Vec<Vec<u8>> {
+        let base = self.maildir(user).join(folder);
+        let mut out = Vec::new();
+        for d in ["new", "cur"] {
+            if let Ok(rd) = std::fs::read_dir(base.join(d)) {
+                for e in rd.flatten() {
+                    if let Ok(b) = std::fs::read(e.path()) {
+                        out.push(b);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Waits until `user`'s folder holds `n` messages.
+    pub fn wait_count(&self, user: &str, folder: &str, n: usize, within: Duration) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < within {
+            if self.count(user, folder) == n {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
+    }
+
+    /// Sends `raw` over SMTP (port `smtp`, no authentication) from `from` to `to`.
+    pub fn send(&self, from: &str, to: &str, raw: &[u8]) {
+        send_smtp(self.smtp, from, to, raw).unwrap_or_else(|e| panic!("SMTP send failed: {e}"));
+    }
+
+    /// The `[imap]` section for the contact mailbox, with `tls` = none | starttls | implicit.
+    pub fn imap_config(&self, tls: &str, password_file: &Path) -> String {
+        let (host, port) = match tls {
+            "implicit" => ("localhost", self.imaps),
+            "starttls" => ("localhost", self.imap),
+            _ => ("127.0.0.1", self.imap),
+        };
+        format!(
+            "[imap]\nhost = \"{host}\"\nport = {port}\ntls = \"{tls}\"\nusername = \"contact@example.test\"\npassword_file = \"{}\"\nca_file = \"{}\"\ncommand_timeout_secs = 10\n",
+            password_file.display(),
+            self.ca().display()
+        )
+    }
+}
+
+impl Drop for MailStack {
+    fn drop(&mut self) {
+        if self.running {
+            self.down();
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A minimal SMTP client: enough to play the writer.
+pub fn send_smtp(port: u16, from: &str, to: &str, raw: &[u8]) -> std::io::Result<()> {
+    let stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    let mut w = stream.try_clone()?;
+    let mut r = BufReader::new(stream);
+    let expect = |r: &mut BufReader<TcpStream>, code: &str| -> std::io::Result<()> {
+        loop {
+            let mut line = String::new();
+            r.read_line(&mut line)?;
+            if !line.starts_with(code) {
+                return Err(std::io::Error::other(format!(
+                    "expected {code}, got {line:?}"
+                )));
+            }
+            if line.as_bytes().get(3) != Some(&b'-') {
+                return Ok(());
+            }
+        }
+    };
+    expect(&mut r, "220")?;
+    w.write_all(b"EHLO writer.example.test\r\n")?;
+    expect(&mut r, "250")?;
+    w.write_all(format!("MAIL FROM:<{from}>\r\n").as_bytes())?;
+    expect(&mut r, "250")?;
+    w.write_all(format!("RCPT TO:<{to}>\r\n").as_bytes())?;
+    expect(&mut r, "250")?;
+    w.write_all(b"DATA\r\n")?;
+    expect(&mut r, "354")?;
+    let text = String::from_utf8_lossy(raw).replace("\r\n", "\n");
+    let mut data = String::new();
+    for line in text.lines() {
+        if line.starts_with('.') {
+            data.push('.');
+        }
+        data.push_str(line);
+        data.push_str("\r\n");
+    }
+    data.push_str(".\r\n");
+    w.write_all(data.as_bytes())?;
+    expect(&mut r, "250")?;
+    w.write_all(b"QUIT\r\n")?;
+    Ok(())
+}
