@@ -98,6 +98,9 @@ pub struct Config {
     /// The mailbox to take mail from (absent: no live intake).
     #[serde(default)]
     pub imap: Option<ImapConfig>,
+    /// The server replies are sent through (absent: replies wait in the outbox).
+    #[serde(default)]
+    pub smtp: Option<SmtpConfig>,
 
     /// The file this configuration was read from (not a key).
     #[serde(skip)]
@@ -304,13 +307,112 @@ impl ImapConfig {
     }
 }
 
+/// The server replies go out through.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    /// Server host name.
+    pub host: String,
+    /// Port (default: 465 with implicit TLS, 587 with STARTTLS, 25 without TLS).
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// `starttls` (default), `implicit`, or `none` (loopback only).
+    #[serde(default = "default_smtp_tls")]
+    pub tls: Tls,
+    /// Login name; no authentication when absent.
+    #[serde(default)]
+    pub username: Option<String>,
+    /// File holding the password (needed with `username`).
+    #[serde(default)]
+    pub password_file: Option<PathBuf>,
+    /// Refused: passwords are never written in the configuration.
+    #[serde(default, skip_serializing)]
+    pub password: Option<toml::Value>,
+    /// The display name of the From address (default "Helpline").
+    #[serde(default = "default_from_name")]
+    pub from_name: String,
+    /// The EHLO name (default: the contact address's domain; never the machine's host name).
+    #[serde(default)]
+    pub ehlo_name: Option<String>,
+    /// Timeout of one delivery attempt, in seconds (default 60).
+    #[serde(default = "default_command_timeout")]
+    pub timeout_secs: u64,
+    /// The first retry after a transient failure waits this many seconds; each further one
+    /// twice as long, up to an hour (default 30).
+    #[serde(default = "default_retry")]
+    pub retry_secs: u64,
+    /// A transient failure is retried with exponential backoff, until this many hours after
+    /// the reply was written (default 120); then it is marked not delivered.
+    #[serde(default = "default_give_up")]
+    pub give_up_after_hours: u64,
+    /// An extra CA certificate file (PEM) to trust, besides the system's.
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
+}
+
+fn default_smtp_tls() -> Tls {
+    Tls::Starttls
+}
+fn default_from_name() -> String {
+    "Helpline".into()
+}
+fn default_retry() -> u64 {
+    30
+}
+fn default_give_up() -> u64 {
+    120
+}
+
+impl SmtpConfig {
+    /// The port, defaulted from the TLS mode.
+    pub fn port(&self) -> u16 {
+        self.port.unwrap_or(match self.tls {
+            Tls::Implicit => 465,
+            Tls::Starttls => 587,
+            Tls::None => 25,
+        })
+    }
+}
+
 /// Reply settings.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RepliesConfig {
     /// The authserv-id that the helpline's own mail server writes in `Authentication-Results`
     /// (e.g. `mx.helpline.example`). Only its verdicts count; without it no sender is verified.
     pub trusted_authserv_id: Option<String>,
+    /// Replies carry `Reply-To: contact+TOKEN@domain` (only if the provider delivers
+    /// plus-addresses to the contact mailbox).
+    pub plus_addressing: bool,
+    /// Send an automatic acknowledgement when a new ticket arrives.
+    pub acknowledge: bool,
+    /// Also acknowledge senders our mail server did not verify (a forged From would tell a
+    /// third person that "they" wrote to the helpline).
+    pub acknowledge_unverified: bool,
+    /// At most this many acknowledgements an hour, across all tickets.
+    pub acknowledge_per_hour: u32,
+    /// The language of the acknowledgement when the writer's cannot be told: fr, nl or en.
+    pub default_language: crate::anonymise::Language,
+    /// When the helpline answers, in the acknowledgement's words (e.g. "within two working days").
+    pub answer_within: Option<String>,
+    /// Folder of canned answers (`NAME.fr.txt`, `NAME.nl.txt`, `NAME.en.txt` or `NAME.txt`)
+    /// and acknowledgement overrides; default: `templates` beside the configuration file.
+    pub templates_dir: Option<PathBuf>,
+}
+
+impl Default for RepliesConfig {
+    fn default() -> Self {
+        RepliesConfig {
+            trusted_authserv_id: None,
+            plus_addressing: false,
+            acknowledge: true,
+            acknowledge_unverified: false,
+            acknowledge_per_hour: 60,
+            default_language: crate::anonymise::Language::Fr,
+            answer_within: None,
+            templates_dir: None,
+        }
+    }
 }
 
 /// Logging settings.
@@ -413,6 +515,12 @@ impl Config {
         if let Some(imap) = &self.imap {
             self.validate_imap(imap)?;
         }
+        if let Some(smtp) = &self.smtp {
+            self.validate_smtp(smtp)?;
+        }
+        if self.replies.default_language == crate::anonymise::Language::Unknown {
+            return Err(self.invalid("replies.default_language", "must be fr, nl or en"));
+        }
         if !["error", "warn", "info", "debug", "trace"].contains(&self.log.level.as_str()) {
             return Err(self.invalid(
                 "log.level",
@@ -462,6 +570,63 @@ impl Config {
             return Err(self.invalid("imap.oversize_folder", "must not be empty"));
         }
         Ok(())
+    }
+
+    fn validate_smtp(&self, smtp: &SmtpConfig) -> Result<(), ConfigError> {
+        if smtp.password.is_some() {
+            return Err(self.invalid(
+                "smtp.password",
+                "passwords are never written in the configuration: put it in a file (0600) and name it with password_file",
+            ));
+        }
+        if smtp.host.trim().is_empty() {
+            return Err(self.invalid("smtp.host", "must not be empty"));
+        }
+        if smtp.tls == Tls::None && !is_loopback_host(&smtp.host) {
+            return Err(self.invalid(
+                "smtp.tls",
+                "\"none\" sends mail (and any password) in clear: only allowed when host is a loopback address",
+            ));
+        }
+        match (&smtp.username, &smtp.password_file) {
+            (Some(_), None) => {
+                return Err(self.invalid("smtp.password_file", "needed when smtp.username is set"));
+            }
+            (None, Some(_)) => {
+                return Err(self.invalid("smtp.username", "needed when smtp.password_file is set"));
+            }
+            (_, Some(p)) if !p.is_absolute() => {
+                return Err(self.invalid("smtp.password_file", "must be an absolute path"));
+            }
+            _ => {}
+        }
+        if let Some(e) = &smtp.ehlo_name
+            && (e.is_empty() || e.contains(char::is_whitespace))
+        {
+            return Err(self.invalid("smtp.ehlo_name", "must be a host name"));
+        }
+        if smtp.timeout_secs == 0 {
+            return Err(self.invalid("smtp.timeout_secs", "must be at least 1"));
+        }
+        Ok(())
+    }
+
+    /// The EHLO name: `smtp.ehlo_name`, else the contact address's domain.
+    pub fn ehlo_name(&self) -> String {
+        self.smtp
+            .as_ref()
+            .and_then(|s| s.ehlo_name.clone())
+            .unwrap_or_else(|| self.contact_domain().to_string())
+    }
+
+    /// The folder of canned answers and acknowledgement overrides.
+    pub fn templates_dir(&self) -> PathBuf {
+        self.replies.templates_dir.clone().unwrap_or_else(|| {
+            let base = self.source.parent().unwrap_or(Path::new("."));
+            std::path::absolute(base)
+                .unwrap_or_else(|_| base.to_path_buf())
+                .join("templates")
+        })
     }
 
     /// The key directory: `key_dir`, or `keys` beside the configuration file.

@@ -30,6 +30,9 @@ pub enum DaemonError {
     /// The mailbox could not be reached or used (`--once`), or is misconfigured.
     #[error(transparent)]
     Intake(#[from] crate::intake::imap::ImapError),
+    /// The outbox is misconfigured.
+    #[error(transparent)]
+    Outbox(#[from] crate::outbox::OutboxError),
     /// Another system error.
     #[error("{what}: {source}")]
     Io {
@@ -98,6 +101,12 @@ pub struct OnceReport {
     pub taken_in: Option<u64>,
     /// Oversized messages moved to the operator's folder.
     pub oversize: u64,
+    /// Messages to writers accepted by the mail server (None: no `[smtp]`).
+    pub sent: Option<u64>,
+    /// Messages to writers that will be tried again later.
+    pub deferred: u64,
+    /// Messages to writers refused for good.
+    pub not_delivered: u64,
 }
 
 /// Runs the service until SIGTERM or Ctrl-C; with `once`, does one pass of every configured
@@ -146,6 +155,13 @@ async fn run_once(cfg: Config, service: Arc<Service>) -> Result<OnceReport, Daem
         report.taken_in = Some(r.taken);
         report.oversize = r.oversize;
     }
+    if let Some(smtp) = cfg.smtp.clone() {
+        let outbox = crate::outbox::Outbox::new(&cfg, &smtp, service.clone())?;
+        let (r, _) = outbox.pass().await?;
+        report.sent = Some(r.sent);
+        report.deferred = r.deferred;
+        report.not_delivered = r.failed;
+    }
     Ok(report)
 }
 
@@ -164,6 +180,13 @@ async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
         Some(imap) => {
             let intake = crate::intake::imap::Intake::new(imap, service.clone())?;
             Some(tokio::spawn(intake.run(stop_rx.clone())))
+        }
+        None => None,
+    };
+    let outbox = match cfg.smtp.clone() {
+        Some(smtp) => {
+            let outbox = crate::outbox::Outbox::new(&cfg, &smtp, service.clone())?;
+            Some(tokio::spawn(outbox.run(stop_rx.clone())))
         }
         None => None,
     };
@@ -194,6 +217,10 @@ async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
     if let Some(intake) = intake {
         // The batch under way is committed and removed, or abandoned before its commit.
         let _ = intake.await;
+    }
+    if let Some(outbox) = outbox {
+        // A send under way finishes (or times out) before the outbox stops.
+        let _ = outbox.await;
     }
     let _ = server.await;
     let _ = status_task.await;

@@ -166,6 +166,10 @@ EOF
   # --- Postfix: own config_directory, queue, data; non-chroot; everything to example.test -> Dovecot LMTP
   P=$ROOT/postfix
   printf '%s\n' "contact@example.test OK" "writer@example.test OK" > "$P/etc/vmailbox"
+  # Plays the helpline's own MX verifying senders: mail whose envelope sender is
+  # writer@example.test gets an Authentication-Results header from this server (authserv-id
+  # mail.example.test, DMARC pass); any other sender gets none ("not verified").
+  printf '%s\n' "writer@example.test PREPEND Authentication-Results: mail.example.test; dkim=pass header.d=example.test; dmarc=pass header.from=example.test" > "$P/etc/verified_senders"
   cat > "$P/etc/main.cf" <<EOF
 compatibility_level = 3.6
 queue_directory = $P/spool
@@ -197,6 +201,7 @@ virtual_mailbox_maps = texthash:$P/etc/vmailbox
 recipient_delimiter = +
 virtual_transport = lmtp:unix:$ROOT/dovecot/run/lmtp
 smtpd_relay_restrictions = reject_unauth_destination
+smtpd_sender_restrictions = check_sender_access texthash:$P/etc/verified_senders
 smtpd_tls_cert_file = $ROOT/tls/server.crt
 smtpd_tls_key_file = $ROOT/tls/server.key
 smtpd_tls_security_level = may

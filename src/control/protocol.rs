@@ -138,6 +138,23 @@ pub enum Request {
         #[serde(default)]
         limit: Option<usize>,
     },
+    /// Queues a reply to the writer of a ticket.
+    Reply {
+        /// The ticket.
+        id: String,
+        /// The text.
+        text: String,
+    },
+    /// A canned answer by name (empty name: the list of names).
+    Template {
+        /// The template's name.
+        name: String,
+        /// The language wanted (default: the configuration's).
+        #[serde(default)]
+        language: Option<crate::anonymise::Language>,
+    },
+    /// The outbox (operator).
+    Outbox,
     /// Asks to reveal a ticket's reply address (supervisors).
     RevealRequest {
         /// The ticket.
@@ -188,6 +205,9 @@ impl Request {
             Request::Release { .. } => "release",
             Request::Urgent { .. } => "urgent",
             Request::Search { .. } => "search",
+            Request::Reply { .. } => "reply",
+            Request::Template { .. } => "template",
+            Request::Outbox => "outbox",
             Request::RevealRequest { .. } => "reveal_request",
             Request::RevealApprove { .. } => "reveal_approve",
             Request::RevealList => "reveal_list",
@@ -226,6 +246,21 @@ pub enum Response {
     },
     /// Search results.
     Search(Vec<SearchHit>),
+    /// A reply was queued in the outbox.
+    Queued {
+        /// The outbox reference.
+        reference: String,
+        /// The subject it goes out with.
+        subject: String,
+        /// Whether an `[smtp]` server is configured (else it waits).
+        will_send: bool,
+    },
+    /// A canned answer.
+    Template(String),
+    /// The names of the canned answers.
+    Templates(Vec<String>),
+    /// The outbox.
+    Outbox(Vec<crate::store::OutboxView>),
     /// A reveal request was recorded.
     RevealRequested {
         /// Its reference, for the second supervisor.

@@ -21,6 +21,8 @@ pub struct IngestCounts {
     pub skipped: u64,
     /// Messages that could not be read or were over the size limit (left untouched).
     pub failed: u64,
+    /// Delivery reports about our replies, recorded on them.
+    pub bounces: u64,
 }
 
 impl IngestCounts {
@@ -31,6 +33,7 @@ impl IngestCounts {
                 Outcome::Ticketed { .. } | Outcome::FollowUp { .. } => self.ticketed += 1,
                 Outcome::Quarantined { .. } => self.quarantined += 1,
                 Outcome::AlreadySeen => self.already_seen += 1,
+                Outcome::Bounce { .. } => self.bounces += 1,
             }
         }
     }

@@ -5,8 +5,11 @@
 pub mod catalog;
 pub mod roles;
 pub mod search;
+pub mod templates;
 
 use std::sync::{Arc, RwLock};
+
+use tokio::sync::Notify;
 
 use serde::{Deserialize, Serialize};
 
@@ -179,6 +182,7 @@ pub struct Service {
     config: Config,
     catalog: RwLock<Option<Catalog>>,
     runtime: Arc<RwLock<Runtime>>,
+    outbox_wake: Arc<Notify>,
 }
 
 impl std::fmt::Debug for Service {
@@ -202,6 +206,7 @@ impl Service {
             config: cfg.clone(),
             catalog: RwLock::new(None),
             runtime: Arc::new(RwLock::new(Runtime::default())),
+            outbox_wake: Arc::new(Notify::new()),
         })
     }
 
@@ -226,6 +231,20 @@ impl Service {
     /// The runtime state shown by `status` (the daemon writes it).
     pub fn runtime(&self) -> Arc<RwLock<Runtime>> {
         self.runtime.clone()
+    }
+
+    /// Woken when a message is queued for the writer (the outbox waits on it).
+    pub fn outbox_wake(&self) -> Arc<Notify> {
+        self.outbox_wake.clone()
+    }
+
+    /// Records a delivery attempt's result.
+    pub fn record_delivery(
+        &self,
+        reference: &str,
+        delivery: crate::store::records::Delivery,
+    ) -> Result<(), StoreError> {
+        self.store.outbox_update(reference, delivery)
     }
 
     /// The in-memory catalog's search index size (words, bytes), if built.
@@ -400,6 +419,53 @@ impl Service {
                 )?;
                 Ok(Response::Search(hits))
             }
+            Request::Reply { id, text } => {
+                need(Role::Counsellor)?;
+                let id = Store::parse_ticket_id(&id)?;
+                let text = text.trim_end();
+                if text.trim().is_empty() {
+                    return Err(invalid("the reply is empty; nothing was queued"));
+                }
+                let summary = self.store.ticket_summary(&id)?;
+                let subject = crate::threading::reply_subject(&summary.subject, &id);
+                let reference = self.store.queue_outgoing(
+                    &id,
+                    &actor,
+                    crate::store::records::OutKind::Reply,
+                    &subject,
+                    text,
+                )?;
+                self.touched(&id, true)?;
+                self.outbox_wake.notify_one();
+                Ok(Response::Queued {
+                    reference,
+                    subject,
+                    will_send: self.config.smtp.is_some(),
+                })
+            }
+            Request::Template { name, language } => {
+                need(Role::Counsellor)?;
+                let dir = self.config.templates_dir();
+                if name.is_empty() {
+                    return Ok(Response::Templates(templates::names(&dir)));
+                }
+                let lang = language.unwrap_or(self.config.replies.default_language);
+                templates::load(&dir, &name, lang)
+                    .map(Response::Template)
+                    .ok_or_else(|| {
+                        ServiceError::new(
+                            ErrorKind::NotFound,
+                            format!(
+                                "no template `{name}`; the templates are: {}",
+                                templates::names(&dir).join(", ")
+                            ),
+                        )
+                    })
+            }
+            Request::Outbox => {
+                need(Role::Supervisor)?;
+                Ok(Response::Outbox(self.store.outbox_list()?))
+            }
             Request::RevealRequest { id, reason } => {
                 need(Role::Supervisor)?;
                 let id = Store::parse_ticket_id(&id)?;
@@ -523,15 +589,83 @@ impl Service {
         self.commit_prepared(prepared)
     }
 
-    /// Commits prepared messages and updates the catalog.
+    /// Commits prepared messages, updates the catalog, and queues the acknowledgements due.
     pub fn commit_prepared(&self, prepared: Vec<Prepared>) -> Result<Vec<Outcome>, ServiceError> {
+        // What the acknowledgement needs to know, before the batch is consumed.
+        let ack: Vec<Option<(bool, crate::anonymise::Language)>> = prepared
+            .iter()
+            .map(|p| match &p.item {
+                crate::intake::pipeline::PreparedItem::Message(a) => Some((
+                    !a.signals.suppresses_auto_reply()
+                        && (a.signals.sender_verified
+                            || self.config.replies.acknowledge_unverified),
+                    a.language,
+                )),
+                _ => None,
+            })
+            .collect();
         let outcomes = self.store.commit_intake(prepared)?;
-        for o in &outcomes {
+        for (o, ack) in outcomes.iter().zip(ack) {
             if let Outcome::Ticketed { ticket } | Outcome::FollowUp { ticket } = o {
                 self.touched(ticket, true)?;
             }
+            if let (Outcome::Ticketed { ticket }, Some((true, lang))) = (o, ack) {
+                self.acknowledge(ticket, lang);
+            }
         }
         Ok(outcomes)
+    }
+
+    /// Queues the automatic acknowledgement of a new ticket, within the hourly limit. Best
+    /// effort: a failure here never loses the ticket.
+    fn acknowledge(&self, id: &str, lang: crate::anonymise::Language) {
+        if !self.config.replies.acknowledge {
+            return;
+        }
+        let now = self.store.now();
+        match self.store.acknowledgements_since(now - 3600) {
+            Ok(n) if n >= self.config.replies.acknowledge_per_hour as usize => {
+                tracing::warn!(
+                    "acknowledgement limit reached for this hour; a new ticket gets none"
+                );
+                return;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "could not count acknowledgements");
+                return;
+            }
+            Ok(_) => {}
+        }
+        let lang = if lang == crate::anonymise::Language::Unknown {
+            self.config.replies.default_language
+        } else {
+            lang
+        };
+        let subject = match self.store.ticket_summary(id) {
+            Ok(s) => crate::threading::reply_subject(&s.subject, id),
+            Err(_) => return,
+        };
+        let body = templates::acknowledgement(
+            &self.config.templates_dir(),
+            lang,
+            id,
+            self.config.replies.answer_within.as_deref(),
+        );
+        match self.store.queue_outgoing(
+            id,
+            &Actor::service(),
+            crate::store::records::OutKind::Acknowledgement,
+            &subject,
+            &body,
+        ) {
+            Ok(_) => {
+                let _ = self.touched(id, true);
+                self.outbox_wake.notify_one();
+            }
+            // No reply address: nobody to acknowledge.
+            Err(e) if e.is_not_found() => {}
+            Err(e) => tracing::warn!(error = %e, "could not queue an acknowledgement"),
+        }
     }
 
     /// The pipeline (for intake duties that prepare messages themselves).

@@ -7,14 +7,15 @@ use serde::{Deserialize, Serialize};
 
 use super::audit::{Actor, NewEntry};
 use super::records::{
-    AttachmentMeta, DedupeTarget, Direction, MessageContent, MessageRecord, Payload,
+    AttachmentMeta, DedupeTarget, Delivery, Direction, MessageContent, MessageRecord, Payload,
     QuarantineRecord, Status, TicketKeys, TicketRecord, TicketSecret, aad, keys,
 };
 use super::{Store, StoreError};
-use crate::anonymise::{AttachmentContent, WithheldReason};
+use crate::anonymise::{Anonymised, AttachmentContent, WithheldReason};
 use crate::ids::{TicketId, random_base32};
 use crate::intake::pipeline::{Prepared, PreparedItem};
 use crate::seal::{self, Envelope, Key};
+use crate::threading;
 
 /// Sealed payloads larger than this go to a file rather than into sled (whose leaves of up
 /// to 17 values become unsynced blob files past ~128 KiB).
@@ -41,22 +42,35 @@ pub enum Outcome {
     },
     /// The same bytes were taken in before.
     AlreadySeen,
+    /// A delivery report about one of our replies, recorded on it.
+    Bounce {
+        /// The ticket of the reply.
+        ticket: String,
+    },
 }
 
-struct NewTicket {
-    id: String,
-    content_key: Key,
+/// A ticket changed by this batch, with its unwrapped content key.
+struct Touched {
+    rec: TicketRecord,
+    key: Key,
 }
 
 impl Store {
     /// Commits prepared messages as one durable batch and says what became of each.
     /// When this returns Ok, every outcome is on disk: the caller may delete the originals.
+    ///
+    /// A follow-up joins its ticket through the thread token our reply carried (In-Reply-To
+    /// or References naming one of our Message-IDs, then a plus-address, then the subject
+    /// tag), never through its sender's address. A delivery report about one of our replies
+    /// is recorded on the reply, not made a ticket.
     pub fn commit_intake(&self, items: Vec<Prepared>) -> Result<Vec<Outcome>, StoreError> {
         let _w = self.write.lock().expect("write lock");
         let mut batch = sled::Batch::default();
         let mut head = self.audit_head()?;
         let mut seen: HashMap<[u8; 32], ()> = HashMap::new();
         let mut taken_ids: HashSet<String> = HashSet::new();
+        let mut touched: HashMap<String, Touched> = HashMap::new();
+        let mut new_tokens: HashMap<String, String> = HashMap::new();
         let mut outcomes = Vec::with_capacity(items.len());
         let mut wrote_files = false;
         let now = self.now();
@@ -71,175 +85,382 @@ impl Store {
                 seen.insert(d, ());
             }
             let received = self.precision.round(item.received);
-            match item.item {
+            let anon = match item.item {
                 PreparedItem::Rejected { reason, raw } => {
-                    let reference = self.fresh_reference(keys::QUARANTINE, &mut taken_ids)?;
-                    let key = Key::random();
-                    let file = super::files::Files::new_name();
-                    self.files
-                        .write(&file, &seal::seal(&key, &aad::file(&file), &raw), now)?;
-                    wrote_files = true;
-                    let rec = QuarantineRecord {
-                        reason,
-                        size: raw.len() as u64,
+                    let reference = self.quarantine_into(
+                        &mut batch,
+                        &mut head,
+                        &mut taken_ids,
+                        &reason,
+                        &raw,
                         received,
-                        key: self.keys.wrap(&key, &aad::quarantine_key(&reference)),
-                        file,
-                        digests: primary.into_iter().collect(),
-                    };
-                    batch.insert(keys::of(keys::QUARANTINE, &reference), encode(&rec));
+                        primary,
+                        now,
+                    )?;
+                    wrote_files = true;
+                    outcomes.push(Outcome::Quarantined { reference });
+                    continue;
+                }
+                PreparedItem::Message(anon) => anon,
+            };
+
+            // A delivery report about one of our replies.
+            if anon.signals.is_bounce {
+                let ours = anon
+                    .signals
+                    .bounced_message_id
+                    .as_deref()
+                    .map(|id| self.outbox_by_message_id(id))
+                    .transpose()?
+                    .flatten();
+                if let Some((reference, mut out)) = ours {
+                    out.delivery = Delivery::Bounced { at: now };
+                    batch.insert(keys::of(keys::OUTBOX, &reference), encode(&out));
                     if let Some(d) = primary {
                         batch.insert(
                             dedupe_key(&d),
-                            encode(&DedupeTarget::Quarantine(reference.clone())),
+                            encode(&DedupeTarget::Ticket(out.ticket.clone())),
                         );
                     }
                     self.audit_push(
                         &mut batch,
                         &mut head,
                         NewEntry {
-                            time: received,
+                            time: now,
                             actor: Actor::service(),
-                            action: "quarantine.added",
-                            ticket: None,
-                            detail: Some(format!("quarantine {reference}")),
+                            action: "reply.bounced",
+                            ticket: Some(out.ticket.clone()),
+                            detail: Some(format!("reply {reference}")),
                         },
                     );
-                    outcomes.push(Outcome::Quarantined { reference });
-                }
-                PreparedItem::Message(anon) => {
-                    let id = self.fresh_reference(keys::TICKET, &mut taken_ids)?;
-                    let t = NewTicket {
-                        id,
-                        content_key: Key::random(),
-                    };
-                    let envelope_key = anon.secrets.reply_address.as_ref().map(|_| Key::random());
-                    // The reply envelope, sealed under its own key.
-                    if let (Some(ek), Some(address)) =
-                        (&envelope_key, anon.secrets.reply_address.as_ref())
-                    {
-                        let env = Envelope {
-                            address: address.clone(),
-                            message_id: anon.secrets.message_id.clone(),
-                        };
-                        batch.insert(
-                            keys::of(keys::ENVELOPE, &t.id),
-                            env.seal(ek, &aad::envelope(&t.id)),
-                        );
-                    }
-                    let tkeys = TicketKeys {
-                        content: self.keys.wrap(&t.content_key, &aad::content_key(&t.id)),
-                        envelope: envelope_key
-                            .as_ref()
-                            .map(|k| self.keys.wrap(k, &aad::envelope_key(&t.id))),
-                    };
-                    batch.insert(keys::of(keys::KEYS, &t.id), encode(&tkeys));
-
-                    // Attachments: kept bytes sealed into files; the rest listed only.
-                    let mut files = Vec::new();
-                    let mut metas = Vec::new();
-                    let mut next_att = 1u32;
-                    for a in &anon.attachments {
-                        let mut meta = AttachmentMeta {
-                            id: next_att,
-                            kind: a.kind,
-                            size: a.size,
-                            withheld: None,
-                            cleaned: false,
-                            file: None,
-                            stored_size: 0,
-                        };
-                        next_att += 1;
-                        match &a.content {
-                            AttachmentContent::Kept(bytes) => {
-                                let name = super::files::Files::new_name();
-                                self.files.write(
-                                    &name,
-                                    &seal::seal(&t.content_key, &aad::file(&name), bytes),
-                                    now,
-                                )?;
-                                wrote_files = true;
-                                meta.stored_size = bytes.len() as u64;
-                                meta.file = Some(name.clone());
-                                files.push(name);
-                            }
-                            AttachmentContent::NeedsCleaning(_) => {
-                                meta.withheld = Some(WithheldReason::NotCleaned);
-                            }
-                            AttachmentContent::Withheld(r) => meta.withheld = Some(*r),
-                        }
-                        metas.push(meta);
-                    }
-                    let content = MessageContent {
-                        subject: anon.subject.clone(),
-                        body: anon.body.clone(),
-                        language: anon.language,
-                        attachments: metas,
-                        sender_verified: anon.signals.sender_verified,
-                        different_sender: false,
-                    };
-                    let seq = 0u32;
-                    let payload = self.seal_payload(
-                        &t.content_key,
-                        &aad::message(&t.id, seq),
-                        &encode(&content),
-                        &mut files,
-                        now,
-                    )?;
-                    wrote_files |= matches!(payload, Payload::File(_));
-                    let msg = MessageRecord {
-                        direction: Direction::In,
-                        received,
-                        digests: primary.into_iter().collect(),
-                        files,
-                        content: payload,
-                    };
-                    batch.insert(keys::message(&t.id, seq), encode(&msg));
-                    let secret = TicketSecret {
-                        subject: anon.subject.clone(),
-                        language: anon.language,
-                        tags: Vec::new(),
-                        sender_verified: anon.signals.sender_verified,
-                        urgent_reason: None,
-                    };
-                    let rec = TicketRecord {
-                        created: received,
-                        status: Status::Open,
-                        last_in: received,
-                        last_out: None,
-                        closed_at: None,
-                        urgent: false,
-                        claimed_by: None,
-                        messages: 1,
-                        next_seq: 1,
-                        next_attachment: next_att,
-                        next_note: 0,
-                        secret: seal::seal(&t.content_key, &aad::ticket(&t.id), &encode(&secret)),
-                    };
-                    batch.insert(keys::of(keys::TICKET, &t.id), encode(&rec));
-                    if let Some(d) = primary {
-                        batch.insert(dedupe_key(&d), encode(&DedupeTarget::Ticket(t.id.clone())));
-                    }
-                    self.audit_push(
-                        &mut batch,
-                        &mut head,
-                        NewEntry {
-                            time: received,
-                            actor: Actor::service(),
-                            action: "ticket.created",
-                            ticket: Some(t.id.clone()),
-                            detail: None,
-                        },
-                    );
-                    outcomes.push(Outcome::Ticketed { ticket: t.id });
+                    outcomes.push(Outcome::Bounce { ticket: out.ticket });
+                    continue;
                 }
             }
+
+            // A follow-up to one of our tickets?
+            if let Some(id) = self.find_thread(&anon, &touched, &new_tokens)? {
+                let t = match touched.remove(&id) {
+                    Some(t) => t,
+                    None => {
+                        let rec = self.ticket_record(&id)?;
+                        let key = self.content_key(&id)?;
+                        Touched { rec, key }
+                    }
+                };
+                let mut t = t;
+                let different_sender = match self.open_envelope(&id) {
+                    Ok(env) => anon
+                        .secrets
+                        .from_address
+                        .as_deref()
+                        .or(anon.secrets.reply_address.as_deref())
+                        .is_some_and(|a| !same_address(a, &env.address)),
+                    Err(_) => false,
+                };
+                let seq = t.rec.next_seq;
+                let (msg, files) = self.message_record(
+                    &id,
+                    seq,
+                    &t.key,
+                    &anon,
+                    received,
+                    primary,
+                    &mut t.rec.next_attachment,
+                    different_sender,
+                    now,
+                )?;
+                wrote_files |= !files.is_empty();
+                batch.insert(keys::message(&id, seq), encode(&msg));
+                t.rec.next_seq += 1;
+                t.rec.messages += 1;
+                t.rec.last_in = t.rec.last_in.max(received);
+                if t.rec.status != Status::Open {
+                    t.rec.status = Status::Open;
+                    t.rec.closed_at = None;
+                }
+                if let Some(d) = primary {
+                    batch.insert(dedupe_key(&d), encode(&DedupeTarget::Ticket(id.clone())));
+                }
+                self.audit_push(
+                    &mut batch,
+                    &mut head,
+                    NewEntry {
+                        time: received,
+                        actor: Actor::service(),
+                        action: "ticket.follow_up",
+                        ticket: Some(id.clone()),
+                        detail: different_sender.then(|| "from a different address".to_string()),
+                    },
+                );
+                touched.insert(id.clone(), t);
+                outcomes.push(Outcome::FollowUp { ticket: id });
+                continue;
+            }
+
+            // A new ticket.
+            let id = self.fresh_reference(keys::TICKET, &mut taken_ids)?;
+            let content_key = Key::random();
+            let envelope_key = anon.secrets.reply_address.as_ref().map(|_| Key::random());
+            if let (Some(ek), Some(address)) = (&envelope_key, anon.secrets.reply_address.as_ref())
+            {
+                let env = Envelope {
+                    address: address.clone(),
+                    message_id: anon.secrets.message_id.clone(),
+                };
+                batch.insert(
+                    keys::of(keys::ENVELOPE, &id),
+                    env.seal(ek, &aad::envelope(&id)),
+                );
+            }
+            let tkeys = TicketKeys {
+                content: self.keys.wrap(&content_key, &aad::content_key(&id)),
+                envelope: envelope_key
+                    .as_ref()
+                    .map(|k| self.keys.wrap(k, &aad::envelope_key(&id))),
+            };
+            batch.insert(keys::of(keys::KEYS, &id), encode(&tkeys));
+            let mut next_attachment = 1u32;
+            let (msg, files) = self.message_record(
+                &id,
+                0,
+                &content_key,
+                &anon,
+                received,
+                primary,
+                &mut next_attachment,
+                false,
+                now,
+            )?;
+            wrote_files |= !files.is_empty();
+            batch.insert(keys::message(&id, 0), encode(&msg));
+            let secret = TicketSecret {
+                subject: anon.subject.clone(),
+                language: anon.language,
+                tags: Vec::new(),
+                sender_verified: anon.signals.sender_verified,
+                urgent_reason: None,
+            };
+            let token = loop {
+                let t = threading::new_token();
+                if !new_tokens.contains_key(&t)
+                    && !self.db.contains_key(keys::of(keys::TOKEN, &t))?
+                {
+                    break t;
+                }
+            };
+            batch.insert(keys::of(keys::TOKEN, &token), id.as_bytes());
+            new_tokens.insert(token.clone(), id.clone());
+            let rec = TicketRecord {
+                created: received,
+                status: Status::Open,
+                last_in: received,
+                last_out: None,
+                closed_at: None,
+                urgent: false,
+                claimed_by: None,
+                messages: 1,
+                next_seq: 1,
+                next_attachment,
+                next_note: 0,
+                token,
+                acknowledged: false,
+                secret: seal::seal(&content_key, &aad::ticket(&id), &encode(&secret)),
+            };
+            if let Some(d) = primary {
+                batch.insert(dedupe_key(&d), encode(&DedupeTarget::Ticket(id.clone())));
+            }
+            self.audit_push(
+                &mut batch,
+                &mut head,
+                NewEntry {
+                    time: received,
+                    actor: Actor::service(),
+                    action: "ticket.created",
+                    ticket: Some(id.clone()),
+                    detail: None,
+                },
+            );
+            touched.insert(
+                id.clone(),
+                Touched {
+                    rec,
+                    key: content_key,
+                },
+            );
+            outcomes.push(Outcome::Ticketed { ticket: id });
+        }
+        for (id, t) in &touched {
+            batch.insert(keys::of(keys::TICKET, id), encode(&t.rec));
         }
         if wrote_files {
             self.files.sync_dir()?;
         }
         self.commit(batch)?;
         Ok(outcomes)
+    }
+
+    /// The ticket a message follows up, through our token only.
+    fn find_thread(
+        &self,
+        anon: &Anonymised,
+        touched: &HashMap<String, Touched>,
+        new_tokens: &HashMap<String, String>,
+    ) -> Result<Option<String>, StoreError> {
+        let lookup = |token: &str| -> Result<Option<String>, StoreError> {
+            if let Some(id) = new_tokens.get(token) {
+                return Ok(Some(id.clone()));
+            }
+            Ok(self
+                .db
+                .get(keys::of(keys::TOKEN, token))?
+                .map(|v| String::from_utf8_lossy(&v).into_owned()))
+        };
+        let exists = |id: &str| -> Result<bool, StoreError> {
+            Ok(touched.contains_key(id) || self.db.contains_key(keys::of(keys::TICKET, id))?)
+        };
+        for r in &anon.secrets.references {
+            if let Some(token) = threading::token_of_message_id(r, &self.contact_domain)
+                && let Some(id) = lookup(&token)?
+                && exists(&id)?
+            {
+                return Ok(Some(id));
+            }
+        }
+        for d in &anon.secrets.recipient_tokens {
+            if let Some(token) = threading::token_of_detail(d)
+                && let Some(id) = lookup(&token)?
+                && exists(&id)?
+            {
+                return Ok(Some(id));
+            }
+        }
+        for id in threading::tags_in_subject(&anon.subject) {
+            if exists(&id)? {
+                return Ok(Some(id));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Seals a raw message into quarantine, with its reason.
+    #[allow(clippy::too_many_arguments)]
+    fn quarantine_into(
+        &self,
+        batch: &mut sled::Batch,
+        head: &mut super::audit::Head,
+        taken_ids: &mut HashSet<String>,
+        reason: &str,
+        raw: &[u8],
+        received: i64,
+        primary: Option<[u8; 32]>,
+        now: i64,
+    ) -> Result<String, StoreError> {
+        let reference = self.fresh_reference(keys::QUARANTINE, taken_ids)?;
+        let key = Key::random();
+        let file = super::files::Files::new_name();
+        self.files
+            .write(&file, &seal::seal(&key, &aad::file(&file), raw), now)?;
+        let rec = QuarantineRecord {
+            reason: reason.to_string(),
+            size: raw.len() as u64,
+            received,
+            key: self.keys.wrap(&key, &aad::quarantine_key(&reference)),
+            file,
+            digests: primary.into_iter().collect(),
+        };
+        batch.insert(keys::of(keys::QUARANTINE, &reference), encode(&rec));
+        if let Some(d) = primary {
+            batch.insert(
+                dedupe_key(&d),
+                encode(&DedupeTarget::Quarantine(reference.clone())),
+            );
+        }
+        self.audit_push(
+            batch,
+            head,
+            NewEntry {
+                time: received,
+                actor: Actor::service(),
+                action: "quarantine.added",
+                ticket: None,
+                detail: Some(format!("quarantine {reference}")),
+            },
+        );
+        Ok(reference)
+    }
+
+    /// Seals one incoming message of a thread: its attachments into files, its content
+    /// inline or into a file.
+    #[allow(clippy::too_many_arguments)]
+    fn message_record(
+        &self,
+        id: &str,
+        seq: u32,
+        key: &Key,
+        anon: &Anonymised,
+        received: i64,
+        primary: Option<[u8; 32]>,
+        next_attachment: &mut u32,
+        different_sender: bool,
+        now: i64,
+    ) -> Result<(MessageRecord, Vec<String>), StoreError> {
+        let mut files = Vec::new();
+        let mut metas = Vec::new();
+        for a in &anon.attachments {
+            let mut meta = AttachmentMeta {
+                id: *next_attachment,
+                kind: a.kind,
+                size: a.size,
+                withheld: None,
+                cleaned: false,
+                file: None,
+                stored_size: 0,
+            };
+            *next_attachment += 1;
+            match &a.content {
+                AttachmentContent::Kept(bytes) => {
+                    let name = super::files::Files::new_name();
+                    self.files
+                        .write(&name, &seal::seal(key, &aad::file(&name), bytes), now)?;
+                    meta.stored_size = bytes.len() as u64;
+                    meta.file = Some(name.clone());
+                    files.push(name);
+                }
+                AttachmentContent::NeedsCleaning(_) => {
+                    meta.withheld = Some(WithheldReason::NotCleaned);
+                }
+                AttachmentContent::Withheld(r) => meta.withheld = Some(*r),
+            }
+            metas.push(meta);
+        }
+        let content = MessageContent {
+            subject: anon.subject.clone(),
+            body: anon.body.clone(),
+            language: anon.language,
+            attachments: metas,
+            sender_verified: anon.signals.sender_verified,
+            different_sender,
+        };
+        let payload = self.seal_payload(
+            key,
+            &aad::message(id, seq),
+            &encode(&content),
+            &mut files,
+            now,
+        )?;
+        Ok((
+            MessageRecord {
+                direction: Direction::In,
+                received,
+                digests: primary.into_iter().collect(),
+                files: files.clone(),
+                outbox: None,
+                automatic: false,
+                content: payload,
+            },
+            files,
+        ))
     }
 
     fn already_seen(
@@ -318,4 +539,12 @@ pub(crate) fn encode<T: Serialize>(v: &T) -> Vec<u8> {
 pub(crate) fn decode<'a, T: Deserialize<'a>>(bytes: &'a [u8], what: &str) -> Result<T, StoreError> {
     postcard::from_bytes(bytes)
         .map_err(|_| StoreError::invalid(format!("unreadable {what} record")))
+}
+
+/// Whether two addresses are the same mailbox (the domain compared without case).
+pub(crate) fn same_address(a: &str, b: &str) -> bool {
+    match (a.rsplit_once('@'), b.rsplit_once('@')) {
+        (Some((la, da)), Some((lb, db))) => la == lb && da.eq_ignore_ascii_case(db),
+        _ => a.eq_ignore_ascii_case(b),
+    }
 }

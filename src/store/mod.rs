@@ -11,6 +11,7 @@ mod audit;
 mod files;
 mod intake;
 mod maintenance;
+mod outbox;
 mod read;
 pub mod records;
 mod views;
@@ -26,6 +27,7 @@ use std::sync::Mutex;
 
 pub use audit::{Actor, AuditEntry, AuditVerification};
 pub use intake::Outcome;
+pub use outbox::{OutboxView, Outgoing};
 pub use read::sort_summaries;
 pub use views::{
     AttachmentView, ListFilter, MessageView, QuarantineView, StatusFilter, TicketSummary,
@@ -205,6 +207,7 @@ pub struct Store {
     keys: Keyring,
     precision: Precision,
     clock: Clock,
+    contact_domain: String,
     write: Mutex<()>,
     synced_blobs: Mutex<HashSet<OsString>>,
     _lock: File,
@@ -294,6 +297,7 @@ impl Store {
             keys,
             precision: cfg.received_precision,
             clock: Clock::from_env(),
+            contact_domain: cfg.contact_domain().to_string(),
             write: Mutex::new(()),
             synced_blobs: Mutex::new(HashSet::new()),
             _lock: lock,

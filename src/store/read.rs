@@ -182,6 +182,11 @@ impl Store {
                     })
                     .collect(),
                 different_sender: c.different_sender,
+                automatic: m.automatic,
+                delivery: match &m.outbox {
+                    Some(r) => self.delivery_of(r)?.as_ref().map(Into::into),
+                    None => None,
+                },
             });
         }
         let can_reply =

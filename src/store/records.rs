@@ -65,6 +65,10 @@ pub struct TicketRecord {
     pub next_attachment: u32,
     /// Sequence number of the next internal note.
     pub next_note: u32,
+    /// The thread token our replies carry (80 bits; key `x:` + token points back here).
+    pub token: String,
+    /// An automatic acknowledgement was queued for this ticket (at most one).
+    pub acknowledged: bool,
     /// Sealed [`TicketSecret`] under the ticket's content key.
     pub secret: Vec<u8>,
 }
@@ -113,6 +117,10 @@ pub struct MessageRecord {
     pub digests: Vec<[u8; 32]>,
     /// Files this message owns under `files/` (attachments, a large body).
     pub files: Vec<String>,
+    /// For our messages: the outbox entry that delivers it.
+    pub outbox: Option<String>,
+    /// For our messages: sent automatically (the acknowledgement).
+    pub automatic: bool,
     /// Sealed [`MessageContent`].
     pub content: Payload,
 }
@@ -188,6 +196,103 @@ pub struct RevealRecord {
     pub approved_at: Option<i64>,
 }
 
+/// What kind of message the outbox delivers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutKind {
+    /// A counsellor's reply.
+    Reply,
+    /// The automatic acknowledgement.
+    Acknowledgement,
+}
+
+/// Where a message to the writer stands (as stored; see [`DeliveryView`] for output).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Delivery {
+    /// Waiting to be sent (again).
+    Queued {
+        /// Attempts made so far.
+        attempts: u32,
+        /// Not before this time.
+        next_attempt: i64,
+        /// Why the last attempt failed (no writer data).
+        last_error: Option<String>,
+    },
+    /// The server accepted it.
+    Sent {
+        /// When.
+        at: i64,
+    },
+    /// The server refused it for good, or it could not be sent in time.
+    NotDelivered {
+        /// When.
+        at: i64,
+        /// Why (no writer data).
+        reason: String,
+    },
+    /// Accepted, then bounced back (a delivery status notification).
+    Bounced {
+        /// When the bounce arrived.
+        at: i64,
+    },
+}
+
+/// Where a message to the writer stands, for people and scripts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryView {
+    /// `queued`, `sent`, `not_delivered` or `bounced`.
+    pub state: String,
+    /// Attempts made (queued).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attempts: Option<u32>,
+    /// Why it failed (no writer data).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// When it was sent, refused or bounced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<crate::time::Stamp>,
+}
+
+impl From<&Delivery> for DeliveryView {
+    fn from(d: &Delivery) -> Self {
+        let (state, attempts, reason, at) = match d {
+            Delivery::Queued {
+                attempts,
+                last_error,
+                ..
+            } => ("queued", Some(*attempts), last_error.clone(), None),
+            Delivery::Sent { at } => ("sent", None, None, Some(*at)),
+            Delivery::NotDelivered { at, reason } => {
+                ("not_delivered", None, Some(reason.clone()), Some(*at))
+            }
+            Delivery::Bounced { at } => ("bounced", None, None, Some(*at)),
+        };
+        DeliveryView {
+            state: state.into(),
+            attempts,
+            reason,
+            at: at.map(crate::time::Stamp),
+        }
+    }
+}
+
+/// A message to the writer waiting in, or gone through, the outbox (key `o:` + reference).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OutboxRecord {
+    /// The ticket.
+    pub ticket: String,
+    /// The message in the ticket's thread that holds the text.
+    pub seq: u32,
+    /// Reply or acknowledgement.
+    pub kind: OutKind,
+    /// When it was queued.
+    pub created: i64,
+    /// Our Message-ID for it (stable across resends, so a resend is recognisable).
+    pub message_id: String,
+    /// Delivery state.
+    pub delivery: Delivery,
+}
+
 /// What a dedupe key points at (key `d:` + digest).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DedupeTarget {
@@ -238,6 +343,12 @@ pub mod keys {
     pub const NOTE: &[u8] = b"n:";
     /// Reveal requests.
     pub const REVEAL: &[u8] = b"r:";
+    /// Thread tokens.
+    pub const TOKEN: &[u8] = b"x:";
+    /// Outbox entries.
+    pub const OUTBOX: &[u8] = b"o:";
+    /// Our Message-IDs, to the outbox entry (for bounces).
+    pub const OUR_MESSAGE_ID: &[u8] = b"i:";
 
     /// `prefix` + `id`.
     pub fn of(prefix: &[u8], id: &str) -> Vec<u8> {

@@ -152,6 +152,10 @@ pub struct MessageView {
     pub attachments: Vec<AttachmentView>,
     /// A follow-up from an address other than the sealed one (neither is shown).
     pub different_sender: bool,
+    /// For our messages: sent automatically (the acknowledgement).
+    pub automatic: bool,
+    /// For our messages: where delivery stands.
+    pub delivery: Option<super::records::DeliveryView>,
 }
 
 /// An attachment as counsellors see it.

@@ -74,6 +74,17 @@ impl Env {
         env
     }
 
+    /// Changes the contact address in the configuration (the mail stack's domain).
+    pub fn with_contact(self, address: &str) -> Env {
+        let cfg = fs::read_to_string(&self.config).unwrap();
+        fs::write(
+            &self.config,
+            cfg.replace("contact@helpline.example", address),
+        )
+        .unwrap();
+        self
+    }
+
     /// A command for `program` with this instance's configuration.
     pub fn cmd(&self, program: &str) -> Command {
         let mut c = Command::new(bin(program));

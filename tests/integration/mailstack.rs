@@ -9,8 +9,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::common::root;
-
 /// A running mail stack, stopped when dropped.
 pub struct MailStack {
     pub dir: PathBuf,
@@ -20,6 +18,10 @@ pub struct MailStack {
     pub submission: u16,
     pub smtps: u16,
     running: bool,
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn free_port() -> u16 {
@@ -218,4 +220,58 @@ pub fn send_smtp(port: u16, from: &str, to: &str, raw: &[u8]) -> std::io::Result
     expect(&mut r, "250")?;
     w.write_all(b"QUIT\r\n")?;
     Ok(())
+}
+
+impl MailStack {
+    /// The `[smtp]` section: submission with STARTTLS and authentication as the contact user.
+    pub fn smtp_config(&self, password_file: &Path) -> String {
+        format!(
+            "[smtp]\nhost = \"localhost\"\nport = {}\ntls = \"starttls\"\nusername = \"contact@example.test\"\npassword_file = \"{}\"\nca_file = \"{}\"\ntimeout_secs = 10\nretry_secs = 1\nfrom_name = \"Helpline\"\n",
+            self.submission,
+            password_file.display(),
+            self.ca().display()
+        )
+    }
+
+    /// Every message in `user`'s INBOX, read over IMAP (plain, loopback) as that user.
+    pub fn imap_messages(&self, user: &str, password: &str) -> Vec<Vec<u8>> {
+        use futures_util::TryStreamExt;
+        let port = self.imap;
+        let user = format!("{user}@example.test");
+        let password = password.to_string();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .unwrap();
+            let mut client = async_imap::Client::new(tcp);
+            client.read_response().await.unwrap();
+            let mut session = client
+                .login(&user, &password)
+                .await
+                .map_err(|(e, _)| e)
+                .unwrap();
+            let mb = session.select("INBOX").await.unwrap();
+            let mut out = Vec::new();
+            if mb.exists > 0 {
+                let fetched: Vec<_> = session
+                    .fetch("1:*", "BODY.PEEK[]")
+                    .await
+                    .unwrap()
+                    .try_collect()
+                    .await
+                    .unwrap();
+                for f in fetched {
+                    if let Some(b) = f.body() {
+                        out.push(b.to_vec());
+                    }
+                }
+            }
+            let _ = session.logout().await;
+            out
+        })
+    }
 }

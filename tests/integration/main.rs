@@ -8,4 +8,5 @@ mod durability;
 mod imap;
 mod ingest;
 mod mailstack;
+mod replies;
 mod roles;

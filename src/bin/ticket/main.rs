@@ -51,6 +51,8 @@ enum Command {
     Show(cmd::show::Args),
     /// Save an attachment's cleaned bytes to a file (0600; the copy is yours to delete).
     Attachment(cmd::attachment::Args),
+    /// Answer the writer of a ticket (through the outbox; your name is never in it).
+    Reply(cmd::reply::Args),
     /// Add an internal note to a ticket (never sent to the writer).
     Note(cmd::note::Args),
     /// Close a ticket.
@@ -93,6 +95,7 @@ fn main() -> ExitCode {
         Command::Show(a) => cmd::show::run(s, a),
         Command::Attachment(a) => cmd::attachment::run(s, a),
         Command::Note(a) => cmd::note::run(s, a),
+        Command::Reply(a) => cmd::reply::run(s, a),
         Command::Close(a) => cmd::state::run(s, a, true),
         Command::Reopen(a) => cmd::state::run(s, a, false),
         Command::Tag(a) => cmd::tag::run(s, a, true),

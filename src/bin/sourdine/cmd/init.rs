@@ -25,6 +25,9 @@ pub fn run(config: Option<&Path>, _args: Args) -> anyhow::Result<ExitCode> {
         }
         Err(e) => return Err(e.into()),
     };
+    let templates = sourdine::service::templates::install(&cfg.templates_dir())?;
+    let mut report = report;
+    report.created.extend(templates);
     if report.created.is_empty() {
         println!("Nothing to do: the store and keys already exist.");
     } else {

@@ -32,6 +32,22 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
             ),
             None => println!("no [imap] configured: nothing to take in"),
         }
+        match report.sent {
+            Some(n) => println!(
+                "sent {n} message(s) to writers{}{}",
+                if report.deferred > 0 {
+                    format!(", {} deferred (tried again later)", report.deferred)
+                } else {
+                    String::new()
+                },
+                if report.not_delivered > 0 {
+                    format!(", {} not delivered", report.not_delivered)
+                } else {
+                    String::new()
+                }
+            ),
+            None => println!("no [smtp] configured: replies wait in the outbox"),
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

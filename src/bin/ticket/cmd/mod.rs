@@ -4,6 +4,7 @@ pub mod attachment;
 pub mod claim;
 pub mod list;
 pub mod note;
+pub mod reply;
 pub mod reveal;
 pub mod search;
 pub mod show;

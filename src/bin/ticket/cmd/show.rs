@@ -81,6 +81,7 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
     for m in &t.messages {
         let who = match m.direction {
             Direction::In => format!("{} wrote", m.from),
+            Direction::Out if m.automatic => "automatic acknowledgement".to_string(),
             Direction::Out => "helpline answered".to_string(),
         };
         let _ = writeln!(
@@ -88,6 +89,29 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
             "\n{}",
             paint(BOLD, format!("── {who} · {} ──", p.format(m.received.0)))
         );
+        if let Some(d) = &m.delivery {
+            let state = match (d.state.as_str(), d.attempts) {
+                ("queued", Some(0)) => paint(DIM, "queued, not sent yet"),
+                ("queued", attempts) => paint(
+                    WARN,
+                    format!(
+                        "not sent yet ({} attempt(s); {})",
+                        attempts.unwrap_or(0),
+                        d.reason.as_deref().unwrap_or("will retry")
+                    ),
+                ),
+                ("sent", _) => paint(DIM, "sent"),
+                ("not_delivered", _) => paint(
+                    ALERT,
+                    format!(
+                        "not delivered: {}",
+                        d.reason.as_deref().unwrap_or("refused")
+                    ),
+                ),
+                _ => paint(ALERT, "delivery failed (the writer's server sent it back)"),
+            };
+            let _ = writeln!(out, "{state}");
+        }
         if m.different_sender {
             let _ = writeln!(
                 out,

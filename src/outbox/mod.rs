@@ -1,0 +1,337 @@
+//! The outbox duty: delivers queued replies and acknowledgements over SMTP with lettre.
+//!
+//! Each message is built fresh, never from the incoming one: From = the contact address,
+//! To = the address opened from the sealed envelope at this moment, a Message-ID we minted
+//! when the reply was queued (stable, so a resend is recognisable), In-Reply-To/References =
+//! the writer's Message-ID, Date in UTC. No X-Mailer, no counsellor, no notes.
+//!
+//! Every send runs under an explicit timeout (lettre's async send has none of its own).
+//! A 5xx ends the attempt ("not delivered" on the ticket); 4xx, network errors and
+//! timeouts are retried with exponential backoff. A reply is recorded as sent only after the
+//! server accepted it: delivery is at least once.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, Message};
+use lettre::transport::smtp::AsyncSmtpTransport;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls as LettreTls, TlsParameters};
+use lettre::transport::smtp::extension::ClientId;
+use lettre::{AsyncTransport, Tokio1Executor};
+use tokio::sync::{Notify, watch};
+
+use crate::config::{Config, SmtpConfig, Tls};
+use crate::service::Service;
+use crate::store::Outgoing;
+use crate::store::records::Delivery;
+
+/// An outbox setup or delivery error. Never carries writer data.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct OutboxError(String);
+
+/// What one pass over the outbox did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutboxReport {
+    /// Accepted by the server.
+    pub sent: u64,
+    /// Will be tried again later.
+    pub deferred: u64,
+    /// Refused for good.
+    pub failed: u64,
+}
+
+/// The outbox duty.
+pub struct Outbox {
+    service: Arc<Service>,
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+    contact: String,
+    plus_addressing: bool,
+    timeout: Duration,
+    first_retry: i64,
+    give_up_after: i64,
+    wake: Arc<Notify>,
+}
+
+/// Retries wait at most an hour.
+const MAX_RETRY: i64 = 3600;
+
+fn err(msg: impl Into<String>) -> OutboxError {
+    OutboxError(msg.into())
+}
+
+/// Builds the transport from `[smtp]`: TLS as configured, the EHLO name (never the host
+/// name), authentication when a user is set.
+pub fn transport(
+    cfg: &Config,
+    smtp: &SmtpConfig,
+) -> Result<AsyncSmtpTransport<Tokio1Executor>, OutboxError> {
+    let params = || -> Result<TlsParameters, OutboxError> {
+        let mut b = TlsParameters::builder(smtp.host.clone());
+        if let Some(ca) = &smtp.ca_file {
+            let pem = std::fs::read(ca)
+                .map_err(|e| err(format!("cannot read smtp.ca_file {}: {e}", ca.display())))?;
+            let cert = Certificate::from_pem(&pem)
+                .map_err(|e| err(format!("smtp.ca_file {}: {e}", ca.display())))?;
+            b = b.add_root_certificate(cert);
+        }
+        b.build_rustls()
+            .map_err(|e| err(format!("TLS settings for {}: {e}", smtp.host)))
+    };
+    let tls = match smtp.tls {
+        Tls::Implicit => LettreTls::Wrapper(params()?),
+        Tls::Starttls => LettreTls::Required(params()?),
+        Tls::None => LettreTls::None,
+    };
+    let mut b = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(smtp.host.clone())
+        .port(smtp.port())
+        .tls(tls)
+        .hello_name(ClientId::Domain(cfg.ehlo_name()))
+        .timeout(Some(Duration::from_secs(smtp.timeout_secs)));
+    if let (Some(user), Some(file)) = (&smtp.username, &smtp.password_file) {
+        let password = std::fs::read_to_string(file).map_err(|e| {
+            err(format!(
+                "cannot read smtp.password_file {}: {e}",
+                file.display()
+            ))
+        })?;
+        b = b.credentials(Credentials::new(
+            user.clone(),
+            password.trim_end_matches(['\n', '\r']).to_string(),
+        ));
+    }
+    Ok(b.build())
+}
+
+impl Outbox {
+    /// The outbox for `[smtp]`.
+    pub fn new(
+        cfg: &Config,
+        smtp: &SmtpConfig,
+        service: Arc<Service>,
+    ) -> Result<Outbox, OutboxError> {
+        let contact = cfg.contact_address.clone();
+        let from = Mailbox::new(
+            Some(smtp.from_name.clone()),
+            contact
+                .parse()
+                .map_err(|_| err("contact_address is not a valid address"))?,
+        );
+        Ok(Outbox {
+            transport: transport(cfg, smtp)?,
+            from,
+            contact,
+            plus_addressing: cfg.replies.plus_addressing,
+            timeout: Duration::from_secs(smtp.timeout_secs),
+            first_retry: smtp.retry_secs.max(1) as i64,
+            give_up_after: smtp.give_up_after_hours as i64 * 3600,
+            wake: service.outbox_wake(),
+            service,
+        })
+    }
+
+    /// The message for one outgoing reply, built from scratch.
+    pub fn build(&self, out: &Outgoing) -> Result<Message, OutboxError> {
+        let to: Mailbox = out
+            .to
+            .parse()
+            .map_err(|_| err("the sealed reply address is not a valid address"))?;
+        let mut b = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(out.subject.clone())
+            .date_now()
+            .message_id(Some(format!("<{}>", out.message_id)));
+        if let Some(id) = &out.in_reply_to {
+            b = b
+                .in_reply_to(format!("<{id}>"))
+                .references(format!("<{id}>"));
+        }
+        if self.plus_addressing {
+            let reply_to: Mailbox = crate::threading::plus_address(&self.contact, &out.token)
+                .parse()
+                .map_err(|_| err("the plus-address is not a valid address"))?;
+            b = b.reply_to(reply_to);
+        }
+        let mut msg = b
+            .header(ContentType::TEXT_PLAIN)
+            .body(out.body.clone())
+            .map_err(|e| err(format!("cannot build the message: {e}")))?;
+        if out.automatic {
+            msg.headers_mut().insert_raw(HeaderValue::new(
+                HeaderName::new_from_ascii_str("Auto-Submitted"),
+                "auto-replied".into(),
+            ));
+        }
+        Ok(msg)
+    }
+
+    /// Sends everything due now. Returns what happened and when the next retry is due.
+    pub async fn pass(&self) -> Result<(OutboxReport, Option<i64>), OutboxError> {
+        let s = self.service.clone();
+        let now = s.store().now();
+        let (due, next) = tokio::task::spawn_blocking(move || s.store().outbox_due(now))
+            .await
+            .map_err(|_| err("the outbox worker failed"))?
+            .map_err(|e| err(e.to_string()))?;
+        let mut report = OutboxReport::default();
+        for reference in due {
+            match self.send_one(&reference).await? {
+                Delivery::Sent { .. } => report.sent += 1,
+                Delivery::NotDelivered { .. } => report.failed += 1,
+                _ => report.deferred += 1,
+            }
+        }
+        if report.sent + report.failed + report.deferred > 0 {
+            tracing::info!(
+                sent = report.sent,
+                deferred = report.deferred,
+                failed = report.failed,
+                "outbox pass"
+            );
+        }
+        Ok((report, next))
+    }
+
+    async fn send_one(&self, reference: &str) -> Result<Delivery, OutboxError> {
+        let s = self.service.clone();
+        let r = reference.to_string();
+        let prepared = tokio::task::spawn_blocking(move || {
+            let delivery = s.store().delivery_of(&r)?;
+            Ok::<_, crate::store::StoreError>((s.store().outgoing(&r), delivery))
+        })
+        .await
+        .map_err(|_| err("the outbox worker failed"))?
+        .map_err(|e| err(e.to_string()))?;
+        let (outgoing, delivery) = prepared;
+        let attempts = match &delivery {
+            Some(Delivery::Queued { attempts, .. }) => *attempts,
+            // Sent meanwhile, or gone with its ticket: nothing to do.
+            _ => return Ok(delivery.unwrap_or(Delivery::Sent { at: 0 })),
+        };
+        let now = self.service.store().now();
+        let outcome = match outgoing {
+            Ok(Some(out)) => match self.build(&out) {
+                Ok(msg) => match tokio::time::timeout(self.timeout, self.transport.send(msg)).await
+                {
+                    Ok(Ok(_)) => {
+                        crate::failpoint::hit("smtp-after-accept");
+                        Delivery::Sent { at: now }
+                    }
+                    Ok(Err(e)) if e.is_permanent() => Delivery::NotDelivered {
+                        at: now,
+                        reason: format!(
+                            "the mail server refused it for good ({})",
+                            e.status()
+                                .map(|c| c.to_string())
+                                .unwrap_or_else(|| "5xx".into())
+                        ),
+                    },
+                    Ok(Err(e)) => {
+                        self.retry(reference, attempts, now, smtp_problem(&e))
+                            .await?
+                    }
+                    Err(_) => {
+                        self.retry(
+                            reference,
+                            attempts,
+                            now,
+                            "the mail server did not answer in time".into(),
+                        )
+                        .await?
+                    }
+                },
+                Err(e) => Delivery::NotDelivered {
+                    at: now,
+                    reason: e.to_string(),
+                },
+            },
+            Ok(None) => return Ok(Delivery::Sent { at: now }),
+            Err(e) if e.is_not_found() => Delivery::NotDelivered {
+                at: now,
+                reason: "no reply address is kept for this ticket any more".into(),
+            },
+            Err(e) => return Err(err(e.to_string())),
+        };
+        let s = self.service.clone();
+        let r = reference.to_string();
+        let d = outcome.clone();
+        tokio::task::spawn_blocking(move || s.record_delivery(&r, d))
+            .await
+            .map_err(|_| err("the outbox worker failed"))?
+            .map_err(|e| err(e.to_string()))?;
+        Ok(outcome)
+    }
+
+    /// The next attempt after a transient failure, or "not delivered" past the give-up time.
+    async fn retry(
+        &self,
+        reference: &str,
+        attempts: u32,
+        now: i64,
+        why: String,
+    ) -> Result<Delivery, OutboxError> {
+        let s = self.service.clone();
+        let r = reference.to_string();
+        let created = tokio::task::spawn_blocking(move || s.store().outbox_created(&r))
+            .await
+            .map_err(|_| err("the outbox worker failed"))?
+            .map_err(|e| err(e.to_string()))?
+            .unwrap_or(now);
+        if now - created > self.give_up_after {
+            return Ok(Delivery::NotDelivered {
+                at: now,
+                reason: format!("could not be delivered in time; last problem: {why}"),
+            });
+        }
+        let wait = (self.first_retry << attempts.min(16)).min(MAX_RETRY);
+        Ok(Delivery::Queued {
+            attempts: attempts + 1,
+            next_attempt: now + wait,
+            last_error: Some(why),
+        })
+    }
+
+    /// The outbox loop of `sourdine run`: sends what is due, sleeps until the next retry or
+    /// until a reply is queued, until `stop` turns true.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        loop {
+            let wait = match self.pass().await {
+                Ok((_, next)) => {
+                    let now = self.service.store().now();
+                    next.map(|n| Duration::from_secs((n - now).clamp(1, 60) as u64))
+                        .unwrap_or(Duration::from_secs(60))
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "outbox pass failed");
+                    Duration::from_secs(10)
+                }
+            };
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = self.wake.notified() => {}
+                _ = stop.changed() => break,
+            }
+            if *stop.borrow() {
+                break;
+            }
+        }
+        tracing::info!("outbox stopped");
+    }
+}
+
+/// A transient SMTP problem, in words without writer data.
+fn smtp_problem(e: &lettre::transport::smtp::Error) -> String {
+    if let Some(code) = e.status() {
+        format!("the mail server deferred it ({code})")
+    } else if e.is_timeout() {
+        "the mail server did not answer in time".into()
+    } else if e.is_tls() {
+        "TLS with the mail server failed".into()
+    } else {
+        "the mail server could not be reached".into()
+    }
+}
