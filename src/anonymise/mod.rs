@@ -8,6 +8,7 @@
 //! ([`headers::KEPT`]); nothing else of a header block ever leaves this module.
 
 pub mod attachments;
+pub mod clean;
 pub mod body;
 pub mod headers;
 pub mod language;
