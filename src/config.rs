@@ -86,6 +86,9 @@ pub struct Config {
     /// How incoming mail is taken apart.
     #[serde(default)]
     pub intake: IntakeConfig,
+    /// Attachment cleaning and its limits.
+    #[serde(default)]
+    pub attachments: AttachmentsConfig,
     /// The store.
     #[serde(default)]
     pub store: StoreConfig,
@@ -157,6 +160,64 @@ impl Default for IntakeConfig {
             max_parts: l.max_parts,
             max_depth: l.max_depth,
             batch_size: 64,
+        }
+    }
+}
+
+/// Attachment cleaning settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AttachmentsConfig {
+    /// Larger attachments are withheld (default 20 MB).
+    pub max_attachment_bytes: u64,
+    /// Attachments of one message together; past it the rest are withheld (default 40 MB).
+    pub max_message_bytes: u64,
+    /// Most members in a zip-based document (default 2000).
+    pub max_zip_members: usize,
+    /// Most bytes a zip-based document may expand to (default 200 MB).
+    pub max_expanded_bytes: u64,
+    /// Deepest PDF nesting accepted (default 64).
+    pub max_pdf_depth: usize,
+    /// Largest image, in pixels as declared (default 100 million).
+    pub max_image_pixels: u64,
+    /// Seconds a cleaner may take on one file before its worker is killed (default 30).
+    pub worker_timeout_secs: u64,
+    /// Address-space limit of a cleaning worker, in MiB (default 1024).
+    pub worker_memory_mib: u64,
+    /// Cleaning workers running side by side (default 2).
+    pub workers: usize,
+}
+
+impl Default for AttachmentsConfig {
+    fn default() -> Self {
+        let l = crate::anonymise::clean::CleanLimits::default();
+        AttachmentsConfig {
+            max_attachment_bytes: 20_000_000,
+            max_message_bytes: 40_000_000,
+            max_zip_members: l.max_zip_members,
+            max_expanded_bytes: l.max_expanded_bytes,
+            max_pdf_depth: l.max_pdf_depth,
+            max_image_pixels: l.max_image_pixels,
+            worker_timeout_secs: 30,
+            worker_memory_mib: 1024,
+            workers: 2,
+        }
+    }
+}
+
+impl AttachmentsConfig {
+    /// The worker settings these values make.
+    pub fn worker_settings(&self) -> crate::intake::worker::WorkerSettings {
+        crate::intake::worker::WorkerSettings {
+            limits: crate::anonymise::clean::CleanLimits {
+                max_zip_members: self.max_zip_members,
+                max_expanded_bytes: self.max_expanded_bytes,
+                max_pdf_depth: self.max_pdf_depth,
+                max_image_pixels: self.max_image_pixels,
+            },
+            timeout: std::time::Duration::from_secs(self.worker_timeout_secs),
+            memory_mib: self.worker_memory_mib,
+            cpu_secs: 600,
         }
     }
 }
@@ -511,6 +572,25 @@ impl Config {
         }
         if !(1..=4096).contains(&self.store.cache_mib) {
             return Err(self.invalid("store.cache_mib", "must be between 1 and 4096"));
+        }
+        let a = &self.attachments;
+        for (key, v, min) in [
+            ("attachments.max_attachment_bytes", a.max_attachment_bytes, 1024),
+            ("attachments.max_message_bytes", a.max_message_bytes, 1024),
+            ("attachments.max_zip_members", a.max_zip_members as u64, 1),
+            ("attachments.max_expanded_bytes", a.max_expanded_bytes, 1024),
+            ("attachments.max_pdf_depth", a.max_pdf_depth as u64, 4),
+            ("attachments.max_image_pixels", a.max_image_pixels, 1),
+            ("attachments.worker_timeout_secs", a.worker_timeout_secs, 1),
+            ("attachments.worker_memory_mib", a.worker_memory_mib, 64),
+            ("attachments.workers", a.workers as u64, 1),
+        ] {
+            if v < min {
+                return Err(self.invalid(key, format!("must be at least {min}")));
+            }
+        }
+        if a.max_pdf_depth > 1000 {
+            return Err(self.invalid("attachments.max_pdf_depth", "must be at most 1000 (deeper nesting can overflow the parser's stack)"));
         }
         if let Some(imap) = &self.imap {
             self.validate_imap(imap)?;

@@ -6,6 +6,29 @@
 #[cfg(feature = "failpoints")]
 static HITS: std::sync::Mutex<Vec<(String, u32)>> = std::sync::Mutex::new(Vec::new());
 
+/// Sleeps forever here if `$SOURDINE_FAILPOINT` names `name` (failpoints builds only): a
+/// process that hangs.
+#[inline]
+pub fn hang(name: &str) {
+    #[cfg(feature = "failpoints")]
+    if std::env::var("SOURDINE_FAILPOINT").is_ok_and(|v| v.split(',').any(|p| p == name)) {
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+        }
+    }
+    #[cfg(not(feature = "failpoints"))]
+    let _ = name;
+}
+
+/// The failpoints set for this process, to pass on to a child (failpoints builds only).
+pub fn inherited() -> Option<String> {
+    if cfg!(feature = "failpoints") {
+        std::env::var("SOURDINE_FAILPOINT").ok()
+    } else {
+        None
+    }
+}
+
 /// Aborts the process here if `$SOURDINE_FAILPOINT` names `name` (failpoints builds only).
 #[inline]
 pub fn hit(name: &str) {

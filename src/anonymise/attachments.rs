@@ -82,6 +82,10 @@ pub enum WithheldReason {
     MessageTooLarge,
     /// The cleaner failed, crashed or timed out on this file.
     CleanerFailed,
+    /// The file is damaged or not what it claims to be.
+    Damaged,
+    /// The file passes a safety limit (a zip bomb, deep nesting, a giant image).
+    LimitExceeded,
 }
 
 use super::AttachmentContent;

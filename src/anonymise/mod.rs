@@ -188,6 +188,8 @@ pub enum AttachmentContent {
     Kept(Vec<u8>),
     /// A format that a cleaner may make safe; until then the bytes must not be stored.
     NeedsCleaning(Vec<u8>),
+    /// Cleaned of its metadata by a cleaner; safe to store.
+    Cleaned(Vec<u8>),
     /// Not stored; only the type and size are shown.
     Withheld(WithheldReason),
 }

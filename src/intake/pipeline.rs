@@ -2,6 +2,9 @@
 //! compute dedupe digests. The result is handed to the store for a batch commit.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+
+use super::worker::Cleaner;
 
 use crate::anonymise::{self, Anonymised, AttachmentContent, WithheldReason};
 use crate::seal::Key;
@@ -45,11 +48,31 @@ pub enum PreparedItem {
     },
 }
 
+/// Per-attachment and per-message size caps.
+#[derive(Debug, Clone, Copy)]
+pub struct AttachmentCaps {
+    /// Larger attachments are withheld.
+    pub max_attachment_bytes: u64,
+    /// Attachments of one message together.
+    pub max_message_bytes: u64,
+}
+
+impl Default for AttachmentCaps {
+    fn default() -> Self {
+        AttachmentCaps {
+            max_attachment_bytes: 20_000_000,
+            max_message_bytes: 40_000_000,
+        }
+    }
+}
+
 /// The intake pipeline.
 #[derive(Debug, Clone)]
 pub struct Pipeline {
     opts: anonymise::Options,
     clock: Clock,
+    caps: AttachmentCaps,
+    cleaner: Option<Arc<Cleaner>>,
 }
 
 /// The dedupe digest of `raw` under `key`.
@@ -58,9 +81,22 @@ pub fn digest(key: &Key, raw: &[u8]) -> [u8; 32] {
 }
 
 impl Pipeline {
-    /// A pipeline with these anonymiser options.
+    /// A pipeline with these anonymiser options; attachments that need cleaning are
+    /// withheld unless a cleaner is given with [`Pipeline::with_cleaner`].
     pub fn new(opts: anonymise::Options, clock: Clock) -> Pipeline {
-        Pipeline { opts, clock }
+        Pipeline {
+            opts,
+            clock,
+            caps: AttachmentCaps::default(),
+            cleaner: None,
+        }
+    }
+
+    /// Cleans attachments in isolated workers, within `caps`.
+    pub fn with_cleaner(mut self, cleaner: Option<Arc<Cleaner>>, caps: AttachmentCaps) -> Pipeline {
+        self.cleaner = cleaner;
+        self.caps = caps;
+        self
     }
 
     /// Runs one message through the anonymiser. Never panics: a parser panic quarantines the
@@ -72,7 +108,7 @@ impl Pipeline {
         let result = catch_unwind(AssertUnwindSafe(|| anonymise::anonymise(&raw, &self.opts)));
         let item = match result {
             Ok(Ok(mut anon)) => {
-                withhold_uncleaned(&mut anon);
+                self.clean_attachments(&mut anon);
                 let received = match arrival {
                     Arrival::At(t) => t,
                     Arrival::Now => now,
@@ -109,11 +145,34 @@ impl Pipeline {
     }
 }
 
-/// Until a cleaner has run, bytes that need cleaning must not be stored.
-fn withhold_uncleaned(anon: &mut Anonymised) {
-    for a in &mut anon.attachments {
-        if matches!(a.content, AttachmentContent::NeedsCleaning(_)) {
-            a.content = AttachmentContent::Withheld(WithheldReason::NotCleaned);
+impl Pipeline {
+    /// Applies the size caps, then cleans what needs cleaning in a worker; whatever cannot be
+    /// cleaned is withheld. Bytes that need cleaning are never kept as they came.
+    fn clean_attachments(&self, anon: &mut Anonymised) {
+        let mut total = 0u64;
+        for a in &mut anon.attachments {
+            let len = match &a.content {
+                AttachmentContent::NeedsCleaning(b) | AttachmentContent::Kept(b) | AttachmentContent::Cleaned(b) => b.len() as u64,
+                AttachmentContent::Withheld(_) => continue,
+            };
+            if len > self.caps.max_attachment_bytes {
+                a.content = AttachmentContent::Withheld(WithheldReason::TooLarge);
+                continue;
+            }
+            if total + len > self.caps.max_message_bytes {
+                a.content = AttachmentContent::Withheld(WithheldReason::MessageTooLarge);
+                continue;
+            }
+            total += len;
+            if let AttachmentContent::NeedsCleaning(bytes) = &a.content {
+                a.content = match &self.cleaner {
+                    Some(c) => match c.clean(a.kind, bytes) {
+                        Ok(clean) => AttachmentContent::Cleaned(clean),
+                        Err(reason) => AttachmentContent::Withheld(reason),
+                    },
+                    None => AttachmentContent::Withheld(WithheldReason::NotCleaned),
+                };
+            }
         }
     }
 }

@@ -200,8 +200,20 @@ impl Service {
     /// Opens the store named by the configuration.
     pub fn open(cfg: &Config) -> Result<Service, ServiceError> {
         let store = Store::open(cfg)?;
+        let cleaner = crate::intake::worker::worker_program().map(|program| {
+            Arc::new(crate::intake::worker::Cleaner::new(
+                &program,
+                cfg.attachments.worker_settings(),
+                cfg.attachments.workers,
+            ))
+        });
+        let caps = crate::intake::pipeline::AttachmentCaps {
+            max_attachment_bytes: cfg.attachments.max_attachment_bytes,
+            max_message_bytes: cfg.attachments.max_message_bytes,
+        };
         Ok(Service {
-            pipeline: Pipeline::new(cfg.anonymise_options(), Clock::from_env()),
+            pipeline: Pipeline::new(cfg.anonymise_options(), Clock::from_env())
+                .with_cleaner(cleaner, caps),
             store,
             config: cfg.clone(),
             catalog: RwLock::new(None),

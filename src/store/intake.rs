@@ -419,10 +419,11 @@ impl Store {
             };
             *next_attachment += 1;
             match &a.content {
-                AttachmentContent::Kept(bytes) => {
+                AttachmentContent::Kept(bytes) | AttachmentContent::Cleaned(bytes) => {
                     let name = super::files::Files::new_name();
                     self.files
                         .write(&name, &seal::seal(key, &aad::file(&name), bytes), now)?;
+                    meta.cleaned = matches!(a.content, AttachmentContent::Cleaned(_));
                     meta.stored_size = bytes.len() as u64;
                     meta.file = Some(name.clone());
                     files.push(name);

@@ -63,6 +63,9 @@ enum Command {
     Status(cmd::status::Args),
     /// The audit log: print it, check its MAC chain, or print its head to record elsewhere.
     Audit(cmd::audit::Args),
+    /// The isolated attachment cleaner (started by sourdine itself; not for people).
+    #[command(name = "__clean-worker", hide = true)]
+    CleanWorker(cmd::worker::Args),
 }
 
 fn main() -> ExitCode {
@@ -77,6 +80,7 @@ fn main() -> ExitCode {
         Command::Quarantine(c) => cmd::quarantine::run(config, c),
         Command::Status(args) => cmd::status::run(config, args),
         Command::Audit(args) => cmd::audit::run(config, args),
+        Command::CleanWorker(args) => cmd::worker::run(args),
     };
     match result {
         Ok(code) => code,

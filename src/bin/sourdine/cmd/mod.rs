@@ -6,6 +6,7 @@ pub mod init;
 pub mod quarantine;
 pub mod run;
 pub mod status;
+pub mod worker;
 
 use std::path::Path;
 

@@ -190,5 +190,7 @@ fn reason_text(r: sourdine::anonymise::WithheldReason) -> &'static str {
         TooLarge => "larger than the attachment limit",
         MessageTooLarge => "the message's attachments passed the size limit",
         CleanerFailed => "the cleaner failed on this file",
+        Damaged => "the file is damaged",
+        LimitExceeded => "the file passes a safety limit",
     }
 }

@@ -1,0 +1,40 @@
+//! `sourdine __clean-worker`: the isolated attachment cleaner (started by the service itself).
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use sourdine::anonymise::clean::CleanLimits;
+use sourdine::intake::worker::{WorkerSettings, worker_main};
+
+/// Settings the parent passes to the worker.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[arg(long, default_value_t = 1024)]
+    memory_mib: u64,
+    #[arg(long, default_value_t = 600)]
+    cpu_secs: u64,
+    #[arg(long, default_value_t = 2000)]
+    max_zip_members: usize,
+    #[arg(long, default_value_t = 200 * 1024 * 1024)]
+    max_expanded_bytes: u64,
+    #[arg(long, default_value_t = 64)]
+    max_pdf_depth: usize,
+    #[arg(long, default_value_t = 100_000_000)]
+    max_image_pixels: u64,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let settings = WorkerSettings {
+        limits: CleanLimits {
+            max_zip_members: args.max_zip_members,
+            max_expanded_bytes: args.max_expanded_bytes,
+            max_pdf_depth: args.max_pdf_depth,
+            max_image_pixels: args.max_image_pixels,
+        },
+        timeout: Duration::from_secs(0),
+        memory_mib: args.memory_mib,
+        cpu_secs: args.cpu_secs,
+    };
+    worker_main(&settings)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,290 @@
+//! Attachment cleaning in a child process that may crash without taking the service down.
+//!
+//! Parsing hostile files can crash a parser in ways no `catch_unwind` stops (lopdf can
+//! overflow the stack). So the cleaners of [`crate::anonymise::clean`] run in a long-lived
+//! child process of the same binary (`sourdine __clean-worker`) that lowers its own limits
+//! at start: address space, CPU time, no file writes, few file descriptors, no core dumps,
+//! no new privileges, and a bounded stack for the cleaning thread. The parent sends one file
+//! at a time over a pipe, waits at most `timeout`, and restarts the worker if it dies or
+//! hangs; that attachment is then withheld, and the message is still ticketed.
+
+use std::io::{BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::anonymise::clean::{CleanError, CleanLimits};
+use crate::anonymise::{AttachmentKind, WithheldReason};
+
+/// The hidden subcommand that runs the worker.
+pub const WORKER_COMMAND: &str = "__clean-worker";
+
+/// Stack of the thread that runs a cleaner in the worker.
+const CLEANER_STACK: usize = 16 * 1024 * 1024;
+/// The worker is replaced after this many files (its CPU-time limit is cumulative).
+const MAX_SERVED: u32 = 500;
+
+/// How a file came back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+enum Reply {
+    Cleaned(Vec<u8>),
+    Unsupported,
+    Encrypted,
+    Damaged,
+    Limit,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Request {
+    kind: AttachmentKind,
+    bytes: Vec<u8>,
+}
+
+/// Worker settings.
+#[derive(Debug, Clone)]
+pub struct WorkerSettings {
+    /// The cleaners' limits.
+    pub limits: CleanLimits,
+    /// Wall-clock time allowed for one file.
+    pub timeout: Duration,
+    /// Address-space limit of the worker, in MiB.
+    pub memory_mib: u64,
+    /// CPU seconds the worker may use before it is replaced.
+    pub cpu_secs: u64,
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        WorkerSettings {
+            limits: CleanLimits::default(),
+            timeout: Duration::from_secs(30),
+            memory_mib: 1024,
+            cpu_secs: 600,
+        }
+    }
+}
+
+fn write_frame(w: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
+    w.write_all(&(bytes.len() as u64).to_le_bytes())?;
+    w.write_all(bytes)?;
+    w.flush()
+}
+
+fn read_frame(r: &mut impl Read, max: u64) -> std::io::Result<Vec<u8>> {
+    let mut len = [0u8; 8];
+    r.read_exact(&mut len)?;
+    let len = u64::from_le_bytes(len);
+    if len > max {
+        return Err(std::io::Error::other("frame too large"));
+    }
+    let mut buf = vec![0u8; len as usize];
+    r.read_exact(&mut buf)?;
+    Ok(buf)
+}
+
+/// The worker's main loop (`sourdine __clean-worker`): lowers its limits, then cleans one
+/// file per request until its input closes.
+pub fn worker_main(settings: &WorkerSettings) -> std::io::Result<()> {
+    use nix::sys::resource::{Resource, setrlimit};
+    let _ = nix::sys::prctl::set_dumpable(false);
+    let _ = nix::sys::prctl::set_no_new_privs();
+    let mib = settings.memory_mib * 1024 * 1024;
+    setrlimit(Resource::RLIMIT_CORE, 0, 0)?;
+    setrlimit(Resource::RLIMIT_AS, mib, mib)?;
+    setrlimit(Resource::RLIMIT_CPU, settings.cpu_secs, settings.cpu_secs + 5)?;
+    setrlimit(Resource::RLIMIT_FSIZE, 0, 0)?;
+    setrlimit(Resource::RLIMIT_NOFILE, 16, 16)?;
+    let stdin = std::io::stdin();
+    let stdout = std::io::stdout();
+    let mut input = stdin.lock();
+    let mut output = stdout.lock();
+    loop {
+        let frame = match read_frame(&mut input, u64::MAX >> 1) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        let request: Request = postcard::from_bytes(&frame).map_err(std::io::Error::other)?;
+        drop(frame);
+        crate::failpoint::hit("clean-worker-crash");
+        crate::failpoint::hang("clean-worker-hang");
+        let limits = settings.limits.clone();
+        let reply = std::thread::Builder::new()
+            .name("cleaner".into())
+            .stack_size(CLEANER_STACK)
+            .spawn(move || match crate::anonymise::clean::clean(request.kind, &request.bytes, &limits) {
+                Ok(b) => Reply::Cleaned(b),
+                Err(CleanError::Unsupported) => Reply::Unsupported,
+                Err(CleanError::Encrypted) => Reply::Encrypted,
+                Err(CleanError::Malformed(_)) => Reply::Damaged,
+                Err(CleanError::Limit(_)) => Reply::Limit,
+            })?
+            .join()
+            .unwrap_or(Reply::Damaged);
+        let bytes = postcard::to_stdvec(&reply).map_err(std::io::Error::other)?;
+        write_frame(&mut output, &bytes)?;
+    }
+}
+
+struct Worker {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+    served: u32,
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The parent's side: a pool of workers, restarted when they die or hang.
+pub struct Cleaner {
+    program: PathBuf,
+    settings: WorkerSettings,
+    workers: Vec<Mutex<Option<Worker>>>,
+}
+
+impl std::fmt::Debug for Cleaner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cleaner").field("program", &self.program).finish()
+    }
+}
+
+/// The program that runs workers: this executable when it is `sourdine`, else a `sourdine`
+/// beside it or one directory up (tests and benchmarks run from `target/*/deps`).
+pub fn worker_program() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    if exe.file_name().is_some_and(|n| n == "sourdine") {
+        return Some(exe);
+    }
+    let dir = exe.parent()?;
+    [dir.join("sourdine"), dir.parent()?.join("sourdine")]
+        .into_iter()
+        .find(|p| p.is_file())
+}
+
+impl Cleaner {
+    /// A pool of `workers` (started on first use) running `program __clean-worker`.
+    pub fn new(program: &Path, settings: WorkerSettings, workers: usize) -> Cleaner {
+        Cleaner {
+            program: program.to_path_buf(),
+            settings,
+            workers: (0..workers.max(1)).map(|_| Mutex::new(None)).collect(),
+        }
+    }
+
+    fn spawn(&self) -> std::io::Result<Worker> {
+        let s = &self.settings;
+        let l = &s.limits;
+        let mut command = Command::new(&self.program);
+        command.env_clear();
+        if let Some(fp) = crate::failpoint::inherited() {
+            command.env("SOURDINE_FAILPOINT", fp);
+        }
+        let mut child = command
+            .arg(WORKER_COMMAND)
+            .args([
+                format!("--memory-mib={}", s.memory_mib),
+                format!("--cpu-secs={}", s.cpu_secs),
+                format!("--max-zip-members={}", l.max_zip_members),
+                format!("--max-expanded-bytes={}", l.max_expanded_bytes),
+                format!("--max-pdf-depth={}", l.max_pdf_depth),
+                format!("--max-image-pixels={}", l.max_image_pixels),
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let stdin = child.stdin.take().expect("piped");
+        let stdout = BufReader::new(child.stdout.take().expect("piped"));
+        Ok(Worker {
+            child,
+            stdin,
+            stdout,
+            served: 0,
+        })
+    }
+
+    /// Cleans one file in a worker. On a worker crash or timeout the worker is replaced and
+    /// the file withheld.
+    pub fn clean(&self, kind: AttachmentKind, bytes: &[u8]) -> Result<Vec<u8>, WithheldReason> {
+        // Any free worker, else wait for the first.
+        let slot = self
+            .workers
+            .iter()
+            .find_map(|w| w.try_lock().ok())
+            .unwrap_or_else(|| self.workers[0].lock().unwrap_or_else(|e| e.into_inner()));
+        let mut slot = slot;
+        if slot.as_ref().is_some_and(|w| w.served >= MAX_SERVED) {
+            *slot = None;
+        }
+        if slot.is_none() {
+            match self.spawn() {
+                Ok(w) => *slot = Some(w),
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot start the attachment cleaner; the attachment is withheld");
+                    return Err(WithheldReason::CleanerFailed);
+                }
+            }
+        }
+        let worker = slot.as_mut().expect("just started");
+        let request = postcard::to_stdvec(&Request {
+            kind,
+            bytes: bytes.to_vec(),
+        })
+        .map_err(|_| WithheldReason::CleanerFailed)?;
+        let limit = bytes.len() as u64 * 4 + 1024 * 1024;
+        let pid = worker.child.id();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let result = std::thread::scope(|scope| {
+            let stdin = &mut worker.stdin;
+            let stdout = &mut worker.stdout;
+            scope.spawn(move || {
+                let r = write_frame(stdin, &request).and_then(|_| read_frame(stdout, limit));
+                let _ = tx.send(r);
+            });
+            match rx.recv_timeout(self.settings.timeout) {
+                Ok(r) => r.map_err(|e| (false, e.to_string())),
+                Err(_) => {
+                    // Unblock the I/O thread by killing the worker.
+                    let _ = nix::sys::signal::kill(
+                        nix::unistd::Pid::from_raw(pid as i32),
+                        nix::sys::signal::Signal::SIGKILL,
+                    );
+                    let _ = rx.recv();
+                    Err((true, "timed out".into()))
+                }
+            }
+        });
+        worker.served += 1;
+        match result {
+            Ok(frame) => match postcard::from_bytes::<Reply>(&frame) {
+                Ok(Reply::Cleaned(b)) => Ok(b),
+                Ok(Reply::Unsupported) => Err(WithheldReason::NotCleaned),
+                Ok(Reply::Encrypted) => Err(WithheldReason::Encrypted),
+                Ok(Reply::Damaged) => Err(WithheldReason::Damaged),
+                Ok(Reply::Limit) => Err(WithheldReason::LimitExceeded),
+                Err(_) => {
+                    *slot = None;
+                    Err(WithheldReason::CleanerFailed)
+                }
+            },
+            Err((timed_out, _)) => {
+                let status = slot.as_mut().and_then(|w| w.child.wait().ok());
+                tracing::warn!(
+                    timed_out,
+                    status = ?status,
+                    "the attachment cleaner died or hung on a file; only the worker was affected: it is restarted and the attachment withheld"
+                );
+                *slot = None;
+                Err(WithheldReason::CleanerFailed)
+            }
+        }
+    }
+}
