@@ -86,6 +86,9 @@ pub struct Config {
     /// How incoming mail is taken apart.
     #[serde(default)]
     pub intake: IntakeConfig,
+    /// How long things are kept.
+    #[serde(default)]
+    pub retention: RetentionConfig,
     /// Attachment cleaning and its limits.
     #[serde(default)]
     pub attachments: AttachmentsConfig,
@@ -160,6 +163,36 @@ impl Default for IntakeConfig {
             max_parts: l.max_parts,
             max_depth: l.max_depth,
             batch_size: 64,
+        }
+    }
+}
+
+/// How long things are kept. 0 means "at the next purge".
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetentionConfig {
+    /// The sealed reply address is destroyed this many days after a ticket is closed (the
+    /// writer can no longer be reached; the content stays). Default 30.
+    pub reply_address_days: u64,
+    /// The whole ticket is destroyed this many days after it is closed. Default 365.
+    pub ticket_days: u64,
+    /// Quarantined messages are destroyed this many days after they arrived. Default 30.
+    pub quarantine_days: u64,
+    /// Audit entries older than this many days are removed, behind a checkpoint that keeps
+    /// the chain verifiable. Default 730.
+    pub audit_days: u64,
+    /// The service applies these every this many minutes (default 60).
+    pub purge_interval_minutes: u64,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        RetentionConfig {
+            reply_address_days: 30,
+            ticket_days: 365,
+            quarantine_days: 30,
+            audit_days: 730,
+            purge_interval_minutes: 60,
         }
     }
 }
@@ -572,6 +605,16 @@ impl Config {
         }
         if !(1..=4096).contains(&self.store.cache_mib) {
             return Err(self.invalid("store.cache_mib", "must be between 1 and 4096"));
+        }
+        let r = &self.retention;
+        if r.reply_address_days > r.ticket_days {
+            return Err(self.invalid(
+                "retention.reply_address_days",
+                "must not be longer than retention.ticket_days (the address goes with the ticket)",
+            ));
+        }
+        if r.purge_interval_minutes == 0 {
+            return Err(self.invalid("retention.purge_interval_minutes", "must be at least 1"));
         }
         let a = &self.attachments;
         for (key, v, min) in [

@@ -107,6 +107,8 @@ pub struct OnceReport {
     pub deferred: u64,
     /// Messages to writers refused for good.
     pub not_delivered: u64,
+    /// Tickets destroyed by the retention policy.
+    pub purged_tickets: usize,
 }
 
 /// Runs the service until SIGTERM or Ctrl-C; with `once`, does one pass of every configured
@@ -155,6 +157,14 @@ async fn run_once(cfg: Config, service: Arc<Service>) -> Result<OnceReport, Daem
         report.taken_in = Some(r.taken);
         report.oversize = r.oversize;
     }
+    let s = service.clone();
+    let purge = tokio::task::spawn_blocking(move || s.purge(&crate::store::Actor::service(), false))
+        .await
+        .map_err(|_| DaemonError::Io {
+            what: "the retention pass".into(),
+            source: std::io::Error::other("task failed"),
+        })??;
+    report.purged_tickets = purge.tickets.len();
     if let Some(smtp) = cfg.smtp.clone() {
         let outbox = crate::outbox::Outbox::new(&cfg, &smtp, service.clone())?;
         let (r, _) = outbox.pass().await?;
@@ -182,6 +192,34 @@ async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
             Some(tokio::spawn(intake.run(stop_rx.clone())))
         }
         None => None,
+    };
+    let retention = {
+        let service = service.clone();
+        let mut stop = stop_rx.clone();
+        let every = Duration::from_secs(cfg.retention.purge_interval_minutes * 60);
+        tokio::spawn(async move {
+            loop {
+                let s = service.clone();
+                match tokio::task::spawn_blocking(move || s.purge(&crate::store::Actor::service(), false)).await {
+                    Ok(Ok(r)) if !r.tickets.is_empty() || !r.reply_addresses.is_empty() || !r.quarantine.is_empty() => {
+                        tracing::info!(
+                            tickets = r.tickets.len(),
+                            reply_addresses = r.reply_addresses.len(),
+                            quarantined = r.quarantine.len(),
+                            audit_entries = r.audit_entries,
+                            "retention applied"
+                        );
+                    }
+                    Ok(Ok(_)) => {}
+                    Ok(Err(e)) => tracing::warn!(error = %e, "retention pass failed"),
+                    Err(_) => tracing::warn!("retention pass failed"),
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(every) => {}
+                    _ = stop.changed() => break,
+                }
+            }
+        })
     };
     let outbox = match cfg.smtp.clone() {
         Some(smtp) => {
@@ -222,6 +260,7 @@ async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
         // A send under way finishes (or times out) before the outbox stops.
         let _ = outbox.await;
     }
+    let _ = retention.await;
     let _ = server.await;
     let _ = status_task.await;
     let _ = fs::remove_file(&cfg.control_socket);

@@ -155,6 +155,21 @@ pub enum Request {
     },
     /// The outbox (operator).
     Outbox,
+    /// Applies the retention policy now (operator).
+    Purge {
+        /// Only report what would be removed.
+        #[serde(default)]
+        dry_run: bool,
+    },
+    /// Destroys a ticket and its keys now (supervisors).
+    Forget {
+        /// The ticket.
+        id: String,
+        /// Why (recorded in the audit log, addresses redacted).
+        reason: String,
+    },
+    /// Starts a new key epoch and destroys the old ones (operator).
+    RotateKeys,
     /// Asks to reveal a ticket's reply address (supervisors).
     RevealRequest {
         /// The ticket.
@@ -208,6 +223,9 @@ impl Request {
             Request::Reply { .. } => "reply",
             Request::Template { .. } => "template",
             Request::Outbox => "outbox",
+            Request::Purge { .. } => "purge",
+            Request::Forget { .. } => "forget",
+            Request::RotateKeys => "rotate_keys",
             Request::RevealRequest { .. } => "reveal_request",
             Request::RevealApprove { .. } => "reveal_approve",
             Request::RevealList => "reveal_list",
@@ -261,6 +279,10 @@ pub enum Response {
     Templates(Vec<String>),
     /// The outbox.
     Outbox(Vec<crate::store::OutboxView>),
+    /// What a purge removed (or would remove).
+    Purged(crate::store::PurgeReport),
+    /// A key rotation.
+    Rekeyed(crate::store::RekeyReport),
     /// A reveal request was recorded.
     RevealRequested {
         /// Its reference, for the second supervisor.

@@ -478,6 +478,27 @@ impl Service {
                 need(Role::Supervisor)?;
                 Ok(Response::Outbox(self.store.outbox_list()?))
             }
+            Request::Purge { dry_run } => {
+                need(Role::Supervisor)?;
+                Ok(Response::Purged(self.purge(&actor, dry_run)?))
+            }
+            Request::Forget { id, reason } => {
+                need(Role::Supervisor)?;
+                let id = Store::parse_ticket_id(&id)?;
+                let reason = crate::anonymise::body::redact_addresses(reason.trim());
+                if reason.is_empty() {
+                    return Err(invalid("give a reason with --reason"));
+                }
+                let report = self.store.forget(&id, &actor, &reason)?;
+                if let Some(c) = self.catalog.write().expect("catalog lock").as_mut() {
+                    c.remove(&id);
+                }
+                Ok(Response::Rekeyed(report))
+            }
+            Request::RotateKeys => {
+                need(Role::Supervisor)?;
+                Ok(Response::Rekeyed(self.store.rekey(&actor)?))
+            }
             Request::RevealRequest { id, reason } => {
                 need(Role::Supervisor)?;
                 let id = Store::parse_ticket_id(&id)?;
@@ -678,6 +699,26 @@ impl Service {
             Err(e) if e.is_not_found() => {}
             Err(e) => tracing::warn!(error = %e, "could not queue an acknowledgement"),
         }
+    }
+
+    /// Applies the retention policy now and forgets what it destroyed from the catalog.
+    pub fn purge(
+        &self,
+        actor: &Actor,
+        dry_run: bool,
+    ) -> Result<crate::store::PurgeReport, ServiceError> {
+        let report = self.store.purge(&self.config.retention, actor, dry_run)?;
+        if !dry_run {
+            if let Some(c) = self.catalog.write().expect("catalog lock").as_mut() {
+                for id in &report.tickets {
+                    c.remove(id);
+                }
+            }
+            for id in &report.reply_addresses {
+                self.touched(id, false)?;
+            }
+        }
+        Ok(report)
     }
 
     /// The pipeline (for intake duties that prepare messages themselves).

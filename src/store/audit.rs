@@ -32,7 +32,7 @@ impl Actor {
 pub struct AuditEntry {
     /// Position in the chain, from 1.
     pub seq: u64,
-    /// When, in UTC seconds (rounded to the configured precision for ticket creation).
+    /// When, in UTC seconds, rounded to the configured precision.
     pub time: i64,
     /// Who.
     pub actor: Actor,
@@ -150,7 +150,9 @@ impl Store {
     pub(crate) fn audit_push(&self, batch: &mut sled::Batch, head: &mut Head, new: NewEntry) {
         let mut e = AuditEntry {
             seq: head.seq + 1,
-            time: new.time,
+            // Every stored time at the configured precision: even a counsellor's read, to the
+            // second, would tell when a message arrived.
+            time: self.precision.round(new.time),
             actor: new.actor,
             action: new.action.to_string(),
             ticket: new.ticket,
@@ -158,7 +160,7 @@ impl Store {
             prev: head.mac,
             mac: [0; 32],
         };
-        e.mac = mac_of(self.keys.audit_key(), &e);
+        e.mac = mac_of(self.keyring().audit_key(), &e);
         let mut k = keys::AUDIT.to_vec();
         k.extend_from_slice(&e.seq.to_be_bytes());
         batch.insert(k, postcard::to_stdvec(&e).expect("audit entry serialises"));
@@ -206,9 +208,17 @@ impl Store {
     /// Checks every MAC and link of the chain, and the recorded head.
     pub fn audit_verify(&self) -> Result<AuditVerification, StoreError> {
         let head = self.audit_head()?;
-        let key = self.keys.audit_key();
-        let mut prev = [0u8; 32];
-        let mut expected_seq = None;
+        let key = self.keyring().audit_key().clone();
+        // Old entries may have been removed behind a checkpoint: the chain starts after them.
+        let base: Option<Head> = match self.db.get(super::retention::AUDIT_BASE)? {
+            Some(v) => Some(
+                postcard::from_bytes(&v)
+                    .map_err(|_| StoreError::invalid("audit base is unreadable"))?,
+            ),
+            None => None,
+        };
+        let mut prev = base.map(|b| b.mac).unwrap_or([0u8; 32]);
+        let mut expected_seq = Some(base.map(|b| b.seq + 1).unwrap_or(1));
         let mut n = 0;
         let fail = |n, seq, problem: &str, head: &Head| AuditVerification {
             entries: n,
@@ -236,10 +246,10 @@ impl Store {
             {
                 return Ok(fail(n, e.seq, "entries missing before this one", &head));
             }
-            if expected_seq.is_some() && e.prev != prev {
+            if e.prev != prev {
                 return Ok(fail(n, e.seq, "link to the previous entry broken", &head));
             }
-            if mac_of(key, &e) != e.mac {
+            if mac_of(&key, &e) != e.mac {
                 return Ok(fail(n, e.seq, "MAC does not match (entry altered)", &head));
             }
             prev = e.mac;
@@ -264,7 +274,7 @@ impl Store {
 }
 
 impl Store {
-    /// Records a counsellor's or operator's action, durably, at the second.
+    /// Records a counsellor's or operator's action, durably (at the configured precision).
     pub fn audit_action(
         &self,
         actor: &Actor,

@@ -114,7 +114,7 @@ impl Store {
                     .transpose()?
                     .flatten();
                 if let Some((reference, mut out)) = ours {
-                    out.delivery = Delivery::Bounced { at: now };
+                    out.delivery = Delivery::Bounced { at: self.precision.round(now) };
                     batch.insert(keys::of(keys::OUTBOX, &reference), encode(&out));
                     if let Some(d) = primary {
                         batch.insert(
@@ -214,10 +214,10 @@ impl Store {
                 );
             }
             let tkeys = TicketKeys {
-                content: self.keys.wrap(&content_key, &aad::content_key(&id)),
+                content: self.keyring().wrap(&content_key, &aad::content_key(&id)),
                 envelope: envelope_key
                     .as_ref()
-                    .map(|k| self.keys.wrap(k, &aad::envelope_key(&id))),
+                    .map(|k| self.keyring().wrap(k, &aad::envelope_key(&id))),
             };
             batch.insert(keys::of(keys::KEYS, &id), encode(&tkeys));
             let mut next_attachment = 1u32;
@@ -365,7 +365,7 @@ impl Store {
             reason: reason.to_string(),
             size: raw.len() as u64,
             received,
-            key: self.keys.wrap(&key, &aad::quarantine_key(&reference)),
+            key: self.keyring().wrap(&key, &aad::quarantine_key(&reference)),
             file,
             digests: primary.into_iter().collect(),
         };

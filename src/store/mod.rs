@@ -14,6 +14,7 @@ mod maintenance;
 mod outbox;
 mod read;
 pub mod records;
+mod retention;
 mod views;
 mod workflow;
 
@@ -28,6 +29,7 @@ use std::sync::Mutex;
 pub use audit::{Actor, AuditEntry, AuditVerification};
 pub use intake::Outcome;
 pub use outbox::{OutboxView, Outgoing};
+pub use retention::{PurgeReport, RekeyReport};
 pub use read::sort_summaries;
 pub use views::{
     AttachmentView, ListFilter, MessageView, QuarantineView, StatusFilter, TicketSummary,
@@ -204,7 +206,7 @@ pub struct Store {
     data_dir: PathBuf,
     db_dir: PathBuf,
     files: files::Files,
-    keys: Keyring,
+    keys: std::sync::RwLock<Keyring>,
     precision: Precision,
     clock: Clock,
     contact_domain: String,
@@ -294,7 +296,7 @@ impl Store {
             data_dir,
             db_dir,
             files,
-            keys,
+            keys: std::sync::RwLock::new(keys),
             precision: cfg.received_precision,
             clock: Clock::from_env(),
             contact_domain: cfg.contact_domain().to_string(),
@@ -327,6 +329,10 @@ impl Store {
                 }
             }
         }
+        let epochs = store.destroy_unused_epochs()?;
+        if !epochs.is_empty() {
+            tracing::info!(?epochs, "destroyed key epochs that wrap nothing any more (an interrupted rotation)");
+        }
         let orphans = store.remove_orphan_files()?;
         if orphans > 0 {
             tracing::info!(
@@ -357,20 +363,21 @@ impl Store {
         self.clock = clock;
     }
 
-    /// The keyring.
-    pub fn keys(&self) -> &Keyring {
-        &self.keys
+    /// The keyring (read access).
+    pub fn keyring(&self) -> std::sync::RwLockReadGuard<'_, Keyring> {
+        self.keys.read().expect("keyring lock")
     }
 
     /// The dedupe keys of every live epoch, newest first. A message's dedupe digest is a
     /// keyed BLAKE3 of its raw bytes: it names no address and no Message-ID, and it cannot be
     /// recomputed once its epoch key is destroyed.
     pub fn dedupe_keys(&self) -> Vec<Key> {
-        let mut epochs = self.keys.epochs();
+        let ring = self.keyring();
+        let mut epochs = ring.epochs();
         epochs.reverse();
         epochs
             .into_iter()
-            .filter_map(|e| self.keys.kek(e))
+            .filter_map(|e| ring.kek(e))
             .map(|k| k.derive("sourdine 2024 dedupe digest v1"))
             .collect()
     }

@@ -126,7 +126,7 @@ impl Store {
             ticket: id.to_string(),
             seq,
             kind,
-            created: now,
+            created: self.precision.round(now),
             message_id: message_id.clone(),
             delivery: Delivery::Queued {
                 attempts: 0,
@@ -279,7 +279,15 @@ impl Store {
             Delivery::NotDelivered { .. } => Some("reply.not_delivered"),
             _ => None,
         };
-        o.delivery = delivery;
+        // Times of sending at the configured precision (the next attempt stays exact: it is a
+        // schedule, not a record).
+        let round = |t: i64| self.precision.round(t);
+        o.delivery = match delivery {
+            Delivery::Sent { at } => Delivery::Sent { at: round(at) },
+            Delivery::NotDelivered { at, reason } => Delivery::NotDelivered { at: round(at), reason },
+            Delivery::Bounced { at } => Delivery::Bounced { at: round(at) },
+            q => q,
+        };
         let mut batch = sled::Batch::default();
         batch.insert(keys::of(keys::OUTBOX, reference), encode(&o));
         if let Some(action) = action {

@@ -55,7 +55,7 @@ impl Store {
     /// The content key of a ticket, unwrapped.
     pub(crate) fn content_key(&self, id: &str) -> Result<Key, StoreError> {
         let k = self.ticket_keys(id)?;
-        Ok(self.keys.unwrap(&k.content, &aad::content_key(id))?)
+        Ok(self.keyring().unwrap(&k.content, &aad::content_key(id))?)
     }
 
     pub(crate) fn ticket_secret(
@@ -153,7 +153,7 @@ impl Store {
     pub fn show_ticket(&self, id: &str) -> Result<TicketView, StoreError> {
         let rec = self.ticket_record(id)?;
         let tkeys = self.ticket_keys(id)?;
-        let key = self.keys.unwrap(&tkeys.content, &aad::content_key(id))?;
+        let key = self.keyring().unwrap(&tkeys.content, &aad::content_key(id))?;
         let secret = self.ticket_secret(id, &rec, &key)?;
         let mut messages = Vec::new();
         for (seq, m) in self.message_records(id)? {

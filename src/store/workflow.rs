@@ -91,7 +91,7 @@ impl Store {
         let key = self.content_key(id)?;
         let seq = rec.next_note;
         rec.next_note += 1;
-        let now = self.now();
+        let now = self.precision.round(self.now());
         let note = NoteRecord {
             time: now,
             author: actor.clone(),
@@ -148,7 +148,7 @@ impl Store {
             Status::Closed => "ticket.closed",
             _ => "ticket.reopened",
         };
-        let now = self.now();
+        let now = self.precision.round(self.now());
         self.update_ticket(id, actor, action, |rec, _| {
             if rec.status == status || (status == Status::Open && rec.status != Status::Closed) {
                 return Ok(Change::Unchanged);
@@ -270,7 +270,7 @@ impl Store {
                 break r;
             }
         };
-        let now = self.now();
+        let now = self.precision.round(self.now());
         let rec = RevealRecord {
             ticket: id.to_string(),
             requested_by: actor.clone(),
@@ -322,7 +322,7 @@ impl Store {
             )));
         }
         let envelope = self.open_envelope(&rec.ticket)?;
-        let now = self.now();
+        let now = self.precision.round(self.now());
         rec.approved_by = Some(actor.clone());
         rec.approved_at = Some(now);
         let mut batch = sled::Batch::default();
@@ -382,7 +382,7 @@ impl Store {
         else {
             return Err(StoreError(Kind::NoEnvelope(id.to_string())));
         };
-        let key = self.keys.unwrap(&wrapped, &aad::envelope_key(id))?;
+        let key = self.keyring().unwrap(&wrapped, &aad::envelope_key(id))?;
         Ok(Envelope::open(&key, &aad::envelope(id), &sealed)?)
     }
 }

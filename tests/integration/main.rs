@@ -9,4 +9,5 @@ mod imap;
 mod ingest;
 mod mailstack;
 mod replies;
+mod retention;
 mod roles;

@@ -63,6 +63,12 @@ enum Command {
     Status(cmd::status::Args),
     /// The audit log: print it, check its MAC chain, or print its head to record elsewhere.
     Audit(cmd::audit::Args),
+    /// Apply the retention policy now: destroy expired reply addresses, tickets, quarantine
+    /// and old audit entries, then rotate the keys so nothing removed can be read again.
+    Purge(cmd::purge::Args),
+    /// Key management.
+    #[command(subcommand)]
+    Keys(cmd::keys::Command),
     /// The isolated attachment cleaner (started by sourdine itself; not for people).
     #[command(name = "__clean-worker", hide = true)]
     CleanWorker(cmd::worker::Args),
@@ -80,6 +86,8 @@ fn main() -> ExitCode {
         Command::Quarantine(c) => cmd::quarantine::run(config, c),
         Command::Status(args) => cmd::status::run(config, args),
         Command::Audit(args) => cmd::audit::run(config, args),
+        Command::Purge(args) => cmd::purge::run(config, args),
+        Command::Keys(c) => cmd::keys::run(config, c),
         Command::CleanWorker(args) => cmd::worker::run(args),
     };
     match result {

@@ -71,6 +71,8 @@ enum Command {
     Search(cmd::search::Args),
     /// Mark a ticket as a situation of possible grave and imminent danger (or clear the mark).
     Urgent(cmd::urgent::Args),
+    /// Destroy a ticket now, for good (supervisors): the writer asked to be forgotten.
+    Forget(cmd::forget::Args),
     /// Lift the secret (two supervisors): request, approve, or list requests.
     Reveal(cmd::reveal::Args),
     /// Show who the service thinks you are, and your role.
@@ -105,6 +107,7 @@ fn main() -> ExitCode {
         Command::Search(a) => cmd::search::run(s, a),
         Command::Urgent(a) => cmd::urgent::run(s, a),
         Command::Reveal(a) => cmd::reveal::run(s, a),
+        Command::Forget(a) => cmd::forget::run(s, a),
         Command::Whoami(a) => cmd::whoami::run(s, a),
     };
     match result {

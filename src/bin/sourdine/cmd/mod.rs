@@ -3,6 +3,8 @@
 pub mod audit;
 pub mod ingest;
 pub mod init;
+pub mod keys;
+pub mod purge;
 pub mod quarantine;
 pub mod run;
 pub mod status;

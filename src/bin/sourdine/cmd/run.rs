@@ -48,6 +48,7 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
             ),
             None => println!("no [smtp] configured: replies wait in the outbox"),
         }
+        println!("retention: {} ticket(s) destroyed", report.purged_tickets);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -2,6 +2,7 @@
 
 pub mod attachment;
 pub mod claim;
+pub mod forget;
 pub mod list;
 pub mod note;
 pub mod reply;

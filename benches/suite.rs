@@ -1,0 +1,414 @@
+//! sourdine's benchmark suite: prints figures, asserts nothing about time.
+//!
+//! ```text
+//! cargo bench --bench suite                     # every section, default sizes
+//! cargo bench --bench suite -- desk idle        # some sections
+//! SOURDINE_BENCH_SMOKE=1 cargo bench --bench suite   # tiny sizes, for CI (cannot rot)
+//! ```
+//!
+//! Sections and their sizes (environment variables):
+//! * `pipeline` — parse-only vs in-process pipeline on the generated corpus
+//!   (`SOURDINE_BENCH_MESSAGES`, default 5000);
+//! * `ingest` — `sourdine ingest` as a whole process, durable; peak RSS; bytes on disk per
+//!   byte of input (same corpus);
+//! * `intake` — `sourdine run --once` emptying a Dovecot mailbox (`SOURDINE_BENCH_MAILBOX`,
+//!   default 2000) and the daemon's RSS while it takes mail in;
+//! * `idle` — arrival-to-ticket latency through IDLE (`SOURDINE_BENCH_IDLE`, default 40);
+//! * `desk` — `ticket list` / `ticket search` through the daemon with many tickets
+//!   (`SOURDINE_BENCH_TICKETS`, default 100000) and the daemon's RSS.
+//!
+//! Runs per measurement: `SOURDINE_BENCH_RUNS` (default 10). Figures: median, p95, min–max.
+
+#[path = "../tests/integration/mailstack.rs"]
+#[allow(dead_code)]
+mod mailstack;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use sourdine::config::Config;
+use sourdine::control::client::Client;
+use sourdine::control::protocol::{Request, Response};
+use sourdine::corpus::{Mix, generate};
+use sourdine::service::Service;
+
+fn env_usize(name: &str, default: usize, smoke: usize) -> usize {
+    if smoke_mode() {
+        return smoke;
+    }
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn smoke_mode() -> bool {
+    std::env::var("SOURDINE_BENCH_SMOKE").is_ok_and(|v| v == "1")
+}
+
+fn bin(name: &str) -> PathBuf {
+    match name {
+        "sourdine" => PathBuf::from(env!("CARGO_BIN_EXE_sourdine")),
+        _ => PathBuf::from(env!("CARGO_BIN_EXE_ticket")),
+    }
+}
+
+/// Median, p95, min, max of samples (seconds).
+struct Stats {
+    p50: f64,
+    p95: f64,
+    min: f64,
+    max: f64,
+    n: usize,
+}
+
+fn stats(mut v: Vec<f64>) -> Stats {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let at = |q: f64| v[((v.len() as f64 - 1.0) * q).round() as usize];
+    Stats {
+        p50: at(0.5),
+        p95: at(0.95),
+        min: v[0],
+        max: v[v.len() - 1],
+        n: v.len(),
+    }
+}
+
+fn ms(s: &Stats) -> String {
+    format!(
+        "p50 {:8.1} ms  p95 {:8.1} ms  (min {:.1}, max {:.1}, n={})",
+        s.p50 * 1e3,
+        s.p95 * 1e3,
+        s.min * 1e3,
+        s.max * 1e3,
+        s.n
+    )
+}
+
+/// A configured, initialised instance in a temporary directory.
+struct Instance {
+    dir: tempfile::TempDir,
+    config: PathBuf,
+}
+
+impl Instance {
+    fn new(extra: &str) -> Instance {
+        let dir = tempfile::Builder::new().prefix("sourdine-bench.").tempdir().unwrap();
+        let etc = dir.path().join("etc");
+        fs::create_dir_all(&etc).unwrap();
+        let config = etc.join("sourdine.toml");
+        fs::write(
+            &config,
+            format!(
+                "data_dir = \"{}\"\ncontact_address = \"contact@example.test\"\ncontrol_socket = \"{}\"\n[log]\nlevel = \"warn\"\n{extra}\n",
+                dir.path().join("data").display(),
+                dir.path().join("run/control.sock").display()
+            ),
+        )
+        .unwrap();
+        let out = self_cmd(&config, "sourdine").arg("init").output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        Instance { dir, config }
+    }
+
+    fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    fn socket(&self) -> PathBuf {
+        self.dir.path().join("run/control.sock")
+    }
+
+    fn cmd(&self, program: &str) -> Command {
+        self_cmd(&self.config, program)
+    }
+
+    /// Starts `sourdine run`; returns it and the seconds until its socket answered.
+    fn start_daemon(&self) -> (std::process::Child, f64) {
+        let t = Instant::now();
+        let child = self
+            .cmd("sourdine")
+            .arg("run")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        while Client::connect(&self.socket()).is_err() {
+            std::thread::sleep(Duration::from_millis(10));
+            assert!(t.elapsed() < Duration::from_secs(600), "daemon did not start");
+        }
+        (child, t.elapsed().as_secs_f64())
+    }
+}
+
+fn self_cmd(config: &Path, program: &str) -> Command {
+    let mut c = Command::new(bin(program));
+    c.env("SOURDINE_CONFIG", config)
+        .env("NO_COLOR", "1")
+        .env_remove("SOURDINE_LOG")
+        .stdin(Stdio::null());
+    c
+}
+
+fn stop(mut child: std::process::Child) {
+    let _ = nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    );
+    let _ = child.wait();
+}
+
+/// (VmRSS, VmHWM) of a process, in MiB.
+fn rss(pid: u32) -> (f64, f64) {
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+            / 1024.0
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// Runs a command `runs` times; wall-clock seconds of each.
+fn time_runs(runs: usize, mut make: impl FnMut() -> Command) -> Vec<f64> {
+    (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            let out = make().stdout(Stdio::null()).stderr(Stdio::piped()).output().unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            t.elapsed().as_secs_f64()
+        })
+        .collect()
+}
+
+/// Writes messages `range` of the corpus as .eml files into `dir`.
+fn write_corpus(dir: &Path, seed: u64, range: std::ops::Range<u64>, mix: &Mix) -> u64 {
+    fs::create_dir_all(dir).unwrap();
+    let mut bytes = 0;
+    for i in range {
+        let m = generate(seed, i, mix);
+        bytes += m.len() as u64;
+        fs::write(dir.join(format!("{i:07}.eml")), m).unwrap();
+    }
+    bytes
+}
+
+fn text_mix() -> Mix {
+    Mix {
+        jpeg: 0,
+        pdf: 0,
+        ..Mix::default()
+    }
+}
+
+/// `ticket list` and `ticket search` through the daemon with many tickets.
+fn desk() {
+    let tickets = env_usize("SOURDINE_BENCH_TICKETS", 100_000, 300) as u64;
+    let runs = env_usize("SOURDINE_BENCH_RUNS", 10, 2);
+    println!("\n== desk: {tickets} tickets, `ticket` through the daemon's socket ==");
+    let inst = Instance::new("");
+    let cfg = Config::load(&inst.config).unwrap();
+    let t = Instant::now();
+    {
+        let service = Service::open(&cfg).unwrap();
+        let mix = text_mix();
+        let mut batch = Vec::new();
+        for i in 0..tickets {
+            batch.push(generate(7, i, &mix));
+            if batch.len() == 1000 || i + 1 == tickets {
+                service.ingest(std::mem::take(&mut batch)).unwrap();
+            }
+        }
+    }
+    println!("seeded {tickets} tickets in {:.1} s (in-process pipeline, durable batches of 1000)", t.elapsed().as_secs_f64());
+    let (daemon, ready) = inst.start_daemon();
+    let pid = daemon.id();
+    println!("daemon ready (catalog and search index built) in {ready:.2} s; RSS {:.1} MiB", rss(pid).0);
+    let list = stats(time_runs(runs, || {
+        let mut c = inst.cmd("ticket");
+        c.arg("list");
+        c
+    }));
+    println!("ticket list (all {tickets} open, human table)   {}", ms(&list));
+    let list50 = stats(time_runs(runs, || {
+        let mut c = inst.cmd("ticket");
+        c.args(["list", "--limit", "50"]);
+        c
+    }));
+    println!("ticket list --limit 50                      {}", ms(&list50));
+    let json = stats(time_runs(runs, || {
+        let mut c = inst.cmd("ticket");
+        c.args(["list", "--status", "all", "--json"]);
+        c
+    }));
+    println!("ticket list --status all --json             {}", ms(&json));
+    for q in ["dormir", "school bullying", "angst", "anonymat"] {
+        let s = stats(time_runs(runs, || {
+            let mut c = inst.cmd("ticket");
+            c.args(["search", q]);
+            c
+        }));
+        println!("ticket search {q:<28} {}", ms(&s));
+    }
+    let mut client = Client::connect(&inst.socket()).unwrap();
+    if let Ok(Response::Status(s)) = client.call(Request::Status) {
+        println!("status: {} open tickets", s.open);
+    }
+    let (now, peak) = rss(pid);
+    println!("daemon RSS after the queries {now:.1} MiB, peak {peak:.1} MiB");
+    stop(daemon);
+}
+
+/// Arrival-to-ticket latency through IDLE.
+fn idle() {
+    if !mailstack::available() {
+        return;
+    }
+    let n = env_usize("SOURDINE_BENCH_IDLE", 40, 5);
+    println!("\n== idle: arrival-to-ticket latency through IDLE, {n} messages one at a time ==");
+    let stack = mailstack::MailStack::start();
+    let pw = tempfile::NamedTempFile::new().unwrap();
+    fs::write(pw.path(), "contact-pass\n").unwrap();
+    let inst = Instance::new(&stack.imap_config("none", pw.path()));
+    let (daemon, _) = inst.start_daemon();
+    std::thread::sleep(Duration::from_millis(500));
+    let mut client = Client::connect(&inst.socket()).unwrap();
+    let taken = |c: &mut Client| match c.call(Request::Status) {
+        Ok(Response::Status(s)) => s.intake.map(|i| i.taken_in).unwrap_or(0),
+        _ => 0,
+    };
+    let mix = text_mix();
+    let mut samples = Vec::new();
+    for i in 0..n as u64 {
+        let before = taken(&mut client);
+        let msg = generate(11, i, &mix);
+        let t = Instant::now();
+        stack.send("writer@example.test", "contact@example.test", &msg);
+        while taken(&mut client) == before {
+            std::thread::sleep(Duration::from_millis(2));
+            assert!(t.elapsed() < Duration::from_secs(30), "no ticket within 30 s");
+        }
+        samples.push(t.elapsed().as_secs_f64());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let s = stats(samples);
+    println!("SMTP accepted -> ticket on disk           {}", ms(&s));
+    println!("(Dovecot waits 0.5 s before it notifies an IDLE client; no setting changes it)");
+    stop(daemon);
+}
+
+/// `sourdine run --once` emptying a mailbox of a few thousand messages; daemon RSS while it
+/// takes mail in.
+fn intake() {
+    if !mailstack::available() {
+        return;
+    }
+    let n = env_usize("SOURDINE_BENCH_MAILBOX", 2000, 40);
+    println!("\n== intake: a Dovecot mailbox of {n} generated messages (realistic mix) ==");
+    let stack = mailstack::MailStack::start();
+    let pw = tempfile::NamedTempFile::new().unwrap();
+    fs::write(pw.path(), "contact-pass\n").unwrap();
+    let mix = Mix::default();
+    let fill = |stack: &mailstack::MailStack, seed: u64| {
+        let t = Instant::now();
+        let mut bytes = 0u64;
+        std::thread::scope(|s| {
+            let chunks: Vec<Vec<u64>> = (0..4).map(|k| (0..n as u64).filter(|i| i % 4 == k).collect()).collect();
+            let handles: Vec<_> = chunks
+                .into_iter()
+                .map(|chunk| {
+                    let mix = mix.clone();
+                    let port = stack.smtp;
+                    s.spawn(move || {
+                        let mut b = 0u64;
+                        for i in chunk {
+                            let m = generate(seed, i, &mix);
+                            b += m.len() as u64;
+                            mailstack::send_smtp(port, "writer@example.test", "contact@example.test", &m).unwrap();
+                        }
+                        b
+                    })
+                })
+                .collect();
+            for h in handles {
+                bytes += h.join().unwrap();
+            }
+        });
+        assert!(stack.wait_count("contact", "", n, Duration::from_secs(600)), "mailbox filled");
+        println!("mailbox filled with {n} messages ({:.1} MB) in {:.1} s", bytes as f64 / 1e6, t.elapsed().as_secs_f64());
+        bytes
+    };
+    let inst = Instance::new(&format!("{}batch_size = 50\n", stack.imap_config("none", pw.path())));
+    let bytes = fill(&stack, 21);
+    let t = Instant::now();
+    let out = Command::new("/usr/bin/time")
+        .args(["-f", "%M %e"])
+        .arg(bin("sourdine"))
+        .args(["run", "--once"])
+        .env("SOURDINE_CONFIG", &inst.config)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let secs = t.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let peak_kb: f64 = stderr.lines().last().and_then(|l| l.split_whitespace().next()).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+    println!(
+        "sourdine run --once: {n} messages in {secs:.1} s = {:.0} messages/s ({:.1} MB/s); peak RSS {:.1} MiB",
+        n as f64 / secs,
+        bytes as f64 / 1e6 / secs,
+        peak_kb / 1024.0
+    );
+    assert_eq!(stack.count("contact", ""), 0);
+
+    // The daemon while it takes mail in.
+    let (daemon, _) = inst.start_daemon();
+    let pid = daemon.id();
+    let sampler = std::thread::spawn(move || {
+        let mut peak: f64 = 0.0;
+        for _ in 0..6000 {
+            let (now, _) = rss(pid);
+            if now == 0.0 {
+                break;
+            }
+            peak = peak.max(now);
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        peak
+    });
+    fill(&stack, 22);
+    assert!(stack.wait_count("contact", "", 0, Duration::from_secs(600)));
+    let (_, hwm) = rss(pid);
+    stop(daemon);
+    let sampled = sampler.join().unwrap();
+    println!("sourdine run (IDLE) taking in {n} more: peak RSS {hwm:.1} MiB (sampled max {sampled:.1} MiB)");
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let want = |s: &str| args.is_empty() || args.iter().any(|a| a == s);
+    println!("sourdine benchmark suite{}", if smoke_mode() { " (smoke sizes: figures mean nothing)" } else { "" });
+    println!(
+        "machine: {} cores, {}",
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        fs::read_to_string("/proc/cpuinfo")
+            .ok()
+            .and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+            .unwrap_or_default()
+    );
+    if want("desk") {
+        desk();
+    }
+    if want("idle") {
+        idle();
+    }
+    if want("intake") {
+        intake();
+    }
+    let _ = write_corpus;
+}
