@@ -8,6 +8,7 @@
 pub mod anonymise;
 pub mod cli;
 pub mod config;
+pub mod corpus;
 pub mod hardening;
 pub mod ids;
 pub mod intake;

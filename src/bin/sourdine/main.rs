@@ -54,6 +54,9 @@ enum Command {
     /// Messages that could not be ticketed, kept sealed for the operator.
     #[command(subcommand)]
     Quarantine(cmd::quarantine::Command),
+    /// Benchmark helper: write a generated corpus of realistic helpline mail.
+    #[command(hide = true)]
+    Corpus(cmd::corpus::Args),
 }
 
 fn main() -> ExitCode {
@@ -64,6 +67,7 @@ fn main() -> ExitCode {
         Command::Init(args) => cmd::init::run(cli.config.as_deref(), args),
         Command::Ingest(args) => cmd::ingest::run(cli.config.as_deref(), args),
         Command::Quarantine(c) => cmd::quarantine::run(cli.config.as_deref(), c),
+        Command::Corpus(args) => cmd::corpus::run(cli.config.as_deref(), args),
     };
     match result {
         Ok(code) => code,
