@@ -32,12 +32,13 @@
 //!
 //! Sizes (seed 1, 5,000 messages, measured): a plain message weighs 6.9 KB on average, an
 //! HTML one 72 KB (two quoted-printable alternatives and a long quoted thread), a photo
-//! message 1.42 MB and a document message 388 KB (base64 adds a third to the attachment).
-//! The 5,000 messages make **616,849,861 bytes** (≈ 617 MB, 123 KB a message on average; the
+//! message 1.38 MB and a document message 388 KB (base64 adds a third to the attachment).
+//! The 5,000 messages make **605,519,469 bytes** (≈ 606 MB, 121 KB a message on average; the
 //! issue's reference corpus was 5,000 mails ≈ 661 MB): 2,340 plain, 1,092 quoting, 1,047 HTML,
-//! 307 with a photo and 214 with a document. The attachments make about 84 % of the bytes.
-//! Generating them takes about 42 s of CPU in a release build (JPEG encoding dominates), so
-//! about 21 s on two idle cores with `sourdine corpus`.
+//! 307 with a photo and 214 with a document. The attachments make 84 % of the bytes.
+//! Generating them takes about 23 s of CPU in a release build (JPEG encoding dominates), so
+//! `sourdine corpus` (two threads) writes them in 12–23 s on two cores, depending on what
+//! else the machine runs.
 
 mod jpeg;
 mod message;

@@ -70,7 +70,7 @@ const PINNED: &[(u64, bool, &str)] = &[
     (
         1,
         true,
-        "66e69c4543172cf07f205a6a58d286ef9260c9240bd16bcf3cb104935b5f4b7d",
+        "57e630afe8dbd54bedf4a13c8ad97e90742dd73c6140c9e3eb0d611b173a9953",
     ),
     (
         102,
