@@ -1,5 +1,8 @@
 //! Photos: generated pixels encoded as a real JPEG, with a hand-built Exif segment that carries
 //! what a phone or camera leaks (GPS position, make, model, serial number, owner, time).
+//!
+//! The encoder, the `jpeg-encoder` crate, is based in part on the work of the Independent
+//! JPEG Group (its licence is "(MIT OR Apache-2.0) AND IJG").
 
 use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
 
