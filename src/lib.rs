@@ -9,6 +9,7 @@ pub mod anonymise;
 pub mod cli;
 pub mod config;
 pub mod control;
+pub mod corpus;
 pub mod daemon;
 pub mod failpoint;
 pub mod hardening;

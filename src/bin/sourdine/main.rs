@@ -69,6 +69,9 @@ enum Command {
     /// Key management.
     #[command(subcommand)]
     Keys(cmd::keys::Command),
+    /// Benchmark helper: write a generated corpus of realistic helpline mail.
+    #[command(hide = true)]
+    Corpus(cmd::corpus::Args),
     /// The isolated attachment cleaner (started by sourdine itself; not for people).
     #[command(name = "__clean-worker", hide = true)]
     CleanWorker(cmd::worker::Args),
@@ -89,6 +92,7 @@ fn main() -> ExitCode {
         Command::Purge(args) => cmd::purge::run(config, args),
         Command::Keys(c) => cmd::keys::run(config, c),
         Command::CleanWorker(args) => cmd::worker::run(args),
+        Command::Corpus(args) => cmd::corpus::run(config, args),
     };
     match result {
         Ok(code) => code,

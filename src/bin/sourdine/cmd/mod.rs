@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod audit;
+pub mod corpus;
 pub mod ingest;
 pub mod init;
 pub mod keys;
