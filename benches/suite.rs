@@ -7,10 +7,6 @@
 //! ```
 //!
 //! Sections and their sizes (environment variables):
-//! * `pipeline` — parse-only vs in-process pipeline on the generated corpus
-//!   (`SOURDINE_BENCH_MESSAGES`, default 5000);
-//! * `ingest` — `sourdine ingest` as a whole process, durable; peak RSS; bytes on disk per
-//!   byte of input (same corpus);
 //! * `intake` — `sourdine run --once` emptying a Dovecot mailbox (`SOURDINE_BENCH_MAILBOX`,
 //!   default 2000) and the daemon's RSS while it takes mail in;
 //! * `idle` — arrival-to-ticket latency through IDLE (`SOURDINE_BENCH_IDLE`, default 40);
@@ -410,5 +406,4 @@ fn main() {
     if want("intake") {
         intake();
     }
-    let _ = write_corpus;
 }

@@ -283,6 +283,9 @@ impl Store {
             .path(&db_dir)
             .cache_capacity(cfg.store.cache_mib * 1024 * 1024)
             .mode(sled::Mode::LowSpace)
+            // Every write is flushed by our own durable commit; no background flusher, so
+            // no write (and no file time) happens outside a commit.
+            .flush_every_ms(None)
             .open()
             .map_err(|e| match StoreError::from(e) {
                 StoreError(Kind::Corrupt { detail, .. }) => StoreError(Kind::Corrupt {
@@ -405,7 +408,39 @@ impl Store {
                 self.sync_blobs(&path)?;
             }
         }
-        fsync_dir(dir)
+        fsync_dir(dir)?;
+        self.blur_times();
+        Ok(())
+    }
+
+    /// Sets the modification and access times of the store's files and folders to now
+    /// rounded to the configured precision, so that the file system tells no more about when
+    /// a message arrived than the records do. (Inode change times cannot be set; they are not
+    /// kept by copies or backups of the files.)
+    fn blur_times(&self) {
+        let t = std::time::SystemTime::UNIX_EPOCH
+            + std::time::Duration::from_secs(self.precision.round(self.now()).max(0) as u64);
+        let times = std::fs::FileTimes::new().set_modified(t).set_accessed(t);
+        let set = |p: &Path| {
+            if let Ok(f) = File::open(p) {
+                let _ = f.set_times(times);
+            }
+        };
+        set(&self.data_dir);
+        set(&self.data_dir.join(LOCK_FILE));
+        set(&self.data_dir.join(FILES_DIR));
+        set(&self.db_dir);
+        if let Ok(rd) = fs::read_dir(&self.db_dir) {
+            for e in rd.flatten() {
+                set(&e.path());
+            }
+        }
+        let blobs = self.db_dir.join("blobs");
+        if let Ok(rd) = fs::read_dir(&blobs) {
+            for e in rd.flatten() {
+                set(&e.path());
+            }
+        }
     }
 
     fn sync_blobs(&self, blobs: &Path) -> Result<(), StoreError> {

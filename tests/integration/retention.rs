@@ -251,3 +251,23 @@ fn forget_destroys_a_ticket_now() {
     ok(env.sourdine(&["ingest", dir.join("a.eml").to_str().unwrap()]));
     assert_eq!(env.ticket_ids().len(), 2);
 }
+
+/// File modification times in the data directory tell no more than the configured precision.
+#[test]
+fn file_times_reveal_no_more_than_the_precision() {
+    use std::os::unix::fs::MetadataExt;
+    let env = Env::new();
+    let dir = env.dir.path().join("in");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join("a.eml"), "From: w@example.org\nSubject: times\n\nhello\n").unwrap();
+    fs::write(dir.join("b.eml"), "From: w@example.org\nSubject: big\n\n".to_string() + &"x".repeat(100_000)).unwrap();
+    ok(env.sourdine(&["ingest", dir.to_str().unwrap()]));
+    let mut paths = files_under(&env.data_dir);
+    paths.push(env.data_dir.clone());
+    paths.push(env.data_dir.join("files"));
+    paths.push(env.data_dir.join("db"));
+    for p in &paths {
+        let m = fs::metadata(p).unwrap();
+        assert_eq!(m.mtime() % 3600, 0, "{} has a modification time finer than the hour", p.display());
+    }
+}
