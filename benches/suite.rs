@@ -91,7 +91,10 @@ struct Instance {
 
 impl Instance {
     fn new(extra: &str) -> Instance {
-        let dir = tempfile::Builder::new().prefix("sourdine-bench.").tempdir().unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix("sourdine-bench.")
+            .tempdir()
+            .unwrap();
         let etc = dir.path().join("etc");
         fs::create_dir_all(&etc).unwrap();
         let config = etc.join("sourdine.toml");
@@ -105,7 +108,11 @@ impl Instance {
         )
         .unwrap();
         let out = self_cmd(&config, "sourdine").arg("init").output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         Instance { dir, config }
     }
 
@@ -133,7 +140,10 @@ impl Instance {
             .unwrap();
         while Client::connect(&self.socket()).is_err() {
             std::thread::sleep(Duration::from_millis(10));
-            assert!(t.elapsed() < Duration::from_secs(600), "daemon did not start");
+            assert!(
+                t.elapsed() < Duration::from_secs(600),
+                "daemon did not start"
+            );
         }
         (child, t.elapsed().as_secs_f64())
     }
@@ -176,8 +186,16 @@ fn time_runs(runs: usize, mut make: impl FnMut() -> Command) -> Vec<f64> {
     (0..runs)
         .map(|_| {
             let t = Instant::now();
-            let out = make().stdout(Stdio::null()).stderr(Stdio::piped()).output().unwrap();
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            let out = make()
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             t.elapsed().as_secs_f64()
         })
         .collect()
@@ -222,22 +240,34 @@ fn desk() {
             }
         }
     }
-    println!("seeded {tickets} tickets in {:.1} s (in-process pipeline, durable batches of 1000)", t.elapsed().as_secs_f64());
+    println!(
+        "seeded {tickets} tickets in {:.1} s (in-process pipeline, durable batches of 1000)",
+        t.elapsed().as_secs_f64()
+    );
     let (daemon, ready) = inst.start_daemon();
     let pid = daemon.id();
-    println!("daemon ready (catalog and search index built) in {ready:.2} s; RSS {:.1} MiB", rss(pid).0);
+    println!(
+        "daemon ready (catalog and search index built) in {ready:.2} s; RSS {:.1} MiB",
+        rss(pid).0
+    );
     let list = stats(time_runs(runs, || {
         let mut c = inst.cmd("ticket");
         c.arg("list");
         c
     }));
-    println!("ticket list (all {tickets} open, human table)   {}", ms(&list));
+    println!(
+        "ticket list (all {tickets} open, human table)   {}",
+        ms(&list)
+    );
     let list50 = stats(time_runs(runs, || {
         let mut c = inst.cmd("ticket");
         c.args(["list", "--limit", "50"]);
         c
     }));
-    println!("ticket list --limit 50                      {}", ms(&list50));
+    println!(
+        "ticket list --limit 50                      {}",
+        ms(&list50)
+    );
     let json = stats(time_runs(runs, || {
         let mut c = inst.cmd("ticket");
         c.args(["list", "--status", "all", "--json"]);
@@ -288,7 +318,10 @@ fn idle() {
         stack.send("writer@example.test", "contact@example.test", &msg);
         while taken(&mut client) == before {
             std::thread::sleep(Duration::from_millis(2));
-            assert!(t.elapsed() < Duration::from_secs(30), "no ticket within 30 s");
+            assert!(
+                t.elapsed() < Duration::from_secs(30),
+                "no ticket within 30 s"
+            );
         }
         samples.push(t.elapsed().as_secs_f64());
         std::thread::sleep(Duration::from_millis(100));
@@ -315,7 +348,9 @@ fn intake() {
         let t = Instant::now();
         let mut bytes = 0u64;
         std::thread::scope(|s| {
-            let chunks: Vec<Vec<u64>> = (0..4).map(|k| (0..n as u64).filter(|i| i % 4 == k).collect()).collect();
+            let chunks: Vec<Vec<u64>> = (0..4)
+                .map(|k| (0..n as u64).filter(|i| i % 4 == k).collect())
+                .collect();
             let handles: Vec<_> = chunks
                 .into_iter()
                 .map(|chunk| {
@@ -326,7 +361,13 @@ fn intake() {
                         for i in chunk {
                             let m = generate(seed, i, &mix);
                             b += m.len() as u64;
-                            mailstack::send_smtp(port, "writer@example.test", "contact@example.test", &m).unwrap();
+                            mailstack::send_smtp(
+                                port,
+                                "writer@example.test",
+                                "contact@example.test",
+                                &m,
+                            )
+                            .unwrap();
                         }
                         b
                     })
@@ -336,11 +377,21 @@ fn intake() {
                 bytes += h.join().unwrap();
             }
         });
-        assert!(stack.wait_count("contact", "", n, Duration::from_secs(600)), "mailbox filled");
-        println!("mailbox filled with {n} messages ({:.1} MB) in {:.1} s", bytes as f64 / 1e6, t.elapsed().as_secs_f64());
+        assert!(
+            stack.wait_count("contact", "", n, Duration::from_secs(600)),
+            "mailbox filled"
+        );
+        println!(
+            "mailbox filled with {n} messages ({:.1} MB) in {:.1} s",
+            bytes as f64 / 1e6,
+            t.elapsed().as_secs_f64()
+        );
         bytes
     };
-    let inst = Instance::new(&format!("{}batch_size = 50\n", stack.imap_config("none", pw.path())));
+    let inst = Instance::new(&format!(
+        "{}batch_size = 50\n",
+        stack.imap_config("none", pw.path())
+    ));
     let bytes = fill(&stack, 21);
     let t = Instant::now();
     let out = Command::new("/usr/bin/time")
@@ -350,10 +401,19 @@ fn intake() {
         .env("SOURDINE_CONFIG", &inst.config)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let secs = t.elapsed().as_secs_f64();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let peak_kb: f64 = stderr.lines().last().and_then(|l| l.split_whitespace().next()).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+    let peak_kb: f64 = stderr
+        .lines()
+        .last()
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
     println!(
         "sourdine run --once: {n} messages in {secs:.1} s = {:.0} messages/s ({:.1} MB/s); peak RSS {:.1} MiB",
         n as f64 / secs,
@@ -382,19 +442,40 @@ fn intake() {
     let (_, hwm) = rss(pid);
     stop(daemon);
     let sampled = sampler.join().unwrap();
-    println!("sourdine run (IDLE) taking in {n} more: peak RSS {hwm:.1} MiB (sampled max {sampled:.1} MiB)");
+    println!(
+        "sourdine run (IDLE) taking in {n} more: peak RSS {hwm:.1} MiB (sampled max {sampled:.1} MiB)"
+    );
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
     let want = |s: &str| args.is_empty() || args.iter().any(|a| a == s);
-    println!("sourdine benchmark suite{}", if smoke_mode() { " (smoke sizes: figures mean nothing)" } else { "" });
+    println!(
+        "sourdine benchmark suite{}",
+        if smoke_mode() {
+            " (smoke sizes: figures mean nothing)"
+        } else {
+            ""
+        }
+    );
     println!(
         "machine: {} cores, {}",
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
         fs::read_to_string("/proc/cpuinfo")
             .ok()
-            .and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+            .and_then(
+                |c| c.lines().find(|l| l.starts_with("model name")).map(|l| l
+                    .split(':')
+                    .nth(1)
+                    .unwrap_or("")
+                    .trim()
+                    .to_string())
+            )
             .unwrap_or_default()
     );
     if want("desk") {

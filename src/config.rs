@@ -618,7 +618,11 @@ impl Config {
         }
         let a = &self.attachments;
         for (key, v, min) in [
-            ("attachments.max_attachment_bytes", a.max_attachment_bytes, 1024),
+            (
+                "attachments.max_attachment_bytes",
+                a.max_attachment_bytes,
+                1024,
+            ),
             ("attachments.max_message_bytes", a.max_message_bytes, 1024),
             ("attachments.max_zip_members", a.max_zip_members as u64, 1),
             ("attachments.max_expanded_bytes", a.max_expanded_bytes, 1024),
@@ -633,7 +637,10 @@ impl Config {
             }
         }
         if a.max_pdf_depth > 1000 {
-            return Err(self.invalid("attachments.max_pdf_depth", "must be at most 1000 (deeper nesting can overflow the parser's stack)"));
+            return Err(self.invalid(
+                "attachments.max_pdf_depth",
+                "must be at most 1000 (deeper nesting can overflow the parser's stack)",
+            ));
         }
         if let Some(imap) = &self.imap {
             self.validate_imap(imap)?;

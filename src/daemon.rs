@@ -158,12 +158,13 @@ async fn run_once(cfg: Config, service: Arc<Service>) -> Result<OnceReport, Daem
         report.oversize = r.oversize;
     }
     let s = service.clone();
-    let purge = tokio::task::spawn_blocking(move || s.purge(&crate::store::Actor::service(), false))
-        .await
-        .map_err(|_| DaemonError::Io {
-            what: "the retention pass".into(),
-            source: std::io::Error::other("task failed"),
-        })??;
+    let purge =
+        tokio::task::spawn_blocking(move || s.purge(&crate::store::Actor::service(), false))
+            .await
+            .map_err(|_| DaemonError::Io {
+                what: "the retention pass".into(),
+                source: std::io::Error::other("task failed"),
+            })??;
     report.purged_tickets = purge.tickets.len();
     if let Some(smtp) = cfg.smtp.clone() {
         let outbox = crate::outbox::Outbox::new(&cfg, &smtp, service.clone())?;
@@ -200,8 +201,16 @@ async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
         tokio::spawn(async move {
             loop {
                 let s = service.clone();
-                match tokio::task::spawn_blocking(move || s.purge(&crate::store::Actor::service(), false)).await {
-                    Ok(Ok(r)) if !r.tickets.is_empty() || !r.reply_addresses.is_empty() || !r.quarantine.is_empty() => {
+                match tokio::task::spawn_blocking(move || {
+                    s.purge(&crate::store::Actor::service(), false)
+                })
+                .await
+                {
+                    Ok(Ok(r))
+                        if !r.tickets.is_empty()
+                            || !r.reply_addresses.is_empty()
+                            || !r.quarantine.is_empty() =>
+                    {
                         tracing::info!(
                             tickets = r.tickets.len(),
                             reply_addresses = r.reply_addresses.len(),

@@ -152,7 +152,9 @@ impl Pipeline {
         let mut total = 0u64;
         for a in &mut anon.attachments {
             let len = match &a.content {
-                AttachmentContent::NeedsCleaning(b) | AttachmentContent::Kept(b) | AttachmentContent::Cleaned(b) => b.len() as u64,
+                AttachmentContent::NeedsCleaning(b)
+                | AttachmentContent::Kept(b)
+                | AttachmentContent::Cleaned(b) => b.len() as u64,
                 AttachmentContent::Withheld(_) => continue,
             };
             if len > self.caps.max_attachment_bytes {

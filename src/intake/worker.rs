@@ -94,7 +94,11 @@ pub fn worker_main(settings: &WorkerSettings) -> std::io::Result<()> {
     let mib = settings.memory_mib * 1024 * 1024;
     setrlimit(Resource::RLIMIT_CORE, 0, 0)?;
     setrlimit(Resource::RLIMIT_AS, mib, mib)?;
-    setrlimit(Resource::RLIMIT_CPU, settings.cpu_secs, settings.cpu_secs + 5)?;
+    setrlimit(
+        Resource::RLIMIT_CPU,
+        settings.cpu_secs,
+        settings.cpu_secs + 5,
+    )?;
     setrlimit(Resource::RLIMIT_FSIZE, 0, 0)?;
     setrlimit(Resource::RLIMIT_NOFILE, 16, 16)?;
     let stdin = std::io::stdin();
@@ -115,12 +119,14 @@ pub fn worker_main(settings: &WorkerSettings) -> std::io::Result<()> {
         let reply = std::thread::Builder::new()
             .name("cleaner".into())
             .stack_size(CLEANER_STACK)
-            .spawn(move || match crate::anonymise::clean::clean(request.kind, &request.bytes, &limits) {
-                Ok(b) => Reply::Cleaned(b),
-                Err(CleanError::Unsupported) => Reply::Unsupported,
-                Err(CleanError::Encrypted) => Reply::Encrypted,
-                Err(CleanError::Malformed(_)) => Reply::Damaged,
-                Err(CleanError::Limit(_)) => Reply::Limit,
+            .spawn(move || {
+                match crate::anonymise::clean::clean(request.kind, &request.bytes, &limits) {
+                    Ok(b) => Reply::Cleaned(b),
+                    Err(CleanError::Unsupported) => Reply::Unsupported,
+                    Err(CleanError::Encrypted) => Reply::Encrypted,
+                    Err(CleanError::Malformed(_)) => Reply::Damaged,
+                    Err(CleanError::Limit(_)) => Reply::Limit,
+                }
             })?
             .join()
             .unwrap_or(Reply::Damaged);
@@ -152,7 +158,9 @@ pub struct Cleaner {
 
 impl std::fmt::Debug for Cleaner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Cleaner").field("program", &self.program).finish()
+        f.debug_struct("Cleaner")
+            .field("program", &self.program)
+            .finish()
     }
 }
 

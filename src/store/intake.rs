@@ -114,7 +114,9 @@ impl Store {
                     .transpose()?
                     .flatten();
                 if let Some((reference, mut out)) = ours {
-                    out.delivery = Delivery::Bounced { at: self.precision.round(now) };
+                    out.delivery = Delivery::Bounced {
+                        at: self.precision.round(now),
+                    };
                     batch.insert(keys::of(keys::OUTBOX, &reference), encode(&out));
                     if let Some(d) = primary {
                         batch.insert(

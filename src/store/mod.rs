@@ -29,8 +29,8 @@ use std::sync::Mutex;
 pub use audit::{Actor, AuditEntry, AuditVerification};
 pub use intake::Outcome;
 pub use outbox::{OutboxView, Outgoing};
-pub use retention::{PurgeReport, RekeyReport};
 pub use read::sort_summaries;
+pub use retention::{PurgeReport, RekeyReport};
 pub use views::{
     AttachmentView, ListFilter, MessageView, QuarantineView, StatusFilter, TicketSummary,
     TicketView,
@@ -334,7 +334,10 @@ impl Store {
         }
         let epochs = store.destroy_unused_epochs()?;
         if !epochs.is_empty() {
-            tracing::info!(?epochs, "destroyed key epochs that wrap nothing any more (an interrupted rotation)");
+            tracing::info!(
+                ?epochs,
+                "destroyed key epochs that wrap nothing any more (an interrupted rotation)"
+            );
         }
         let orphans = store.remove_orphan_files()?;
         if orphans > 0 {

@@ -284,7 +284,10 @@ impl Store {
         let round = |t: i64| self.precision.round(t);
         o.delivery = match delivery {
             Delivery::Sent { at } => Delivery::Sent { at: round(at) },
-            Delivery::NotDelivered { at, reason } => Delivery::NotDelivered { at: round(at), reason },
+            Delivery::NotDelivered { at, reason } => Delivery::NotDelivered {
+                at: round(at),
+                reason,
+            },
             Delivery::Bounced { at } => Delivery::Bounced { at: round(at) },
             q => q,
         };

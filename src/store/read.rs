@@ -153,7 +153,9 @@ impl Store {
     pub fn show_ticket(&self, id: &str) -> Result<TicketView, StoreError> {
         let rec = self.ticket_record(id)?;
         let tkeys = self.ticket_keys(id)?;
-        let key = self.keyring().unwrap(&tkeys.content, &aad::content_key(id))?;
+        let key = self
+            .keyring()
+            .unwrap(&tkeys.content, &aad::content_key(id))?;
         let secret = self.ticket_secret(id, &rec, &key)?;
         let mut messages = Vec::new();
         for (seq, m) in self.message_records(id)? {

@@ -57,7 +57,11 @@ const DAY: i64 = 86_400;
 
 impl Store {
     /// Adds to `batch` the removal of every record of ticket `id`; returns its files.
-    fn delete_ticket_into(&self, batch: &mut sled::Batch, id: &str) -> Result<Vec<String>, StoreError> {
+    fn delete_ticket_into(
+        &self,
+        batch: &mut sled::Batch,
+        id: &str,
+    ) -> Result<Vec<String>, StoreError> {
         let mut files = Vec::new();
         if let Some(v) = self.db.get(keys::of(keys::TICKET, id))? {
             let rec: TicketRecord = decode(&v, "ticket")?;
@@ -106,7 +110,12 @@ impl Store {
 
     /// Applies the retention policy at the store's clock. With `dry_run`, reports what would
     /// go and changes nothing.
-    pub fn purge(&self, policy: &RetentionConfig, actor: &Actor, dry_run: bool) -> Result<PurgeReport, StoreError> {
+    pub fn purge(
+        &self,
+        policy: &RetentionConfig,
+        actor: &Actor,
+        dry_run: bool,
+    ) -> Result<PurgeReport, StoreError> {
         let mut report = PurgeReport {
             dry_run,
             ..Default::default()
@@ -158,11 +167,31 @@ impl Store {
             let mut files = Vec::new();
             for id in &report.tickets {
                 files.extend(self.delete_ticket_into(&mut batch, id)?);
-                self.audit_push(&mut batch, &mut head, entry(now, actor, "ticket.destroyed", Some(id), Some("retention".into())));
+                self.audit_push(
+                    &mut batch,
+                    &mut head,
+                    entry(
+                        now,
+                        actor,
+                        "ticket.destroyed",
+                        Some(id),
+                        Some("retention".into()),
+                    ),
+                );
             }
             for id in &report.reply_addresses {
                 self.delete_envelope_into(&mut batch, id)?;
-                self.audit_push(&mut batch, &mut head, entry(now, actor, "reply_address.destroyed", Some(id), Some("retention".into())));
+                self.audit_push(
+                    &mut batch,
+                    &mut head,
+                    entry(
+                        now,
+                        actor,
+                        "reply_address.destroyed",
+                        Some(id),
+                        Some("retention".into()),
+                    ),
+                );
             }
             for r in &report.quarantine {
                 let k = keys::of(keys::QUARANTINE, r);
@@ -176,9 +205,18 @@ impl Store {
                 batch.remove(k);
             }
             if let Some((seq, mac)) = last_old {
-                self.remove_audit_before(&mut batch, &mut head, seq, mac, now, actor, policy.audit_days)?;
+                self.remove_audit_before(
+                    &mut batch,
+                    &mut head,
+                    seq,
+                    mac,
+                    now,
+                    actor,
+                    policy.audit_days,
+                )?;
             }
-            let total = report.tickets.len() + report.reply_addresses.len() + report.quarantine.len();
+            let total =
+                report.tickets.len() + report.reply_addresses.len() + report.quarantine.len();
             if total > 0 || report.audit_entries > 0 {
                 self.audit_push(
                     &mut batch,
@@ -207,7 +245,10 @@ impl Store {
         if !files.is_empty() {
             self.files.sync_dir()?;
         }
-        if !report.tickets.is_empty() || !report.reply_addresses.is_empty() || !report.quarantine.is_empty() {
+        if !report.tickets.is_empty()
+            || !report.reply_addresses.is_empty()
+            || !report.quarantine.is_empty()
+        {
             report.rekey = Some(self.rekey(actor)?);
         }
         Ok(report)
@@ -264,7 +305,13 @@ impl Store {
             self.audit_push(
                 &mut batch,
                 &mut head,
-                entry(self.now(), actor, "ticket.forgotten", Some(id), Some(reason.to_string())),
+                entry(
+                    self.now(),
+                    actor,
+                    "ticket.forgotten",
+                    Some(id),
+                    Some(reason.to_string()),
+                ),
             );
             self.commit(batch)?;
             files
@@ -312,7 +359,13 @@ impl Store {
         self.audit_push(
             &mut batch,
             &mut head,
-            entry(self.now(), actor, "keys.rotated", None, Some(format!("epoch {epoch}, {rewrapped} keys re-wrapped"))),
+            entry(
+                self.now(),
+                actor,
+                "keys.rotated",
+                None,
+                Some(format!("epoch {epoch}, {rewrapped} keys re-wrapped")),
+            ),
         );
         self.commit(batch)?;
         let destroyed = self.destroy_unused_epochs_locked()?;
@@ -366,7 +419,13 @@ impl Store {
     }
 }
 
-fn entry(time: i64, actor: &Actor, action: &'static str, ticket: Option<&str>, detail: Option<String>) -> NewEntry {
+fn entry(
+    time: i64,
+    actor: &Actor,
+    action: &'static str,
+    ticket: Option<&str>,
+    detail: Option<String>,
+) -> NewEntry {
     NewEntry {
         time,
         actor: actor.clone(),

@@ -28,7 +28,8 @@ fn ingest_fixtures(env: &Env) -> Vec<String> {
         ok(env.sourdine(&["ingest", dir.to_str().unwrap()]));
         for e in fs::read_dir(&dir).unwrap().flatten() {
             if e.path().extension().is_some_and(|x| x == "toml") {
-                let v: toml::Value = toml::from_str(&fs::read_to_string(e.path()).unwrap()).unwrap();
+                let v: toml::Value =
+                    toml::from_str(&fs::read_to_string(e.path()).unwrap()).unwrap();
                 for key in ["planted", "content", "attachment_content"] {
                     if let Some(a) = v.get(key).and_then(|a| a.as_array()) {
                         planted.extend(a.iter().filter_map(|t| t.as_str().map(str::to_string)));
@@ -48,16 +49,28 @@ fn wrapped_keys(data: &Path) -> Vec<(String, Vec<u8>, Vec<u8>)> {
         let (k, v) = item.unwrap();
         let id = String::from_utf8_lossy(&k[2..]).into_owned();
         let tk: sourdine::store::records::TicketKeys = postcard::from_bytes(&v).unwrap();
-        out.push((format!("content key of {id}"), format!("sourdine/v1/key/content/{id}").into_bytes(), tk.content.sealed));
+        out.push((
+            format!("content key of {id}"),
+            format!("sourdine/v1/key/content/{id}").into_bytes(),
+            tk.content.sealed,
+        ));
         if let Some(e) = tk.envelope {
-            out.push((format!("envelope key of {id}"), format!("sourdine/v1/key/envelope/{id}").into_bytes(), e.sealed));
+            out.push((
+                format!("envelope key of {id}"),
+                format!("sourdine/v1/key/envelope/{id}").into_bytes(),
+                e.sealed,
+            ));
         }
     }
     for item in db.scan_prefix(b"q:") {
         let (k, v) = item.unwrap();
         let r = String::from_utf8_lossy(&k[2..]).into_owned();
         let q: sourdine::store::records::QuarantineRecord = postcard::from_bytes(&v).unwrap();
-        out.push((format!("quarantine key of {r}"), format!("sourdine/v1/key/quarantine/{r}").into_bytes(), q.key.sealed));
+        out.push((
+            format!("quarantine key of {r}"),
+            format!("sourdine/v1/key/quarantine/{r}").into_bytes(),
+            q.key.sealed,
+        ));
     }
     out
 }
@@ -77,50 +90,88 @@ fn ticket_life_cycle_ends_with_nothing_readable() {
     for id in &ids {
         ok(env.ticket(&["close", id]));
     }
-    let q_before: Value = serde_json::from_str(&ok(env.sourdine(&["quarantine", "list", "--json"]))).unwrap();
+    let q_before: Value =
+        serde_json::from_str(&ok(env.sourdine(&["quarantine", "list", "--json"]))).unwrap();
     assert!(!q_before.as_array().unwrap().is_empty());
     let wrapped = wrapped_keys(&env.data_dir);
     assert!(wrapped.len() > ids.len());
 
     // 31 days later: only the reply addresses go.
     let later = |days: i64| (days * DAYS).to_string();
-    let out = env.cmd("sourdine").args(["purge", "--json"]).env("SOURDINE_CLOCK_OFFSET", later(31)).output().unwrap();
+    let out = env
+        .cmd("sourdine")
+        .args(["purge", "--json"])
+        .env("SOURDINE_CLOCK_OFFSET", later(31))
+        .output()
+        .unwrap();
     let r: Value = serde_json::from_str(&ok(out)).unwrap();
     assert_eq!(r["tickets"].as_array().unwrap().len(), 0);
-    assert!(r["reply_addresses"].as_array().unwrap().len() >= ids.len() - 1, "{r}");
+    assert!(
+        r["reply_addresses"].as_array().unwrap().len() >= ids.len() - 1,
+        "{r}"
+    );
     assert_eq!(
         r["quarantine"].as_array().unwrap().len(),
         q_before.as_array().unwrap().len(),
         "quarantine goes after 30 days"
     );
     let shown: Value = serde_json::from_str(&ok(env.ticket(&["show", &ids[0], "--json"]))).unwrap();
-    assert_eq!(shown["can_reply"], false, "the content stays, the address is gone");
+    assert_eq!(
+        shown["can_reply"], false,
+        "the content stays, the address is gone"
+    );
 
     // A year and more later: everything.
-    let out = env.cmd("sourdine").args(["purge", "--json"]).env("SOURDINE_CLOCK_OFFSET", later(400)).output().unwrap();
+    let out = env
+        .cmd("sourdine")
+        .args(["purge", "--json"])
+        .env("SOURDINE_CLOCK_OFFSET", later(400))
+        .output()
+        .unwrap();
     let r: Value = serde_json::from_str(&ok(out)).unwrap();
     assert_eq!(r["tickets"].as_array().unwrap().len(), ids.len(), "{r}");
-    assert!(r["rekey"]["destroyed"].as_array().is_some_and(|d| !d.is_empty()));
+    assert!(
+        r["rekey"]["destroyed"]
+            .as_array()
+            .is_some_and(|d| !d.is_empty())
+    );
 
     // Every count is zero; the ticket is gone everywhere.
-    assert_eq!(ok(env.ticket(&["list", "--status", "all", "--json"])).trim(), "[]");
-    assert_eq!(ok(env.sourdine(&["quarantine", "list", "--json"])).trim(), "[]");
+    assert_eq!(
+        ok(env.ticket(&["list", "--status", "all", "--json"])).trim(),
+        "[]"
+    );
+    assert_eq!(
+        ok(env.sourdine(&["quarantine", "list", "--json"])).trim(),
+        "[]"
+    );
     let show = env.ticket(&["show", &ids[0]]);
     assert!(!show.status.success());
     assert!(text(&show.stderr).contains(&format!("ticket {} not found", ids[0])));
     let again = env.ticket(&["reply", &ids[0], "--file", reply.to_str().unwrap(), "--yes"]);
     assert!(!again.status.success(), "the reply can no longer be sent");
-    assert!(text(&again.stderr).contains("not found"), "{}", text(&again.stderr));
+    assert!(
+        text(&again.stderr).contains("not found"),
+        "{}",
+        text(&again.stderr)
+    );
     assert_eq!(ok(env.ticket(&["search", "help", "--json"])).trim(), "[]");
 
     // Old ciphertext, read raw from the store's files, cannot be opened with any key on disk.
     let raw = all_bytes(&env.data_dir);
     let still_on_disk = wrapped
         .iter()
-        .filter(|(_, _, sealed)| raw.values().any(|b| b.windows(sealed.len()).any(|w| w == sealed.as_slice())))
+        .filter(|(_, _, sealed)| {
+            raw.values()
+                .any(|b| b.windows(sealed.len()).any(|w| w == sealed.as_slice()))
+        })
         .count();
     let ring = sourdine::seal::Keyring::load(&env.key_dir).unwrap();
-    let mut keys: Vec<sourdine::seal::Key> = ring.epochs().into_iter().filter_map(|e| ring.kek(e).cloned()).collect();
+    let mut keys: Vec<sourdine::seal::Key> = ring
+        .epochs()
+        .into_iter()
+        .filter_map(|e| ring.kek(e).cloned())
+        .collect();
     keys.push(ring.audit_key().clone());
     for (what, aad, sealed) in &wrapped {
         for k in &keys {
@@ -144,7 +195,8 @@ fn ticket_life_cycle_ends_with_nothing_readable() {
         }
     }
     assert!(leaks.is_empty(), "{leaks:?}");
-    let v: Value = serde_json::from_str(&ok(env.sourdine(&["audit", "--verify", "--json"]))).unwrap();
+    let v: Value =
+        serde_json::from_str(&ok(env.sourdine(&["audit", "--verify", "--json"]))).unwrap();
     assert_eq!(v["ok"], true, "{v}");
 }
 
@@ -155,7 +207,11 @@ fn key_rotation_destroys_old_epochs() {
     let env = Env::new();
     let dir = env.dir.path().join("in");
     fs::create_dir_all(&dir).unwrap();
-    let mail = |n: &str| format!("From: w{n}@example.org\nSubject: rotation {n}\nMessage-ID: <{n}@example.org>\n\nhello {n}\n");
+    let mail = |n: &str| {
+        format!(
+            "From: w{n}@example.org\nSubject: rotation {n}\nMessage-ID: <{n}@example.org>\n\nhello {n}\n"
+        )
+    };
     fs::write(dir.join("a.eml"), mail("a")).unwrap();
     ok(env.sourdine(&["ingest", dir.join("a.eml").to_str().unwrap()]));
     let a = env.ticket_ids().remove(0);
@@ -183,7 +239,11 @@ fn key_rotation_destroys_old_epochs() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.starts_with("kek-"))
         .collect();
-    assert_eq!(epochs, vec!["kek-000004.key".to_string()], "only the newest epoch is left");
+    assert_eq!(
+        epochs,
+        vec!["kek-000004.key".to_string()],
+        "only the newest epoch is left"
+    );
     let ids = env.ticket_ids();
     assert_eq!(ids.len(), 1);
     ok(env.ticket(&["show", &ids[0]]));
@@ -198,7 +258,11 @@ fn purge_dry_run_changes_nothing() {
     let env = Env::new();
     let dir = env.dir.path().join("in");
     fs::create_dir_all(&dir).unwrap();
-    fs::write(dir.join("a.eml"), "From: w@example.org\nSubject: dry\n\nhello\n").unwrap();
+    fs::write(
+        dir.join("a.eml"),
+        "From: w@example.org\nSubject: dry\n\nhello\n",
+    )
+    .unwrap();
     fs::write(dir.join("empty.eml"), "").unwrap();
     ok(env.sourdine(&["ingest", dir.to_str().unwrap()]));
     let id = env.ticket_ids().remove(0);
@@ -224,8 +288,14 @@ fn purge_dry_run_changes_nothing() {
         .chain(before.keys())
         .filter(|k| before.get(*k) != after.get(*k))
         .collect();
-    assert!(changed.is_empty(), "a dry run changed store files: {changed:?}");
-    assert!(all_bytes(&env.key_dir) == keys_before, "the key files changed");
+    assert!(
+        changed.is_empty(),
+        "a dry run changed store files: {changed:?}"
+    );
+    assert!(
+        all_bytes(&env.key_dir) == keys_before,
+        "the key files changed"
+    );
     ok(env.ticket(&["show", &id]));
 }
 
@@ -235,18 +305,38 @@ fn forget_destroys_a_ticket_now() {
     let env = Env::new();
     let dir = env.dir.path().join("in");
     fs::create_dir_all(&dir).unwrap();
-    fs::write(dir.join("a.eml"), "From: w@example.org\nSubject: forget me\n\nplease forget me\n").unwrap();
-    fs::write(dir.join("b.eml"), "From: v@example.org\nSubject: keep me\n\nkeep\n").unwrap();
+    fs::write(
+        dir.join("a.eml"),
+        "From: w@example.org\nSubject: forget me\n\nplease forget me\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("b.eml"),
+        "From: v@example.org\nSubject: keep me\n\nkeep\n",
+    )
+    .unwrap();
     ok(env.sourdine(&["ingest", dir.to_str().unwrap()]));
     let ids = env.ticket_ids();
-    let gone = ids.iter().find(|i| ok(env.ticket(&["show", i])).contains("forget me")).unwrap().clone();
-    let out = ok(env.ticket(&["forget", &gone, "--reason", "the writer asked, writer x@y.example"]));
+    let gone = ids
+        .iter()
+        .find(|i| ok(env.ticket(&["show", i])).contains("forget me"))
+        .unwrap()
+        .clone();
+    let out = ok(env.ticket(&[
+        "forget",
+        &gone,
+        "--reason",
+        "the writer asked, writer x@y.example",
+    ]));
     assert!(out.contains("forgotten"), "{out}");
     assert!(!env.ticket(&["show", &gone]).status.success());
     assert_eq!(env.ticket_ids().len(), 1);
     let audit = ok(env.sourdine(&["audit", "--json"]));
     assert!(audit.contains("ticket.forgotten"));
-    assert!(!audit.contains("x@y.example"), "addresses in the reason are redacted");
+    assert!(
+        !audit.contains("x@y.example"),
+        "addresses in the reason are redacted"
+    );
     // The same bytes again are a new ticket: the dedupe key went with the ticket.
     ok(env.sourdine(&["ingest", dir.join("a.eml").to_str().unwrap()]));
     assert_eq!(env.ticket_ids().len(), 2);
@@ -259,8 +349,16 @@ fn file_times_reveal_no_more_than_the_precision() {
     let env = Env::new();
     let dir = env.dir.path().join("in");
     fs::create_dir_all(&dir).unwrap();
-    fs::write(dir.join("a.eml"), "From: w@example.org\nSubject: times\n\nhello\n").unwrap();
-    fs::write(dir.join("b.eml"), "From: w@example.org\nSubject: big\n\n".to_string() + &"x".repeat(100_000)).unwrap();
+    fs::write(
+        dir.join("a.eml"),
+        "From: w@example.org\nSubject: times\n\nhello\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("b.eml"),
+        "From: w@example.org\nSubject: big\n\n".to_string() + &"x".repeat(100_000),
+    )
+    .unwrap();
     ok(env.sourdine(&["ingest", dir.to_str().unwrap()]));
     let mut paths = files_under(&env.data_dir);
     paths.push(env.data_dir.clone());
@@ -268,6 +366,11 @@ fn file_times_reveal_no_more_than_the_precision() {
     paths.push(env.data_dir.join("db"));
     for p in &paths {
         let m = fs::metadata(p).unwrap();
-        assert_eq!(m.mtime() % 3600, 0, "{} has a modification time finer than the hour", p.display());
+        assert_eq!(
+            m.mtime() % 3600,
+            0,
+            "{} has a modification time finer than the hour",
+            p.display()
+        );
     }
 }

@@ -19,7 +19,9 @@ pub struct Args {
 
 pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     let mut desk = super::desk(config)?;
-    let r = match desk.call(Request::Purge { dry_run: args.dry_run })? {
+    let r = match desk.call(Request::Purge {
+        dry_run: args.dry_run,
+    })? {
         Response::Purged(r) => r,
         other => return Err(unexpected(other).into()),
     };
@@ -27,11 +29,29 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&r)?);
         return Ok(ExitCode::SUCCESS);
     }
-    let verb = if r.dry_run { "would destroy" } else { "destroyed" };
-    let list = |v: &[String]| if v.is_empty() { String::new() } else { format!(": {}", v.join(" ")) };
+    let verb = if r.dry_run {
+        "would destroy"
+    } else {
+        "destroyed"
+    };
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", v.join(" "))
+        }
+    };
     println!("{verb} {} ticket(s){}", r.tickets.len(), list(&r.tickets));
-    println!("{verb} the reply address of {} ticket(s){}", r.reply_addresses.len(), list(&r.reply_addresses));
-    println!("{verb} {} quarantined message(s){}", r.quarantine.len(), list(&r.quarantine));
+    println!(
+        "{verb} the reply address of {} ticket(s){}",
+        r.reply_addresses.len(),
+        list(&r.reply_addresses)
+    );
+    println!(
+        "{verb} {} quarantined message(s){}",
+        r.quarantine.len(),
+        list(&r.quarantine)
+    );
     println!(
         "{} {} audit entr{} (behind a checkpoint that keeps the chain verifiable)",
         if r.dry_run { "would remove" } else { "removed" },

@@ -23,12 +23,18 @@ pub struct Args {
 }
 
 pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
-    let r = match s.call(Request::Forget { id: args.id.clone(), reason: args.reason })? {
+    let r = match s.call(Request::Forget {
+        id: args.id.clone(),
+        reason: args.reason,
+    })? {
         Response::Rekeyed(r) => r,
         other => return Err(unexpected(other).into()),
     };
     if args.json {
-        println!("{}", serde_json::json!({ "forgotten": args.id, "epoch": r.epoch, "destroyed_epochs": r.destroyed }));
+        println!(
+            "{}",
+            serde_json::json!({ "forgotten": args.id, "epoch": r.epoch, "destroyed_epochs": r.destroyed })
+        );
     } else {
         println!(
             "Ticket {} is forgotten: its records are gone and key epoch(s) {:?} destroyed (new epoch {}).",
