@@ -8,8 +8,8 @@
 //! ([`headers::KEPT`]); nothing else of a header block ever leaves this module.
 
 pub mod attachments;
-pub mod clean;
 pub mod body;
+pub mod clean;
 pub mod headers;
 pub mod language;
 mod prescan;

@@ -60,7 +60,11 @@ pub enum CleanError {
 }
 
 /// Cleans one file of `kind`.
-pub fn clean(kind: AttachmentKind, bytes: &[u8], limits: &CleanLimits) -> Result<Vec<u8>, CleanError> {
+pub fn clean(
+    kind: AttachmentKind,
+    bytes: &[u8],
+    limits: &CleanLimits,
+) -> Result<Vec<u8>, CleanError> {
     use AttachmentKind as K;
     match kind {
         K::Jpeg => jpeg::clean(bytes, limits),
