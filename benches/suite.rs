@@ -16,7 +16,6 @@
 //! Runs per measurement: `SOURDINE_BENCH_RUNS` (default 10). Figures: median, p95, min–max.
 
 #[path = "../tests/integration/mailstack.rs"]
-#[allow(dead_code)]
 mod mailstack;
 
 use std::fs;
@@ -116,10 +115,6 @@ impl Instance {
         Instance { dir, config }
     }
 
-    fn data_dir(&self) -> PathBuf {
-        self.dir.path().join("data")
-    }
-
     fn socket(&self) -> PathBuf {
         self.dir.path().join("run/control.sock")
     }
@@ -199,18 +194,6 @@ fn time_runs(runs: usize, mut make: impl FnMut() -> Command) -> Vec<f64> {
             t.elapsed().as_secs_f64()
         })
         .collect()
-}
-
-/// Writes messages `range` of the corpus as .eml files into `dir`.
-fn write_corpus(dir: &Path, seed: u64, range: std::ops::Range<u64>, mix: &Mix) -> u64 {
-    fs::create_dir_all(dir).unwrap();
-    let mut bytes = 0;
-    for i in range {
-        let m = generate(seed, i, mix);
-        bytes += m.len() as u64;
-        fs::write(dir.join(format!("{i:07}.eml")), m).unwrap();
-    }
-    bytes
 }
 
 fn text_mix() -> Mix {
@@ -344,7 +327,7 @@ fn intake() {
     let pw = tempfile::NamedTempFile::new().unwrap();
     fs::write(pw.path(), "contact-pass\n").unwrap();
     let mix = Mix::default();
-    let fill = |stack: &mailstack::MailStack, seed: u64| {
+    let fill = |stack: &mailstack::MailStack, seed: u64, wait: bool| {
         let t = Instant::now();
         let mut bytes = 0u64;
         std::thread::scope(|s| {
@@ -377,10 +360,12 @@ fn intake() {
                 bytes += h.join().unwrap();
             }
         });
-        assert!(
-            stack.wait_count("contact", "", n, Duration::from_secs(600)),
-            "mailbox filled"
-        );
+        if wait {
+            assert!(
+                stack.wait_count("contact", "", n, Duration::from_secs(600)),
+                "mailbox filled"
+            );
+        }
         println!(
             "mailbox filled with {n} messages ({:.1} MB) in {:.1} s",
             bytes as f64 / 1e6,
@@ -392,7 +377,7 @@ fn intake() {
         "{}batch_size = 50\n",
         stack.imap_config("none", pw.path())
     ));
-    let bytes = fill(&stack, 21);
+    let bytes = fill(&stack, 21, true);
     let t = Instant::now();
     let out = Command::new("/usr/bin/time")
         .args(["-f", "%M %e"])
@@ -437,7 +422,8 @@ fn intake() {
         }
         peak
     });
-    fill(&stack, 22);
+    fill(&stack, 22, false);
+    std::thread::sleep(Duration::from_secs(2));
     assert!(stack.wait_count("contact", "", 0, Duration::from_secs(600)));
     let (_, hwm) = rss(pid);
     stop(daemon);

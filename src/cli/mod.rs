@@ -2,6 +2,7 @@
 //! and human output (tables, colour, pager). The binaries only parse arguments and print.
 
 pub mod desk;
+pub mod docs;
 pub mod editor;
 pub mod output;
 

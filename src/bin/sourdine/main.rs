@@ -7,7 +7,7 @@ mod cmd;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// sourdine: privacy-preserving e-mail intake for anonymous helplines.
 ///
@@ -72,6 +72,13 @@ enum Command {
     /// Benchmark helper: write a generated corpus of realistic helpline mail.
     #[command(hide = true)]
     Corpus(cmd::corpus::Args),
+    /// Writes the man pages and shell completions of `sourdine` into a folder (packaging).
+    #[command(name = "__generate-docs", hide = true)]
+    GenerateDocs {
+        /// The folder (man1/ and completions/ are created in it).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// The isolated attachment cleaner (started by sourdine itself; not for people).
     #[command(name = "__clean-worker", hide = true)]
     CleanWorker(cmd::worker::Args),
@@ -93,6 +100,14 @@ fn main() -> ExitCode {
         Command::Keys(c) => cmd::keys::run(config, c),
         Command::CleanWorker(args) => cmd::worker::run(args),
         Command::Corpus(args) => cmd::corpus::run(config, args),
+        Command::GenerateDocs { out } => sourdine::cli::docs::generate(Cli::command(), &out)
+            .map(|files| {
+                for f in files {
+                    println!("{}", out.join(f).display());
+                }
+                ExitCode::SUCCESS
+            })
+            .map_err(Into::into),
     };
     match result {
         Ok(code) => code,

@@ -7,7 +7,7 @@ mod cmd;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// ticket: read and answer the helpline's messages.
 ///
@@ -77,6 +77,13 @@ enum Command {
     Reveal(cmd::reveal::Args),
     /// Show who the service thinks you are, and your role.
     Whoami(cmd::whoami::Args),
+    /// Writes the man pages and shell completions of `ticket` into a folder (packaging).
+    #[command(name = "__generate-docs", hide = true)]
+    GenerateDocs {
+        /// The folder (man1/ and completions/ are created in it).
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -84,6 +91,20 @@ fn main() -> ExitCode {
     sourdine::hardening::private_umask();
     let cli = Cli::parse();
     sourdine::cli::init_logging("warn");
+    if let Command::GenerateDocs { out } = &cli.command {
+        return match sourdine::cli::docs::generate(Cli::command(), out) {
+            Ok(files) => {
+                for f in files {
+                    println!("{}", out.join(f).display());
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("ticket: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let mut session = match cmd::Session::open(cli.socket.as_deref(), cli.config.as_deref()) {
         Ok(s) => s,
         Err(e) => {
@@ -109,6 +130,7 @@ fn main() -> ExitCode {
         Command::Reveal(a) => cmd::reveal::run(s, a),
         Command::Forget(a) => cmd::forget::run(s, a),
         Command::Whoami(a) => cmd::whoami::run(s, a),
+        Command::GenerateDocs { .. } => unreachable!("handled before connecting"),
     };
     match result {
         Ok(code) => code,
