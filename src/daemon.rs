@@ -153,7 +153,7 @@ async fn run_once(cfg: Config, service: Arc<Service>) -> Result<OnceReport, Daem
     if let Some(imap) = cfg.imap.clone() {
         let intake = crate::intake::imap::Intake::new(imap, service.clone())?;
         let r = intake.run_once().await?;
-        tracing::info!(taken = r.taken, oversize = r.oversize, "mailbox emptied");
+        tracing::debug!(taken = r.taken, oversize = r.oversize, "mailbox emptied");
         report.taken_in = Some(r.taken);
         report.oversize = r.oversize;
     }

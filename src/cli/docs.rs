@@ -17,7 +17,10 @@ pub fn generate(mut cmd: clap::Command, dir: &Path) -> std::io::Result<Vec<Strin
     clap_mangen::generate_to(cmd.clone(), &man)?;
     for e in std::fs::read_dir(&man)?.flatten() {
         let f = e.file_name().to_string_lossy().into_owned();
-        if f.starts_with(&name) {
+        // clap_mangen also writes pages for the `help` pseudo-subcommand: not worth a page.
+        if f.contains("-help") {
+            std::fs::remove_file(e.path())?;
+        } else if f.starts_with(&name) {
             written.push(format!("man1/{f}"));
         }
     }

@@ -344,6 +344,8 @@ pub struct Intake {
     uidplus: bool,
     moves: bool,
     idle: bool,
+    hour: i64,
+    hour_count: u64,
 }
 
 fn uid_set(uids: &[u32]) -> String {
@@ -381,6 +383,8 @@ impl Intake {
             uidplus: false,
             moves: false,
             idle: false,
+            hour: 0,
+            hour_count: 0,
         })
     }
 
@@ -762,6 +766,7 @@ impl Intake {
         loop {
             let report = self.pass(&mut session, stop).await?;
             self.record_pass(&report);
+            self.hourly_summary(report.taken);
             if *stop.borrow() {
                 break;
             }
@@ -804,9 +809,26 @@ impl Intake {
         let rt = self.service.runtime();
         let mut rt = rt.write().expect("runtime lock");
         let i = rt.intake.get_or_insert_with(Default::default);
-        i.last_poll = Some(crate::time::Stamp(jiff::Timestamp::now().as_second()));
+        // The last poll, at the configured precision: status files and logs must not tell
+        // when a message arrived more precisely than the store does.
+        let precision = self.service.config().received_precision;
+        i.last_poll = Some(crate::time::Stamp(precision.round(jiff::Timestamp::now().as_second())));
         i.waiting = Some(r.waiting.saturating_sub(r.taken + r.oversize));
         i.taken_in += r.taken;
+    }
+
+    /// Logs how many messages were taken in during the past hour, once an hour (never a line
+    /// per arrival).
+    fn hourly_summary(&mut self, taken: u64) {
+        let hour = jiff::Timestamp::now().as_second() / 3600;
+        self.hour_count += taken;
+        if hour != self.hour {
+            if self.hour != 0 && self.hour_count > 0 {
+                tracing::info!(messages = self.hour_count, "messages taken in during the past hour");
+            }
+            self.hour = hour;
+            self.hour_count = 0;
+        }
     }
 
     fn record_error(&self, e: &ImapError) {

@@ -186,7 +186,7 @@ impl Outbox {
             }
         }
         if report.sent + report.failed + report.deferred > 0 {
-            tracing::info!(
+            tracing::debug!(
                 sent = report.sent,
                 deferred = report.deferred,
                 failed = report.failed,

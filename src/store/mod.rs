@@ -89,6 +89,8 @@ enum Kind {
     Conflict(String),
     #[error("{0}")]
     Forbidden(String),
+    #[error("the store in {dir} belongs to {owner} (uid {uid}); run this as that user (for example `runuser -u {owner} -- ...`), or its files would change owner and the service could no longer write them")]
+    NotOwner { dir: PathBuf, owner: String, uid: u32 },
     #[error("reveal request {0} not found")]
     RequestNotFound(String),
     #[error("ticket {0} has no reply address any more (it expired or was never there)")]
@@ -110,6 +112,10 @@ impl StoreError {
     /// Another process owns the store.
     pub fn is_locked(&self) -> bool {
         matches!(self.0, Kind::Locked { .. })
+    }
+    /// The store belongs to another user.
+    pub fn is_not_owner(&self) -> bool {
+        matches!(self.0, Kind::NotOwner { .. })
     }
     /// The pid of the process that owns the store, when known.
     pub fn owner_pid(&self) -> Option<u32> {
@@ -275,6 +281,19 @@ impl Store {
         let db_dir = data_dir.join(DB_DIR);
         if !create && !db_dir.join("conf").exists() {
             return Err(StoreError(Kind::NotInitialised(data_dir)));
+        }
+        // Only the owner of the data directory opens the store: a store command run as root
+        // would leave root-owned files the service (its own user) cannot write any more.
+        if let Ok(meta) = fs::metadata(&data_dir) {
+            use std::os::unix::fs::MetadataExt;
+            let me = nix::unistd::geteuid().as_raw();
+            if meta.uid() != me {
+                return Err(StoreError(Kind::NotOwner {
+                    dir: data_dir,
+                    owner: crate::service::roles::user_name(meta.uid()),
+                    uid: meta.uid(),
+                }));
+            }
         }
         let lock = take_lock(&data_dir)?;
         let keys = Keyring::load(&cfg.key_dir())?;

@@ -1,6 +1,7 @@
 //! Integration tests: the real binaries, a real sled store, real files. One test binary, one
 //! module per area.
 
+mod attachments;
 mod common;
 mod crash;
 mod daemon;

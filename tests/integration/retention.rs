@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::common::{Env, contains_ci, files_under, ok, root, text};
+use crate::common::{Env, files_under, ok, root, text};
 
 const DAYS: i64 = 86_400;
 
@@ -188,10 +188,8 @@ fn ticket_life_cycle_ends_with_nothing_readable() {
     );
     let mut leaks = Vec::new();
     for (path, bytes) in &raw {
-        for t in &planted {
-            if contains_ci(bytes, t) {
-                leaks.push(format!("{t} in {path}"));
-            }
+        for t in crate::common::found_ci(bytes, &planted) {
+            leaks.push(format!("{t} in {path}"));
         }
     }
     assert!(leaks.is_empty(), "{leaks:?}");

@@ -71,6 +71,7 @@ const NS_CONFIG: &[u8] = b"urn:oasis:names:tc:opendocument:xmlns:config:1.0";
 const NS_MANIFEST: &[u8] = b"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0";
 const NS_DC: &[u8] = b"http://purl.org/dc/elements/1.1/";
 const NS_OFFICEOOO: &[u8] = b"http://openoffice.org/2009/office";
+const NS_TEXT: &[u8] = b"urn:oasis:names:tc:opendocument:xmlns:text:1.0";
 
 /// Element names removed wherever they appear, in any namespace (application properties).
 const APP_PROPERTY_ELEMENTS: [&[u8]; 5] = [
@@ -659,6 +660,8 @@ impl XmlRules for OoxmlRules<'_> {
         local: &[u8],
         attrs: &mut Vec<Attr>,
     ) -> Result<Decision, CleanError> {
+        // Tracked changes are accepted: deleted and moved-away text goes (it is what the
+        // writer chose to remove, and often names someone); insertions stay.
         let dropped_element = (is_w(ns)
             && matches!(
                 local,
@@ -667,6 +670,10 @@ impl XmlRules for OoxmlRules<'_> {
                     | b"commentReference"
                     | b"rsids"
                     | b"docVars"
+                    | b"del"
+                    | b"moveFrom"
+                    | b"moveFromRangeStart"
+                    | b"moveFromRangeEnd"
             ))
             || (matches!(ns, Some(n) if n == NS_W14 || n == NS_W15) && local == b"docId")
             || (ns == Some(NS_W15) && local == b"person")
@@ -803,8 +810,13 @@ impl XmlRules for OdfRules {
         local: &[u8],
         attrs: &mut Vec<Attr>,
     ) -> Result<Decision, CleanError> {
-        if (ns == Some(NS_OFFICE) && matches!(local, b"annotation" | b"annotation-end"))
+        // Annotations (LibreOffice writes them in its own namespace in presentations), and
+        // tracked changes, accepted: the changes list holds deleted text and its authors.
+        if (matches!(ns, Some(n) if n == NS_OFFICE || n == NS_OFFICEOOO)
+            && matches!(local, b"annotation" | b"annotation-end"))
             || (ns == Some(NS_DC) && matches!(local, b"creator" | b"date"))
+            || (ns == Some(NS_TEXT)
+                && matches!(local, b"tracked-changes" | b"change" | b"change-start" | b"change-end"))
         {
             return Ok(Decision::Drop);
         }
@@ -1234,7 +1246,6 @@ mod tests {
             &[
                 "KEEPDOCXBODY &amp; more",
                 "KEEPINSERTED",
-                "KEEPDELETED",
                 "KEEPLINKTEXT",
                 "https://example.org/KEEPLINK",
             ],
@@ -1271,7 +1282,10 @@ mod tests {
         ] {
             assert!(!doc.contains(gone), "{gone} in {doc}");
         }
-        assert_eq!(doc.matches("w:author=\"Author\"").count(), 3, "{doc}");
+        // The insertion and the paragraph change keep an anonymous author; the deletion is
+        // accepted (gone, with its text).
+        assert_eq!(doc.matches("w:author=\"Author\"").count(), 2, "{doc}");
+        assert!(!doc.contains("KEEPDELETED") && !doc.contains("w:del "), "{doc}");
         assert!(doc.contains("<w:hyperlink r:id=\"rId8\">"));
         let settings = String::from_utf8(
             entries
