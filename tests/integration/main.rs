@@ -5,6 +5,7 @@ mod attachments;
 mod common;
 mod crash;
 mod daemon;
+mod deploy;
 mod durability;
 mod imap;
 mod ingest;
