@@ -33,6 +33,12 @@ pub enum DaemonError {
     /// The outbox is misconfigured.
     #[error(transparent)]
     Outbox(#[from] crate::outbox::OutboxError),
+    /// The store stopped accepting writes (a full disk?): the service stopped so that its
+    /// manager restarts it once the cause is gone.
+    #[error(
+        "the store could not write ({0}); stopped so that the service manager restarts sourdine once the disk has room again; nothing was deleted from the mailbox that was not on disk"
+    )]
+    StoreFailed(String),
     /// Another system error.
     #[error("{what}: {source}")]
     Io {
@@ -185,12 +191,13 @@ async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
     let listener = server::bind(&cfg.control_socket, cfg.counsellors_group.as_deref()).await?;
     tracing::info!(socket = %cfg.control_socket.display(), "serving counsellors");
     let (stop_tx, stop_rx) = watch::channel(false);
+    let (fatal_tx, mut fatal_rx) = tokio::sync::mpsc::channel::<String>(4);
 
     let server = tokio::spawn(server::serve(listener, service.clone(), stop_rx.clone()));
     let intake = match cfg.imap.clone() {
         Some(imap) => {
             let intake = crate::intake::imap::Intake::new(imap, service.clone())?;
-            Some(tokio::spawn(intake.run(stop_rx.clone())))
+            Some(tokio::spawn(intake.run(stop_rx.clone(), fatal_tx.clone())))
         }
         None => None,
     };
@@ -258,8 +265,14 @@ async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
         })
     };
 
-    wait_for_signal().await;
-    tracing::info!("stopping: finishing the work under way");
+    let failure = tokio::select! {
+        _ = wait_for_signal() => None,
+        Some(why) = fatal_rx.recv() => Some(why),
+    };
+    match &failure {
+        None => tracing::info!("stopping: finishing the work under way"),
+        Some(why) => tracing::error!(problem = %why, "the store cannot write: stopping"),
+    }
     let _ = stop_tx.send(true);
     if let Some(intake) = intake {
         // The batch under way is committed and removed, or abandoned before its commit.
@@ -279,7 +292,10 @@ async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
         write_status(&status_path, "stopped", report, gid);
     }
     tracing::info!("stopped");
-    Ok(())
+    match failure {
+        None => Ok(()),
+        Some(why) => Err(DaemonError::StoreFailed(why)),
+    }
 }
 
 async fn wait_for_signal() {

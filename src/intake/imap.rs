@@ -740,12 +740,23 @@ impl Intake {
     }
 
     /// The intake loop of `sourdine run`: passes, IDLE, reconnection with exponential
-    /// backoff and jitter, until `stop` turns true. Errors are reported in the status.
-    pub async fn run(mut self, mut stop: watch::Receiver<bool>) {
+    /// backoff and jitter, until `stop` turns true. Errors are reported in the status. When
+    /// the store cannot write (a full disk: sled's error is sticky), the loop reports it on
+    /// `fatal` and ends, so the service stops and its manager restarts it.
+    pub async fn run(
+        mut self,
+        mut stop: watch::Receiver<bool>,
+        fatal: tokio::sync::mpsc::Sender<String>,
+    ) {
         let mut backoff = Duration::from_secs(1);
         while !*stop.borrow() {
             match self.connected_loop(&mut stop).await {
                 Ok(()) => break,
+                Err(e) if e.is_store() => {
+                    self.record_error(&e);
+                    let _ = fatal.send(e.to_string()).await;
+                    break;
+                }
                 Err(e) => {
                     self.record_error(&e);
                     let delay = jitter(backoff);
@@ -812,7 +823,9 @@ impl Intake {
         // The last poll, at the configured precision: status files and logs must not tell
         // when a message arrived more precisely than the store does.
         let precision = self.service.config().received_precision;
-        i.last_poll = Some(crate::time::Stamp(precision.round(jiff::Timestamp::now().as_second())));
+        i.last_poll = Some(crate::time::Stamp(
+            precision.round(jiff::Timestamp::now().as_second()),
+        ));
         i.waiting = Some(r.waiting.saturating_sub(r.taken + r.oversize));
         i.taken_in += r.taken;
     }
@@ -824,7 +837,10 @@ impl Intake {
         self.hour_count += taken;
         if hour != self.hour {
             if self.hour != 0 && self.hour_count > 0 {
-                tracing::info!(messages = self.hour_count, "messages taken in during the past hour");
+                tracing::info!(
+                    messages = self.hour_count,
+                    "messages taken in during the past hour"
+                );
             }
             self.hour = hour;
             self.hour_count = 0;

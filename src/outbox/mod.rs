@@ -173,7 +173,7 @@ impl Outbox {
     pub async fn pass(&self) -> Result<(OutboxReport, Option<i64>), OutboxError> {
         let s = self.service.clone();
         let now = s.store().now();
-        let (due, next) = tokio::task::spawn_blocking(move || s.store().outbox_due(now))
+        let (due, _) = tokio::task::spawn_blocking(move || s.store().outbox_due(now))
             .await
             .map_err(|_| err("the outbox worker failed"))?
             .map_err(|e| err(e.to_string()))?;
@@ -185,6 +185,13 @@ impl Outbox {
                 _ => report.deferred += 1,
             }
         }
+        // When the next attempt is due, counting the retries this pass just scheduled.
+        let s = self.service.clone();
+        let now = s.store().now();
+        let (_, next) = tokio::task::spawn_blocking(move || s.store().outbox_due(now))
+            .await
+            .map_err(|_| err("the outbox worker failed"))?
+            .map_err(|e| err(e.to_string()))?;
         if report.sent + report.failed + report.deferred > 0 {
             tracing::debug!(
                 sent = report.sent,

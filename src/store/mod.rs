@@ -89,8 +89,14 @@ enum Kind {
     Conflict(String),
     #[error("{0}")]
     Forbidden(String),
-    #[error("the store in {dir} belongs to {owner} (uid {uid}); run this as that user (for example `runuser -u {owner} -- ...`), or its files would change owner and the service could no longer write them")]
-    NotOwner { dir: PathBuf, owner: String, uid: u32 },
+    #[error(
+        "the store in {dir} belongs to {owner} (uid {uid}); run this as that user (for example `runuser -u {owner} -- ...`), or its files would change owner and the service could no longer write them"
+    )]
+    NotOwner {
+        dir: PathBuf,
+        owner: String,
+        uid: u32,
+    },
     #[error("reveal request {0} not found")]
     RequestNotFound(String),
     #[error("ticket {0} has no reply address any more (it expired or was never there)")]

@@ -46,14 +46,20 @@ fn hostile_attachments_are_withheld_and_nothing_goes_down() {
     for a in &atts {
         assert_eq!(a["withheld"], true, "{a}");
         assert!(
-            matches!(a["reason"].as_str(), Some("limit_exceeded" | "damaged" | "cleaner_failed")),
+            matches!(
+                a["reason"].as_str(),
+                Some("limit_exceeded" | "damaged" | "cleaner_failed")
+            ),
             "{a}"
         );
     }
     // The daemon survived and still answers.
     let s: Value = serde_json::from_str(&ok(env.sourdine(&["status", "--json"]))).unwrap();
     assert_eq!(s["state"], "running");
-    eprintln!("hostile attachments withheld in {took:?}: {:?}", atts.iter().map(|a| a["reason"].clone()).collect::<Vec<_>>());
+    eprintln!(
+        "hostile attachments withheld in {took:?}: {:?}",
+        atts.iter().map(|a| a["reason"].clone()).collect::<Vec<_>>()
+    );
     drop(d);
 }
 
@@ -74,13 +80,19 @@ fn attachments_are_cleaned_and_exported() {
     assert_eq!(a["withheld"], false);
     assert_eq!(a["cleaned"], true);
     let human = ok(env.ticket(&["show", &id]));
-    assert!(human.contains("attachment-1.jpg") && human.contains("cleaned"), "{human}");
+    assert!(
+        human.contains("attachment-1.jpg") && human.contains("cleaned"),
+        "{human}"
+    );
     let export = env.dir.path().join("photo.jpg");
     let out = env.ticket(&["attachment", &id, "1", "--output", export.to_str().unwrap()]);
     ok(out.clone());
     assert!(text(&out.stderr).contains("yours to delete"));
     use std::os::unix::fs::PermissionsExt;
-    assert_eq!(fs::metadata(&export).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        fs::metadata(&export).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
     let bytes = fs::read(&export).unwrap();
     assert!(bytes.starts_with(&[0xFF, 0xD8, 0xFF]));
     // An existing file is never overwritten.
@@ -118,7 +130,10 @@ fn a_dying_or_hanging_worker_withholds_only_its_file() {
         let err = text(&out.stderr);
         let c: Value = serde_json::from_str(&ok(out)).unwrap();
         assert_eq!(c["ticketed"], 1, "{fp}: {c}");
-        assert!(err.contains("cleaner died or hung"), "{fp}: the worker's death is reported: {err}");
+        assert!(
+            err.contains("cleaner died or hung"),
+            "{fp}: the worker's death is reported: {err}"
+        );
         assert!(!err.contains("PLANT"), "no writer data in the report");
         assert!(took < Duration::from_secs(30), "{fp}: bounded: {took:?}");
     }

@@ -170,7 +170,161 @@ pub fn found_ci<'a>(hay: &[u8], needles: impl IntoIterator<Item = &'a String>) -
     needles
         .into_iter()
         .filter(|n| {
-            !n.is_empty() && memchr::memmem::find(&lower, n.to_ascii_lowercase().as_bytes()).is_some()
+            !n.is_empty()
+                && memchr::memmem::find(&lower, n.to_ascii_lowercase().as_bytes()).is_some()
         })
         .collect()
+}
+
+/// A running `sourdine run`, stopped with SIGTERM when dropped.
+pub struct Daemon {
+    pub child: Option<std::process::Child>,
+    pub socket: PathBuf,
+    pub log: PathBuf,
+}
+
+impl Env {
+    /// The control socket of this instance.
+    pub fn socket(&self) -> PathBuf {
+        self.dir.path().join("run/control.sock")
+    }
+
+    /// Starts `sourdine run` and waits until it answers on its socket.
+    pub fn start_daemon(&self) -> Daemon {
+        let log = self.dir.path().join(format!(
+            "daemon-{}.log",
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        ));
+        let child = self
+            .cmd("sourdine")
+            .arg("run")
+            .env("SOURDINE_LOG", "debug")
+            .stdout(Stdio::null())
+            .stderr(fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        let socket = self.socket();
+        let mut d = Daemon {
+            child: Some(child),
+            socket: socket.clone(),
+            log,
+        };
+        let start = std::time::Instant::now();
+        loop {
+            if std::os::unix::net::UnixStream::connect(&socket).is_ok() {
+                break;
+            }
+            if let Some(status) = d.child.as_mut().unwrap().try_wait().unwrap() {
+                panic!("sourdine run exited ({status}): {}", d.log_text());
+            }
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(60),
+                "sourdine run did not open its socket: {}",
+                d.log_text()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        d
+    }
+}
+
+impl Daemon {
+    /// What the daemon logged so far.
+    pub fn log_text(&self) -> String {
+        fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Sends SIGTERM and waits; returns the exit status.
+    pub fn stop(&mut self) -> std::process::ExitStatus {
+        let mut child = self.child.take().expect("running");
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(child.id() as i32),
+            nix::sys::signal::Signal::SIGTERM,
+        )
+        .unwrap();
+        let start = std::time::Instant::now();
+        loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                return s;
+            }
+            if start.elapsed() > std::time::Duration::from_secs(60) {
+                let _ = child.kill();
+                panic!("sourdine run did not stop on SIGTERM: {}", self.log_text());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        if self.child.is_some() {
+            let _ = self.stop();
+        }
+    }
+}
+
+impl Daemon {
+    /// Kills the daemon with SIGKILL (a crash) and waits for it.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Waits up to `within` for the daemon to exit by itself (a failpoint abort).
+    pub fn wait_exit(&mut self, within: std::time::Duration) -> Option<std::process::ExitStatus> {
+        let start = std::time::Instant::now();
+        while start.elapsed() < within {
+            if let Some(s) = self.child.as_mut()?.try_wait().unwrap() {
+                self.child = None;
+                return Some(s);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        None
+    }
+}
+
+/// A small deterministic random generator for tests (xorshift64*).
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// A generator seeded from `$SOURDINE_TEST_SEED` or the clock; prints the seed.
+    pub fn from_env(what: &str) -> Rng {
+        let seed = std::env::var("SOURDINE_TEST_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_nanos() as u64
+                    | 1
+            });
+        eprintln!("{what}: random seed {seed} (rerun with SOURDINE_TEST_SEED={seed})");
+        Rng(seed)
+    }
+
+    /// The next number.
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A number in `lo..hi`.
+    pub fn range(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.next() % (hi - lo).max(1)
+    }
+}
+
+/// Whether the long variants run (`SOURDINE_LONG=1`).
+pub fn long() -> bool {
+    std::env::var("SOURDINE_LONG").is_ok_and(|v| v == "1")
 }

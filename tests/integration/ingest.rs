@@ -160,7 +160,10 @@ fn planted_identifiers_never_leave_the_anonymiser() {
                 ]);
                 outputs.push((format!("{name}: attachment stderr"), out.stderr.clone()));
                 ok(out);
-                for (k, part) in expanded(&fs::read(&export).unwrap()).into_iter().enumerate() {
+                for (k, part) in expanded(&fs::read(&export).unwrap())
+                    .into_iter()
+                    .enumerate()
+                {
                     outputs.push((format!("{name}: exported {name_shown} (part {k})"), part));
                 }
             }

@@ -816,7 +816,10 @@ impl XmlRules for OdfRules {
             && matches!(local, b"annotation" | b"annotation-end"))
             || (ns == Some(NS_DC) && matches!(local, b"creator" | b"date"))
             || (ns == Some(NS_TEXT)
-                && matches!(local, b"tracked-changes" | b"change" | b"change-start" | b"change-end"))
+                && matches!(
+                    local,
+                    b"tracked-changes" | b"change" | b"change-start" | b"change-end"
+                ))
         {
             return Ok(Decision::Drop);
         }
@@ -1285,7 +1288,10 @@ mod tests {
         // The insertion and the paragraph change keep an anonymous author; the deletion is
         // accepted (gone, with its text).
         assert_eq!(doc.matches("w:author=\"Author\"").count(), 2, "{doc}");
-        assert!(!doc.contains("KEEPDELETED") && !doc.contains("w:del "), "{doc}");
+        assert!(
+            !doc.contains("KEEPDELETED") && !doc.contains("w:del "),
+            "{doc}"
+        );
         assert!(doc.contains("<w:hyperlink r:id=\"rId8\">"));
         let settings = String::from_utf8(
             entries
