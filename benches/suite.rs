@@ -434,6 +434,14 @@ fn intake() {
 }
 
 fn main() {
+    // `cargo test --all-targets` runs this target too, without `--bench`: the suite is far too
+    // long for a test run, so it only runs under `cargo bench`.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!(
+            "sourdine benchmark suite: run it with `cargo bench --bench suite` (see BENCHMARKS.md)"
+        );
+        return;
+    }
     let args: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-'))
