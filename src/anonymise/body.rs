@@ -211,11 +211,13 @@ fn tags(html: &str) -> impl Iterator<Item = (bool, String, bool, std::ops::Range
                 pos = end;
                 return Some((false, "!--".to_string(), true, start..end));
             }
-            let end = memchr::memchr(b'>', &bytes[start..])
-                .map(|i| start + i + 1)
-                .unwrap_or(bytes.len());
+            // `inner_end` is the `>` (a char boundary), or the end of an unterminated tag.
+            let (end, inner_end) = match memchr::memchr(b'>', &bytes[start..]) {
+                Some(i) => (start + i + 1, start + i),
+                None => (bytes.len(), bytes.len()),
+            };
             pos = end;
-            let inner = &html[start + 1..end.saturating_sub(1).max(start + 1)];
+            let inner = &html[start + 1..inner_end.max(start + 1)];
             let closing = inner.starts_with('/');
             let name: String = inner
                 .trim_start_matches('/')
@@ -1121,6 +1123,24 @@ mod tests {
             .unwrap();
         assert!(start.elapsed() < std::time::Duration::from_secs(10));
         assert_eq!(t.trim(), "deep & safe");
+    }
+
+    #[test]
+    fn unterminated_tag_ending_in_a_multibyte_char() {
+        // Found by fuzzing (fuzz/artifacts/pipeline/crash-3843…): a tag without `>` whose
+        // last character is not ASCII made the tag scanner slice inside that character.
+        for html in [
+            "<a href=x>me</a><\u{d3}\u{f5}",
+            "x<\u{f5}",
+            "<p\u{20ac}",
+            "<\u{1f600}",
+        ] {
+            assert!(html_nesting_estimate(html) <= 1, "{html:?}");
+            let _ = html_to_flat_text(html);
+            let _ = html_body_to_text(html, true);
+        }
+        assert_eq!(html_nesting_estimate("<div\u{e9}"), 1);
+        assert_eq!(html_to_flat_text("a<b\u{e9}").trim(), "a");
     }
 
     #[test]

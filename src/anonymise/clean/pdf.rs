@@ -156,6 +156,7 @@ pub(super) fn clean(bytes: &[u8], limits: &CleanLimits) -> Result<Vec<u8>, Clean
     if doc.objects.len() > MAX_PDF_OBJECTS {
         return Err(CleanError::Limit("pdf objects"));
     }
+    null_dangling(&mut doc);
     let pages = doc.get_pages().len();
     if pages == 0 {
         return Err(CleanError::Malformed("pdf without pages"));
@@ -451,6 +452,31 @@ fn removed_objects(doc: &Document) -> BTreeSet<ObjectId> {
         }
     }
     removed
+}
+
+/// Writes every reference to an object the file does not have as `null`, which is how a reader
+/// takes it (ISO 32000-1, 7.3.10): renumbering would otherwise point it at another object.
+fn null_dangling(doc: &mut Document) {
+    let present: BTreeSet<ObjectId> = doc.objects.keys().copied().collect();
+    for object in doc.objects.values_mut() {
+        null_references(object, &present);
+    }
+    for (_, value) in doc.trailer.iter_mut() {
+        null_references(value, &present);
+    }
+}
+
+fn null_references(object: &mut Object, present: &BTreeSet<ObjectId>) {
+    match object {
+        Object::Reference(id) if !present.contains(id) => *object = Object::Null,
+        Object::Array(items) => items.iter_mut().for_each(|o| null_references(o, present)),
+        Object::Dictionary(d) => d.iter_mut().for_each(|(_, o)| null_references(o, present)),
+        Object::Stream(s) => s
+            .dict
+            .iter_mut()
+            .for_each(|(_, o)| null_references(o, present)),
+        _ => {}
+    }
 }
 
 /// Cleans one object in place, without following references: drops [`REMOVED_KEYS`], unsafe
@@ -1142,6 +1168,48 @@ mod tests {
                 String::from_utf8_lossy(&out.stdout)
             );
         }
+    }
+
+    #[test]
+    fn dangling_page_reference_is_not_renumbered_onto_another_page() {
+        // Found by fuzzing (fuzz/artifacts/clean_pdf/crash-4e15…): a page tree whose `/Kids`
+        // named an object the file lacks; renumbering pointed it at the other page, so cleaning
+        // the cleaned file changed it. Such a reference is now written as `null`.
+        let page = |n: u32| {
+            format!(
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] /Contents {} 0 R >>",
+                n + 2
+            )
+            .into_bytes()
+        };
+        let text = |n: u32| {
+            stream(
+                "",
+                format!("BT /F1 24 Tf 72 700 Td (PAGE{n}) Tj ET").as_bytes(),
+            )
+        };
+        let broken = build_pdf(
+            &[
+                (1, b"<< /Type /Catalog /Pages 2 0 R >>".to_vec()),
+                (
+                    2,
+                    b"<< /Type /Pages /Kids [9 0 R 3 0 R 4 0 R] /Count 3 >>".to_vec(),
+                ),
+                (3, page(3)),
+                (4, page(4)),
+                (5, text(3)),
+                (6, text(4)),
+            ],
+            "/Root 1 0 R",
+        );
+        let once = clean(&broken, &CleanLimits::default()).unwrap();
+        assert!(
+            contains(&once, "/Kids[null 3 0 R 4 0 R]"),
+            "{}",
+            String::from_utf8_lossy(&once)
+        );
+        let twice = clean(&once, &CleanLimits::default()).unwrap();
+        assert_eq!(once, twice);
     }
 
     proptest::proptest! {
