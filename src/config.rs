@@ -432,9 +432,12 @@ pub struct SmtpConfig {
     #[serde(default = "default_command_timeout")]
     pub timeout_secs: u64,
     /// The first retry after a transient failure waits this many seconds; each further one
-    /// twice as long, up to an hour (default 30).
+    /// twice as long, up to `max_retry_secs` (default 30).
     #[serde(default = "default_retry")]
     pub retry_secs: u64,
+    /// The longest wait between two attempts, in seconds (default 3600).
+    #[serde(default = "default_max_retry")]
+    pub max_retry_secs: u64,
     /// A transient failure is retried with exponential backoff, until this many hours after
     /// the reply was written (default 120); then it is marked not delivered.
     #[serde(default = "default_give_up")]
@@ -452,6 +455,9 @@ fn default_from_name() -> String {
 }
 fn default_retry() -> u64 {
     30
+}
+fn default_max_retry() -> u64 {
+    3600
 }
 fn default_give_up() -> u64 {
     120

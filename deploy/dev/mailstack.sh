@@ -3,15 +3,18 @@
 # mailstack.sh - run a throwaway Dovecot (IMAP/IMAPS/LMTP) + Postfix (SMTP) on 127.0.0.1,
 # with all config, state, queue and mail storage under one directory. No systemd, no /etc edits.
 #
-#   mailstack.sh start DIR   # DIR is created if missing; prints nothing on success
-#   mailstack.sh stop  DIR   # stops both by PID, waits until they are gone
+#   mailstack.sh start DIR [all|dovecot|postfix]   # DIR is created if missing; prints nothing on success
+#   mailstack.sh stop  DIR [all|dovecot|postfix]   # stops by PID (TERM, then KILL of what is left)
 #
+# The third argument (default all) lets the chaos test stop and start each server alone.
 # Ports (override with env): IMAP_PORT=1143 IMAPS_PORT=1993 SMTP_PORT=2525 SUBMISSION_PORT=1587 SMTPS_PORT=1465
 # Users (password = user part + "-pass"): contact@example.test, writer@example.test
 set -euo pipefail
 
-cmd=${1:?usage: $0 start|stop DIR}
-ROOT=${2:?usage: $0 start|stop DIR}
+cmd=${1:?usage: $0 start|stop DIR [all|dovecot|postfix]}
+ROOT=${2:?usage: $0 start|stop DIR [all|dovecot|postfix]}
+WHAT=${3:-all}
+case $WHAT in all|dovecot|postfix) ;; *) echo "usage: $0 start|stop DIR [all|dovecot|postfix]" >&2; exit 2;; esac
 IMAP_PORT=${IMAP_PORT:-1143}
 IMAPS_PORT=${IMAPS_PORT:-1993}
 SMTP_PORT=${SMTP_PORT:-2525}
@@ -257,18 +260,25 @@ EOF
   touch -d '1 minute ago' "$P"/etc/*
   # Daemons must not inherit our stdout/stderr: a caller capturing them (a pipe, $(...),
   # Command::output()) would otherwise wait for EOF forever.
-  dovecot -c "$ROOT/dovecot/dovecot.conf" </dev/null >"$ROOT/start.log" 2>&1 ||
-    { cat "$ROOT/start.log" "$ROOT/dovecot/dovecot.log" >&2 2>/dev/null; exit 1; }
-  postfix -c "$P/etc" start </dev/null >>"$ROOT/start.log" 2>&1 ||
-    { cat "$ROOT/start.log" "$P/maillog" >&2 2>/dev/null; exit 1; }
-  for port in "$IMAP_PORT" "$IMAPS_PORT" "$SMTP_PORT" "$SUBMISSION_PORT" "$SMTPS_PORT"; do wait_listen "$port"; done
-  [ -S "$ROOT/dovecot/run/lmtp" ] || { echo "dovecot lmtp socket missing" >&2; exit 1; }
+  if [ "$WHAT" != postfix ] && [ -z "$(pid_of "$ROOT/dovecot/run/master.pid" dovecot)" ]; then
+    dovecot -c "$ROOT/dovecot/dovecot.conf" </dev/null >"$ROOT/start.log" 2>&1 ||
+      { cat "$ROOT/start.log" "$ROOT/dovecot/dovecot.log" >&2 2>/dev/null; exit 1; }
+    for port in "$IMAP_PORT" "$IMAPS_PORT"; do wait_listen "$port"; done
+    [ -S "$ROOT/dovecot/run/lmtp" ] || { echo "dovecot lmtp socket missing" >&2; exit 1; }
+  fi
+  if [ "$WHAT" != dovecot ] && [ -z "$(pid_of "$ROOT/postfix/spool/pid/master.pid" master)" ]; then
+    postfix -c "$P/etc" start </dev/null >>"$ROOT/start.log" 2>&1 ||
+      { cat "$ROOT/start.log" "$P/maillog" >&2 2>/dev/null; exit 1; }
+    for port in "$SMTP_PORT" "$SUBMISSION_PORT" "$SMTPS_PORT"; do wait_listen "$port"; done
+  fi
   ;;
 stop)
   ROOT=$(cd "$ROOT" && pwd)
-  pids="$(pid_of "$ROOT/postfix/spool/pid/master.pid" master) $(pid_of "$ROOT/dovecot/run/master.pid" dovecot)"
+  pids=""
+  [ "$WHAT" = dovecot ] || pids="$pids $(pid_of "$ROOT/postfix/spool/pid/master.pid" master)"
+  [ "$WHAT" = postfix ] || pids="$pids $(pid_of "$ROOT/dovecot/run/master.pid" dovecot)"
   # shellcheck disable=SC2086
   [ -z "${pids// /}" ] || stop_pids $pids
   ;;
-*) echo "usage: $0 start|stop DIR" >&2; exit 2;;
+*) echo "usage: $0 start|stop DIR [all|dovecot|postfix]" >&2; exit 2;;
 esac

@@ -52,12 +52,10 @@ pub struct Outbox {
     plus_addressing: bool,
     timeout: Duration,
     first_retry: i64,
+    max_retry: i64,
     give_up_after: i64,
     wake: Arc<Notify>,
 }
-
-/// Retries wait at most an hour.
-const MAX_RETRY: i64 = 3600;
 
 fn err(msg: impl Into<String>) -> OutboxError {
     OutboxError(msg.into())
@@ -127,6 +125,7 @@ impl Outbox {
             plus_addressing: cfg.replies.plus_addressing,
             timeout: Duration::from_secs(smtp.timeout_secs),
             first_retry: smtp.retry_secs.max(1) as i64,
+            max_retry: smtp.max_retry_secs.max(smtp.retry_secs).max(1) as i64,
             give_up_after: smtp.give_up_after_hours as i64 * 3600,
             wake: service.outbox_wake(),
             service,
@@ -294,7 +293,7 @@ impl Outbox {
                 reason: format!("could not be delivered in time; last problem: {why}"),
             });
         }
-        let wait = (self.first_retry << attempts.min(16)).min(MAX_RETRY);
+        let wait = (self.first_retry << attempts.min(16)).min(self.max_retry);
         Ok(Delivery::Queued {
             attempts: attempts + 1,
             next_attempt: now + wait,

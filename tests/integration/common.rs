@@ -189,6 +189,31 @@ impl Env {
         self.dir.path().join("run/control.sock")
     }
 
+    /// Starts `sourdine run`, retrying while another process briefly holds the store.
+    pub fn start_daemon_retrying(&self) -> Daemon {
+        for _ in 0..50 {
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.start_daemon())) {
+                Ok(d) => return d,
+                Err(_) => std::thread::sleep(std::time::Duration::from_millis(200)),
+            }
+        }
+        panic!("sourdine run would not start");
+    }
+
+    /// `ticket ARGS` through the socket only (as counsellors do: no configuration, so no
+    /// direct opening of the store).
+    pub fn ticket_via_socket(&self, args: &[&str]) -> Output {
+        Command::new(bin("ticket"))
+            .arg("--socket")
+            .arg(self.socket())
+            .args(args)
+            .env_remove("SOURDINE_CONFIG")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    }
+
     /// Starts `sourdine run` and waits until it answers on its socket.
     pub fn start_daemon(&self) -> Daemon {
         let log = self.dir.path().join(format!(
@@ -240,11 +265,11 @@ impl Daemon {
     /// Sends SIGTERM and waits; returns the exit status.
     pub fn stop(&mut self) -> std::process::ExitStatus {
         let mut child = self.child.take().expect("running");
-        nix::sys::signal::kill(
+        // It may have exited by itself already.
+        let _ = nix::sys::signal::kill(
             nix::unistd::Pid::from_raw(child.id() as i32),
             nix::sys::signal::Signal::SIGTERM,
-        )
-        .unwrap();
+        );
         let start = std::time::Instant::now();
         loop {
             if let Some(s) = child.try_wait().unwrap() {

@@ -65,10 +65,15 @@ impl MailStack {
     }
 
     fn script(&self, action: &str) -> std::process::Output {
+        self.script_for(action, "all")
+    }
+
+    fn script_for(&self, action: &str, what: &str) -> std::process::Output {
         Command::new("bash")
             .arg(root().join("deploy/dev/mailstack.sh"))
             .arg(action)
             .arg(&self.dir)
+            .arg(what)
             .env("IMAP_PORT", self.imap.to_string())
             .env("IMAPS_PORT", self.imaps.to_string())
             .env("SMTP_PORT", self.smtp.to_string())
@@ -95,6 +100,21 @@ impl MailStack {
     pub fn down(&mut self) {
         let _ = self.script("stop");
         self.running = false;
+    }
+
+    /// Stops one server (`dovecot` or `postfix`): TERM, then KILL of what is left.
+    pub fn stop_one(&mut self, what: &str) {
+        let _ = self.script_for("stop", what);
+    }
+
+    /// Starts one server again (`dovecot` or `postfix`).
+    pub fn start_one(&mut self, what: &str) {
+        let out = self.script_for("start", what);
+        assert!(
+            out.status.success(),
+            "mailstack start {what}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     /// The CA that signed the servers' certificate.
@@ -153,6 +173,24 @@ impl MailStack {
         send_smtp(self.smtp, from, to, raw).unwrap_or_else(|e| panic!("SMTP send failed: {e}"));
     }
 
+    /// Whether Postfix's queue is empty (everything handed to Dovecot), after asking it to
+    /// retry what it deferred.
+    pub fn postfix_queue_empty(&self) -> bool {
+        let conf = self.dir.join("postfix/etc");
+        let _ = Command::new("postqueue")
+            .arg("-c")
+            .arg(&conf)
+            .arg("-f")
+            .output();
+        Command::new("postqueue")
+            .arg("-c")
+            .arg(&conf)
+            .arg("-p")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).contains("Mail queue is empty"))
+            .unwrap_or(false)
+    }
+
     /// The `[imap]` section for the contact mailbox, with `tls` = none | starttls | implicit.
     pub fn imap_config(&self, tls: &str, password_file: &Path) -> String {
         let (host, port) = match tls {
@@ -177,11 +215,32 @@ impl Drop for MailStack {
     }
 }
 
+/// Why an SMTP session failed.
+#[derive(Debug)]
+pub enum SendError {
+    /// Before the message was complete: the server cannot have taken it.
+    Before(std::io::Error),
+    /// After the final dot: the server may or may not have taken it.
+    Ambiguous(std::io::Error),
+}
+
+impl std::fmt::Display for SendError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SendError::Before(e) => write!(f, "{e}"),
+            SendError::Ambiguous(e) => write!(f, "after the data: {e}"),
+        }
+    }
+}
+
 /// A minimal SMTP client: enough to play the writer.
-pub fn send_smtp(port: u16, from: &str, to: &str, raw: &[u8]) -> std::io::Result<()> {
-    let stream = TcpStream::connect(("127.0.0.1", port))?;
-    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-    let mut w = stream.try_clone()?;
+pub fn send_smtp(port: u16, from: &str, to: &str, raw: &[u8]) -> Result<(), SendError> {
+    let before = SendError::Before;
+    let stream = TcpStream::connect(("127.0.0.1", port)).map_err(before)?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .map_err(before)?;
+    let mut w = stream.try_clone().map_err(before)?;
     let mut r = BufReader::new(stream);
     let expect = |r: &mut BufReader<TcpStream>, code: &str| -> std::io::Result<()> {
         loop {
@@ -197,29 +256,34 @@ pub fn send_smtp(port: u16, from: &str, to: &str, raw: &[u8]) -> std::io::Result
             }
         }
     };
-    expect(&mut r, "220")?;
-    w.write_all(b"EHLO writer.example.test\r\n")?;
-    expect(&mut r, "250")?;
-    w.write_all(format!("MAIL FROM:<{from}>\r\n").as_bytes())?;
-    expect(&mut r, "250")?;
-    w.write_all(format!("RCPT TO:<{to}>\r\n").as_bytes())?;
-    expect(&mut r, "250")?;
-    w.write_all(b"DATA\r\n")?;
-    expect(&mut r, "354")?;
-    let text = String::from_utf8_lossy(raw).replace("\r\n", "\n");
-    let mut data = String::new();
-    for line in text.lines() {
-        if line.starts_with('.') {
-            data.push('.');
+    (|| -> std::io::Result<()> {
+        expect(&mut r, "220")?;
+        w.write_all(b"EHLO writer.example.test\r\n")?;
+        expect(&mut r, "250")?;
+        w.write_all(format!("MAIL FROM:<{from}>\r\n").as_bytes())?;
+        expect(&mut r, "250")?;
+        w.write_all(format!("RCPT TO:<{to}>\r\n").as_bytes())?;
+        expect(&mut r, "250")?;
+        w.write_all(b"DATA\r\n")?;
+        expect(&mut r, "354")?;
+        let text = String::from_utf8_lossy(raw).replace("\r\n", "\n");
+        let mut data = String::new();
+        for line in text.lines() {
+            if line.starts_with('.') {
+                data.push('.');
+            }
+            data.push_str(line);
+            data.push_str("\r\n");
         }
-        data.push_str(line);
-        data.push_str("\r\n");
-    }
-    data.push_str(".\r\n");
-    w.write_all(data.as_bytes())?;
-    expect(&mut r, "250")?;
-    w.write_all(b"QUIT\r\n")?;
-    Ok(())
+        w.write_all(data.as_bytes())
+    })()
+    .map_err(before)?;
+    (|| -> std::io::Result<()> {
+        w.write_all(b".\r\n")?;
+        expect(&mut r, "250")?;
+        w.write_all(b"QUIT\r\n")
+    })()
+    .map_err(SendError::Ambiguous)
 }
 
 impl MailStack {

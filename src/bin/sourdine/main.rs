@@ -63,6 +63,8 @@ enum Command {
     Status(cmd::status::Args),
     /// The audit log: print it, check its MAC chain, or print its head to record elsewhere.
     Audit(cmd::audit::Args),
+    /// Messages to writers: waiting, sent, not delivered (no text, no address).
+    Outbox(cmd::outbox::Args),
     /// Apply the retention policy now: destroy expired reply addresses, tickets, quarantine
     /// and old audit entries, then rotate the keys so nothing removed can be read again.
     Purge(cmd::purge::Args),
@@ -97,6 +99,7 @@ fn main() -> ExitCode {
         Command::Status(args) => cmd::status::run(config, args),
         Command::Audit(args) => cmd::audit::run(config, args),
         Command::Purge(args) => cmd::purge::run(config, args),
+        Command::Outbox(args) => cmd::outbox::run(config, args),
         Command::Keys(c) => cmd::keys::run(config, c),
         Command::CleanWorker(args) => cmd::worker::run(args),
         Command::Corpus(args) => cmd::corpus::run(config, args),

@@ -5,6 +5,7 @@ pub mod corpus;
 pub mod ingest;
 pub mod init;
 pub mod keys;
+pub mod outbox;
 pub mod purge;
 pub mod quarantine;
 pub mod run;
