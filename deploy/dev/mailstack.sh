@@ -59,7 +59,9 @@ pid_of() {  # $1 = pid file, $2 = expected /proc/PID/comm; prints the PID only i
   local pid
   [ -s "$1" ] || return 0
   pid=$(tr -dc 0-9 < "$1")
-  [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$2" ] && echo "$pid"
+  [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$2" ] || return 0
+  # A killed master can linger as a zombie until it is reaped: that one is not running.
+  [ "$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)" = Z ] || echo "$pid"
   return 0
 }
 
