@@ -7,6 +7,9 @@
 //! ```
 //!
 //! Sections and their sizes (environment variables):
+//! * `ingest` — mail-parser alone, the in-process pipeline, and `sourdine ingest` as a whole
+//!   process on one generated corpus (`SOURDINE_BENCH_CORPUS`, default 2000; runs
+//!   `SOURDINE_BENCH_INGEST_RUNS`, default 5); its peak RSS; bytes on disk;
 //! * `intake` — `sourdine run --once` emptying a Dovecot mailbox (`SOURDINE_BENCH_MAILBOX`,
 //!   default 2000) and the daemon's RSS while it takes mail in;
 //! * `idle` — arrival-to-ticket latency through IDLE (`SOURDINE_BENCH_IDLE`, default 40);
@@ -23,10 +26,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use sourdine::anonymise::AttachmentContent;
 use sourdine::config::Config;
 use sourdine::control::client::Client;
 use sourdine::control::protocol::{Request, Response};
 use sourdine::corpus::{Mix, generate};
+use sourdine::intake::pipeline::{Arrival, Prepared, PreparedItem};
 use sourdine::service::Service;
 
 fn env_usize(name: &str, default: usize, smoke: usize) -> usize {
@@ -433,6 +438,188 @@ fn intake() {
     );
 }
 
+/// Seconds of a [`Stats`] as `median s (min–max)`.
+fn secs(s: &Stats) -> String {
+    format!("{:.2} s ({:.2}–{:.2})", s.p50, s.min, s.max)
+}
+
+/// Bytes allocated on disk (blocks) and apparent bytes of every file under `dir`.
+fn disk_usage(dir: &Path) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    let (mut blocks, mut apparent) = (0, 0);
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap().flatten() {
+            let m = e.metadata().unwrap();
+            if m.is_dir() {
+                stack.push(e.path());
+            } else {
+                blocks += m.blocks() * 512;
+                apparent += m.len();
+            }
+        }
+    }
+    (blocks, apparent)
+}
+
+/// Bytes of what a prepared message stores: subject, text and kept or cleaned attachments.
+fn cleaned_bytes(p: &Prepared) -> u64 {
+    match &p.item {
+        PreparedItem::Message(a) => {
+            let files: usize = a
+                .attachments
+                .iter()
+                .map(|att| match &att.content {
+                    AttachmentContent::Kept(b) | AttachmentContent::Cleaned(b) => b.len(),
+                    _ => 0,
+                })
+                .sum();
+            (a.subject.len() + a.body.len() + files) as u64
+        }
+        PreparedItem::Rejected { raw, .. } => raw.len() as u64,
+    }
+}
+
+/// mail-parser alone, the in-process pipeline, and `sourdine ingest` as a whole process, on
+/// the same corpus; RSS and bytes on disk.
+fn ingest() {
+    let n = env_usize("SOURDINE_BENCH_CORPUS", 2000, 60);
+    let runs = env_usize("SOURDINE_BENCH_INGEST_RUNS", 5, 1);
+    println!("\n== ingest: {n} generated messages (realistic mix, seed 11), {runs} runs each ==");
+    let mix = Mix::default();
+    let corpus: Vec<Vec<u8>> = (0..n as u64).map(|i| generate(11, i, &mix)).collect();
+    let input: u64 = corpus.iter().map(|m| m.len() as u64).sum();
+    let dir = tempfile::Builder::new()
+        .prefix("sourdine-bench-corpus.")
+        .tempdir()
+        .unwrap();
+    for (i, m) in corpus.iter().enumerate() {
+        fs::write(dir.path().join(format!("{i:06}.eml")), m).unwrap();
+    }
+    println!("corpus: {n} messages, {:.1} MB", input as f64 / 1e6);
+
+    // 1. The parser alone: the practical limit.
+    let parse = stats(
+        (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                for m in &corpus {
+                    let parsed = mail_parser::MessageParser::default().parse(m.as_slice());
+                    std::hint::black_box(parsed.map(|p| p.parts.len()));
+                }
+                t.elapsed().as_secs_f64()
+            })
+            .collect(),
+    );
+    println!(
+        "mail-parser parse only                  {}  {:>6.0} msg/s  1.00x",
+        secs(&parse),
+        n as f64 / parse.p50
+    );
+
+    // 2. The pipeline in-process: allow-list, sanitise, clean attachments (in the worker).
+    let inst = Instance::new("");
+    let cfg = Config::load(&inst.config).unwrap();
+    let mut cleaned = 0;
+    let prepare = {
+        let service = Service::open(&cfg).unwrap();
+        stats(
+            (0..runs)
+                .map(|_| {
+                    cleaned = 0;
+                    let t = Instant::now();
+                    for m in &corpus {
+                        let p = service
+                            .pipeline()
+                            .prepare(m.clone(), Arrival::FromDateHeader, &[]);
+                        cleaned += cleaned_bytes(&p);
+                    }
+                    t.elapsed().as_secs_f64()
+                })
+                .collect(),
+        )
+    };
+    println!(
+        "pipeline: anonymise + clean             {}  {:>6.0} msg/s  {:.2}x",
+        secs(&prepare),
+        n as f64 / prepare.p50,
+        prepare.p50 / parse.p50
+    );
+    // ... and sealed, encrypted, committed in durable batches (a fresh store each run).
+    let full = stats(
+        (0..runs)
+            .map(|_| {
+                let inst = Instance::new("");
+                let cfg = Config::load(&inst.config).unwrap();
+                let service = Service::open(&cfg).unwrap();
+                let t = Instant::now();
+                for chunk in corpus.chunks(cfg.intake.batch_size.max(1)) {
+                    service.ingest(chunk.to_vec()).unwrap();
+                }
+                t.elapsed().as_secs_f64()
+            })
+            .collect(),
+    );
+    println!(
+        "pipeline + seal + encrypt + durable     {}  {:>6.0} msg/s  {:.2}x",
+        secs(&full),
+        n as f64 / full.p50,
+        full.p50 / parse.p50
+    );
+
+    // 3. `sourdine ingest` as a whole process, durable, into a fresh store each run.
+    let mut walls = Vec::new();
+    let mut peaks = Vec::new();
+    let mut disk = (0, 0);
+    for run in 0..runs {
+        let inst = Instance::new("");
+        let out = Command::new("/usr/bin/time")
+            .args(["-f", "%e %M"])
+            .arg(bin("sourdine"))
+            .arg("ingest")
+            .arg(dir.path())
+            .env("SOURDINE_CONFIG", &inst.config)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        let last: Vec<f64> = stderr
+            .lines()
+            .last()
+            .unwrap_or("")
+            .split_whitespace()
+            .filter_map(|v| v.parse().ok())
+            .collect();
+        walls.push(last.first().copied().unwrap_or(f64::NAN));
+        peaks.push(last.get(1).copied().unwrap_or(f64::NAN) / 1024.0);
+        if run == 0 {
+            disk = disk_usage(&inst.dir.path().join("data"));
+        }
+    }
+    let wall = stats(walls);
+    let peak = stats(peaks);
+    println!(
+        "sourdine ingest (process, durable)      {}  {:>6.0} msg/s  {:.2}x   (target <= 3x)",
+        secs(&wall),
+        n as f64 / wall.p50,
+        wall.p50 / parse.p50
+    );
+    println!(
+        "sourdine ingest peak RSS                {:.1} MiB ({:.1}–{:.1})   (target <= 64 MiB)",
+        peak.p50, peak.min, peak.max
+    );
+    println!(
+        "data directory: {:.1} MB on disk ({:.1} MB apparent) for {:.1} MB of cleaned content = {:.2}x (target <= 1.5x); {:.2} bytes per input byte",
+        disk.0 as f64 / 1e6,
+        disk.1 as f64 / 1e6,
+        cleaned as f64 / 1e6,
+        disk.0 as f64 / cleaned.max(1) as f64,
+        disk.0 as f64 / input.max(1) as f64
+    );
+}
+
 fn main() {
     // `cargo test --all-targets` runs this target too, without `--bench`: the suite is far too
     // long for a test run, so it only runs under `cargo bench`.
@@ -472,6 +659,9 @@ fn main() {
             )
             .unwrap_or_default()
     );
+    if want("ingest") {
+        ingest();
+    }
     if want("desk") {
         desk();
     }

@@ -548,13 +548,12 @@ impl Intake {
         let service = self.service.clone();
         let outcomes = tokio::task::spawn_blocking(move || -> Result<usize, ServiceError> {
             let keys = service.store().dedupe_keys();
-            let prepared: Vec<Prepared> = raws
-                .into_iter()
-                .map(|(_, raw, date)| {
-                    let arrival = date.map(Arrival::At).unwrap_or(Arrival::Now);
-                    service.pipeline().prepare(raw, arrival, &keys)
-                })
-                .collect();
+            let prepared: Vec<Prepared> = service.pipeline().prepare_all(
+                raws.into_iter()
+                    .map(|(_, raw, date)| (raw, date.map(Arrival::At).unwrap_or(Arrival::Now)))
+                    .collect(),
+                &keys,
+            );
             crate::failpoint::hit("imap-mid-batch");
             Ok(service.commit_prepared(prepared)?.len())
         })

@@ -99,6 +99,60 @@ impl Pipeline {
         self
     }
 
+    /// Prepares a batch, in order, on up to one thread per core (at most four): while one
+    /// message waits for the cleaning worker, another is being anonymised.
+    pub fn prepare_all(
+        &self,
+        batch: Vec<(Vec<u8>, Arrival)>,
+        dedupe_keys: &[Key],
+    ) -> Vec<Prepared> {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4)
+            .min(batch.len());
+        if threads <= 1 {
+            return batch
+                .into_iter()
+                .map(|(raw, arrival)| self.prepare(raw, arrival, dedupe_keys))
+                .collect();
+        }
+        // Each thread takes the next message from a shared queue, so a large message does
+        // not hold up a whole share of the batch; results go back to their place.
+        let n = batch.len();
+        let queue = std::sync::Mutex::new(batch.into_iter().enumerate());
+        let mut slots: Vec<Option<Prepared>> = (0..n).map(|_| None).collect();
+        let done = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut out = Vec::new();
+                        loop {
+                            let next = queue.lock().expect("batch queue").next();
+                            let Some((i, (raw, arrival))) = next else {
+                                break out;
+                            };
+                            out.push((i, self.prepare(raw, arrival, dedupe_keys)));
+                        }
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| {
+                    h.join()
+                        .expect("prepare never panics: it catches the parser's panics")
+                })
+                .collect::<Vec<_>>()
+        });
+        for (i, p) in done {
+            slots[i] = Some(p);
+        }
+        slots
+            .into_iter()
+            .map(|p| p.expect("every message prepared"))
+            .collect()
+    }
+
     /// Runs one message through the anonymiser. Never panics: a parser panic quarantines the
     /// message (the process's panic hook prints no message content).
     pub fn prepare(&self, raw: Vec<u8>, arrival: Arrival, dedupe_keys: &[Key]) -> Prepared {

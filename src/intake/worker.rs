@@ -27,20 +27,16 @@ const CLEANER_STACK: usize = 16 * 1024 * 1024;
 /// The worker is replaced after this many files (its CPU-time limit is cumulative).
 const MAX_SERVED: u32 = 500;
 
-/// How a file came back.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// How a file came back: the head of a reply frame, followed by the cleaned bytes after
+/// `Cleaned`. (A request frame is the [`AttachmentKind`] followed by the file's bytes.) The
+/// bytes follow the head unframed so that a large file is not copied again to be encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 enum Reply {
-    Cleaned(Vec<u8>),
+    Cleaned,
     Unsupported,
     Encrypted,
     Damaged,
     Limit,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-struct Request {
-    kind: AttachmentKind,
-    bytes: Vec<u8>,
 }
 
 /// Worker settings.
@@ -67,10 +63,18 @@ impl Default for WorkerSettings {
     }
 }
 
-fn write_frame(w: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
-    w.write_all(&(bytes.len() as u64).to_le_bytes())?;
+/// Writes one frame: its length, a small encoded head, then the bytes.
+fn write_frame(w: &mut impl Write, head: &impl Serialize, bytes: &[u8]) -> std::io::Result<()> {
+    let head = postcard::to_stdvec(head).map_err(std::io::Error::other)?;
+    w.write_all(&((head.len() + bytes.len()) as u64).to_le_bytes())?;
+    w.write_all(&head)?;
     w.write_all(bytes)?;
     w.flush()
+}
+
+/// Splits a frame into its head and the bytes after it, without copying them.
+fn split_frame<'a, H: Deserialize<'a>>(frame: &'a [u8]) -> std::io::Result<(H, &'a [u8])> {
+    postcard::take_from_bytes(frame).map_err(std::io::Error::other)
 }
 
 fn read_frame(r: &mut impl Read, max: u64) -> std::io::Result<Vec<u8>> {
@@ -111,27 +115,29 @@ pub fn worker_main(settings: &WorkerSettings) -> std::io::Result<()> {
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(()),
             Err(e) => return Err(e),
         };
-        let request: Request = postcard::from_bytes(&frame).map_err(std::io::Error::other)?;
-        drop(frame);
+        let (kind, _) = split_frame::<AttachmentKind>(&frame)?;
         crate::failpoint::hit("clean-worker-crash");
         crate::failpoint::hang("clean-worker-hang");
         let limits = settings.limits.clone();
-        let reply = std::thread::Builder::new()
+        let (reply, cleaned) = std::thread::Builder::new()
             .name("cleaner".into())
             .stack_size(CLEANER_STACK)
             .spawn(move || {
-                match crate::anonymise::clean::clean(request.kind, &request.bytes, &limits) {
-                    Ok(b) => Reply::Cleaned(b),
-                    Err(CleanError::Unsupported) => Reply::Unsupported,
-                    Err(CleanError::Encrypted) => Reply::Encrypted,
-                    Err(CleanError::Malformed(_)) => Reply::Damaged,
-                    Err(CleanError::Limit(_)) => Reply::Limit,
+                let bytes = match split_frame::<AttachmentKind>(&frame) {
+                    Ok((_, bytes)) => bytes,
+                    Err(_) => return (Reply::Damaged, Vec::new()),
+                };
+                match crate::anonymise::clean::clean(kind, bytes, &limits) {
+                    Ok(b) => (Reply::Cleaned, b),
+                    Err(CleanError::Unsupported) => (Reply::Unsupported, Vec::new()),
+                    Err(CleanError::Encrypted) => (Reply::Encrypted, Vec::new()),
+                    Err(CleanError::Malformed(_)) => (Reply::Damaged, Vec::new()),
+                    Err(CleanError::Limit(_)) => (Reply::Limit, Vec::new()),
                 }
             })?
             .join()
-            .unwrap_or(Reply::Damaged);
-        let bytes = postcard::to_stdvec(&reply).map_err(std::io::Error::other)?;
-        write_frame(&mut output, &bytes)?;
+            .unwrap_or((Reply::Damaged, Vec::new()));
+        write_frame(&mut output, &reply, &cleaned)?;
     }
 }
 
@@ -242,11 +248,6 @@ impl Cleaner {
             }
         }
         let worker = slot.as_mut().expect("just started");
-        let request = postcard::to_stdvec(&Request {
-            kind,
-            bytes: bytes.to_vec(),
-        })
-        .map_err(|_| WithheldReason::CleanerFailed)?;
         let limit = bytes.len() as u64 * 4 + 1024 * 1024;
         let pid = worker.child.id();
         let (tx, rx) = std::sync::mpsc::channel();
@@ -254,7 +255,7 @@ impl Cleaner {
             let stdin = &mut worker.stdin;
             let stdout = &mut worker.stdout;
             scope.spawn(move || {
-                let r = write_frame(stdin, &request).and_then(|_| read_frame(stdout, limit));
+                let r = write_frame(stdin, &kind, bytes).and_then(|_| read_frame(stdout, limit));
                 let _ = tx.send(r);
             });
             match rx.recv_timeout(self.settings.timeout) {
@@ -272,12 +273,16 @@ impl Cleaner {
         });
         worker.served += 1;
         match result {
-            Ok(frame) => match postcard::from_bytes::<Reply>(&frame) {
-                Ok(Reply::Cleaned(b)) => Ok(b),
-                Ok(Reply::Unsupported) => Err(WithheldReason::NotCleaned),
-                Ok(Reply::Encrypted) => Err(WithheldReason::Encrypted),
-                Ok(Reply::Damaged) => Err(WithheldReason::Damaged),
-                Ok(Reply::Limit) => Err(WithheldReason::LimitExceeded),
+            Ok(mut frame) => match split_frame::<Reply>(&frame).map(|(r, rest)| (r, rest.len())) {
+                Ok((Reply::Cleaned, len)) => {
+                    // The cleaned bytes are the frame's tail: keep them in place.
+                    frame.drain(..frame.len() - len);
+                    Ok(frame)
+                }
+                Ok((Reply::Unsupported, _)) => Err(WithheldReason::NotCleaned),
+                Ok((Reply::Encrypted, _)) => Err(WithheldReason::Encrypted),
+                Ok((Reply::Damaged, _)) => Err(WithheldReason::Damaged),
+                Ok((Reply::Limit, _)) => Err(WithheldReason::LimitExceeded),
                 Err(_) => {
                     *slot = None;
                     Err(WithheldReason::CleanerFailed)

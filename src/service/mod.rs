@@ -615,10 +615,13 @@ impl Service {
     /// Takes in raw messages as one durable batch.
     pub fn ingest(&self, messages: Vec<Vec<u8>>) -> Result<Vec<Outcome>, ServiceError> {
         let keys = self.store.dedupe_keys();
-        let prepared = messages
-            .into_iter()
-            .map(|raw| self.pipeline.prepare(raw, Arrival::FromDateHeader, &keys))
-            .collect();
+        let prepared = self.pipeline.prepare_all(
+            messages
+                .into_iter()
+                .map(|raw| (raw, Arrival::FromDateHeader))
+                .collect(),
+            &keys,
+        );
         self.commit_prepared(prepared)
     }
 

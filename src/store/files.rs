@@ -5,6 +5,7 @@ use std::fs::{self, FileTimes, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
 use super::StoreError;
@@ -15,14 +16,23 @@ use crate::time::Precision;
 pub(crate) struct Files {
     dir: PathBuf,
     precision: Precision,
+    /// Files written since the last [`Files::sync_dir`], not yet fsync'd.
+    unsynced: Mutex<Vec<PathBuf>>,
 }
+
+/// Most threads that fsync one commit's files at once.
+const SYNC_THREADS: usize = 8;
 
 impl Files {
     pub(crate) fn open(dir: PathBuf, precision: Precision) -> Result<Files, StoreError> {
         if !dir.is_dir() {
             fs::create_dir_all(&dir).map_err(|e| StoreError::io(dir.display().to_string(), e))?;
         }
-        Ok(Files { dir, precision })
+        Ok(Files {
+            dir,
+            precision,
+            unsynced: Mutex::new(Vec::new()),
+        })
     }
 
     /// A fresh random file name.
@@ -30,9 +40,9 @@ impl Files {
         crate::ids::random_hex(16)
     }
 
-    /// Writes a new file (0600) and fsyncs it; its modification time is set to `now`
-    /// rounded to the configured precision, so the file system tells no more than the
-    /// records do. The directory is synced by [`Files::sync_dir`] once per commit.
+    /// Writes a new file (0600); its modification time is set to `now` rounded to the
+    /// configured precision, so the file system tells no more than the records do. The file
+    /// and the directory are fsync'd by [`Files::sync_dir`], once per commit.
     pub(crate) fn write(&self, name: &str, bytes: &[u8], now: i64) -> Result<(), StoreError> {
         let path = self.dir.join(name);
         let err = |e| StoreError::io(format!("writing {}", path.display()), e);
@@ -47,11 +57,38 @@ impl Files {
             SystemTime::UNIX_EPOCH + Duration::from_secs(self.precision.round(now).max(0) as u64);
         f.set_times(FileTimes::new().set_modified(rounded).set_accessed(rounded))
             .map_err(err)?;
-        f.sync_all().map_err(err)
+        self.unsynced.lock().expect("unsynced files").push(path);
+        Ok(())
     }
 
-    /// Syncs the directory, making new names and removals durable.
+    /// Fsyncs every file written since the last call, then the directory, making new files,
+    /// names and removals durable. The files are synced from several threads at once, so
+    /// that the file system's journal commits them together instead of one after another.
     pub(crate) fn sync_dir(&self) -> Result<(), StoreError> {
+        let files = std::mem::take(&mut *self.unsynced.lock().expect("unsynced files"));
+        if !files.is_empty() {
+            let per_thread = files.len().div_ceil(SYNC_THREADS);
+            std::thread::scope(|s| {
+                let handles: Vec<_> = files
+                    .chunks(per_thread)
+                    .map(|chunk| {
+                        s.spawn(move || {
+                            for path in chunk {
+                                fs::File::open(path)
+                                    .and_then(|f| f.sync_all())
+                                    .map_err(|e| {
+                                        StoreError::io(format!("syncing {}", path.display()), e)
+                                    })?;
+                            }
+                            Ok::<(), StoreError>(())
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .try_for_each(|h| h.join().expect("fsync thread"))
+            })?;
+        }
         super::fsync_dir(&self.dir)
     }
 

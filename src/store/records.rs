@@ -70,6 +70,7 @@ pub struct TicketRecord {
     /// An automatic acknowledgement was queued for this ticket (at most one).
     pub acknowledged: bool,
     /// Sealed [`TicketSecret`] under the ticket's content key.
+    #[serde(with = "serde_bytes")]
     pub secret: Vec<u8>,
 }
 
@@ -101,7 +102,7 @@ pub struct TicketKeys {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Payload {
     /// Small enough to live in the record.
-    Inline(Vec<u8>),
+    Inline(#[serde(with = "serde_bytes")] Vec<u8>),
     /// In a file under `files/`, by random name.
     File(String),
 }
@@ -176,6 +177,7 @@ pub struct NoteRecord {
     /// Who wrote it.
     pub author: crate::store::Actor,
     /// The text, sealed under the ticket's content key.
+    #[serde(with = "serde_bytes")]
     pub sealed: Vec<u8>,
 }
 
@@ -189,6 +191,7 @@ pub struct RevealRecord {
     /// When.
     pub requested_at: i64,
     /// The reason, sealed under the ticket's content key.
+    #[serde(with = "serde_bytes")]
     pub reason_sealed: Vec<u8>,
     /// The second supervisor who approved it, once.
     pub approved_by: Option<crate::store::Actor>,
@@ -425,5 +428,22 @@ pub mod aad {
     /// A quarantine entry's key.
     pub fn quarantine_key(reference: &str) -> Vec<u8> {
         format!("sourdine/v1/key/quarantine/{reference}").into_bytes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_fields_keep_the_encoding_of_stores_written_before_serde_bytes() {
+        // Byte vectors were serialised element by element; `serde_bytes` writes one slice.
+        // postcard encodes both as a length and the raw bytes, so old records still read.
+        let old_style: Vec<u8> = postcard::to_stdvec(&(0u8, vec![7u8, 8, 9])).unwrap();
+        let now = postcard::to_stdvec(&Payload::Inline(vec![7, 8, 9])).unwrap();
+        assert_eq!(now, old_style);
+        assert_eq!(now, [0, 3, 7, 8, 9]);
+        let back: Payload = postcard::from_bytes(&old_style).unwrap();
+        assert!(matches!(back, Payload::Inline(b) if b == [7, 8, 9]));
     }
 }
