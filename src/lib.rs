@@ -11,6 +11,7 @@ pub mod config;
 pub mod control;
 pub mod corpus;
 pub mod daemon;
+pub mod doctor;
 pub mod failpoint;
 pub mod hardening;
 pub mod ids;

@@ -81,7 +81,9 @@ impl ImapError {
     }
 }
 
-fn imap_err(what: &str) -> impl FnOnce(async_imap::error::Error) -> ImapError + '_ {
+/// Turns an async-imap error from command `what` into an [`ImapError`] (network or protocol),
+/// keeping nothing the server echoed from messages. Shared with `sourdine doctor`.
+pub(crate) fn imap_err(what: &str) -> impl FnOnce(async_imap::error::Error) -> ImapError + '_ {
     move |e| {
         let kind = match &e {
             async_imap::error::Error::Io(_) | async_imap::error::Error::ConnectionLost => {
@@ -108,12 +110,15 @@ fn describe(e: &async_imap::error::Error) -> String {
     }
 }
 
-fn short(s: &str) -> String {
+/// Server text cut to 120 characters, without control characters (for error messages).
+pub(crate) fn short(s: &str) -> String {
     let s: String = s.chars().filter(|c| !c.is_control()).take(120).collect();
     s.trim().to_string()
 }
 
-async fn timed<T>(
+/// Runs `f` under `limit`; past it, a timeout error naming the command `what`. Every IMAP
+/// command but IDLE goes through this (also `sourdine doctor`'s).
+pub(crate) async fn timed<T>(
     limit: Duration,
     what: &str,
     f: impl Future<Output = Result<T, ImapError>>,

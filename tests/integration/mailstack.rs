@@ -339,3 +339,32 @@ impl MailStack {
         })
     }
 }
+
+impl MailStack {
+    /// Puts `raw` into `folder` of `user`'s mailbox with IMAP APPEND (plain, loopback),
+    /// creating the folder when needed: a copy left on the provider.
+    pub fn append(&self, user: &str, password: &str, folder: &str, raw: &[u8]) {
+        let port = self.imap;
+        let user = format!("{user}@example.test");
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .unwrap();
+            let mut client = async_imap::Client::new(tcp);
+            client.read_response().await.unwrap();
+            let mut session = client
+                .login(&user, password)
+                .await
+                .map_err(|(e, _)| e)
+                .unwrap();
+            // Already there is fine.
+            let _ = session.create(folder).await;
+            session.append(folder, None, None, raw).await.unwrap();
+            let _ = session.logout().await;
+        })
+    }
+}

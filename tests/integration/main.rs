@@ -7,6 +7,7 @@ mod common;
 mod crash;
 mod daemon;
 mod deploy;
+mod doctor;
 mod durability;
 mod faults;
 mod fuzz_replay;

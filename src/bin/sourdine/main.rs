@@ -61,6 +61,36 @@ enum Command {
     Quarantine(cmd::quarantine::Command),
     /// The service's state: running or not, tickets, quarantine, intake.
     Status(cmd::status::Args),
+    /// Check the installation: configuration, permissions, mailbox, mail server, clock, disk.
+    ///
+    /// Run it after installing, after changing the configuration, and when something is
+    /// wrong. Each check prints a verdict ([ ok ], [warn], [FAIL], [skip]), what it found and,
+    /// when something should change, a "fix:" line. Safe while the service runs: the store
+    /// is never opened, nothing is sent, no message is read.
+    ///
+    /// What is checked:
+    ///   configuration    the file loads (else the key and problem are named, and doctor
+    ///                    stops); nobody else can change it; which sections are set
+    ///   after_intake     "delete" leaves no copy on the provider; "move:..." does
+    ///   data directory   exists, mode 0700; its owner is taken as the service user
+    ///   store files      initialised, private to the service user and owned by it
+    ///   key files        key_dir 0700 and outside data_dir; kek-*.key and audit.key 0600
+    ///   password files   exist, not empty, private, readable by the service user
+    ///   control socket   its folder 0750 with counsellors_group; the socket not open to all
+    ///   disk space       free space and inodes where data_dir lives
+    ///   clock            later than this build and the store's newest file; synchronised,
+    ///                    when the system says (no server's time is compared)
+    ///   IMAP             connection, TLS and login; IDLE, UIDPLUS and MOVE; the mailbox;
+    ///                    copies left on the provider (Sent, Trash, All Mail, Junk, Archive,
+    ///                    the oversize and move: folders), counted only
+    ///   SMTP             connection, TLS and login
+    ///
+    /// Every network step waits at most its configured timeout, capped by --timeout.
+    ///
+    /// Exit status: 0 when nothing failed (warnings allowed); 1 when a check failed or the
+    /// configuration cannot be loaded.
+    #[command(verbatim_doc_comment)]
+    Doctor(cmd::doctor::Args),
     /// The audit log: print it, check its MAC chain, or print its head to record elsewhere.
     Audit(cmd::audit::Args),
     /// Messages to writers: waiting, sent, not delivered (no text, no address).
@@ -98,6 +128,7 @@ fn main() -> ExitCode {
         Command::Quarantine(c) => cmd::quarantine::run(config, c),
         Command::Status(args) => cmd::status::run(config, args),
         Command::Audit(args) => cmd::audit::run(config, args),
+        Command::Doctor(args) => cmd::doctor::run(config, args),
         Command::Purge(args) => cmd::purge::run(config, args),
         Command::Outbox(args) => cmd::outbox::run(config, args),
         Command::Keys(c) => cmd::keys::run(config, c),

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod corpus;
+pub mod doctor;
 pub mod ingest;
 pub mod init;
 pub mod keys;

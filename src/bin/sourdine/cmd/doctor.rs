@@ -1,0 +1,82 @@
+//! `sourdine doctor`
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use sourdine::cli::output::{ALERT, BOLD, DIM, OK, WARN, paint};
+use sourdine::config::Config;
+use sourdine::doctor::{Options, Report, Verdict};
+
+/// Arguments of `sourdine doctor`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Skip the IMAP and SMTP checks (no network).
+    #[arg(long)]
+    offline: bool,
+    /// The longest wait for any one network step, in seconds (the configured timeouts,
+    /// capped at this).
+    #[arg(long, value_name = "SECS", default_value_t = 20,
+          value_parser = clap::value_parser!(u64).range(1..=300))]
+    timeout: u64,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
+    sourdine::cli::init_logging("warn");
+    // It reads the mailbox passwords: no core dumps.
+    super::protect()?;
+    let path = sourdine::cli::config_path(config);
+    if !args.json {
+        println!("sourdine doctor: {}", path.display());
+    }
+    let report = match Config::load(&path) {
+        Ok(cfg) => {
+            let opts = Options {
+                offline: args.offline,
+                timeout: Duration::from_secs(args.timeout),
+            };
+            sourdine::doctor::run(&cfg, &opts)?
+        }
+        // Nothing else can be checked without the configuration.
+        Err(e) => Report::config_failed(&path, &e),
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report.json())?);
+    } else {
+        print(&report);
+    }
+    Ok(if report.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn print(report: &Report) {
+    for c in &report.checks {
+        let style = match c.verdict {
+            Verdict::Ok => OK,
+            Verdict::Skipped => DIM,
+            Verdict::Warn => WARN,
+            Verdict::Fail => ALERT,
+        };
+        anstream::println!("{} {}", paint(style, c.verdict.mark()), c.name);
+        for line in c.detail.lines() {
+            println!("       {line}");
+        }
+        if let Some(fix) = &c.fix {
+            anstream::println!("       {} {fix}", paint(BOLD, "fix:"));
+        }
+    }
+    let style = if report.failures() > 0 {
+        ALERT
+    } else if report.warnings() > 0 {
+        WARN
+    } else {
+        OK
+    };
+    anstream::println!("{}", paint(style, report.summary()));
+}
