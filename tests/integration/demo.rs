@@ -242,3 +242,41 @@ fn demo_runs_end_to_end_and_leaves_nothing_running() {
     assert!(left.is_empty(), "processes left from the demo: {left:#?}");
     assert!(!work_dir.exists(), "the work directory is removed");
 }
+
+/// The demo script is executable (the README runs it as `deploy/demo.sh`), strict, answers
+/// `--help` and refuses an unknown argument without starting anything, and is shellcheck-clean.
+#[test]
+fn demo_script_is_clean_shell() {
+    use std::os::unix::fs::PermissionsExt;
+    let script = root().join("deploy/demo.sh");
+    let body = std::fs::read_to_string(&script).unwrap();
+    assert!(body.contains("set -euo pipefail"));
+    let mode = std::fs::metadata(&script).unwrap().permissions().mode();
+    assert!(mode & 0o111 != 0, "deploy/demo.sh is not executable");
+    let help = Command::new(&script).arg("--help").output().unwrap();
+    assert!(help.status.success());
+    for word in [
+        "--keep",
+        "SOURDINE_DEMO_DIR",
+        "SOURDINE_DEMO_BIN",
+        "cargo build --release --locked",
+    ] {
+        assert!(
+            text(&help.stdout).contains(word),
+            "--help does not mention {word}"
+        );
+    }
+    let bad = Command::new(&script).arg("--bogus").output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("unknown argument '--bogus'"));
+    let have_shellcheck = Command::new("shellcheck")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if have_shellcheck {
+        let out = Command::new("shellcheck").arg(&script).output().unwrap();
+        assert!(out.status.success(), "shellcheck: {}", text(&out.stdout));
+    } else {
+        eprintln!("SKIPPED (part): shellcheck is not installed (apt install shellcheck)");
+    }
+}
