@@ -21,7 +21,7 @@ pub const DEFAULT_SOCKET: &str = "/run/sourdine/control.sock";
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The file could not be read.
-    #[error("cannot read configuration {path}: {source}")]
+    #[error("cannot read configuration {path}: {source}{}", read_hint(source))]
     Read {
         /// The file.
         path: PathBuf,
@@ -33,7 +33,9 @@ pub enum ConfigError {
     Syntax {
         /// The file.
         path: PathBuf,
-        /// The parser's message, which names the key and line.
+        /// Where and what: the line, the key when the line names one, the parser's
+        /// complaint, and for an unknown key the nearest known one. The line itself is never
+        /// quoted (it could hold a password written where it does not belong).
         message: String,
     },
     /// A key has a value that is not allowed.
@@ -46,6 +48,14 @@ pub enum ConfigError {
         /// What is wrong.
         problem: String,
     },
+}
+
+fn read_hint(e: &std::io::Error) -> &'static str {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        " (give --config PATH or set SOURDINE_CONFIG; deploy/sourdine.example.toml lists every key)"
+    } else {
+        ""
+    }
 }
 
 impl ConfigError {
@@ -546,7 +556,7 @@ impl Config {
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let mut cfg: Config = toml::from_str(text).map_err(|e| ConfigError::Syntax {
             path: path.to_path_buf(),
-            message: e.to_string().trim_end().replace('\n', "\n  "),
+            message: describe_syntax_error(text, &e),
         })?;
         cfg.source = path.to_path_buf();
         cfg.validate()?;
@@ -563,7 +573,13 @@ impl Config {
 
     fn validate(&mut self) -> Result<(), ConfigError> {
         if !self.data_dir.is_absolute() {
-            return Err(self.invalid("data_dir", "must be an absolute path"));
+            return Err(self.invalid(
+                "data_dir",
+                format!(
+                    "must be an absolute path, such as /var/lib/sourdine (it is {:?})",
+                    self.data_dir
+                ),
+            ));
         }
         if let Err(problem) = check_address(&self.contact_address) {
             return Err(self.invalid("contact_address", problem));
@@ -679,7 +695,7 @@ impl Config {
         if imap.tls == Tls::None && !is_loopback_host(&imap.host) {
             return Err(self.invalid(
                 "imap.tls",
-                "\"none\" sends the password in clear: only allowed when host is a loopback address",
+                "\"none\" sends the password in clear: only allowed when host is a loopback address; use \"implicit\" (port 993) or \"starttls\" (port 143)",
             ));
         }
         if !imap.password_file.is_absolute() {
@@ -721,7 +737,7 @@ impl Config {
         if smtp.tls == Tls::None && !is_loopback_host(&smtp.host) {
             return Err(self.invalid(
                 "smtp.tls",
-                "\"none\" sends mail (and any password) in clear: only allowed when host is a loopback address",
+                "\"none\" sends mail (and any password) in clear: only allowed when host is a loopback address; use \"starttls\" (port 587) or \"implicit\" (port 465)",
             ));
         }
         match (&smtp.username, &smtp.password_file) {
@@ -840,12 +856,186 @@ fn check_address(addr: &str) -> Result<(), &'static str> {
         .chars()
         .any(|c| c.is_whitespace() || c == '<' || c == '>')
     {
-        return Err("must be a bare address, without a display name or spaces");
+        return Err(
+            "must be a bare address such as contact@helpline.example, without a display name or spaces (replies show smtp.from_name as the name)",
+        );
     }
     if !domain.contains('.') && !domain.eq_ignore_ascii_case("localhost") {
         return Err("the domain must be a fully qualified name");
     }
     Ok(())
+}
+
+/// The parser's complaint in one line: the line number, the key when the line names one,
+/// what is wrong, and for an unknown key the nearest known key. The offending line is not
+/// quoted, as the parser would: it could hold a password written where it does not belong,
+/// and this message goes to terminals and logs.
+fn describe_syntax_error(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim().replace('\n', " ");
+    let Some(span) = e.span() else {
+        return message.replace("missing field ", "missing key ");
+    };
+    let start = span.start.min(text.len());
+    let before = &text.as_bytes()[..start];
+    let line_no = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or("");
+    // The table this line is in: the last `[name]` header above it.
+    let section = text[..line_start]
+        .lines()
+        .map(str::trim)
+        .rfind(|l| l.starts_with('['))
+        .map(|l| l.trim_matches(['[', ']', ' ']).to_string());
+    let dotted = |key: &str| match &section {
+        Some(s) => format!("{s}.{key}"),
+        None => key.to_string(),
+    };
+    if let Some(field) = message.strip_prefix("missing field ") {
+        // The span covers the table that lacks the key: its header, or the whole file.
+        return match line.trim().strip_prefix('[') {
+            Some(header) => format!(
+                "line {line_no}: missing key {field} in [{}]",
+                header.trim_matches(['[', ']', ' '])
+            ),
+            None => format!("missing key {field}"),
+        };
+    }
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        // "unknown field `x`, expected one of `a`, `b`": the names are between backquotes.
+        let names: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+        if let Some((unknown, known)) = names.split_first() {
+            let place = match &section {
+                Some(s) => format!(" in [{s}]"),
+                None => String::new(),
+            };
+            // `password` is a known key only so that it can be refused: never suggest it.
+            let nearest = known
+                .iter()
+                .filter(|k| **k != "password")
+                .map(|k| (edit_distance(unknown, k), *k))
+                .min()
+                .filter(|(d, k)| *d <= 3 && *d * 3 <= k.len());
+            return match nearest {
+                Some((_, k)) => {
+                    format!("line {line_no}: unknown key `{unknown}`{place}; did you mean `{k}`?")
+                }
+                None => format!(
+                    "line {line_no}: unknown key `{unknown}`{place}; the keys allowed there: {}",
+                    known
+                        .iter()
+                        .filter(|k| **k != "password")
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+        }
+    }
+    // A value the key does not accept: name the key (the text before `=` on that line).
+    let key = line.split_once('=').map(|(k, _)| k.trim()).filter(|k| {
+        !k.is_empty()
+            && k.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    });
+    match key {
+        Some(k) if start >= line_start + line.find('=').unwrap_or(0) => {
+            format!("line {line_no}: `{}`: {message}", dotted(k))
+        }
+        _ => format!("line {line_no}: {message}"),
+    }
+}
+
+/// The number of single-character insertions, deletions and substitutions between two words.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != *cb))
+                .min(above + 1)
+                .min(row[j] + 1);
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+/// A password file that cannot be used: unreadable, or open to other users.
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordFileError {
+    /// The file could not be read.
+    #[error("cannot read {key} {}: {source}", path.display())]
+    Read {
+        /// The key that names the file (`imap.password_file`).
+        key: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Other users may read or change the file.
+    #[error(
+        "{key} {} is open to other users (mode {mode:04o}); make it readable by the service's user only: chmod 600 {}",
+        path.display(),
+        path.display()
+    )]
+    Exposed {
+        /// The key that names the file.
+        key: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// Its permission bits.
+        mode: u32,
+    },
+}
+
+/// Reads the password file named by `key` (its trailing newline removed). A file that other
+/// users can read or write is refused: the password would be theirs too.
+pub fn read_password_file(
+    key: &'static str,
+    path: &Path,
+) -> Result<zeroize::Zeroizing<String>, PasswordFileError> {
+    use std::io::Read;
+    use std::os::unix::fs::PermissionsExt;
+    let read_err = |source| PasswordFileError::Read {
+        key,
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = std::fs::File::open(path).map_err(read_err)?;
+    let mode = file.metadata().map_err(read_err)?.permissions().mode() & 0o7777;
+    if mode & 0o007 != 0 {
+        return Err(PasswordFileError::Exposed {
+            key,
+            path: path.to_path_buf(),
+            mode,
+        });
+    }
+    let mut text = zeroize::Zeroizing::new(String::new());
+    file.read_to_string(&mut text).map_err(read_err)?;
+    let len = text.trim_end_matches(['\n', '\r']).len();
+    text.truncate(len);
+    Ok(text)
+}
+
+impl Config {
+    /// Reads every password file the configuration names, so that a missing or exposed one
+    /// stops the service at start, before it touches the store or the network.
+    pub fn check_password_files(&self) -> Result<(), PasswordFileError> {
+        if let Some(imap) = &self.imap {
+            read_password_file("imap.password_file", &imap.password_file)?;
+        }
+        if let Some(file) = self.smtp.as_ref().and_then(|s| s.password_file.as_ref()) {
+            read_password_file("smtp.password_file", file)?;
+        }
+        Ok(())
+    }
 }
 
 fn normalise_address(addr: &str) -> String {
@@ -962,6 +1152,80 @@ mod tests {
         ))
         .unwrap_err();
         assert!(e.to_string().contains("after_intake"), "{e}");
+    }
+
+    #[test]
+    fn a_misspelt_key_gets_the_nearest_known_one() {
+        let e = parse("data_dir = \"/d\"\ncontact_adress = \"a@b.example\"\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "configuration /etc/sourdine/sourdine.toml: line 2: unknown key `contact_adress`; did you mean `contact_address`?"
+        );
+        let e = parse("data_dir = \"/d\"\ncontact_address = \"a@b.example\"\n[imap]\nzzz = 1\n")
+            .unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.contains("unknown key `zzz` in [imap]; the keys allowed there: host"),
+            "{text}"
+        );
+        assert!(
+            !text.contains(" password,"),
+            "the refused key is not offered: {text}"
+        );
+    }
+
+    #[test]
+    fn a_syntax_error_names_the_key_and_never_quotes_the_line() {
+        let e = parse(
+            "data_dir = \"/d\"\ncontact_address = \"a@b.example\"\n[imap]\nhost = \"h.example\"\npassword = hunter2secret\n",
+        )
+        .unwrap_err();
+        let text = e.to_string();
+        assert!(text.contains("line 5: `imap.password`:"), "{text}");
+        assert!(!text.contains("hunter2secret"), "{text}");
+        let e =
+            parse("data_dir = \"/d\"\ncontact_address = \"a@b.example\"\n[imap]\nhost = \"h\"\n")
+                .unwrap_err();
+        assert!(
+            e.to_string()
+                .ends_with("line 3: missing key `username` in [imap]"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn edit_distances() {
+        assert_eq!(edit_distance("contact_adress", "contact_address"), 1);
+        assert_eq!(edit_distance("recieved", "received"), 2);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("same", "same"), 0);
+    }
+
+    #[test]
+    fn a_password_file_open_to_others_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("imap.password");
+        std::fs::write(&p, "s3cret\n").unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let e = read_password_file("imap.password_file", &p).unwrap_err();
+        assert!(
+            matches!(e, PasswordFileError::Exposed { mode: 0o644, .. }),
+            "{e}"
+        );
+        assert!(e.to_string().contains("chmod 600"), "{e}");
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).unwrap();
+        assert_eq!(
+            read_password_file("imap.password_file", &p)
+                .unwrap()
+                .as_str(),
+            "s3cret"
+        );
+        let e = read_password_file("smtp.password_file", &dir.path().join("none")).unwrap_err();
+        assert!(
+            e.to_string().starts_with("cannot read smtp.password_file "),
+            "{e}"
+        );
     }
 
     #[test]

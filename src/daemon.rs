@@ -33,6 +33,9 @@ pub enum DaemonError {
     /// The outbox is misconfigured.
     #[error(transparent)]
     Outbox(#[from] crate::outbox::OutboxError),
+    /// A password file is missing, unreadable or open to other users.
+    #[error(transparent)]
+    PasswordFile(#[from] crate::config::PasswordFileError),
     /// The store stopped accepting writes (a full disk?): the service stopped so that its
     /// manager restarts it once the cause is gone.
     #[error(
@@ -120,6 +123,8 @@ pub struct OnceReport {
 /// Runs the service until SIGTERM or Ctrl-C; with `once`, does one pass of every configured
 /// duty (the whole mailbox, batch after batch) and returns.
 pub fn run(cfg: Config, once: bool) -> Result<OnceReport, DaemonError> {
+    // A password file that cannot be used stops the start here, before the store is opened.
+    cfg.check_password_files()?;
     crate::hardening::protect_process().map_err(|source| DaemonError::Io {
         what: "disabling core dumps".into(),
         source,

@@ -23,7 +23,16 @@ pub fn edit(template: &str) -> std::io::Result<String> {
         .unwrap_or_else(|_| "vi".into());
     let mut parts = editor.split_whitespace();
     let program = parts.next().unwrap_or("vi");
-    let status = Command::new(program).args(parts).arg(&path).status()?;
+    let status = Command::new(program)
+        .args(parts)
+        .arg(&path)
+        .status()
+        .map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                format!("the editor `{editor}` could not be started ({e}); set $VISUAL or $EDITOR"),
+            )
+        })?;
     if !status.success() {
         return Err(std::io::Error::other(format!(
             "the editor `{editor}` failed ({status})"

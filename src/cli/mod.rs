@@ -61,6 +61,21 @@ pub fn install_panic_hook(program: &'static str) {
     }));
 }
 
+/// An error and its causes on one line, for the binaries to print. A cause is added only when
+/// the text so far does not already say it: typed errors often quote their cause in their
+/// own message, and `{:#}` would then print it twice.
+pub fn error_line(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
+}
+
 /// Whether standard output is a terminal (progress bars, colour, pager, prompts).
 pub fn stdout_is_terminal() -> bool {
     std::io::stdout().is_terminal()
@@ -69,4 +84,23 @@ pub fn stdout_is_terminal() -> bool {
 /// Whether standard error is a terminal.
 pub fn stderr_is_terminal() -> bool {
     std::io::stderr().is_terminal()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn error_line_names_each_cause_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "gone");
+        let typed = crate::config::ConfigError::Read {
+            path: "/x.toml".into(),
+            source: io,
+        };
+        let e = anyhow::Error::new(typed).context("starting");
+        let line = super::error_line(&e);
+        assert_eq!(line.matches("gone").count(), 1, "{line}");
+        assert!(
+            line.starts_with("starting: cannot read configuration /x.toml: gone"),
+            "{line}"
+        );
+    }
 }

@@ -229,20 +229,10 @@ pub fn tls_config(
     Ok(Arc::new(config))
 }
 
-/// Reads the password file (its trailing newline removed).
+/// Reads the password file (its trailing newline removed); refuses one other users can read.
 pub fn read_password(cfg: &ImapConfig) -> Result<Zeroizing<String>, ImapError> {
-    let text = std::fs::read_to_string(&cfg.password_file).map_err(|e| {
-        ImapError::new(
-            ErrorKind::Config,
-            format!(
-                "cannot read imap.password_file {}: {e}",
-                cfg.password_file.display()
-            ),
-        )
-    })?;
-    Ok(Zeroizing::new(
-        text.trim_end_matches(['\n', '\r']).to_string(),
-    ))
+    crate::config::read_password_file("imap.password_file", &cfg.password_file)
+        .map_err(|e| ImapError::new(ErrorKind::Config, e.to_string()))
 }
 
 /// A logged-in IMAP session.

@@ -90,16 +90,9 @@ pub fn transport(
         .hello_name(ClientId::Domain(cfg.ehlo_name()))
         .timeout(Some(Duration::from_secs(smtp.timeout_secs)));
     if let (Some(user), Some(file)) = (&smtp.username, &smtp.password_file) {
-        let password = std::fs::read_to_string(file).map_err(|e| {
-            err(format!(
-                "cannot read smtp.password_file {}: {e}",
-                file.display()
-            ))
-        })?;
-        b = b.credentials(Credentials::new(
-            user.clone(),
-            password.trim_end_matches(['\n', '\r']).to_string(),
-        ));
+        let password = crate::config::read_password_file("smtp.password_file", file)
+            .map_err(|e| err(e.to_string()))?;
+        b = b.credentials(Credentials::new(user.clone(), password.to_string()));
     }
     Ok(b.build())
 }

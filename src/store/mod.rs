@@ -58,7 +58,10 @@ pub struct StoreError(#[from] Kind);
 enum Kind {
     #[error("no store in {0}: run `sourdine init` first")]
     NotInitialised(PathBuf),
-    #[error("the store in {dir} is in use by another process{}", owner_text(*pid))]
+    #[error(
+        "the store in {dir} is in use by another process{}: stop it first, or use the commands that go through the running service (ticket, sourdine ingest, sourdine status)",
+        owner_text(*pid)
+    )]
     Locked { dir: PathBuf, pid: Option<u32> },
     #[error("ticket {0} not found")]
     TicketNotFound(String),
@@ -97,16 +100,61 @@ enum Kind {
         owner: String,
         uid: u32,
     },
+    #[error(
+        "the store in {dir} belongs to {owner} (uid {uid}), not to you (uid {me}), so only the running service can open it for you"
+    )]
+    NoAccess {
+        dir: PathBuf,
+        owner: String,
+        uid: u32,
+        me: u32,
+    },
     #[error("reveal request {0} not found")]
     RequestNotFound(String),
     #[error("ticket {0} has no reply address any more (it expired or was never there)")]
     NoEnvelope(String),
 }
 
+/// " (pid N, `sourdine run`)": the owner, named by its pid and, when this process may read
+/// it, the command it runs.
 fn owner_text(pid: Option<u32>) -> String {
-    match pid {
-        Some(pid) => format!(" (pid {pid}; is `sourdine run` running? then go through it)"),
-        None => String::new(),
+    let Some(pid) = pid else {
+        return String::new();
+    };
+    // Program name and the subcommand when it is one of sourdine's (never other arguments:
+    // they could name files).
+    let what = fs::read(format!("/proc/{pid}/cmdline"))
+        .ok()
+        .and_then(|raw| {
+            let mut args = raw
+                .split(|&b| b == 0)
+                .map(|a| String::from_utf8_lossy(a).into_owned());
+            let program = args.next()?;
+            let program = Path::new(&program)
+                .file_name()?
+                .to_string_lossy()
+                .into_owned();
+            let sub = args.find(|a| {
+                [
+                    "run",
+                    "ingest",
+                    "init",
+                    "purge",
+                    "keys",
+                    "audit",
+                    "outbox",
+                    "quarantine",
+                ]
+                .contains(&a.as_str())
+            });
+            Some(match sub {
+                Some(sub) if program == "sourdine" => format!("sourdine {sub}"),
+                _ => program,
+            })
+        });
+    match what {
+        Some(what) => format!(" (pid {pid}, `{what}`)"),
+        None => format!(" (pid {pid})"),
     }
 }
 
@@ -121,7 +169,7 @@ impl StoreError {
     }
     /// The store belongs to another user.
     pub fn is_not_owner(&self) -> bool {
-        matches!(self.0, Kind::NotOwner { .. })
+        matches!(self.0, Kind::NotOwner { .. } | Kind::NoAccess { .. })
     }
     /// The pid of the process that owns the store, when known.
     pub fn owner_pid(&self) -> Option<u32> {
@@ -285,20 +333,43 @@ impl Store {
     fn open_inner(cfg: &Config, create: bool) -> Result<Store, StoreError> {
         let data_dir = cfg.data_dir.clone();
         let db_dir = data_dir.join(DB_DIR);
-        if !create && !db_dir.join("conf").exists() {
-            return Err(StoreError(Kind::NotInitialised(data_dir)));
-        }
         // Only the owner of the data directory opens the store: a store command run as root
-        // would leave root-owned files the service (its own user) cannot write any more.
+        // would leave root-owned files the service (its own user) cannot write any more, and
+        // anyone else cannot read it at all (checked first, so that they are not told to
+        // initialise a store they merely cannot see into).
         if let Ok(meta) = fs::metadata(&data_dir) {
             use std::os::unix::fs::MetadataExt;
             let me = nix::unistd::geteuid().as_raw();
             if meta.uid() != me {
-                return Err(StoreError(Kind::NotOwner {
-                    dir: data_dir,
-                    owner: crate::service::roles::user_name(meta.uid()),
-                    uid: meta.uid(),
+                let owner = crate::service::roles::user_name(meta.uid());
+                let uid = meta.uid();
+                return Err(StoreError(if me == 0 {
+                    Kind::NotOwner {
+                        dir: data_dir,
+                        owner,
+                        uid,
+                    }
+                } else {
+                    Kind::NoAccess {
+                        dir: data_dir,
+                        owner,
+                        uid,
+                        me,
+                    }
                 }));
+            }
+        }
+        if !create {
+            let marker = db_dir.join("conf");
+            match marker.try_exists() {
+                Ok(true) => {}
+                Ok(false) => return Err(StoreError(Kind::NotInitialised(data_dir))),
+                Err(e) => {
+                    return Err(StoreError::io(
+                        format!("cannot open the store in {}", data_dir.display()),
+                        e,
+                    ));
+                }
             }
         }
         let lock = take_lock(&data_dir)?;

@@ -101,6 +101,9 @@ fn chaos_run_loses_nothing() {
         let s = stack.lock().unwrap();
         let pw = tempfile::tempdir().unwrap().keep().join("pw");
         fs::write(&pw, "contact-pass\n").unwrap();
+        // The service refuses a password file other users can read.
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&pw, fs::Permissions::from_mode(0o600)).unwrap();
         (s.smtp, s.imap_config("none", &pw))
     };
     let env = Arc::new(

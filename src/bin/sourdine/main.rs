@@ -146,7 +146,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("sourdine: {e:#}");
+            eprintln!("sourdine: {}", sourdine::cli::error_line(&e));
             ExitCode::FAILURE
         }
     }

@@ -108,7 +108,7 @@ fn main() -> ExitCode {
     let mut session = match cmd::Session::open(cli.socket.as_deref(), cli.config.as_deref()) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("ticket: {e:#}");
+            eprintln!("ticket: {}", sourdine::cli::error_line(&e));
             return ExitCode::from(2);
         }
     };
@@ -135,7 +135,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("ticket: {e:#}");
+            eprintln!("ticket: {}", sourdine::cli::error_line(&e));
             ExitCode::FAILURE
         }
     }

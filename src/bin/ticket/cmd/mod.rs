@@ -68,6 +68,8 @@ impl Session {
 /// Text for a command that takes it from `--file F`, standard input, or the editor.
 pub fn read_text(file: Option<&Path>, what: &str, template: &str) -> anyhow::Result<String> {
     use std::io::{IsTerminal, Read};
+    // Standard input was read because it is not a terminal and no --file was given.
+    let mut implicit_stdin = false;
     let text = match file {
         Some(p) if p.as_os_str() == "-" => {
             let mut s = String::new();
@@ -77,15 +79,22 @@ pub fn read_text(file: Option<&Path>, what: &str, template: &str) -> anyhow::Res
         Some(p) => std::fs::read_to_string(p)
             .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", p.display()))?,
         None if !std::io::stdin().is_terminal() => {
+            implicit_stdin = true;
             let mut s = String::new();
             std::io::stdin().read_to_string(&mut s)?;
             s
         }
-        None => sourdine::cli::editor::edit(template)
-            .map_err(|e| anyhow::anyhow!("cannot get the {what} from your editor: {e}"))?,
+        None => sourdine::cli::editor::edit(template).map_err(|e| {
+            anyhow::anyhow!("cannot get the {what} from your editor: {e} (or give --file F)")
+        })?,
     };
     let text = sourdine::cli::editor::strip_comments(&text);
     if text.trim().is_empty() {
+        if implicit_stdin {
+            anyhow::bail!(
+                "no {what} text: standard input is not a terminal and gave nothing; give --file F, pipe the text in, or run this in a terminal to write it in your editor"
+            );
+        }
         anyhow::bail!("the {what} is empty; nothing was saved");
     }
     Ok(text)
