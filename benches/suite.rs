@@ -227,6 +227,18 @@ fn desk() {
                 service.ingest(std::mem::take(&mut batch)).unwrap();
             }
         }
+        let before = rss(std::process::id()).0;
+        service
+            .list(&sourdine::store::ListFilter::default())
+            .unwrap();
+        let after = rss(std::process::id()).0;
+        println!("catalog built in-process: RSS {before:.1} -> {after:.1} MiB");
+        if let Some((words, bytes)) = service.index_stats() {
+            println!(
+                "search index: {words} words, about {:.1} MiB of bitmaps and words",
+                bytes as f64 / 1048576.0
+            );
+        }
     }
     println!(
         "seeded {tickets} tickets in {:.1} s (in-process pipeline, durable batches of 1000)",

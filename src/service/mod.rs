@@ -19,6 +19,7 @@ use crate::intake::pipeline::{Arrival, Pipeline, Prepared};
 use crate::store::records::Status;
 use crate::store::{
     Actor, Change, ListFilter, Outcome, Store, StoreError, TicketSummary, sort_summaries,
+    summary_order,
 };
 use crate::time::{Clock, Stamp};
 use catalog::Catalog;
@@ -567,17 +568,23 @@ impl Service {
 
     /// Tickets passing the filter, from the catalog.
     pub fn list(&self, filter: &ListFilter) -> Result<Vec<TicketSummary>, ServiceError> {
-        let mut out: Vec<TicketSummary> = self.with_catalog(|c| {
-            c.summaries()
-                .filter(|s| filter.admits(s))
-                .cloned()
-                .collect()
-        })?;
-        sort_summaries(&mut out);
-        if let Some(n) = filter.limit {
-            out.truncate(n);
-        }
-        Ok(out)
+        // Sorted by reference, and only the first `limit` copied out of the catalog.
+        self.with_catalog(|c| {
+            let mut refs: Vec<&TicketSummary> =
+                c.summaries().filter(|s| filter.admits(s)).collect();
+            let order = |a: &&TicketSummary, b: &&TicketSummary| summary_order(a, b);
+            match filter.limit {
+                Some(n) if n < refs.len() => {
+                    if n > 0 {
+                        refs.select_nth_unstable_by(n - 1, order);
+                    }
+                    refs.truncate(n);
+                }
+                _ => {}
+            }
+            refs.sort_unstable_by(order);
+            refs.into_iter().cloned().collect()
+        })
     }
 
     /// Searches subjects, text and notes; results in list order, with an excerpt.

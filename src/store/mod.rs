@@ -29,7 +29,7 @@ use std::sync::Mutex;
 pub use audit::{Actor, AuditEntry, AuditVerification};
 pub use intake::Outcome;
 pub use outbox::{OutboxView, Outgoing};
-pub use read::sort_summaries;
+pub use read::{sort_summaries, summary_order};
 pub use retention::{PurgeReport, RekeyReport};
 pub use views::{
     AttachmentView, ListFilter, MessageView, QuarantineView, StatusFilter, TicketSummary,

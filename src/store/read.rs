@@ -22,12 +22,15 @@ pub const HELPLINE: &str = "helpline";
 
 /// Urgent first, then the writer who has waited longest since their last message.
 pub fn sort_summaries(v: &mut [TicketSummary]) {
-    v.sort_by(|a, b| {
-        b.urgent
-            .cmp(&a.urgent)
-            .then(a.last_in.cmp(&b.last_in))
-            .then(a.id.cmp(&b.id))
-    });
+    v.sort_by(summary_order);
+}
+
+/// The list order: urgent first, then the writer who has waited longest; by reference last.
+pub fn summary_order(a: &TicketSummary, b: &TicketSummary) -> std::cmp::Ordering {
+    b.urgent
+        .cmp(&a.urgent)
+        .then(a.last_in.cmp(&b.last_in))
+        .then(a.id.cmp(&b.id))
 }
 
 impl Store {

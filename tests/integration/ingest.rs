@@ -469,3 +469,39 @@ pub fn expanded(bytes: &[u8]) -> Vec<Vec<u8>> {
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
+
+#[test]
+fn the_table_shows_the_head_of_the_queue_and_says_there_is_more() {
+    let env = Env::init_with("");
+    let corpus = env.dir.path().join("corpus");
+    ok(env.sourdine(&["corpus", "--count", "53", "--out", corpus.to_str().unwrap()]));
+    ok(env.sourdine(&["ingest", corpus.to_str().unwrap()]));
+    let rows = |out: &str| out.lines().filter(|l| l.contains("open")).count();
+    let table = ok(env.ticket(&["list"]));
+    assert_eq!(rows(&table), 50, "{table}");
+    assert!(
+        table.contains("(the first 50; --limit N or --all shows more)"),
+        "{table}"
+    );
+    let all = ok(env.ticket(&["list", "--all"]));
+    assert_eq!(rows(&all), 53);
+    assert!(!all.contains("the first 50"));
+    let few = ok(env.ticket(&["list", "--limit", "3"]));
+    assert_eq!(rows(&few), 3);
+    assert!(!few.contains("the first"));
+    // The order of a limited list is the head of the full one.
+    let ids = |out: &str| -> Vec<String> {
+        out.lines()
+            .filter(|l| l.contains("open"))
+            .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+            .collect()
+    };
+    assert_eq!(ids(&few)[..], ids(&all)[..3]);
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(env.ticket(&["list", "--json"]))).unwrap();
+    assert_eq!(
+        json.as_array().unwrap().len(),
+        53,
+        "--json lists every ticket"
+    );
+}

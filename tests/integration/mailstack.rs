@@ -24,13 +24,30 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A TCP port on 127.0.0.1 that nothing listens on (now).
+/// A TCP port on 127.0.0.1 that nothing listens on (now), below the kernel's ephemeral range
+/// (32768 and up): a server restarted on it cannot find it taken by some client's outgoing
+/// connection or another test's `bind(0)` in the meantime. Never the same twice in a process.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    use std::sync::Mutex;
+    use std::time::{SystemTime, UNIX_EPOCH};
+    static GIVEN: Mutex<Vec<u16>> = Mutex::new(Vec::new());
+    let mut given = GIVEN.lock().unwrap_or_else(|e| e.into_inner());
+    let mut x = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(1, |d| d.as_nanos() as u64)
+        ^ (u64::from(std::process::id()) << 32)
+        | 1;
+    for _ in 0..10_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let port = 20_000 + (x % 12_000) as u16;
+        if !given.contains(&port) && TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            given.push(port);
+            return port;
+        }
+    }
+    panic!("no free port between 20000 and 32000");
 }
 
 /// Whether the mail servers are installed (else the test says so and skips).

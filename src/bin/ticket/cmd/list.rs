@@ -26,9 +26,12 @@ pub struct Args {
     /// Only urgent tickets.
     #[arg(long)]
     urgent: bool,
-    /// Show at most N tickets.
-    #[arg(long, value_name = "N")]
+    /// Show at most N tickets (default: the first 50 in the table, every one with --json).
+    #[arg(long, value_name = "N", conflicts_with = "all")]
     limit: Option<usize>,
+    /// Show every matching ticket in the table, not only the first 50.
+    #[arg(long)]
+    all: bool,
     /// Print a JSON array (id, status, received, subject, ...).
     #[arg(long)]
     json: bool,
@@ -42,7 +45,12 @@ enum Status {
     All,
 }
 
+/// Rows the table shows unless `--limit` or `--all` says otherwise.
+const TABLE_ROWS: usize = 50;
+
 pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
+    // The table shows the head of the queue; one more is asked for to tell whether there are more.
+    let table_default = !args.json && !args.all && args.limit.is_none();
     let filter = ListFilter {
         status: match args.status {
             Status::Open => StatusFilter::Open,
@@ -50,13 +58,17 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
             Status::Closed => StatusFilter::Closed,
             Status::All => StatusFilter::All,
         },
-        limit: args.limit,
+        limit: if table_default {
+            Some(TABLE_ROWS + 1)
+        } else {
+            args.limit
+        },
         unanswered: args.unanswered,
         claimed_by: None,
         tag: args.tag.clone(),
         urgent: args.urgent,
     };
-    let tickets = match s.call(Request::List {
+    let mut tickets = match s.call(Request::List {
         filter,
         mine: args.mine,
     })? {
@@ -71,6 +83,12 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
         println!("No tickets match.");
         return Ok(ExitCode::SUCCESS);
     }
+    let more = table_default && tickets.len() > TABLE_ROWS;
+    tickets.truncate(if table_default {
+        TABLE_ROWS
+    } else {
+        usize::MAX
+    });
     let now = jiff::Timestamp::now().as_second();
     let p = s.precision();
     let mut t = Table::new(&[
@@ -99,6 +117,13 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
             subject,
         ]);
     }
-    sourdine::cli::output::page(&t.render());
+    let mut out = t.render();
+    if more {
+        out.push_str(&paint(
+            DIM,
+            format!("(the first {TABLE_ROWS}; --limit N or --all shows more)\n"),
+        ));
+    }
+    sourdine::cli::output::page(&out);
     Ok(ExitCode::SUCCESS)
 }
