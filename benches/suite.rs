@@ -227,12 +227,10 @@ fn desk() {
                 service.ingest(std::mem::take(&mut batch)).unwrap();
             }
         }
-        let before = rss(std::process::id()).0;
+        // Builds the catalog in this process, for the index's size.
         service
             .list(&sourdine::store::ListFilter::default())
             .unwrap();
-        let after = rss(std::process::id()).0;
-        println!("catalog built in-process: RSS {before:.1} -> {after:.1} MiB");
         if let Some((words, bytes)) = service.index_stats() {
             println!(
                 "search index: {words} words, about {:.1} MiB of bitmaps and words",
@@ -256,7 +254,7 @@ fn desk() {
         c
     }));
     println!(
-        "ticket list (all {tickets} open, human table)   {}",
+        "ticket list (the table: first 50 of {tickets})  {}",
         ms(&list)
     );
     let list50 = stats(time_runs(runs, || {
