@@ -33,13 +33,8 @@ export RUSTC_BOOTSTRAP=1
 export CARGO_TARGET_DIR=$fuzz_dir/target
 triple=$(rustc -vV | sed -n 's/^host: //p')
 echo "== building the fuzz targets (cargo fuzz build -O: release, debug assertions, ASan)"
-if [ $# -eq 0 ]; then
-    (cd "$root" && cargo fuzz build -O --fuzz-dir "$fuzz_dir")
-else
-    for t in "${targets[@]}"; do
-        (cd "$root" && cargo fuzz build -O --fuzz-dir "$fuzz_dir" "$t")
-    done
-fi
+# Every target in one build: they share the library, which is compiled once.
+(cd "$root" && cargo fuzz build -O --fuzz-dir "$fuzz_dir")
 bin_dir=$CARGO_TARGET_DIR/$triple/release
 
 summary=()
@@ -108,7 +103,7 @@ for t in "${targets[@]}"; do
     found=$(find "$fuzz_dir/artifacts/$t" -type f 2>/dev/null | sort)
     if [ -n "$found" ]; then
         echo "artifacts of $t (replay with: cargo test --test integration fuzz_replay):"
-        printf '  %s\n' $found
+        while IFS= read -r f; do printf '  %s\n' "$f"; done <<<"$found"
     fi
 done
 exit "$status"

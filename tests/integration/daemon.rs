@@ -314,3 +314,56 @@ fn status_with_and_without_the_service() {
         text(&out.stdout)
     );
 }
+
+/// The environment of a running process, as `NAME=value` strings.
+fn environ_of(pid: u32) -> Vec<String> {
+    fs::read(format!("/proc/{pid}/environ"))
+        .unwrap()
+        .split(|b| *b == 0)
+        .map(|v| String::from_utf8_lossy(v).into_owned())
+        .collect()
+}
+
+#[test]
+fn the_service_runs_with_glibc_malloc_tuned_unless_the_operator_chose() {
+    // Without the variables, `sourdine` starts itself again (same pid) with them set.
+    let env = Env::init_with("");
+    let mut d = env.start_daemon();
+    let pid = d.child.as_ref().unwrap().id();
+    let vars = environ_of(pid);
+    assert!(vars.contains(&"MALLOC_ARENA_MAX=2".to_string()), "{vars:?}");
+    assert!(
+        vars.contains(&"MALLOC_MMAP_THRESHOLD_=131072".to_string()),
+        "{vars:?}"
+    );
+    ok(env.ticket(&["list"]));
+    d.stop();
+    // The next start is seen by its socket appearing (it appears once the program has run).
+    let _ = fs::remove_file(env.socket());
+
+    // An operator's own setting stands, and nothing is added to it.
+    let mut c = env.cmd("sourdine");
+    c.arg("run")
+        .env("MALLOC_ARENA_MAX", "4")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let mut child = c.spawn().unwrap();
+    let t = std::time::Instant::now();
+    while !env.socket().exists() && t.elapsed() < std::time::Duration::from_secs(30) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(env.socket().exists(), "the service did not start");
+    let vars = environ_of(child.id());
+    let _ = nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    );
+    let _ = child.wait();
+    assert!(vars.contains(&"MALLOC_ARENA_MAX=4".to_string()), "{vars:?}");
+    assert!(
+        !vars
+            .iter()
+            .any(|v| v.starts_with("MALLOC_MMAP_THRESHOLD_=")),
+        "{vars:?}"
+    );
+}

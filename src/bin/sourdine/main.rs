@@ -117,6 +117,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    sourdine::hardening::tune_allocator();
     sourdine::cli::install_panic_hook("sourdine");
     sourdine::hardening::private_umask();
     let cli = Cli::parse();
