@@ -321,6 +321,12 @@ fn chaos_run_loses_nothing() {
             .unwrap()
             .len();
     let ambiguous = ambiguous.lock().unwrap().clone();
+    // Copies the mail system itself made: Dovecot saved more messages than were sent (ambiguous
+    // sends included). sourdine cannot tell such a copy from a new message (its bytes differ),
+    // so it may make a second ticket of it; that is allowed, one for each copy.
+    let saves = stack.lock().unwrap().inbox_saves("contact");
+    let arrived_ambiguous = ambiguous.iter().filter(|n| seen.contains_key(n)).count();
+    let mta_copies = saves.saturating_sub(sent - ambiguous.len() + arrived_ambiguous);
     let duplicates: usize = seen
         .iter()
         .filter(|(n, _)| !ambiguous.contains(n))
@@ -333,12 +339,15 @@ fn chaos_run_loses_nothing() {
     let replies_twice: usize = delivered.iter().map(|n| n.saturating_sub(1)).sum();
     let replies_lost = queued.len() - replies_delivered;
     println!(
-        "chaos run ({secs} s): messages sent {sent} ({} ambiguous at the sender), tickets {ticketed}, quarantined {quarantined}, duplicates {duplicates}, replies queued {}, replies delivered {replies_delivered} ({replies_twice} twice), lost {lost}, replies lost {replies_lost}; actions {actions:?}",
+        "chaos run ({secs} s): messages sent {sent} ({} ambiguous at the sender), saved by Dovecot {saves} ({mta_copies} extra copies made by the mail system), tickets {ticketed}, quarantined {quarantined}, duplicates {duplicates}, replies queued {}, replies delivered {replies_delivered} ({replies_twice} twice), lost {lost}, replies lost {replies_lost}; actions {actions:?}",
         ambiguous.len(),
         queued.len()
     );
     assert_eq!(lost, 0, "messages lost");
-    assert_eq!(duplicates, 0, "duplicated tickets");
+    assert!(
+        duplicates <= mta_copies,
+        "duplicated tickets: {duplicates}, of which the mail system's own copies explain {mta_copies}"
+    );
     assert_eq!(replies_lost, 0, "replies lost");
     let writers = writer_numbers.lock().unwrap().len();
     assert!(writers > 0 && sent > 0);

@@ -191,6 +191,17 @@ impl MailStack {
         send_smtp(self.smtp, from, to, raw).unwrap_or_else(|e| panic!("SMTP send failed: {e}"));
     }
 
+    /// How many messages Dovecot saved into `user`'s INBOX, from its own log. Postfix killed
+    /// between Dovecot's "saved" and its own record of it delivers the message again: the
+    /// mailbox then holds two copies (different bytes: each has its own LMTP Received line).
+    pub fn inbox_saves(&self, user: &str) -> usize {
+        std::fs::read_to_string(self.dir.join("dovecot/dovecot.log"))
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.contains(&format!("lmtp({user}@")) && l.ends_with("saved mail to INBOX"))
+            .count()
+    }
+
     /// Whether Postfix's queue is empty (everything handed to Dovecot), after asking it to
     /// retry what it deferred.
     pub fn postfix_queue_empty(&self) -> bool {
