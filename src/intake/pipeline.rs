@@ -118,10 +118,8 @@ impl Pipeline {
         }
         // Each thread takes the next message from a shared queue, so a large message does
         // not hold up a whole share of the batch; results go back to their place.
-        let n = batch.len();
         let queue = std::sync::Mutex::new(batch.into_iter().enumerate());
-        let mut slots: Vec<Option<Prepared>> = (0..n).map(|_| None).collect();
-        let done = std::thread::scope(|s| {
+        let mut done = std::thread::scope(|s| {
             let handles: Vec<_> = (0..threads)
                 .map(|_| {
                     s.spawn(|| {
@@ -144,13 +142,8 @@ impl Pipeline {
                 })
                 .collect::<Vec<_>>()
         });
-        for (i, p) in done {
-            slots[i] = Some(p);
-        }
-        slots
-            .into_iter()
-            .map(|p| p.expect("every message prepared"))
-            .collect()
+        done.sort_unstable_by_key(|(i, _)| *i);
+        done.into_iter().map(|(_, p)| p).collect()
     }
 
     /// Runs one message through the anonymiser. Never panics: a parser panic quarantines the

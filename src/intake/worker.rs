@@ -115,26 +115,23 @@ pub fn worker_main(settings: &WorkerSettings) -> std::io::Result<()> {
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(()),
             Err(e) => return Err(e),
         };
-        let (kind, _) = split_frame::<AttachmentKind>(&frame)?;
+        let (kind, rest) = split_frame::<AttachmentKind>(&frame)?;
+        let head = frame.len() - rest.len();
         crate::failpoint::hit("clean-worker-crash");
         crate::failpoint::hang("clean-worker-hang");
         let limits = settings.limits.clone();
         let (reply, cleaned) = std::thread::Builder::new()
             .name("cleaner".into())
             .stack_size(CLEANER_STACK)
-            .spawn(move || {
-                let bytes = match split_frame::<AttachmentKind>(&frame) {
-                    Ok((_, bytes)) => bytes,
-                    Err(_) => return (Reply::Damaged, Vec::new()),
-                };
-                match crate::anonymise::clean::clean(kind, bytes, &limits) {
+            .spawn(
+                move || match crate::anonymise::clean::clean(kind, &frame[head..], &limits) {
                     Ok(b) => (Reply::Cleaned, b),
                     Err(CleanError::Unsupported) => (Reply::Unsupported, Vec::new()),
                     Err(CleanError::Encrypted) => (Reply::Encrypted, Vec::new()),
                     Err(CleanError::Malformed(_)) => (Reply::Damaged, Vec::new()),
                     Err(CleanError::Limit(_)) => (Reply::Limit, Vec::new()),
-                }
-            })?
+                },
+            )?
             .join()
             .unwrap_or((Reply::Damaged, Vec::new()));
         write_frame(&mut output, &reply, &cleaned)?;

@@ -8,10 +8,6 @@ use serde_json::Value;
 
 use crate::common::{Env, ok, root, text};
 
-fn show(env: &Env, id: &str) -> Value {
-    serde_json::from_str(&ok(env.ticket(&["show", id, "--json"]))).unwrap()
-}
-
 fn attachments(t: &Value) -> Vec<Value> {
     t["messages"][0]["attachments"].as_array().unwrap().clone()
 }
@@ -40,7 +36,7 @@ fn hostile_attachments_are_withheld_and_nothing_goes_down() {
     assert_eq!(c["ticketed"], 1, "{c}");
     assert!(took < Duration::from_secs(60), "bounded time: {took:?}");
     let id = env.ticket_ids().remove(0);
-    let t = show(&env, &id);
+    let t = env.show(&id);
     let atts = attachments(&t);
     assert_eq!(atts.len(), 4, "{t}");
     for a in &atts {
@@ -74,7 +70,7 @@ fn attachments_are_cleaned_and_exported() {
     let env = Env::new();
     ok(env.sourdine(&["ingest", photo.to_str().unwrap()]));
     let id = env.ticket_ids().remove(0);
-    let t = show(&env, &id);
+    let t = env.show(&id);
     let a = &attachments(&t)[0];
     assert_eq!(a["kind"], "jpeg");
     assert_eq!(a["withheld"], false);
@@ -138,7 +134,7 @@ fn a_dying_or_hanging_worker_withholds_only_its_file() {
         assert!(took < Duration::from_secs(30), "{fp}: bounded: {took:?}");
     }
     for id in env.ticket_ids() {
-        let t = show(&env, &id);
+        let t = env.show(&id);
         let a = &attachments(&t)[0];
         assert_eq!(a["withheld"], true, "{a}");
         assert_eq!(a["reason"], "cleaner_failed", "{a}");

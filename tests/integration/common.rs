@@ -106,6 +106,11 @@ impl Env {
         self.cmd("ticket").args(args).output().unwrap()
     }
 
+    /// `ticket show ID --json`, parsed (the command must succeed).
+    pub fn show(&self, id: &str) -> serde_json::Value {
+        serde_json::from_str(&ok(self.ticket(&["show", id, "--json"]))).unwrap()
+    }
+
     /// `ticket list --status all --json`, parsed.
     pub fn ticket_ids(&self) -> Vec<String> {
         let out = self.ticket(&["list", "--status", "all", "--json"]);
@@ -352,4 +357,15 @@ impl Rng {
 /// Whether the long variants run (`SOURDINE_LONG=1`).
 pub fn long() -> bool {
     std::env::var("SOURDINE_LONG").is_ok_and(|v| v == "1")
+}
+
+/// The first message we sent in a shown ticket (`direction` "out").
+pub fn first_outgoing(ticket: &serde_json::Value) -> serde_json::Value {
+    ticket["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["direction"] == "out")
+        .unwrap_or_else(|| panic!("no message sent in {ticket}"))
+        .clone()
 }

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::common::{Env, bin, ok, text};
+use crate::common::{Env, bin, first_outgoing, ok, text};
 use crate::imap::{mail, subjects, wait_tickets};
 use crate::mailstack::{self, MailStack};
 use crate::proxy::{Mode, Proxy};
@@ -219,14 +219,7 @@ fn silent_servers_time_out_and_nothing_hangs() {
             .contains("did not answer"),
         "{s}"
     );
-    let t: Value = serde_json::from_str(&ok(env.ticket(&["show", &id, "--json"]))).unwrap();
-    let out = t["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["direction"] == "out")
-        .unwrap()
-        .clone();
+    let out = first_outgoing(&env.show(&id));
     assert_eq!(out["delivery"]["state"], "queued");
     assert!(out["delivery"]["attempts"].as_u64().unwrap() >= 1, "{out}");
     assert!(

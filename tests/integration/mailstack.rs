@@ -326,27 +326,39 @@ impl MailStack {
         )
     }
 
-    /// Every message in `user`'s INBOX, read over IMAP (plain, loopback) as that user.
-    pub fn imap_messages(&self, user: &str, password: &str) -> Vec<Vec<u8>> {
-        use futures_util::TryStreamExt;
-        let port = self.imap;
+    /// Runs `work` in an IMAP session (plain, loopback) logged in as `user`, then logs out.
+    fn imap_session<T>(
+        &self,
+        user: &str,
+        password: &str,
+        work: impl AsyncFnOnce(&mut async_imap::Session<tokio::net::TcpStream>) -> T,
+    ) -> T {
         let user = format!("{user}@example.test");
-        let password = password.to_string();
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .unwrap();
         rt.block_on(async move {
-            let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port))
+            let tcp = tokio::net::TcpStream::connect(("127.0.0.1", self.imap))
                 .await
                 .unwrap();
             let mut client = async_imap::Client::new(tcp);
             client.read_response().await.unwrap();
             let mut session = client
-                .login(&user, &password)
+                .login(&user, password)
                 .await
                 .map_err(|(e, _)| e)
                 .unwrap();
+            let out = work(&mut session).await;
+            let _ = session.logout().await;
+            out
+        })
+    }
+
+    /// Every message in `user`'s INBOX, read over IMAP (plain, loopback) as that user.
+    pub fn imap_messages(&self, user: &str, password: &str) -> Vec<Vec<u8>> {
+        use futures_util::TryStreamExt;
+        self.imap_session(user, password, async |session| {
             let mb = session.select("INBOX").await.unwrap();
             let mut out = Vec::new();
             if mb.exists > 0 {
@@ -357,43 +369,19 @@ impl MailStack {
                     .try_collect()
                     .await
                     .unwrap();
-                for f in fetched {
-                    if let Some(b) = f.body() {
-                        out.push(b.to_vec());
-                    }
-                }
+                out.extend(fetched.iter().filter_map(|f| f.body().map(<[u8]>::to_vec)));
             }
-            let _ = session.logout().await;
             out
         })
     }
-}
 
-impl MailStack {
     /// Puts `raw` into `folder` of `user`'s mailbox with IMAP APPEND (plain, loopback),
     /// creating the folder when needed: a copy left on the provider.
     pub fn append(&self, user: &str, password: &str, folder: &str, raw: &[u8]) {
-        let port = self.imap;
-        let user = format!("{user}@example.test");
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port))
-                .await
-                .unwrap();
-            let mut client = async_imap::Client::new(tcp);
-            client.read_response().await.unwrap();
-            let mut session = client
-                .login(&user, password)
-                .await
-                .map_err(|(e, _)| e)
-                .unwrap();
+        self.imap_session(user, password, async |session| {
             // Already there is fine.
             let _ = session.create(folder).await;
             session.append(folder, None, None, raw).await.unwrap();
-            let _ = session.logout().await;
         })
     }
 }

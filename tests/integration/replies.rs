@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::common::{Env, Rng, long, ok};
+use crate::common::{Env, Rng, first_outgoing, long, ok};
 use crate::imap::wait_tickets;
 use crate::mailstack::{self, MailStack};
 
@@ -46,10 +46,6 @@ fn wait_inbox(stack: &MailStack, user: &str, n: usize, within: Duration) -> Vec<
     }
 }
 
-fn show(env: &Env, id: &str) -> Value {
-    serde_json::from_str(&ok(env.ticket(&["show", id, "--json"]))).unwrap()
-}
-
 fn reply(env: &Env, id: &str, body: &str) -> String {
     let f = env.dir.path().join(format!("reply-{}.txt", body.len()));
     fs::write(&f, body).unwrap();
@@ -78,7 +74,7 @@ fn writer_acknowledgement_reply_and_follow_ups() {
         d.log_text()
     );
     let id = env.ticket_ids().remove(0);
-    let t = show(&env, &id);
+    let t = env.show(&id);
     assert_eq!(t["sender_verified"], true, "{t}");
 
     // The acknowledgement reaches the writer's mailbox (read over IMAP as the writer).
@@ -192,7 +188,7 @@ fn writer_acknowledgement_reply_and_follow_ups() {
         !ours.contains(&login),
         "the counsellor's login {login} must not appear: {ours}"
     );
-    let t = show(&env, &id);
+    let t = env.show(&id);
     assert_eq!(t["status"], "waiting");
     let out = &t["messages"][2];
     assert_eq!(out["direction"], "out");
@@ -209,7 +205,7 @@ fn writer_acknowledgement_reply_and_follow_ups() {
     );
     let start = Instant::now();
     loop {
-        let t = show(&env, &id);
+        let t = env.show(&id);
         if t["messages"].as_array().unwrap().len() == 4 {
             assert_eq!(t["status"], "open", "a follow-up reopens the conversation");
             assert!(
@@ -248,7 +244,7 @@ fn writer_acknowledgement_reply_and_follow_ups() {
     );
     let start = Instant::now();
     loop {
-        let t = show(&env, &id);
+        let t = env.show(&id);
         if t["messages"].as_array().unwrap().len() == 5 {
             assert_eq!(t["messages"][4]["different_sender"], true, "{t}");
             assert!(!t.to_string().contains("other@example.test"));
@@ -292,7 +288,7 @@ fn forged_sender_gets_no_acknowledgement() {
         stack.messages("writer", "").is_empty(),
         "no acknowledgement to a forged address"
     );
-    let t = show(&env, &id);
+    let t = env.show(&id);
     assert_eq!(t["sender_verified"], false);
     assert_eq!(
         t["messages"].as_array().unwrap().len(),
@@ -331,7 +327,7 @@ fn replies_wait_for_the_server_and_are_all_delivered() {
         );
     }
     std::thread::sleep(Duration::from_secs(3));
-    let t = show(&env, &id);
+    let t = env.show(&id);
     let queued = t["messages"]
         .as_array()
         .unwrap()
@@ -479,14 +475,8 @@ fn refusals_and_bounces_show_on_the_ticket() {
     reply(&env, &id, "This cannot be delivered.\n");
     let out = ok(env.sourdine(&["run", "--once"]));
     assert!(out.contains("1 not delivered"), "{out}");
-    let t = show(&env, &id);
-    let out_msg = t["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["direction"] == "out")
-        .unwrap()
-        .clone();
+    let t = env.show(&id);
+    let out_msg = first_outgoing(&t);
     assert_eq!(out_msg["delivery"]["state"], "not_delivered", "{t}");
     assert!(!t.to_string().contains("nobody@example.test"));
     let human = ok(env.ticket(&["show", &id]));
@@ -521,7 +511,7 @@ fn refusals_and_bounces_show_on_the_ticket() {
     .unwrap();
     assert_eq!(c["bounces"], 1, "{c}");
     assert_eq!(env.ticket_ids().len(), 2, "a bounce is not a ticket");
-    let t = show(&env, &id2);
+    let t = env.show(&id2);
     let states: Vec<_> = t["messages"]
         .as_array()
         .unwrap()
