@@ -18,6 +18,7 @@
 //!
 //! Runs per measurement: `SOURDINE_BENCH_RUNS` (default 10). Figures: median, p95, min–max.
 //! `SOURDINE_BENCH_CONFIG` is appended to every instance's configuration.
+//! `SOURDINE_BENCH_KEEP=1` keeps the desk section's instance (its path is printed) for profiling.
 
 #[path = "../tests/integration/mailstack.rs"]
 mod mailstack;
@@ -294,6 +295,10 @@ fn desk() {
     let (now, peak) = rss(pid);
     println!("daemon RSS after the queries {now:.1} MiB, peak {peak:.1} MiB");
     stop(daemon);
+    if std::env::var_os("SOURDINE_BENCH_KEEP").is_some() {
+        let kept = inst.dir.keep();
+        println!("kept the instance in {}", kept.display());
+    }
 }
 
 /// Arrival-to-ticket latency through IDLE.

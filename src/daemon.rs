@@ -129,9 +129,9 @@ pub fn run(cfg: Config, once: bool) -> Result<OnceReport, DaemonError> {
         what: "disabling core dumps".into(),
         source,
     })?;
-    let service = Arc::new(Service::open(&cfg)?);
     let started = std::time::Instant::now();
-    let tickets = service.warm_up()?;
+    let (service, tickets) = Service::open_for_daemon(&cfg)?;
+    let service = Arc::new(service);
     tracing::info!(
         tickets,
         seconds = started.elapsed().as_secs_f32(),

@@ -3,14 +3,68 @@
 //! after every change, never written to disk.
 
 use std::collections::HashMap;
+use std::io::{self, Read, Write};
+use std::sync::Arc;
+
+use roaring::RoaringBitmap;
+use serde::{Deserialize, Serialize};
+use serde_bytes::ByteBuf;
 
 use super::search::SearchIndex;
 use crate::store::{Store, StoreError, TicketSummary};
 
+/// Largest frame accepted when a catalog is read from a pipe.
+const MAX_FRAME: usize = 64 << 20;
+
+/// One frame of a catalog sent over a pipe ([`Catalog::write_to`]).
+#[derive(Debug, Serialize, Deserialize)]
+enum Part {
+    /// How many summaries follow (to size the table once).
+    Count(u64),
+    /// One ticket's summary.
+    Summary(TicketSummary),
+    /// The next ticket reference of the search index, by ordinal.
+    Id(String),
+    /// A word and its tickets (a serialised bitmap of ordinals).
+    Word(String, ByteBuf),
+    /// Ordinals dropped from the index (a serialised bitmap).
+    Removed(ByteBuf),
+    /// The catalog is complete.
+    End,
+}
+
+fn write_part(w: &mut impl Write, part: &Part) -> io::Result<()> {
+    let bytes = postcard::to_stdvec(part).map_err(io::Error::other)?;
+    w.write_all(&(bytes.len() as u32).to_le_bytes())?;
+    w.write_all(&bytes)
+}
+
+fn read_part(r: &mut impl Read, buf: &mut Vec<u8>) -> io::Result<Part> {
+    let mut len = [0u8; 4];
+    r.read_exact(&mut len)?;
+    let len = u32::from_le_bytes(len) as usize;
+    if len > MAX_FRAME {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "catalog frame too large",
+        ));
+    }
+    buf.resize(len, 0);
+    r.read_exact(buf)?;
+    postcard::from_bytes(buf).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
+fn bitmap_bytes(b: &RoaringBitmap) -> io::Result<ByteBuf> {
+    let mut out = Vec::with_capacity(b.serialized_size());
+    b.serialize_into(&mut out)?;
+    Ok(ByteBuf::from(out))
+}
+
 /// Summaries and search index.
 #[derive(Debug, Default)]
 pub struct Catalog {
-    summaries: HashMap<String, TicketSummary>,
+    /// Keyed by the summary's own reference (shared with the search index, not copied).
+    summaries: HashMap<Arc<str>, TicketSummary>,
     index: SearchIndex,
 }
 
@@ -29,8 +83,9 @@ impl Catalog {
         match store.ticket_summary(id) {
             Ok(s) => {
                 let text = store.ticket_text(id)?;
-                self.index.add(id, &text);
-                self.summaries.insert(id.to_string(), s);
+                let s = self.share_id(s);
+                self.index.add(&s.id, &text);
+                self.summaries.insert(s.id.clone(), s);
                 Ok(())
             }
             Err(e) if e.is_not_found() => {
@@ -45,8 +100,9 @@ impl Catalog {
     pub fn refresh_summary(&mut self, store: &Store, id: &str) -> Result<(), StoreError> {
         match store.ticket_summary(id) {
             Ok(s) => {
-                self.index.add(id, &s.tags.join(" "));
-                self.summaries.insert(id.to_string(), s);
+                let s = self.share_id(s);
+                self.index.add(&s.id, &s.tags.join(" "));
+                self.summaries.insert(s.id.clone(), s);
                 Ok(())
             }
             Err(e) if e.is_not_found() => {
@@ -57,9 +113,22 @@ impl Catalog {
         }
     }
 
+    /// A summary whose reference is the one already held for that ticket, if any, so that a
+    /// ticket's reference is kept once however often it is refreshed.
+    fn share_id(&self, mut s: TicketSummary) -> TicketSummary {
+        if let Some((id, _)) = self.summaries.get_key_value(&*s.id) {
+            s.id = id.clone();
+        }
+        s
+    }
+
     /// Adds text to a ticket's index entries (a new note).
     pub fn index_text(&mut self, id: &str, text: &str) {
-        self.index.add(id, text);
+        let id = match self.summaries.get_key_value(id) {
+            Some((id, _)) => id.clone(),
+            None => Arc::from(id),
+        };
+        self.index.add(&id, text);
     }
 
     /// Forgets a ticket.
@@ -79,7 +148,7 @@ impl Catalog {
     }
 
     /// Tickets matching every word of `query`.
-    pub fn search(&self, query: &str) -> Vec<String> {
+    pub fn search(&self, query: &str) -> Vec<Arc<str>> {
         self.index.search(query)
     }
 
@@ -93,8 +162,134 @@ impl Catalog {
         self.summaries.is_empty()
     }
 
+    /// Writes the whole catalog as frames (summaries, then the search index), ending with an
+    /// end mark so that a reader can tell a complete catalog from a cut one.
+    pub fn write_to(&self, w: &mut impl Write) -> io::Result<()> {
+        write_part(w, &Part::Count(self.summaries.len() as u64))?;
+        for s in self.summaries.values() {
+            write_part(w, &Part::Summary(s.clone()))?;
+        }
+        for id in self.index.ids() {
+            write_part(w, &Part::Id(id.to_string()))?;
+        }
+        for (word, tickets) in self.index.entries() {
+            write_part(w, &Part::Word(word.to_string(), bitmap_bytes(tickets)?))?;
+        }
+        write_part(w, &Part::Removed(bitmap_bytes(self.index.removed())?))?;
+        write_part(w, &Part::End)?;
+        w.flush()
+    }
+
+    /// Reads a catalog written by [`Catalog::write_to`], frame by frame. A stream cut before
+    /// its end mark is an error.
+    pub fn read_from(r: &mut impl Read) -> io::Result<Catalog> {
+        let mut c = Catalog::default();
+        let mut buf = Vec::new();
+        loop {
+            match read_part(r, &mut buf)? {
+                Part::Count(n) => c
+                    .summaries
+                    .reserve(usize::try_from(n).unwrap_or(0).min(1 << 24)),
+                Part::Summary(s) => {
+                    c.summaries.insert(s.id.clone(), s);
+                }
+                Part::Id(id) => {
+                    let id = match c.summaries.get_key_value(id.as_str()) {
+                        Some((shared, _)) => shared.clone(),
+                        None => Arc::from(id),
+                    };
+                    c.index.push_id(id);
+                }
+                Part::Word(word, bitmap) => c.index.set_entry(
+                    word.into_boxed_str(),
+                    RoaringBitmap::deserialize_from(&bitmap[..])?,
+                ),
+                Part::Removed(bitmap) => c
+                    .index
+                    .set_removed(RoaringBitmap::deserialize_from(&bitmap[..])?),
+                Part::End => return Ok(c),
+            }
+        }
+    }
+
     /// The search index's size, for status and benchmarks.
     pub fn index_stats(&self) -> (usize, usize) {
         (self.index.words(), self.index.memory_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::anonymise::Language;
+    use crate::store::records::Status;
+    use crate::time::Stamp;
+
+    fn summary(id: &str, subject: &str) -> TicketSummary {
+        TicketSummary {
+            id: id.into(),
+            status: Status::Open,
+            received: Stamp(1_717_408_800),
+            last_in: Stamp(1_717_412_400),
+            subject: subject.into(),
+            messages: 2,
+            urgent: id == "B",
+            tags: vec!["école".into()],
+            language: Language::Fr,
+            answered: false,
+            claimed_by: Some("alice".into()),
+            claimed_by_uid: Some(1001),
+        }
+    }
+
+    fn sample() -> Catalog {
+        let mut c = Catalog::default();
+        for (id, text) in [
+            ("A", "Je n'arrive plus à dormir"),
+            ("B", "I cannot sleep"),
+            ("C", "gone"),
+        ] {
+            let s = summary(id, text);
+            c.index.add(&s.id, text);
+            c.summaries.insert(s.id.clone(), s);
+        }
+        c.remove("C");
+        c
+    }
+
+    #[test]
+    fn a_catalog_read_back_from_its_frames_answers_the_same() {
+        let c = sample();
+        let mut bytes = Vec::new();
+        c.write_to(&mut bytes).unwrap();
+        let back = Catalog::read_from(&mut &bytes[..]).unwrap();
+        assert_eq!(back.len(), 2);
+        assert_eq!(back.summary("A"), c.summary("A"));
+        assert_eq!(back.summary("B"), c.summary("B"));
+        for q in ["dormir", "sleep", "gone", "arriv", "i cannot"] {
+            assert_eq!(back.search(q), c.search(q), "{q}");
+        }
+        assert!(
+            back.search("gone").is_empty(),
+            "a removed ticket stays removed"
+        );
+        let mut again = back;
+        again.index_text("A", "nouvelle note");
+        assert_eq!(again.search("nouvelle"), vec![Arc::from("A")]);
+    }
+
+    #[test]
+    fn a_cut_catalog_stream_is_refused() {
+        let mut bytes = Vec::new();
+        sample().write_to(&mut bytes).unwrap();
+        for cut in [0, 3, bytes.len() / 2, bytes.len() - 1] {
+            assert!(
+                Catalog::read_from(&mut &bytes[..cut]).is_err(),
+                "cut at {cut}"
+            );
+        }
+        let mut huge = (u32::MAX).to_le_bytes().to_vec();
+        huge.extend_from_slice(&[0; 16]);
+        assert!(Catalog::read_from(&mut &huge[..]).is_err());
     }
 }

@@ -5,6 +5,7 @@
 pub mod catalog;
 pub mod roles;
 pub mod search;
+pub mod startup;
 pub mod templates;
 
 use std::sync::{Arc, RwLock};
@@ -18,8 +19,7 @@ use crate::control::protocol::{Bytes, Request, Response};
 use crate::intake::pipeline::{Arrival, Pipeline, Prepared};
 use crate::store::records::Status;
 use crate::store::{
-    Actor, Change, ListFilter, Outcome, Store, StoreError, TicketSummary, sort_summaries,
-    summary_order,
+    Actor, Change, ListFilter, Outcome, Store, StoreError, TicketSummary, summary_order,
 };
 use crate::time::{Clock, Stamp};
 use catalog::Catalog;
@@ -200,7 +200,34 @@ pub const DEFAULT_SEARCH_LIMIT: usize = 20;
 impl Service {
     /// Opens the store named by the configuration.
     pub fn open(cfg: &Config) -> Result<Service, ServiceError> {
-        let store = Store::open(cfg)?;
+        Ok(Service::over(cfg, Store::open(cfg)?))
+    }
+
+    /// The daemon's start: the store's lock is taken, a child process reads the whole store
+    /// once and hands over the catalog ([`startup`]), then the store is opened here. Returns
+    /// the service with its catalog built and the number of tickets.
+    pub fn open_for_daemon(cfg: &Config) -> Result<(Service, usize), ServiceError> {
+        let lock = Store::lock(cfg)?;
+        match startup::catalog_from_child(cfg) {
+            Ok(catalog) => {
+                let service = Service::over(cfg, Store::open_locked(cfg, lock, true)?);
+                let n = catalog.len();
+                *service.catalog.write().expect("catalog lock") = Some(catalog);
+                Ok((service, n))
+            }
+            Err(e) => {
+                tracing::warn!(
+                    error = %e,
+                    "the catalog could not be built in a child process; building it in the service"
+                );
+                let service = Service::over(cfg, Store::open_locked(cfg, lock, false)?);
+                let n = service.warm_up()?;
+                Ok((service, n))
+            }
+        }
+    }
+
+    fn over(cfg: &Config, store: Store) -> Service {
         let cleaner = crate::intake::worker::worker_program().map(|program| {
             Arc::new(crate::intake::worker::Cleaner::new(
                 &program,
@@ -212,7 +239,7 @@ impl Service {
             max_attachment_bytes: cfg.attachments.max_attachment_bytes,
             max_message_bytes: cfg.attachments.max_message_bytes,
         };
-        Ok(Service {
+        Service {
             pipeline: Pipeline::new(cfg.anonymise_options(), Clock::from_env())
                 .with_cleaner(cleaner, caps),
             store,
@@ -220,7 +247,7 @@ impl Service {
             catalog: RwLock::new(None),
             runtime: Arc::new(RwLock::new(Runtime::default())),
             outbox_wake: Arc::new(Notify::new()),
-        })
+        }
     }
 
     /// Builds the in-memory catalog now (the daemon does it at start).
@@ -592,14 +619,13 @@ impl Service {
         if search::words(text).next().is_none() {
             return Err(invalid("give at least one word to search for"));
         }
-        let mut found: Vec<TicketSummary> = self.with_catalog(|c| {
-            c.search(text)
-                .into_iter()
-                .filter_map(|id| c.summary(&id).cloned())
-                .collect()
+        // Sorted by reference; only the first `limit` are copied out of the catalog.
+        let found: Vec<TicketSummary> = self.with_catalog(|c| {
+            let ids = c.search(text);
+            let mut refs: Vec<&TicketSummary> = ids.iter().filter_map(|id| c.summary(id)).collect();
+            refs.sort_unstable_by(|a, b| summary_order(a, b));
+            refs.into_iter().take(limit).cloned().collect()
         })?;
-        sort_summaries(&mut found);
-        found.truncate(limit);
         let mut hits = Vec::with_capacity(found.len());
         for s in found {
             let excerpt = self
@@ -609,10 +635,10 @@ impl Service {
                 .find_map(|t| search::excerpt(t, text, 80))
                 .unwrap_or_default();
             hits.push(SearchHit {
-                id: s.id,
+                id: s.id.to_string(),
                 status: s.status,
                 urgent: s.urgent,
-                subject: s.subject,
+                subject: s.subject.to_string(),
                 excerpt,
             });
         }

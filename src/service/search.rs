@@ -5,6 +5,7 @@
 //! tickets that contain every one of its words, each word matching as a prefix.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use roaring::RoaringBitmap;
 
@@ -41,8 +42,8 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 #[derive(Debug, Default)]
 pub struct SearchIndex {
     vocab: BTreeMap<Box<str>, RoaringBitmap>,
-    ids: Vec<String>,
-    ordinal: HashMap<String, u32>,
+    ids: Vec<Arc<str>>,
+    ordinal: HashMap<Arc<str>, u32>,
     removed: RoaringBitmap,
 }
 
@@ -52,18 +53,18 @@ impl SearchIndex {
         SearchIndex::default()
     }
 
-    fn ordinal_of(&mut self, ticket: &str) -> u32 {
-        if let Some(&o) = self.ordinal.get(ticket) {
+    fn ordinal_of(&mut self, ticket: &Arc<str>) -> u32 {
+        if let Some(&o) = self.ordinal.get(&**ticket) {
             return o;
         }
         let o = self.ids.len() as u32;
-        self.ids.push(ticket.to_string());
-        self.ordinal.insert(ticket.to_string(), o);
+        self.ids.push(ticket.clone());
+        self.ordinal.insert(ticket.clone(), o);
         o
     }
 
-    /// Adds the words of `text` to a ticket's entries.
-    pub fn add(&mut self, ticket: &str, text: &str) {
+    /// Adds the words of `text` to a ticket's entries (the reference is shared, not copied).
+    pub fn add(&mut self, ticket: &Arc<str>, text: &str) {
         let o = self.ordinal_of(ticket);
         self.removed.remove(o);
         for w in words(text) {
@@ -88,7 +89,7 @@ impl SearchIndex {
     }
 
     /// Tickets containing every word of `query` (each as a prefix), in no particular order.
-    pub fn search(&self, query: &str) -> Vec<String> {
+    pub fn search(&self, query: &str) -> Vec<Arc<str>> {
         let mut result: Option<RoaringBitmap> = None;
         for w in words(query) {
             let mut matches = RoaringBitmap::new();
@@ -117,6 +118,37 @@ impl SearchIndex {
         r.iter().map(|o| self.ids[o as usize].clone()).collect()
     }
 
+    /// Ticket references by ordinal, in the order they were first indexed.
+    pub fn ids(&self) -> &[Arc<str>] {
+        &self.ids
+    }
+
+    /// Every word and the ordinals of the tickets holding it, in word order.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &RoaringBitmap)> {
+        self.vocab.iter().map(|(w, b)| (&**w, b))
+    }
+
+    /// Ordinals of tickets dropped from every result.
+    pub fn removed(&self) -> &RoaringBitmap {
+        &self.removed
+    }
+
+    /// Appends a ticket reference as the next ordinal (rebuilding an index from
+    /// [`SearchIndex::ids`]).
+    pub fn push_id(&mut self, ticket: Arc<str>) {
+        self.ordinal_of(&ticket);
+    }
+
+    /// Sets a word's tickets (rebuilding an index from [`SearchIndex::entries`]).
+    pub fn set_entry(&mut self, word: Box<str>, tickets: RoaringBitmap) {
+        self.vocab.insert(word, tickets);
+    }
+
+    /// Sets the dropped ordinals (rebuilding an index from [`SearchIndex::removed`]).
+    pub fn set_removed(&mut self, removed: RoaringBitmap) {
+        self.removed = removed;
+    }
+
     /// Distinct words indexed.
     pub fn words(&self) -> usize {
         self.vocab.len()
@@ -128,7 +160,7 @@ impl SearchIndex {
             .iter()
             .map(|(k, b)| k.len() + b.serialized_size() + 64)
             .sum::<usize>()
-            + self.ids.len() * 64
+            + self.ids.len() * 48
     }
 }
 
@@ -174,13 +206,14 @@ mod tests {
     #[test]
     fn finds_every_word_as_a_prefix_without_accents() {
         let mut ix = SearchIndex::new();
-        ix.add("A", "Je n'arrive plus à écrire à l'école");
-        ix.add("B", "I cannot sleep since my stepfather moved in");
-        ix.add("B", "note: follow up on Tuesday");
-        assert_eq!(ix.search("ecole"), vec!["A"]);
-        assert_eq!(ix.search("ÉCRI"), vec!["A"]);
-        assert_eq!(ix.search("sleep stepfa"), vec!["B"]);
-        assert_eq!(ix.search("tuesday"), vec!["B"], "notes are indexed too");
+        let (a, b): (Arc<str>, Arc<str>) = ("A".into(), "B".into());
+        ix.add(&a, "Je n'arrive plus à écrire à l'école");
+        ix.add(&b, "I cannot sleep since my stepfather moved in");
+        ix.add(&b, "note: follow up on Tuesday");
+        assert_eq!(ix.search("ecole"), vec![a.clone()]);
+        assert_eq!(ix.search("ÉCRI"), vec![a]);
+        assert_eq!(ix.search("sleep stepfa"), vec![b.clone()]);
+        assert_eq!(ix.search("tuesday"), vec![b], "notes are indexed too");
         assert!(ix.search("sleep ecole").is_empty());
         assert!(ix.search("").is_empty());
         ix.remove("A");

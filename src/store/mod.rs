@@ -63,6 +63,10 @@ enum Kind {
         owner_text(*pid)
     )]
     Locked { dir: PathBuf, pid: Option<u32> },
+    #[error(
+        "the store was to be opened for the parent process, which does not hold its lock (this command is run by `sourdine run` only)"
+    )]
+    NotUnderParent,
     #[error("ticket {0} not found")]
     TicketNotFound(String),
     #[error("attachment {attachment} of ticket {ticket} not found")]
@@ -272,7 +276,27 @@ pub struct Store {
     contact_domain: String,
     write: Mutex<()>,
     synced_blobs: Mutex<HashSet<OsString>>,
-    _lock: File,
+    /// The lock on the data directory (None: held by the parent process, see
+    /// [`Store::open_for_parent`]).
+    _lock: Option<File>,
+}
+
+/// The exclusive lock on a data directory, taken before the store is opened (see
+/// [`Store::lock`]).
+#[derive(Debug)]
+pub struct StoreLock(File);
+
+/// How a store is opened.
+enum Opening {
+    /// `sourdine init`: create what is missing.
+    Create,
+    /// Take the lock and open.
+    Open,
+    /// Open under a lock this process already holds; `maintenance`: do the start-up
+    /// maintenance (orphaned files, unused key epochs), unless a child already did it.
+    Locked { lock: File, maintenance: bool },
+    /// Open in a child whose parent holds the lock.
+    UnderParent,
 }
 
 impl std::fmt::Debug for Store {
@@ -318,7 +342,7 @@ impl Store {
         mkdir_0700(&cfg.data_dir, &mut created)?;
         mkdir_0700(&cfg.data_dir.join(FILES_DIR), &mut created)?;
         let fresh = !cfg.data_dir.join(DB_DIR).exists();
-        let store = Store::open_inner(cfg, true)?;
+        let store = Store::open_inner(cfg, Opening::Create)?;
         if fresh {
             created.push(store.db_dir.display().to_string());
         }
@@ -327,38 +351,45 @@ impl Store {
 
     /// Opens an existing store for this process alone.
     pub fn open(cfg: &Config) -> Result<Store, StoreError> {
-        Store::open_inner(cfg, false)
+        Store::open_inner(cfg, Opening::Open)
     }
 
-    fn open_inner(cfg: &Config, create: bool) -> Result<Store, StoreError> {
+    /// Takes the data directory's lock without opening the store: the daemon holds it while a
+    /// child process reads the whole store at start ([`Store::open_for_parent`]), then opens
+    /// the store with [`Store::open_locked`].
+    pub fn lock(cfg: &Config) -> Result<StoreLock, StoreError> {
+        check_owner(&cfg.data_dir)?;
+        take_lock(&cfg.data_dir).map(StoreLock)
+    }
+
+    /// Opens the store under a lock taken with [`Store::lock`]. `maintenance_done`: a child
+    /// that read the store at start ([`Store::open_for_parent`]) already removed what an
+    /// interrupted commit or rotation left, so it is not read again here.
+    pub fn open_locked(
+        cfg: &Config,
+        lock: StoreLock,
+        maintenance_done: bool,
+    ) -> Result<Store, StoreError> {
+        Store::open_inner(
+            cfg,
+            Opening::Locked {
+                lock: lock.0,
+                maintenance: !maintenance_done,
+            },
+        )
+    }
+
+    /// Opens the store in a child process whose parent holds the lock (and has not opened
+    /// the store). Refused when the lock is free or held by any other process.
+    pub fn open_for_parent(cfg: &Config) -> Result<Store, StoreError> {
+        Store::open_inner(cfg, Opening::UnderParent)
+    }
+
+    fn open_inner(cfg: &Config, opening: Opening) -> Result<Store, StoreError> {
         let data_dir = cfg.data_dir.clone();
         let db_dir = data_dir.join(DB_DIR);
-        // Only the owner of the data directory opens the store: a store command run as root
-        // would leave root-owned files the service (its own user) cannot write any more, and
-        // anyone else cannot read it at all (checked first, so that they are not told to
-        // initialise a store they merely cannot see into).
-        if let Ok(meta) = fs::metadata(&data_dir) {
-            use std::os::unix::fs::MetadataExt;
-            let me = nix::unistd::geteuid().as_raw();
-            if meta.uid() != me {
-                let owner = crate::service::roles::user_name(meta.uid());
-                let uid = meta.uid();
-                return Err(StoreError(if me == 0 {
-                    Kind::NotOwner {
-                        dir: data_dir,
-                        owner,
-                        uid,
-                    }
-                } else {
-                    Kind::NoAccess {
-                        dir: data_dir,
-                        owner,
-                        uid,
-                        me,
-                    }
-                }));
-            }
-        }
+        check_owner(&data_dir)?;
+        let create = matches!(opening, Opening::Create);
         if !create {
             let marker = db_dir.join("conf");
             match marker.try_exists() {
@@ -372,7 +403,22 @@ impl Store {
                 }
             }
         }
-        let lock = take_lock(&data_dir)?;
+        let mut maintenance = true;
+        let lock = match opening {
+            Opening::Create | Opening::Open => Some(take_lock(&data_dir)?),
+            Opening::Locked {
+                lock,
+                maintenance: m,
+            } => {
+                maintenance = m;
+                Some(lock)
+            }
+            Opening::UnderParent => match take_lock(&data_dir) {
+                Err(e) if e.owner_pid() == Some(nix::unistd::getppid().as_raw() as u32) => None,
+                Err(e) => return Err(e),
+                Ok(_) => return Err(StoreError(Kind::NotUnderParent)),
+            },
+        };
         let keys = Keyring::load(&cfg.key_dir())?;
         let files = files::Files::open(data_dir.join(FILES_DIR), cfg.received_precision)?;
         let db = sled::Config::new()
@@ -427,6 +473,9 @@ impl Store {
                     return Err(StoreError(Kind::SchemaTooNew { found }));
                 }
             }
+        }
+        if !maintenance {
+            return Ok(store);
         }
         let epochs = store.destroy_unused_epochs()?;
         if !epochs.is_empty() {
@@ -583,6 +632,36 @@ impl Store {
 }
 
 /// Takes the store's lock file, writing our pid into it; names the owner on failure.
+/// Only the owner of the data directory opens the store: a store command run as root would
+/// leave root-owned files the service (its own user) cannot write any more, and anyone else
+/// cannot read it at all (checked first, so that they are not told to initialise a store they
+/// merely cannot see into).
+fn check_owner(data_dir: &Path) -> Result<(), StoreError> {
+    if let Ok(meta) = fs::metadata(data_dir) {
+        use std::os::unix::fs::MetadataExt;
+        let me = nix::unistd::geteuid().as_raw();
+        if meta.uid() != me {
+            let owner = crate::service::roles::user_name(meta.uid());
+            let uid = meta.uid();
+            return Err(StoreError(if me == 0 {
+                Kind::NotOwner {
+                    dir: data_dir.to_path_buf(),
+                    owner,
+                    uid,
+                }
+            } else {
+                Kind::NoAccess {
+                    dir: data_dir.to_path_buf(),
+                    owner,
+                    uid,
+                    me,
+                }
+            }));
+        }
+    }
+    Ok(())
+}
+
 fn take_lock(data_dir: &Path) -> Result<File, StoreError> {
     let path = data_dir.join(LOCK_FILE);
     if !data_dir.is_dir() {

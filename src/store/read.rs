@@ -75,11 +75,11 @@ impl Store {
         let key = self.content_key(id)?;
         let secret = self.ticket_secret(id, rec, &key)?;
         Ok(TicketSummary {
-            id: id.to_string(),
+            id: id.into(),
             status: rec.status,
             received: Stamp(rec.created),
             last_in: Stamp(rec.last_in),
-            subject: secret.subject,
+            subject: secret.subject.into(),
             messages: rec.messages,
             urgent: rec.urgent,
             tags: secret.tags,

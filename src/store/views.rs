@@ -1,6 +1,8 @@
 //! What reading the store returns: the same shapes whether the store was opened directly or
 //! reached through the daemon, so the output is the same either way.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use super::records::{Direction, Status};
@@ -76,16 +78,16 @@ impl ListFilter {
 /// One line of `ticket list`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketSummary {
-    /// The reference.
-    pub id: String,
+    /// The reference (shared, not copied, by the catalog and its search index).
+    pub id: Arc<str>,
     /// The state.
     pub status: Status,
     /// When the first message arrived (rounded).
     pub received: Stamp,
     /// When the writer last wrote (rounded).
     pub last_in: Stamp,
-    /// The subject of the first message.
-    pub subject: String,
+    /// The subject of the first message (shared: a listing copies no text).
+    pub subject: Arc<str>,
     /// Messages in the thread.
     pub messages: u32,
     /// Marked urgent.

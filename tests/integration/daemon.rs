@@ -367,3 +367,112 @@ fn the_service_runs_with_glibc_malloc_tuned_unless_the_operator_chose() {
         "{vars:?}"
     );
 }
+
+/// At start the daemon has a child process read the whole store (and do the start-up
+/// maintenance) and hand over the catalog: every ticket is listed and found, what an
+/// interrupted commit left is removed once, and the catalog keeps up with changes.
+#[test]
+fn the_catalog_built_by_a_child_at_start_holds_every_ticket() {
+    let env = Env::new();
+    let mails = env.dir.path().join("mails");
+    write_mails(&mails, 40, "child");
+    ok(env.sourdine(&["ingest", mails.to_str().unwrap()]));
+    let direct = env.ticket_ids();
+    assert_eq!(direct.len(), 40);
+    // A payload file no record names, as an interrupted commit leaves.
+    let orphan = env.data_dir.join("files").join("interrupted-commit");
+    fs::write(&orphan, b"sealed bytes nobody refers to").unwrap();
+
+    let mut d = env.start_daemon();
+    assert!(
+        !orphan.exists(),
+        "the child removes an interrupted commit's file before the daemon serves"
+    );
+    let mut through = env.ticket_ids();
+    let mut expected = direct.clone();
+    through.sort();
+    expected.sort();
+    assert_eq!(through, expected, "every ticket, through the daemon");
+    let found = json(env.ticket(&["search", "sleepless", "--json", "--limit", "100"]));
+    assert_eq!(found.as_array().unwrap().len(), 40);
+    let one = json(env.ticket(&["search", "message 17", "--json"]));
+    assert!(
+        one.as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["subject"] == "child message 17"),
+        "{one}"
+    );
+    // The catalog taken over from the child is kept up to date.
+    let note = env.dir.path().join("note.txt");
+    fs::write(&note, "called back, prefers Wednesdays").unwrap();
+    ok(env.ticket(&["note", &direct[3], "--file", note.to_str().unwrap()]));
+    let hits = json(env.ticket(&["search", "wednesdays", "--json"]));
+    assert_eq!(hits.as_array().unwrap().len(), 1);
+    assert_eq!(hits[0]["id"], direct[3].as_str());
+    ok(env.ticket(&["tag", &direct[5], "school"]));
+    let tagged = json(env.ticket(&["list", "--tag", "school", "--json"]));
+    assert_eq!(tagged[0]["id"], direct[5].as_str());
+    // The child is gone: only the daemon holds the store.
+    let pid = d.child.as_ref().unwrap().id();
+    let children = fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap();
+    for c in children.split_whitespace() {
+        let cmdline = fs::read(format!("/proc/{c}/cmdline")).unwrap_or_default();
+        assert!(
+            !String::from_utf8_lossy(&cmdline).contains("__catalog"),
+            "the catalog child is still running"
+        );
+    }
+    assert!(d.stop().success());
+    assert!(
+        !d.log_text().contains("could not be built in a child"),
+        "{}",
+        d.log_text()
+    );
+}
+
+/// `sourdine __catalog` opens the store only for the parent that holds its lock: run by
+/// hand (the lock free) or beside a running daemon (not its parent), it refuses and leaves
+/// the store alone.
+#[test]
+fn the_catalog_child_refuses_a_store_its_parent_does_not_hold() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let env = Env::new();
+    let mails = env.dir.path().join("mails");
+    write_mails(&mails, 3, "alone");
+    ok(env.sourdine(&["ingest", mails.to_str().unwrap()]));
+    let cfg = sourdine::config::Config::load(&env.config).unwrap();
+    let input = serde_json::json!({ "source": env.config, "config": cfg }).to_string();
+    let run_child = || {
+        let mut c = env
+            .cmd("sourdine")
+            .arg("__catalog")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        c.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        c.wait_with_output().unwrap()
+    };
+    let alone = run_child();
+    assert!(!alone.status.success());
+    assert!(alone.stdout.is_empty(), "no catalog is written");
+    assert!(
+        text(&alone.stderr).contains("sourdine run"),
+        "{}",
+        text(&alone.stderr)
+    );
+    let mut d = env.start_daemon();
+    let beside = run_child();
+    assert!(!beside.status.success());
+    assert!(beside.stdout.is_empty());
+    assert!(
+        text(&beside.stderr).contains("locked") || text(&beside.stderr).contains("in use"),
+        "{}",
+        text(&beside.stderr)
+    );
+    assert_eq!(env.ticket_ids().len(), 3);
+    assert!(d.stop().success());
+}

@@ -114,6 +114,10 @@ enum Command {
     /// The isolated attachment cleaner (started by sourdine itself; not for people).
     #[command(name = "__clean-worker", hide = true)]
     CleanWorker(cmd::worker::Args),
+    /// Reads the store for `sourdine run` at its start (started by sourdine itself; not for
+    /// people).
+    #[command(name = "__catalog", hide = true)]
+    Catalog,
 }
 
 fn main() -> ExitCode {
@@ -134,6 +138,7 @@ fn main() -> ExitCode {
         Command::Outbox(args) => cmd::outbox::run(config, args),
         Command::Keys(c) => cmd::keys::run(config, c),
         Command::CleanWorker(args) => cmd::worker::run(args),
+        Command::Catalog => cmd::catalog::run(),
         Command::Corpus(args) => cmd::corpus::run(config, args),
         Command::GenerateDocs { out } => sourdine::cli::docs::generate(Cli::command(), &out)
             .map(|files| {

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod audit;
+pub mod catalog;
 pub mod corpus;
 pub mod doctor;
 pub mod ingest;

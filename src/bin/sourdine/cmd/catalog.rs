@@ -1,0 +1,11 @@
+//! `sourdine __catalog`: reads the whole store once for the daemon that started it and sends
+//! back the catalog (see `sourdine::service::startup`).
+
+use std::process::ExitCode;
+
+pub fn run() -> anyhow::Result<ExitCode> {
+    let cfg = sourdine::service::startup::read_child_config(std::io::stdin().lock())?;
+    sourdine::cli::init_logging(&cfg.log.level);
+    sourdine::service::startup::child_main(&cfg, std::io::stdout().lock())?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,97 @@
+//! The daemon's start. Reading every record of a large store (the start-up maintenance, the
+//! summaries, the search index) leaves sled's page cache and the allocator's free lists at
+//! their high-water mark for as long as the process lives: about 150 MiB at 100,000 tickets.
+//! So a child process of the same program (`sourdine __catalog`) reads the store while the
+//! daemon holds its lock, sends the catalog back over a pipe and exits, giving that memory
+//! back to the system; the daemon then opens the store and keeps only the catalog.
+
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::path::PathBuf;
+use std::process::{Command, ExitStatus, Stdio};
+
+use serde::{Deserialize, Serialize};
+
+use super::catalog::Catalog;
+use crate::config::Config;
+use crate::store::{Store, StoreError};
+
+/// The hidden subcommand of `sourdine` that builds the catalog for its parent.
+pub const CHILD_COMMAND: &str = "__catalog";
+
+/// Why the catalog did not come from a child process (the daemon then builds it itself).
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The `sourdine` program was not found.
+    #[error("the sourdine program was not found beside this one")]
+    NoProgram,
+    /// Reading or writing the pipe, or starting the child, failed.
+    #[error("the catalog child process: {0}")]
+    Io(#[from] io::Error),
+    /// The child ended without a complete catalog.
+    #[error("the catalog child process ended badly ({0})")]
+    Failed(ExitStatus),
+    /// The child could not open or read the store.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What the parent sends the child on its standard input: the configuration it runs with.
+#[derive(Debug, Serialize, Deserialize)]
+struct ChildInput {
+    source: PathBuf,
+    config: Config,
+}
+
+/// Starts `sourdine __catalog`, sends it the configuration, and reads the catalog it builds.
+/// The caller holds the store's lock and has not opened the store.
+pub fn catalog_from_child(cfg: &Config) -> Result<Catalog, StartupError> {
+    let program = crate::intake::worker::worker_program().ok_or(StartupError::NoProgram)?;
+    let mut child = Command::new(program)
+        .arg(CHILD_COMMAND)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()?;
+    let input = ChildInput {
+        source: cfg.source.clone(),
+        config: cfg.clone(),
+    };
+    let sent = child.stdin.take().map_or(Ok(()), |mut stdin| {
+        serde_json::to_writer(&mut stdin, &input).map_err(io::Error::other)
+    });
+    let read = sent.and_then(|()| match child.stdout.take() {
+        Some(out) => Catalog::read_from(&mut BufReader::with_capacity(1 << 16, out)),
+        None => Err(io::Error::other("no pipe from the child")),
+    });
+    if read.is_err() {
+        let _ = child.kill();
+    }
+    // Always reaped, and only then may the caller open the store.
+    let status = child.wait()?;
+    let catalog = read?;
+    if !status.success() {
+        return Err(StartupError::Failed(status));
+    }
+    Ok(catalog)
+}
+
+/// Reads the configuration the parent sends (the first step of `sourdine __catalog`).
+pub fn read_child_config(input: impl Read) -> Result<Config, StartupError> {
+    let ChildInput { source, mut config } = serde_json::from_reader(input)
+        .map_err(|e| StartupError::Io(io::Error::new(io::ErrorKind::InvalidData, e)))?;
+    config.source = source;
+    Ok(config)
+}
+
+/// The child's work: opens the store under its parent's lock (which also runs the start-up
+/// maintenance), builds the catalog and writes it to `out`. Dies with its parent.
+pub fn child_main(cfg: &Config, out: impl Write) -> Result<usize, StartupError> {
+    // Never outlive the daemon with the store open.
+    let _ = nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL);
+    crate::hardening::protect_process()?;
+    let store = Store::open_for_parent(cfg)?;
+    let catalog = Catalog::build(&store)?;
+    drop(store);
+    catalog.write_to(&mut BufWriter::with_capacity(1 << 16, out))?;
+    Ok(catalog.len())
+}
