@@ -13,6 +13,7 @@ pub mod corpus;
 pub mod daemon;
 pub mod doctor;
 pub mod failpoint;
+mod frame;
 pub mod hardening;
 pub mod ids;
 pub mod intake;

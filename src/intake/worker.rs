@@ -8,7 +8,7 @@
 //! at a time over a pipe, waits at most `timeout`, and restarts the worker if it dies or
 //! hangs; that attachment is then withheld, and the message is still ticketed.
 
-use std::io::{BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::Mutex;
@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::anonymise::clean::{CleanError, CleanLimits};
 use crate::anonymise::{AttachmentKind, WithheldReason};
+use crate::frame;
 
 /// The hidden subcommand that runs the worker.
 pub const WORKER_COMMAND: &str = "__clean-worker";
@@ -63,32 +64,6 @@ impl Default for WorkerSettings {
     }
 }
 
-/// Writes one frame: its length, a small encoded head, then the bytes.
-fn write_frame(w: &mut impl Write, head: &impl Serialize, bytes: &[u8]) -> std::io::Result<()> {
-    let head = postcard::to_stdvec(head).map_err(std::io::Error::other)?;
-    w.write_all(&((head.len() + bytes.len()) as u64).to_le_bytes())?;
-    w.write_all(&head)?;
-    w.write_all(bytes)?;
-    w.flush()
-}
-
-/// Splits a frame into its head and the bytes after it, without copying them.
-fn split_frame<'a, H: Deserialize<'a>>(frame: &'a [u8]) -> std::io::Result<(H, &'a [u8])> {
-    postcard::take_from_bytes(frame).map_err(std::io::Error::other)
-}
-
-fn read_frame(r: &mut impl Read, max: u64) -> std::io::Result<Vec<u8>> {
-    let mut len = [0u8; 8];
-    r.read_exact(&mut len)?;
-    let len = u64::from_le_bytes(len);
-    if len > max {
-        return Err(std::io::Error::other("frame too large"));
-    }
-    let mut buf = vec![0u8; len as usize];
-    r.read_exact(&mut buf)?;
-    Ok(buf)
-}
-
 /// The worker's main loop (`sourdine __clean-worker`): lowers its limits, then cleans one
 /// file per request until its input closes.
 pub fn worker_main(settings: &WorkerSettings) -> std::io::Result<()> {
@@ -110,12 +85,12 @@ pub fn worker_main(settings: &WorkerSettings) -> std::io::Result<()> {
     let mut input = stdin.lock();
     let mut output = stdout.lock();
     loop {
-        let frame = match read_frame(&mut input, u64::MAX >> 1) {
+        let frame = match frame::read(&mut input, u64::MAX >> 1) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(()),
             Err(e) => return Err(e),
         };
-        let (kind, rest) = split_frame::<AttachmentKind>(&frame)?;
+        let (kind, rest) = frame::split::<AttachmentKind>(&frame)?;
         let head = frame.len() - rest.len();
         crate::failpoint::hit("clean-worker-crash");
         crate::failpoint::hang("clean-worker-hang");
@@ -134,7 +109,8 @@ pub fn worker_main(settings: &WorkerSettings) -> std::io::Result<()> {
             )?
             .join()
             .unwrap_or((Reply::Damaged, Vec::new()));
-        write_frame(&mut output, &reply, &cleaned)?;
+        frame::write(&mut output, &reply, &cleaned)?;
+        output.flush()?;
     }
 }
 
@@ -252,7 +228,9 @@ impl Cleaner {
             let stdin = &mut worker.stdin;
             let stdout = &mut worker.stdout;
             scope.spawn(move || {
-                let r = write_frame(stdin, &kind, bytes).and_then(|_| read_frame(stdout, limit));
+                let r = frame::write(stdin, &kind, bytes)
+                    .and_then(|()| stdin.flush())
+                    .and_then(|()| frame::read(stdout, limit));
                 let _ = tx.send(r);
             });
             match rx.recv_timeout(self.settings.timeout) {
@@ -270,7 +248,7 @@ impl Cleaner {
         });
         worker.served += 1;
         match result {
-            Ok(mut frame) => match split_frame::<Reply>(&frame).map(|(r, rest)| (r, rest.len())) {
+            Ok(mut frame) => match frame::split::<Reply>(&frame).map(|(r, rest)| (r, rest.len())) {
                 Ok((Reply::Cleaned, len)) => {
                     // The cleaned bytes are the frame's tail: keep them in place.
                     frame.drain(..frame.len() - len);

@@ -11,10 +11,11 @@ use serde::{Deserialize, Serialize};
 use serde_bytes::ByteBuf;
 
 use super::search::SearchIndex;
+use crate::frame;
 use crate::store::{Store, StoreError, TicketSummary};
 
 /// Largest frame accepted when a catalog is read from a pipe.
-const MAX_FRAME: usize = 64 << 20;
+const MAX_FRAME: u64 = 64 << 20;
 
 /// One frame of a catalog sent over a pipe ([`Catalog::write_to`]).
 #[derive(Debug, Serialize, Deserialize)]
@@ -34,24 +35,12 @@ enum Part {
 }
 
 fn write_part(w: &mut impl Write, part: &Part) -> io::Result<()> {
-    let bytes = postcard::to_stdvec(part).map_err(io::Error::other)?;
-    w.write_all(&(bytes.len() as u32).to_le_bytes())?;
-    w.write_all(&bytes)
+    frame::write(w, part, &[])
 }
 
 fn read_part(r: &mut impl Read, buf: &mut Vec<u8>) -> io::Result<Part> {
-    let mut len = [0u8; 4];
-    r.read_exact(&mut len)?;
-    let len = u32::from_le_bytes(len) as usize;
-    if len > MAX_FRAME {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            "catalog frame too large",
-        ));
-    }
-    buf.resize(len, 0);
-    r.read_exact(buf)?;
-    postcard::from_bytes(buf).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+    frame::read_into(r, MAX_FRAME, buf)?;
+    frame::split(buf).map(|(part, _)| part)
 }
 
 fn bitmap_bytes(b: &RoaringBitmap) -> io::Result<ByteBuf> {
@@ -80,10 +69,9 @@ impl Catalog {
 
     /// Re-reads one ticket after a change (or drops it when it no longer exists).
     pub fn refresh(&mut self, store: &Store, id: &str) -> Result<(), StoreError> {
-        match store.ticket_summary(id) {
-            Ok(s) => {
-                let text = store.ticket_text(id)?;
-                let s = self.share_id(s);
+        match store.ticket_summary_and_text(id) {
+            Ok((mut s, text)) => {
+                s.id = self.shared_id(id);
                 self.index.add(&s.id, &text);
                 self.summaries.insert(s.id.clone(), s);
                 Ok(())
@@ -99,8 +87,8 @@ impl Catalog {
     /// Re-reads one ticket's summary only (state, tags, claim changed; no new text).
     pub fn refresh_summary(&mut self, store: &Store, id: &str) -> Result<(), StoreError> {
         match store.ticket_summary(id) {
-            Ok(s) => {
-                let s = self.share_id(s);
+            Ok(mut s) => {
+                s.id = self.shared_id(id);
                 self.index.add(&s.id, &s.tags.join(" "));
                 self.summaries.insert(s.id.clone(), s);
                 Ok(())
@@ -113,21 +101,18 @@ impl Catalog {
         }
     }
 
-    /// A summary whose reference is the one already held for that ticket, if any, so that a
-    /// ticket's reference is kept once however often it is refreshed.
-    fn share_id(&self, mut s: TicketSummary) -> TicketSummary {
-        if let Some((id, _)) = self.summaries.get_key_value(&*s.id) {
-            s.id = id.clone();
+    /// The reference already held for a ticket, or a new one: a ticket's reference is kept
+    /// once however often it is refreshed.
+    fn shared_id(&self, id: &str) -> Arc<str> {
+        match self.summaries.get_key_value(id) {
+            Some((shared, _)) => shared.clone(),
+            None => Arc::from(id),
         }
-        s
     }
 
     /// Adds text to a ticket's index entries (a new note).
     pub fn index_text(&mut self, id: &str, text: &str) {
-        let id = match self.summaries.get_key_value(id) {
-            Some((id, _)) => id.clone(),
-            None => Arc::from(id),
-        };
+        let id = self.shared_id(id);
         self.index.add(&id, text);
     }
 
@@ -194,10 +179,7 @@ impl Catalog {
                     c.summaries.insert(s.id.clone(), s);
                 }
                 Part::Id(id) => {
-                    let id = match c.summaries.get_key_value(id.as_str()) {
-                        Some((shared, _)) => shared.clone(),
-                        None => Arc::from(id),
-                    };
+                    let id = c.shared_id(&id);
                     c.index.push_id(id);
                 }
                 Part::Word(word, bitmap) => c.index.set_entry(

@@ -208,23 +208,24 @@ impl Service {
     /// the service with its catalog built and the number of tickets.
     pub fn open_for_daemon(cfg: &Config) -> Result<(Service, usize), ServiceError> {
         let lock = Store::lock(cfg)?;
-        match startup::catalog_from_child(cfg) {
-            Ok(catalog) => {
-                let service = Service::over(cfg, Store::open_locked(cfg, lock, true)?);
-                let n = catalog.len();
-                *service.catalog.write().expect("catalog lock") = Some(catalog);
-                Ok((service, n))
-            }
-            Err(e) => {
+        let from_child = startup::catalog_from_child(cfg)
+            .inspect_err(|e| {
                 tracing::warn!(
                     error = %e,
                     "the catalog could not be built in a child process; building it in the service"
-                );
-                let service = Service::over(cfg, Store::open_locked(cfg, lock, false)?);
-                let n = service.warm_up()?;
-                Ok((service, n))
+                )
+            })
+            .ok();
+        let service = Service::over(cfg, Store::open_locked(cfg, lock, from_child.is_some())?);
+        let tickets = match from_child {
+            Some(catalog) => {
+                let n = catalog.len();
+                *service.catalog.write().expect("catalog lock") = Some(catalog);
+                n
             }
-        }
+            None => service.warm_up()?,
+        };
+        Ok((service, tickets))
     }
 
     fn over(cfg: &Config, store: Store) -> Service {

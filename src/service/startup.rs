@@ -85,7 +85,7 @@ pub fn read_child_config(input: impl Read) -> Result<Config, StartupError> {
 
 /// The child's work: opens the store under its parent's lock (which also runs the start-up
 /// maintenance), builds the catalog and writes it to `out`. Dies with its parent.
-pub fn child_main(cfg: &Config, out: impl Write) -> Result<usize, StartupError> {
+pub fn child_main(cfg: &Config, out: impl Write) -> Result<(), StartupError> {
     // Never outlive the daemon with the store open.
     let _ = nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL);
     crate::hardening::protect_process()?;
@@ -93,5 +93,5 @@ pub fn child_main(cfg: &Config, out: impl Write) -> Result<usize, StartupError> 
     let catalog = Catalog::build(&store)?;
     drop(store);
     catalog.write_to(&mut BufWriter::with_capacity(1 << 16, out))?;
-    Ok(catalog.len())
+    Ok(())
 }

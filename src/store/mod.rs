@@ -403,16 +403,16 @@ impl Store {
                 }
             }
         }
-        let mut maintenance = true;
+        let maintenance = !matches!(
+            opening,
+            Opening::Locked {
+                maintenance: false,
+                ..
+            }
+        );
         let lock = match opening {
             Opening::Create | Opening::Open => Some(take_lock(&data_dir)?),
-            Opening::Locked {
-                lock,
-                maintenance: m,
-            } => {
-                maintenance = m;
-                Some(lock)
-            }
+            Opening::Locked { lock, .. } => Some(lock),
             Opening::UnderParent => match take_lock(&data_dir) {
                 Err(e) if e.owner_pid() == Some(nix::unistd::getppid().as_raw() as u32) => None,
                 Err(e) => return Err(e),

@@ -74,20 +74,7 @@ impl Store {
     fn summary(&self, id: &str, rec: &TicketRecord) -> Result<TicketSummary, StoreError> {
         let key = self.content_key(id)?;
         let secret = self.ticket_secret(id, rec, &key)?;
-        Ok(TicketSummary {
-            id: id.into(),
-            status: rec.status,
-            received: Stamp(rec.created),
-            last_in: Stamp(rec.last_in),
-            subject: secret.subject.into(),
-            messages: rec.messages,
-            urgent: rec.urgent,
-            tags: secret.tags,
-            language: secret.language,
-            answered: rec.last_out.is_some(),
-            claimed_by: rec.claimed_by.as_ref().map(|a| a.name.clone()),
-            claimed_by_uid: rec.claimed_by.as_ref().and_then(|a| a.uid),
-        })
+        Ok(summary_of(id, rec, secret))
     }
 
     /// The summary of one ticket.
@@ -289,10 +276,16 @@ impl Store {
     /// All searchable text of a ticket (subjects, message text, notes, tags), for the
     /// in-memory search index.
     pub fn ticket_text(&self, id: &str) -> Result<String, StoreError> {
+        self.ticket_summary_and_text(id).map(|(_, text)| text)
+    }
+
+    /// The summary of one ticket and its [`Store::ticket_text`], with the ticket's record read
+    /// and its key unwrapped once (the catalog reads both for every ticket at start).
+    pub fn ticket_summary_and_text(&self, id: &str) -> Result<(TicketSummary, String), StoreError> {
         let rec = self.ticket_record(id)?;
         let key = self.content_key(id)?;
         let secret = self.ticket_secret(id, &rec, &key)?;
-        let mut text = secret.subject;
+        let mut text = secret.subject.clone();
         text.push('\n');
         text.push_str(&secret.tags.join(" "));
         for (seq, m) in self.message_records(id)? {
@@ -306,7 +299,7 @@ impl Store {
             text.push('\n');
             text.push_str(&n.text);
         }
-        Ok(text)
+        Ok((summary_of(id, &rec, secret), text))
     }
 
     /// The text of a ticket to cut a search excerpt from: its messages and notes.
@@ -322,5 +315,23 @@ impl Store {
             out.push(n.text);
         }
         Ok(out)
+    }
+}
+
+/// A ticket's summary from its record and its opened secret.
+fn summary_of(id: &str, rec: &TicketRecord, secret: TicketSecret) -> TicketSummary {
+    TicketSummary {
+        id: id.into(),
+        status: rec.status,
+        received: Stamp(rec.created),
+        last_in: Stamp(rec.last_in),
+        subject: secret.subject.into(),
+        messages: rec.messages,
+        urgent: rec.urgent,
+        tags: secret.tags,
+        language: secret.language,
+        answered: rec.last_out.is_some(),
+        claimed_by: rec.claimed_by.as_ref().map(|a| a.name.clone()),
+        claimed_by_uid: rec.claimed_by.as_ref().and_then(|a| a.uid),
     }
 }

@@ -20,6 +20,15 @@ fn write_mails(dir: &std::path::Path, n: usize, tag: &str) {
     }
 }
 
+/// A fresh instance holding `n` tickets, taken in directly (no daemon).
+fn env_with_mails(n: usize, tag: &str) -> Env {
+    let env = Env::new();
+    let dir = env.dir.path().join(tag);
+    write_mails(&dir, n, tag);
+    ok(env.sourdine(&["ingest", dir.to_str().unwrap()]));
+    env
+}
+
 fn json(out: std::process::Output) -> Value {
     serde_json::from_str(&ok(out)).unwrap()
 }
@@ -83,10 +92,7 @@ fn same_answers_through_the_daemon_and_directly() {
 /// processes list, show, note and tag at the same time: nothing fails, nothing is lost.
 #[test]
 fn concurrent_counsellors_while_ingesting() {
-    let env = Env::new();
-    let seed = env.dir.path().join("seed");
-    write_mails(&seed, 20, "seed");
-    ok(env.sourdine(&["ingest", seed.to_str().unwrap()]));
+    let env = env_with_mails(20, "seed");
     let ids = env.ticket_ids();
     let d = env.start_daemon();
     let bulk = env.dir.path().join("bulk");
@@ -164,10 +170,7 @@ fn concurrent_counsellors_while_ingesting() {
 /// The workflow: note, tag, claim, urgent first, close and reopen, search with an excerpt.
 #[test]
 fn counsellor_workflow() {
-    let env = Env::new();
-    let dir = env.dir.path().join("in");
-    write_mails(&dir, 3, "wf");
-    ok(env.sourdine(&["ingest", dir.to_str().unwrap()]));
+    let env = env_with_mails(3, "wf");
     let _d = env.start_daemon();
     let ids = env.ticket_ids();
     let last = ids.last().unwrap();
@@ -373,10 +376,7 @@ fn the_service_runs_with_glibc_malloc_tuned_unless_the_operator_chose() {
 /// interrupted commit left is removed once, and the catalog keeps up with changes.
 #[test]
 fn the_catalog_built_by_a_child_at_start_holds_every_ticket() {
-    let env = Env::new();
-    let mails = env.dir.path().join("mails");
-    write_mails(&mails, 40, "child");
-    ok(env.sourdine(&["ingest", mails.to_str().unwrap()]));
+    let env = env_with_mails(40, "child");
     let direct = env.ticket_ids();
     assert_eq!(direct.len(), 40);
     // A payload file no record names, as an interrupted commit leaves.
@@ -438,10 +438,7 @@ fn the_catalog_built_by_a_child_at_start_holds_every_ticket() {
 fn the_catalog_child_refuses_a_store_its_parent_does_not_hold() {
     use std::io::Write;
     use std::process::Stdio;
-    let env = Env::new();
-    let mails = env.dir.path().join("mails");
-    write_mails(&mails, 3, "alone");
-    ok(env.sourdine(&["ingest", mails.to_str().unwrap()]));
+    let env = env_with_mails(3, "alone");
     let cfg = sourdine::config::Config::load(&env.config).unwrap();
     let input = serde_json::json!({ "source": env.config, "config": cfg }).to_string();
     let run_child = || {
