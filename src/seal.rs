@@ -14,7 +14,7 @@ use std::io::{Read, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::aead::{Aead, AeadInOut, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
@@ -110,23 +110,36 @@ impl Key {
 
 /// Seals `plaintext` under `key`, bound to `aad`.
 pub fn seal(key: &Key, aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(OVERHEAD + plaintext.len());
+    out.push(VERSION);
+    out.extend_from_slice(&[0; NONCE_LEN]);
+    out.extend_from_slice(plaintext);
+    seal_from(key, aad, out)
+}
+
+/// [`seal`], in the plaintext's own buffer: no copy of a large attachment is made, and the
+/// buffer holds no plaintext afterwards.
+pub fn seal_vec(key: &Key, aad: &[u8], mut plaintext: Vec<u8>) -> Vec<u8> {
+    plaintext.reserve_exact(OVERHEAD);
+    plaintext.splice(0..0, [VERSION].into_iter().chain([0; NONCE_LEN]));
+    seal_from(key, aad, plaintext)
+}
+
+/// Seals `buf`, which holds the version, room for the nonce, then the plaintext.
+fn seal_from(key: &Key, aad: &[u8], mut buf: Vec<u8>) -> Vec<u8> {
     let cipher = XChaCha20Poly1305::new(&(*key.as_bytes()).into());
     let mut nonce = [0u8; NONCE_LEN];
     random_bytes(&mut nonce);
-    let ct = cipher
-        .encrypt(
+    buf[1..1 + NONCE_LEN].copy_from_slice(&nonce);
+    let tag = cipher
+        .encrypt_inout_detached(
             &XNonce::from(nonce),
-            Payload {
-                msg: plaintext,
-                aad,
-            },
+            aad,
+            (&mut buf[1 + NONCE_LEN..]).into(),
         )
         .expect("XChaCha20-Poly1305 cannot fail on in-memory sizes");
-    let mut out = Vec::with_capacity(1 + NONCE_LEN + ct.len());
-    out.push(VERSION);
-    out.extend_from_slice(&nonce);
-    out.extend_from_slice(&ct);
-    out
+    buf.extend_from_slice(&tag);
+    buf
 }
 
 /// Opens a blob made by [`seal`] with the same key and `aad`; the plaintext is wiped on drop.
@@ -404,6 +417,25 @@ mod tests {
         let s = seal(&k, b"ctx", b"hello");
         assert_eq!(&open(&k, b"ctx", &s).unwrap()[..], b"hello");
         assert_eq!(s.len(), 5 + OVERHEAD);
+    }
+
+    #[test]
+    fn seal_vec_makes_the_same_blob_in_the_plaintexts_buffer() {
+        let k = Key::random();
+        for len in [0, 1, 4096, 300_000] {
+            let plain: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            let s = seal_vec(&k, b"ctx", plain.clone());
+            assert_eq!(s.len(), len + OVERHEAD);
+            assert_eq!(s[0], VERSION);
+            assert_eq!(&open(&k, b"ctx", &s).unwrap()[..], &plain[..]);
+            assert!(open(&k, b"other", &s).is_err());
+            if len >= 64 {
+                assert!(
+                    !s.windows(64).any(|w| w == &plain[..64]),
+                    "no plaintext is left in the buffer"
+                );
+            }
+        }
     }
 
     #[test]

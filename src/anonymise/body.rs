@@ -2,6 +2,7 @@
 //!
 //! All functions here are pure and work on one text at a time; `anonymise` combines them.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::sync::LazyLock;
@@ -83,7 +84,13 @@ pub fn html_body_to_text(html: &str, remove_signature: bool) -> String {
 /// message's text/plain alternative, where many clients (Outlook, Apple Mail) write it
 /// without any `-- ` separator.
 pub fn html_signature_texts(html: &str) -> Vec<String> {
-    if html_nesting_estimate(html) > MAX_HTML_NESTING {
+    // Every signature mark (see `mark`) has one of these in an attribute, as clients write
+    // them (`mso-bookmark` styles are compared without their spaces): HTML without any is
+    // not parsed at all.
+    static MARKS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)signature|_rc_sig|a *u *t *o *s *i *g").expect("valid regex")
+    });
+    if !MARKS.is_match(html) || html_nesting_estimate(html) > MAX_HTML_NESTING {
         return Vec::new();
     }
     let Ok(dom) = html2text::config::plain().parse_html(html.as_bytes()) else {
@@ -701,6 +708,10 @@ fn attribution_start(line: &str) -> bool {
 /// Redacts one (possibly joined) attribution line, or `None` when it is not one.
 /// `quoted_follows`: quoted text comes next, which makes undated forms credible.
 fn redact_attribution(content: &str, quoted_follows: bool) -> Option<String> {
+    // Every attribution pattern ends with a colon: most lines stop here, before any regex.
+    if !content.trim().ends_with(':') {
+        return None;
+    }
     let content = content.trim().replace('\u{a0}', " ");
     if content.chars().count() > 400 {
         return None;
@@ -789,6 +800,9 @@ fn header_label(line: &str) -> Option<String> {
         Regex::new(r"^[\s>]*\**\s*(?P<label>[\p{L}][\p{L} -]{0,15}?)\s*\**\s*:")
             .expect("valid regex")
     });
+    if !line.contains(':') {
+        return None;
+    }
     let line = line.replace('\u{a0}', " ");
     let c = LABEL.captures(&line)?;
     let label = c.name("label")?.as_str().trim().to_lowercase();
@@ -825,9 +839,14 @@ fn outlook_block_len(lines: &[&str], i: usize) -> Option<usize> {
 /// in English, French, Dutch and German, also inside quoted text and when an attribution line
 /// wraps onto a second line. Other text is unchanged.
 pub fn redact_attributions(text: &str) -> String {
-    let text = text.replace("\r\n", "\n");
+    let text: Cow<'_, str> = if text.contains("\r\n") {
+        Cow::Owned(text.replace("\r\n", "\n"))
+    } else {
+        Cow::Borrowed(text)
+    };
     let lines: Vec<&str> = text.split('\n').collect();
-    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    // Lines are kept as they are unless redacted: only those are copied.
+    let mut out: Vec<Cow<'_, str>> = Vec::with_capacity(lines.len());
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i];
@@ -844,16 +863,16 @@ pub fn redact_attributions(text: &str) -> String {
                             .find(':')
                             .map(|c| p.len() + c + 1)
                             .unwrap_or(l.len());
-                        out.push(format!("{} {REDACTED}", l[..colon].trim_end()));
+                        out.push(format!("{} {REDACTED}", l[..colon].trim_end()).into());
                         redacting = true;
                     }
                     Some(_) => {
-                        out.push(EMAIL.replace_all(l, REDACTED).into_owned());
+                        out.push(EMAIL.replace_all(l, REDACTED));
                         redacting = false;
                     }
                     // A continuation of an address list: folded into the redaction.
                     None if redacting => {}
-                    None => out.push(EMAIL.replace_all(l, REDACTED).into_owned()),
+                    None => out.push(EMAIL.replace_all(l, REDACTED)),
                 }
             }
             i += len;
@@ -866,7 +885,7 @@ pub fn redact_attributions(text: &str) -> String {
                 .is_some_and(|l| quote_prefix(l).len() > prefix.len())
         };
         if let Some(r) = redact_attribution(content, next_quoted(i + 1)) {
-            out.push(format!("{prefix}{r}"));
+            out.push(format!("{prefix}{r}").into());
             i += 1;
             continue;
         }
@@ -875,6 +894,7 @@ pub fn redact_attributions(text: &str) -> String {
             && quote_prefix(next) == prefix
             && !content.trim().is_empty()
             && !next[prefix.len()..].trim().is_empty()
+            && next.trim_end().ends_with(':')
         {
             let joined = format!(
                 "{} {}",
@@ -882,12 +902,12 @@ pub fn redact_attributions(text: &str) -> String {
                 next[prefix.len()..].trim_start()
             );
             if let Some(r) = redact_attribution(&joined, next_quoted(i + 2)) {
-                out.push(format!("{prefix}{r}"));
+                out.push(format!("{prefix}{r}").into());
                 i += 2;
                 continue;
             }
         }
-        out.push(line.to_string());
+        out.push(Cow::Borrowed(line));
         i += 1;
     }
     out.join("\n")
@@ -903,13 +923,21 @@ pub fn redact_addresses(text: &str) -> String {
 /// bidirectional overrides removed, trailing spaces stripped, runs of more than two blank lines
 /// cut to two, surrounding white space trimmed.
 pub fn normalise(text: &str) -> String {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    let cleaned: String = text
-        .chars()
-        .filter(|&c| {
-            c == '\n' || c == '\t' || !(c.is_control() || super::headers::is_bidi_control(c))
-        })
-        .collect();
+    // Most bodies need neither of the first two steps: they are skipped without a copy.
+    let text: Cow<'_, str> = if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        Cow::Borrowed(text)
+    };
+    let keep =
+        |c: char| c == '\n' || c == '\t' || !(c.is_control() || super::headers::is_bidi_control(c));
+    // Printable ASCII needs no look at its characters.
+    let plain_ascii = |b: &u8| (b' '..=b'~').contains(b) || *b == b'\n' || *b == b'\t';
+    let cleaned: Cow<'_, str> = if text.bytes().all(|b| plain_ascii(&b)) || text.chars().all(keep) {
+        text
+    } else {
+        Cow::Owned(text.chars().filter(|&c| keep(c)).collect())
+    };
     let mut out = String::with_capacity(cleaned.len());
     let mut blank_run = 0;
     for line in cleaned.split('\n') {

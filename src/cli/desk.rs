@@ -6,8 +6,11 @@ use std::path::{Path, PathBuf};
 
 use crate::config::{Config, DEFAULT_CONFIG_PATH, DEFAULT_SOCKET};
 use crate::control::client::{Client, ConnectError};
-use crate::control::protocol::{Request, Response};
-use crate::service::{Caller, Service, ServiceError};
+use crate::control::protocol::{Bytes, Request, Response};
+use crate::intake::IngestCounts;
+use crate::intake::import::{Batching, ImportError, Plan, feed};
+use crate::service::roles::Role;
+use crate::service::{Caller, Service, ServiceError, require};
 
 /// Where the command sends its requests.
 pub enum Desk {
@@ -89,6 +92,53 @@ impl Desk {
         match self {
             Desk::Remote(c) => c.call(request),
             Desk::Local { service, caller } => service.handle(caller, request),
+        }
+    }
+
+    /// Takes in every message of `plan` (`sourdine ingest`): through the running service
+    /// in batches of at most 16 MiB, or, with the store opened here, preparing messages on
+    /// every core while batches before them commit (see [`feed`]). Needs the supervisor role.
+    pub fn ingest(
+        &mut self,
+        plan: &Plan,
+        limit: usize,
+        batch_size: usize,
+        on_progress: impl FnMut(u64),
+        on_problem: impl FnMut(&ImportError),
+    ) -> Result<IngestCounts, ServiceError> {
+        // A batch through the service must fit one request; here, two batches are held at
+        // once, so they stay small enough for the memory target.
+        let batching = Batching::new(
+            limit,
+            batch_size,
+            if self.is_remote() { 16 << 20 } else { 8 << 20 },
+        );
+        match self {
+            Desk::Remote(client) => feed(
+                plan,
+                batching,
+                |raw| raw,
+                |batch| match client.call(Request::Ingest {
+                    messages: batch.into_iter().map(Bytes).collect(),
+                })? {
+                    Response::Ingested(outcomes) => Ok(outcomes),
+                    other => Err(unexpected(other)),
+                },
+                on_progress,
+                on_problem,
+            ),
+            Desk::Local { service, caller } => {
+                require(caller, Role::Supervisor)?;
+                let service: &Service = service;
+                feed(
+                    plan,
+                    batching,
+                    |raw| service.prepare_import(raw),
+                    |prepared| service.commit_prepared(prepared),
+                    on_progress,
+                    on_problem,
+                )
+            }
         }
     }
 

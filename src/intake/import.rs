@@ -357,71 +357,249 @@ impl<R: BufRead> Iterator for MboxReader<R> {
     }
 }
 
-/// Reads every message of `plan` and hands them to `sink` in batches of at most
-/// `batch_size` messages and about `batch_bytes` bytes (a larger message goes alone),
-/// counting outcomes. Problems with single files (unreadable, over `limit`) are passed to
-/// `on_problem` and counted as failed; a `sink` error stops the run.
-pub fn feed<E>(
-    plan: &Plan,
+/// How [`feed`] cuts the input into batches, and how much it holds at once.
+#[derive(Debug, Clone, Copy)]
+pub struct Batching {
+    /// Larger messages are left untouched and reported ([`ImportError::TooLarge`]).
+    pub limit: usize,
+    /// Messages per batch, at most.
+    pub batch_size: usize,
+    /// Bytes per batch, about: a batch closes before a message that would pass this (a larger
+    /// message goes alone).
+    pub batch_bytes: usize,
+    /// Raw bytes read but not yet committed, at most (a larger message is read alone).
+    pub in_flight_bytes: usize,
+    /// Threads preparing messages.
+    pub workers: usize,
+}
+
+impl Batching {
+    /// `batch_size` messages or `batch_bytes` per batch, two batches' bytes in flight, one
+    /// worker per core (at most four).
+    pub fn new(limit: usize, batch_size: usize, batch_bytes: usize) -> Batching {
+        Batching {
+            limit,
+            batch_size: batch_size.max(1),
+            batch_bytes,
+            in_flight_bytes: batch_bytes.saturating_mul(2),
+            workers: std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4)),
+        }
+    }
+}
+
+/// What the reading thread tells the committing one, in input order.
+enum Step {
+    /// The next `len` messages sent to the workers form a batch of `bytes` raw bytes, which
+    /// accounts for `progress` input bytes.
+    Batch {
+        len: usize,
+        bytes: usize,
+        progress: u64,
+    },
+    /// A file or message that could not be taken, and the input bytes it accounts for.
+    Problem(ImportError, u64),
+    /// Input bytes read that hold no message.
+    Progress(u64),
+}
+
+/// Raw bytes between reading and commit, bounded: the reader waits for commits to free some.
+struct Budget {
+    used: std::sync::Mutex<(usize, bool)>,
+    freed: std::sync::Condvar,
     limit: usize,
-    batch_size: usize,
-    batch_bytes: usize,
-    mut sink: impl FnMut(Vec<Vec<u8>>) -> Result<Vec<crate::store::Outcome>, E>,
+}
+
+impl Budget {
+    /// Waits until `n` more bytes fit (always when nothing is held); false once closed.
+    fn take(&self, n: usize) -> bool {
+        let mut used = self.used.lock().expect("budget lock");
+        while !used.1 && used.0 > 0 && used.0.saturating_add(n) > self.limit {
+            used = self.freed.wait(used).expect("budget lock");
+        }
+        used.0 += n;
+        !used.1
+    }
+
+    fn give(&self, n: usize) {
+        self.used.lock().expect("budget lock").0 -= n;
+        self.freed.notify_all();
+    }
+
+    /// Wakes and stops the reader.
+    fn close(&self) {
+        self.used.lock().expect("budget lock").1 = true;
+        self.freed.notify_all();
+    }
+}
+
+/// Reads every message of `plan`, runs each through `prepare` and commits them in batches
+/// with `commit`, in input order.
+///
+/// Three stages overlap: a thread reads, `batching.workers` threads prepare, one message
+/// after another whatever batch it belongs to, and the calling thread commits each batch once
+/// all its messages are prepared. At most `batching.in_flight_bytes` of raw messages are held.
+///
+/// Counts the outcomes. Problems with single files (unreadable, over the limit) are passed to
+/// `on_problem` and counted as failed; `on_progress` gets the input bytes done as batches
+/// commit. A `commit` error stops the run: batches committed before it stay committed, the
+/// rest is not taken in.
+pub fn feed<P: Send, E>(
+    plan: &Plan,
+    batching: Batching,
+    prepare: impl Fn(Vec<u8>) -> P + Sync,
+    mut commit: impl FnMut(Vec<P>) -> Result<Vec<crate::store::Outcome>, E>,
     mut on_progress: impl FnMut(u64),
     mut on_problem: impl FnMut(&ImportError),
 ) -> Result<super::IngestCounts, E> {
+    use std::sync::mpsc::{channel, sync_channel};
     let mut counts = super::IngestCounts {
         skipped: plan.skipped,
         ..Default::default()
     };
-    let mut batch: Vec<Vec<u8>> = Vec::with_capacity(batch_size);
-    let mut bytes_in_batch = 0usize;
-    let mut pending_progress = 0u64;
-    let mut flush = |batch: &mut Vec<Vec<u8>>,
-                     counts: &mut super::IngestCounts,
-                     progress: &mut u64|
-     -> Result<(), E> {
-        if !batch.is_empty() {
-            let outcomes = sink(std::mem::take(batch))?;
-            counts.add(&outcomes);
+    let budget = Budget {
+        used: std::sync::Mutex::new((0, false)),
+        freed: std::sync::Condvar::new(),
+        limit: batching.in_flight_bytes,
+    };
+    let workers = batching.workers.max(1);
+    let (steps_tx, steps_rx) = channel::<Step>();
+    let (work_tx, work_rx) = sync_channel::<(u64, Vec<u8>)>(workers * 2);
+    let work_rx = std::sync::Mutex::new(work_rx);
+    let (done_tx, done_rx) = channel::<(u64, P)>();
+    std::thread::scope(|s| {
+        let budget = &budget;
+        s.spawn(move || read_batches(plan, batching, budget, &steps_tx, &work_tx));
+        for _ in 0..workers {
+            let (work_rx, done_tx, prepare) = (&work_rx, done_tx.clone(), &prepare);
+            s.spawn(move || {
+                loop {
+                    let next = work_rx.lock().expect("work queue").recv();
+                    let Ok((seq, raw)) = next else { break };
+                    if done_tx.send((seq, prepare(raw))).is_err() {
+                        break;
+                    }
+                }
+            });
         }
-        on_progress(std::mem::take(progress));
-        Ok(())
+        drop(done_tx);
+        let mut prepared: std::collections::HashMap<u64, P> = std::collections::HashMap::new();
+        let mut next_seq = 0u64;
+        let result = (|| {
+            for step in &steps_rx {
+                match step {
+                    Step::Batch {
+                        len,
+                        bytes,
+                        progress,
+                    } => {
+                        let mut batch = Vec::with_capacity(len);
+                        while batch.len() < len {
+                            if let Some(p) = prepared.remove(&next_seq) {
+                                batch.push(p);
+                                next_seq += 1;
+                                continue;
+                            }
+                            // Fails only when a worker died (its panic is raised by the scope).
+                            let Ok((seq, p)) = done_rx.recv() else {
+                                return Ok(());
+                            };
+                            prepared.insert(seq, p);
+                        }
+                        let outcomes = commit(batch)?;
+                        budget.give(bytes);
+                        counts.add(&outcomes);
+                        on_progress(progress);
+                    }
+                    Step::Problem(e, progress) => {
+                        on_problem(&e);
+                        counts.failed += 1;
+                        on_progress(progress);
+                    }
+                    Step::Progress(progress) => on_progress(progress),
+                }
+            }
+            Ok(())
+        })();
+        // On an error, the reader stops at its next message and the workers at their next
+        // result.
+        budget.close();
+        drop(steps_rx);
+        drop(done_rx);
+        result
+    })
+    .map(|()| counts)
+}
+
+/// The reading stage of [`feed`]: sends each message to the workers, numbered in input
+/// order, and each batch's extent to the committer. Stops when either is gone.
+fn read_batches(
+    plan: &Plan,
+    batching: Batching,
+    budget: &Budget,
+    steps: &std::sync::mpsc::Sender<Step>,
+    work: &std::sync::mpsc::SyncSender<(u64, Vec<u8>)>,
+) {
+    let (mut len, mut bytes, mut progress, mut seq) = (0usize, 0usize, 0u64, 0u64);
+    let close = |len: &mut usize, bytes: &mut usize, progress: &mut u64| {
+        let step = if *len == 0 {
+            Step::Progress(std::mem::take(progress))
+        } else {
+            Step::Batch {
+                len: std::mem::take(len),
+                bytes: std::mem::take(bytes),
+                progress: std::mem::take(progress),
+            }
+        };
+        steps.send(step).is_ok()
     };
     for input in &plan.inputs {
-        let messages = match read_input(input, limit) {
+        let messages = match read_input(input, batching.limit) {
             Ok(m) => m,
             Err(e) => {
-                on_problem(&e);
-                counts.failed += 1;
-                pending_progress += input.size;
+                if steps.send(Step::Problem(e, input.size)).is_err() {
+                    return;
+                }
                 continue;
             }
         };
         for m in messages {
             match m {
                 Ok(m) => {
-                    if !batch.is_empty() && bytes_in_batch + m.bytes.len() > batch_bytes {
-                        flush(&mut batch, &mut counts, &mut pending_progress)?;
-                        bytes_in_batch = 0;
+                    let n = m.bytes.len();
+                    if len > 0
+                        && bytes + n > batching.batch_bytes
+                        && !close(&mut len, &mut bytes, &mut progress)
+                    {
+                        return;
                     }
-                    pending_progress += m.consumed;
-                    bytes_in_batch += m.bytes.len();
-                    batch.push(m.bytes);
-                    if batch.len() >= batch_size {
-                        flush(&mut batch, &mut counts, &mut pending_progress)?;
-                        bytes_in_batch = 0;
+                    if !budget.take(n) || work.send((seq, m.bytes)).is_err() {
+                        return;
+                    }
+                    seq += 1;
+                    len += 1;
+                    bytes += n;
+                    progress += m.consumed;
+                    if len >= batching.batch_size && !close(&mut len, &mut bytes, &mut progress) {
+                        return;
                     }
                 }
                 Err(e) => {
-                    on_problem(&e);
-                    counts.failed += 1;
+                    // A single message is the whole file; an mbox's oversized message is not
+                    // counted in the progress.
+                    let done = match input.kind {
+                        InputKind::Message => input.size,
+                        InputKind::Mbox => 0,
+                    };
+                    if steps.send(Step::Problem(e, done)).is_err() {
+                        return;
+                    }
                 }
             }
         }
     }
-    flush(&mut batch, &mut counts, &mut pending_progress)?;
-    Ok(counts)
+    if len > 0 || progress > 0 {
+        close(&mut len, &mut bytes, &mut progress);
+    }
 }
 
 #[cfg(test)]
@@ -489,6 +667,154 @@ mod tests {
             1,
             "a file named on the command line is always read"
         );
+    }
+
+    /// A directory of `n` one-message files, the i-th of `size(i)` bytes, named in order.
+    fn eml_dir(n: usize, size: impl Fn(usize) -> usize) -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap();
+        for i in 0..n {
+            let head = format!("Subject: {i:04}\n\n");
+            let body = "x".repeat(size(i).saturating_sub(head.len()));
+            fs::write(tmp.path().join(format!("{i:04}.eml")), head + &body).unwrap();
+        }
+        tmp
+    }
+
+    fn batching(batch_size: usize, batch_bytes: usize, in_flight_bytes: usize) -> Batching {
+        Batching {
+            limit: 1 << 20,
+            batch_size,
+            batch_bytes,
+            in_flight_bytes,
+            workers: 3,
+        }
+    }
+
+    fn subject(raw: &[u8]) -> usize {
+        std::str::from_utf8(&raw[9..13]).unwrap().parse().unwrap()
+    }
+
+    #[test]
+    fn feed_commits_every_message_in_input_order_within_the_batch_limits() {
+        let tmp = eml_dir(40, |i| 100 + (i * 37) % 300);
+        let plan = Plan::new(&[tmp.path().to_path_buf()]).unwrap();
+        let mut batches: Vec<Vec<usize>> = Vec::new();
+        let mut progress = 0;
+        let counts = feed(
+            &plan,
+            batching(7, 1500, 3000),
+            |raw| {
+                // Later messages finish first: order must not depend on who is quicker.
+                std::thread::sleep(std::time::Duration::from_micros(
+                    (400 - subject(&raw) as u64 * 10).max(1),
+                ));
+                (subject(&raw), raw.len())
+            },
+            |batch: Vec<(usize, usize)>| {
+                assert!(batch.len() <= 7);
+                assert!(batch.len() == 1 || batch.iter().map(|m| m.1).sum::<usize>() <= 1500);
+                let n = batch.len();
+                batches.push(batch.into_iter().map(|m| m.0).collect());
+                Ok::<_, ()>(vec![
+                    crate::store::Outcome::Ticketed { ticket: "T".into() };
+                    n
+                ])
+            },
+            |p| progress += p,
+            |e| panic!("{e}"),
+        )
+        .unwrap();
+        assert_eq!(counts.ticketed, 40);
+        assert_eq!(progress, plan.total_bytes);
+        let order: Vec<usize> = batches.concat();
+        assert_eq!(order, (0..40).collect::<Vec<_>>());
+        assert!(batches.len() > 40 / 7, "{} batches", batches.len());
+    }
+
+    #[test]
+    fn feed_holds_no_more_than_its_budget_of_raw_bytes() {
+        let tmp = eml_dir(60, |i| if i % 10 == 0 { 5000 } else { 400 });
+        let plan = Plan::new(&[tmp.path().to_path_buf()]).unwrap();
+        let held = std::sync::atomic::AtomicUsize::new(0);
+        let most = std::sync::atomic::AtomicUsize::new(0);
+        use std::sync::atomic::Ordering::SeqCst;
+        feed(
+            &plan,
+            batching(4, 2000, 6000),
+            |raw| {
+                // Counted when a worker gets it, so read ahead of the workers is not seen:
+                // the budget bounds everything between reading and commit.
+                let now = held.fetch_add(raw.len(), SeqCst) + raw.len();
+                most.fetch_max(now, SeqCst);
+                std::thread::sleep(std::time::Duration::from_millis(1));
+                raw.len()
+            },
+            |batch: Vec<usize>| {
+                std::thread::sleep(std::time::Duration::from_millis(3));
+                held.fetch_sub(batch.iter().sum(), SeqCst);
+                Ok::<_, ()>(Vec::new())
+            },
+            |_| {},
+            |e| panic!("{e}"),
+        )
+        .unwrap();
+        let most = most.load(SeqCst);
+        assert!(most <= 6000, "held {most} bytes, budget 6000");
+        assert!(most >= 2000, "the stages overlapped ({most})");
+    }
+
+    #[test]
+    fn feed_stops_at_a_commit_error_and_keeps_what_was_committed() {
+        let tmp = eml_dir(30, |_| 200);
+        let plan = Plan::new(&[tmp.path().to_path_buf()]).unwrap();
+        let mut committed = Vec::new();
+        let err = feed(
+            &plan,
+            batching(5, 1 << 20, 1 << 20),
+            |raw| subject(&raw),
+            |batch: Vec<usize>| {
+                if batch.contains(&12) {
+                    return Err("store full");
+                }
+                committed.extend(batch);
+                Ok(Vec::new())
+            },
+            |_| {},
+            |e| panic!("{e}"),
+        )
+        .unwrap_err();
+        assert_eq!(err, "store full");
+        assert_eq!(committed, (0..10).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn feed_counts_problems_and_goes_on() {
+        let tmp = eml_dir(6, |_| 100);
+        fs::write(tmp.path().join("0003.eml"), "x".repeat(3000)).unwrap();
+        let plan = Plan::new(&[tmp.path().to_path_buf()]).unwrap();
+        let mut problems = 0;
+        let mut seen = 0;
+        let mut progress = 0;
+        let counts = feed(
+            &plan,
+            Batching {
+                limit: 1000,
+                ..batching(2, 1 << 20, 1 << 20)
+            },
+            |raw| raw.len(),
+            |batch: Vec<usize>| {
+                seen += batch.len();
+                Ok::<_, ()>(Vec::new())
+            },
+            |p| progress += p,
+            |e| {
+                assert!(matches!(e, ImportError::TooLarge { .. }));
+                problems += 1
+            },
+        )
+        .unwrap();
+        assert_eq!((seen, problems, counts.failed), (5, 1, 1));
+        assert_eq!(progress, plan.total_bytes);
     }
 
     #[test]

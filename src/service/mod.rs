@@ -659,6 +659,13 @@ impl Service {
         self.commit_prepared(prepared)
     }
 
+    /// Runs one imported raw message through the pipeline (no store write), for a batch of
+    /// [`Service::commit_prepared`]: `sourdine ingest` prepares messages on several threads.
+    pub fn prepare_import(&self, raw: Vec<u8>) -> Prepared {
+        self.pipeline
+            .prepare(raw, Arrival::FromDateHeader, &self.store.dedupe_keys())
+    }
+
     /// Commits prepared messages, updates the catalog, and queues the acknowledgements due.
     pub fn commit_prepared(&self, prepared: Vec<Prepared>) -> Result<Vec<Outcome>, ServiceError> {
         // What the acknowledgement needs to know, before the batch is consumed.

@@ -85,7 +85,7 @@ impl Store {
                 seen.insert(d, ());
             }
             let received = self.precision.round(item.received);
-            let anon = match item.item {
+            let mut anon = match item.item {
                 PreparedItem::Rejected { reason, raw } => {
                     let reference = self.quarantine_into(
                         &mut batch,
@@ -165,7 +165,7 @@ impl Store {
                     &id,
                     seq,
                     &t.key,
-                    &anon,
+                    &mut anon,
                     received,
                     primary,
                     &mut t.rec.next_attachment,
@@ -227,7 +227,7 @@ impl Store {
                 &id,
                 0,
                 &content_key,
-                &anon,
+                &mut anon,
                 received,
                 primary,
                 &mut next_attachment,
@@ -400,7 +400,7 @@ impl Store {
         id: &str,
         seq: u32,
         key: &Key,
-        anon: &Anonymised,
+        anon: &mut Anonymised,
         received: i64,
         primary: Option<[u8; 32]>,
         next_attachment: &mut u32,
@@ -409,7 +409,7 @@ impl Store {
     ) -> Result<(MessageRecord, Vec<String>), StoreError> {
         let mut files = Vec::new();
         let mut metas = Vec::new();
-        for a in &anon.attachments {
+        for a in &mut anon.attachments {
             let mut meta = AttachmentMeta {
                 id: *next_attachment,
                 kind: a.kind,
@@ -420,13 +420,15 @@ impl Store {
                 stored_size: 0,
             };
             *next_attachment += 1;
-            match &a.content {
+            meta.cleaned = matches!(a.content, AttachmentContent::Cleaned(_));
+            match &mut a.content {
                 AttachmentContent::Kept(bytes) | AttachmentContent::Cleaned(bytes) => {
                     let name = super::files::Files::new_name();
-                    self.files
-                        .write(&name, &seal::seal(key, &aad::file(&name), bytes), now)?;
-                    meta.cleaned = matches!(a.content, AttachmentContent::Cleaned(_));
+                    // Sealed in place: the attachment's bytes are not needed after this.
+                    let bytes = std::mem::take(bytes);
                     meta.stored_size = bytes.len() as u64;
+                    self.files
+                        .write(&name, &seal::seal_vec(key, &aad::file(&name), bytes), now)?;
                     meta.file = Some(name.clone());
                     files.push(name);
                 }
@@ -448,7 +450,7 @@ impl Store {
         let payload = self.seal_payload(
             key,
             &aad::message(id, seq),
-            &encode(&content),
+            encode(&content),
             &mut files,
             now,
         )?;
@@ -499,15 +501,16 @@ impl Store {
         &self,
         key: &Key,
         aad: &[u8],
-        plain: &[u8],
+        plain: Vec<u8>,
         files: &mut Vec<String>,
         now: i64,
     ) -> Result<Payload, StoreError> {
         if plain.len() + seal::OVERHEAD <= INLINE_LIMIT {
-            return Ok(Payload::Inline(seal::seal(key, aad, plain)));
+            return Ok(Payload::Inline(seal::seal_vec(key, aad, plain)));
         }
         let name = super::files::Files::new_name();
-        self.files.write(&name, &seal::seal(key, aad, plain), now)?;
+        self.files
+            .write(&name, &seal::seal_vec(key, aad, plain), now)?;
         files.push(name.clone());
         Ok(Payload::File(name))
     }

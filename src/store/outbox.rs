@@ -106,7 +106,7 @@ impl Store {
         let payload = self.seal_payload(
             &key,
             &aad::message(id, seq),
-            &encode(&content),
+            encode(&content),
             &mut files,
             now,
         )?;

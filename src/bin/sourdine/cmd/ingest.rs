@@ -4,9 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use sourdine::cli::desk::unexpected;
-use sourdine::control::protocol::{Bytes, Request, Response};
-use sourdine::intake::import::{Plan, feed};
+use sourdine::intake::import::Plan;
 
 /// Arguments of `sourdine ingest`.
 #[derive(Debug, clap::Args)]
@@ -24,9 +22,6 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     super::protect()?;
     let plan = Plan::new(&args.paths)?;
     let mut desk = super::desk(config)?;
-    // Through the service, batches also stay under a size that fits one request.
-    let batch_bytes = if desk.is_remote() { 16 << 20 } else { 64 << 20 };
-
     let bar = if sourdine::cli::stderr_is_terminal() && !args.json {
         ProgressBar::with_draw_target(Some(plan.total_bytes), ProgressDrawTarget::stderr())
     } else {
@@ -38,17 +33,10 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
         )
         .expect("static template"),
     );
-    let counts = feed(
+    let counts = desk.ingest(
         &plan,
         cfg.intake.max_message_bytes,
         cfg.intake.batch_size,
-        batch_bytes,
-        |batch| match desk.call(Request::Ingest {
-            messages: batch.into_iter().map(Bytes).collect(),
-        })? {
-            Response::Ingested(outcomes) => Ok(outcomes),
-            other => Err(unexpected(other)),
-        },
         |bytes| bar.inc(bytes),
         |problem| bar.suspend(|| eprintln!("sourdine: {problem}")),
     )?;
