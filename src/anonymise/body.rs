@@ -90,7 +90,17 @@ pub fn html_signature_texts(html: &str) -> Vec<String> {
     static MARKS: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)signature|_rc_sig|a *u *t *o *s *i *g").expect("valid regex")
     });
-    if !MARKS.is_match(html) || html_nesting_estimate(html) > MAX_HTML_NESTING {
+    let Some(first) = MARKS.find(html) else {
+        return Vec::new();
+    };
+    // Nothing before the tag that holds the first mark can be a signature: only the rest is
+    // parsed (signatures come last, so this is usually a small part of the message).
+    signature_texts_in(&html[html[..first.start()].rfind('<').unwrap_or(0)..])
+}
+
+/// [`html_signature_texts`] of the whole of `html`.
+fn signature_texts_in(html: &str) -> Vec<String> {
+    if html_nesting_estimate(html) > MAX_HTML_NESTING {
         return Vec::new();
     }
     let Ok(dom) = html2text::config::plain().parse_html(html.as_bytes()) else {
@@ -1396,6 +1406,28 @@ mod tests {
             out.contains("> quoted Marie Dupont"),
             "quotes are untouched: {out}"
         );
+    }
+
+    #[test]
+    fn signatures_are_found_from_the_first_mark_as_in_the_whole_document() {
+        let samples = [
+            // Gmail.
+            "<html><head><style>p{margin:0}</style></head><body><div dir=\"ltr\"><p>Bonjour,</p><p>Je n'ose pas en parler.</p><br clear=\"all\"><div><br></div><span class=\"gmail_signature_prefix\">-- </span><br><div dir=\"ltr\" class=\"gmail_signature\" data-smartmail=\"gmail_signature\"><div>Marie Dupont</div><div>+32 2 555 03 19</div></div></div></body></html>",
+            // Outlook, inside a table cell, with a bookmark and a later second signature.
+            "<html><body><table><tr><td><p class=MsoNormal>Hallo</p><p><a name=\"_MailAutoSig\">Jan Peeters</a></p><p><span style=\"mso-bookmark: _MailAutoSig\">Brussel</span></p></td></tr></table><div id=\"Signature\"><p>Jan<br>0470 12 34 56</p></div></body></html>",
+            // The word in the text before the signature, then Thunderbird's.
+            "<p>my signature is not here</p><p>Help me</p><pre class=\"moz-signature\" cols=\"72\">Julie\nrue de la Loi 16</pre>",
+            // A style block that names the class, then the signature.
+            "<html><head><style>.signature{color:grey}</style></head><body><p>Hi</p><div class=\"signature\">Tom &lt;tom@x.example&gt;</div></body></html>",
+            // A '<' inside an attribute of the marked tag.
+            "<p>Hi</p><div title=\"a<b\" class=\"signature\">Ann</div>",
+        ];
+        for html in samples {
+            let whole = signature_texts_in(html);
+            assert!(!whole.is_empty(), "{html}");
+            assert_eq!(html_signature_texts(html), whole, "{html}");
+        }
+        assert!(html_signature_texts("<p>Nothing to see</p>").is_empty());
     }
 
     #[test]

@@ -59,12 +59,12 @@ static STOP_WORDS: std::sync::LazyLock<Vec<(&str, usize)>> = std::sync::LazyLock
 const LONGEST: usize = 8;
 
 /// Words looked at, at most: a long message has said its language well before this.
-const MAX_WORDS: usize = 2000;
+const MAX_WORDS: usize = 400;
 
 /// Tells the language of `text` by counting very common words of French, Dutch and English.
 ///
 /// `Unknown` when fewer than three such words are found, or when the most frequent language
-/// does not have half again as many as the next one. Only the first 2000 words count.
+/// does not have half again as many as the next one. Only the first 400 words count.
 pub fn detect(text: &str) -> Language {
     let mut counts = [0usize; 3];
     let mut lowered = String::with_capacity(LONGEST * 2);
@@ -77,7 +77,12 @@ pub fn detect(text: &str) -> Language {
             continue;
         }
         lowered.clear();
-        lowered.extend(word.chars().flat_map(char::to_lowercase));
+        if word.is_ascii() {
+            lowered.push_str(word);
+            lowered.make_ascii_lowercase();
+        } else {
+            lowered.extend(word.chars().flat_map(char::to_lowercase));
+        }
         if let Ok(i) = STOP_WORDS.binary_search_by(|(w, _)| (*w).cmp(lowered.as_str())) {
             counts[STOP_WORDS[i].1] += 1;
         }

@@ -84,31 +84,37 @@ pub fn worker_main(settings: &WorkerSettings) -> std::io::Result<()> {
     let stdout = std::io::stdout();
     let mut input = stdin.lock();
     let mut output = stdout.lock();
+    // The request buffer goes back and forth with the cleaning thread and is kept from one
+    // request to the next: a large attachment is not written into fresh pages every time.
+    let mut frame = Vec::new();
     loop {
-        let frame = match frame::read(&mut input, u64::MAX >> 1) {
-            Ok(f) => f,
+        match frame::read_into(&mut input, u64::MAX >> 1, &mut frame) {
+            Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(()),
             Err(e) => return Err(e),
-        };
+        }
         let (kind, rest) = frame::split::<AttachmentKind>(&frame)?;
         let head = frame.len() - rest.len();
         crate::failpoint::hit("clean-worker-crash");
         crate::failpoint::hang("clean-worker-hang");
         let limits = settings.limits.clone();
-        let (reply, cleaned) = std::thread::Builder::new()
+        let (reply, cleaned, request) = std::thread::Builder::new()
             .name("cleaner".into())
             .stack_size(CLEANER_STACK)
-            .spawn(
-                move || match crate::anonymise::clean::clean(kind, &frame[head..], &limits) {
-                    Ok(b) => (Reply::Cleaned, b),
-                    Err(CleanError::Unsupported) => (Reply::Unsupported, Vec::new()),
-                    Err(CleanError::Encrypted) => (Reply::Encrypted, Vec::new()),
-                    Err(CleanError::Malformed(_)) => (Reply::Damaged, Vec::new()),
-                    Err(CleanError::Limit(_)) => (Reply::Limit, Vec::new()),
-                },
-            )?
+            .spawn(move || {
+                let (reply, cleaned) =
+                    match crate::anonymise::clean::clean(kind, &frame[head..], &limits) {
+                        Ok(b) => (Reply::Cleaned, b),
+                        Err(CleanError::Unsupported) => (Reply::Unsupported, Vec::new()),
+                        Err(CleanError::Encrypted) => (Reply::Encrypted, Vec::new()),
+                        Err(CleanError::Malformed(_)) => (Reply::Damaged, Vec::new()),
+                        Err(CleanError::Limit(_)) => (Reply::Limit, Vec::new()),
+                    };
+                (reply, cleaned, frame)
+            })?
             .join()
-            .unwrap_or((Reply::Damaged, Vec::new()));
+            .unwrap_or((Reply::Damaged, Vec::new(), Vec::new()));
+        frame = request;
         frame::write(&mut output, &reply, &cleaned)?;
         output.flush()?;
     }
