@@ -159,7 +159,8 @@ pub struct IntakeConfig {
     pub max_parts: usize,
     /// Deepest MIME nesting (default 16).
     pub max_depth: usize,
-    /// Messages committed together with one durable flush (default 64).
+    /// Messages committed together with one durable flush (default 64); `sourdine ingest`
+    /// also closes a batch at about 8 MiB.
     pub batch_size: usize,
 }
 
@@ -349,7 +350,8 @@ pub struct ImapConfig {
     /// `delete` (default) or `move:FOLDER`.
     #[serde(default = "default_after_intake")]
     pub after_intake: AfterIntake,
-    /// Messages fetched and committed together (default 50).
+    /// Messages fetched and committed together (default 50); a batch also stops at about
+    /// 8 MiB by the messages' announced sizes.
     #[serde(default = "default_imap_batch")]
     pub batch_size: usize,
     /// Larger messages (by RFC822.SIZE) are not fetched: they are moved to `oversize_folder`

@@ -25,9 +25,14 @@ pub(crate) fn read_into(r: &mut impl Read, max: u64, buf: &mut Vec<u8>) -> io::R
             "frame too large",
         ));
     }
+    // Read into the spare capacity: the bytes are not zeroed first.
     buf.clear();
-    buf.resize(len as usize, 0);
-    r.read_exact(buf)
+    buf.reserve_exact(len as usize);
+    r.take(len).read_to_end(buf)?;
+    if buf.len() as u64 != len {
+        return Err(io::ErrorKind::UnexpectedEof.into());
+    }
+    Ok(())
 }
 
 /// Reads one frame of at most `max` bytes.
@@ -40,4 +45,31 @@ pub(crate) fn read(r: &mut impl Read, max: u64) -> io::Result<Vec<u8>> {
 /// Splits a frame into its head and the bytes after it, without copying them.
 pub(crate) fn split<'a, H: Deserialize<'a>>(frame: &'a [u8]) -> io::Result<(H, &'a [u8])> {
     postcard::take_from_bytes(frame).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_round_trip_and_a_cut_one_is_refused() {
+        let mut wire = Vec::new();
+        write(&mut wire, &7u32, b"payload").unwrap();
+        write(&mut wire, &8u32, b"").unwrap();
+        let mut r = &wire[..];
+        let mut buf = vec![1, 2, 3];
+        read_into(&mut r, 1 << 20, &mut buf).unwrap();
+        let (head, rest) = split::<u32>(&buf).unwrap();
+        assert_eq!((head, rest), (7, &b"payload"[..]));
+        assert_eq!(split::<u32>(&read(&mut r, 1 << 20).unwrap()).unwrap().0, 8);
+        let e = read(&mut r, 1 << 20).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::UnexpectedEof, "end of stream");
+        let cut = &wire[..wire.len() - 3];
+        let mut r = cut;
+        read(&mut r, 1 << 20).unwrap();
+        let e = read(&mut r, 1 << 20).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::UnexpectedEof, "cut frame");
+        let e = read(&mut &wire[..], 3).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidData, "over the limit");
+    }
 }

@@ -487,11 +487,11 @@ impl Intake {
             .filter(|u| !oversize.contains(u))
             .collect();
 
-        for batch in normal.chunks(self.cfg.batch_size) {
+        for batch in batches(&normal, &sizes, self.cfg.batch_size, BATCH_BYTES) {
             if *stop.borrow() {
                 break;
             }
-            let (taken, missing) = self.take_batch(session, batch, &sizes).await?;
+            let (taken, missing) = self.take_batch(session, &batch, &sizes).await?;
             report.taken += taken;
             report.missing += missing;
         }
@@ -519,7 +519,8 @@ impl Intake {
         })
         .await?;
         let mut raws: Vec<(u32, Vec<u8>, Option<i64>)> = Vec::with_capacity(batch.len());
-        for f in &fetched {
+        // Each response is dropped once its body is copied: the batch is not held twice.
+        for f in fetched {
             if let (Some(uid), Some(body)) = (f.uid, f.body())
                 && batch.contains(&uid)
                 && !raws.iter().any(|(u, _, _)| *u == uid)
@@ -527,7 +528,6 @@ impl Intake {
                 raws.push((uid, body.to_vec(), f.internal_date().map(|d| d.timestamp())));
             }
         }
-        drop(fetched);
         let missing = (batch.len() - raws.len()) as u64;
         if missing > 0 {
             tracing::warn!(
@@ -858,9 +858,54 @@ fn jitter(d: Duration) -> Duration {
     d.mul_f64(0.75 + r * 0.5)
 }
 
+/// Bytes fetched and committed together, about: a batch closes before a message that would
+/// pass this (a larger message goes alone), which bounds the daemon's memory while it takes
+/// mail in.
+const BATCH_BYTES: u64 = 8 << 20;
+
+/// `uids` in order, in batches of at most `count` messages and about `bytes` bytes by their
+/// announced sizes.
+fn batches(uids: &[u32], sizes: &BTreeMap<u32, u64>, count: usize, bytes: u64) -> Vec<Vec<u32>> {
+    let mut out: Vec<Vec<u32>> = Vec::new();
+    let mut current: Vec<u32> = Vec::new();
+    let mut held = 0u64;
+    for &uid in uids {
+        let size = sizes.get(&uid).copied().unwrap_or(0);
+        if !current.is_empty() && (current.len() >= count.max(1) || held + size > bytes) {
+            out.push(std::mem::take(&mut current));
+            held = 0;
+        }
+        current.push(uid);
+        held += size;
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn batches_hold_at_most_their_count_and_about_their_bytes() {
+        let sizes: BTreeMap<u32, u64> =
+            [(1, 10), (2, 10), (3, 50), (4, 100), (5, 5), (6, 5), (7, 5)]
+                .into_iter()
+                .collect();
+        let uids: Vec<u32> = sizes.keys().copied().collect();
+        assert_eq!(
+            batches(&uids, &sizes, 3, 60),
+            vec![vec![1, 2], vec![3], vec![4], vec![5, 6, 7]],
+            "a batch closes before a message that would pass the bytes, a large one goes alone"
+        );
+        assert_eq!(
+            batches(&uids, &sizes, 2, 1000),
+            vec![vec![1, 2], vec![3, 4], vec![5, 6], vec![7]]
+        );
+        assert!(batches(&[], &sizes, 2, 1000).is_empty());
+    }
 
     #[test]
     fn uid_sets_compress_runs() {
