@@ -35,13 +35,6 @@ pub(crate) fn read_into(r: &mut impl Read, max: u64, buf: &mut Vec<u8>) -> io::R
     Ok(())
 }
 
-/// Reads one frame of at most `max` bytes.
-pub(crate) fn read(r: &mut impl Read, max: u64) -> io::Result<Vec<u8>> {
-    let mut buf = Vec::new();
-    read_into(r, max, &mut buf)?;
-    Ok(buf)
-}
-
 /// Splits a frame into its head and the bytes after it, without copying them.
 pub(crate) fn split<'a, H: Deserialize<'a>>(frame: &'a [u8]) -> io::Result<(H, &'a [u8])> {
     postcard::take_from_bytes(frame).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
@@ -50,6 +43,12 @@ pub(crate) fn split<'a, H: Deserialize<'a>>(frame: &'a [u8]) -> io::Result<(H, &
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn read(r: &mut impl Read, max: u64) -> io::Result<Vec<u8>> {
+        let mut buf = Vec::new();
+        read_into(r, max, &mut buf)?;
+        Ok(buf)
+    }
 
     #[test]
     fn frames_round_trip_and_a_cut_one_is_refused() {

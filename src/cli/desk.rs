@@ -117,7 +117,7 @@ impl Desk {
             Desk::Remote(client) => feed(
                 plan,
                 batching,
-                |raw| raw,
+                std::mem::take,
                 |batch| match client.call(Request::Ingest {
                     messages: batch.into_iter().map(Bytes).collect(),
                 })? {

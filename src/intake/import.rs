@@ -191,10 +191,12 @@ pub struct RawMessage {
 }
 
 /// Reads the messages of one input. Messages over `limit` bytes are reported as
-/// [`ImportError::TooLarge`] and skipped, leaving the file untouched.
+/// [`ImportError::TooLarge`] and skipped, leaving the file untouched. A one-message file is
+/// read into `buffer` (emptied first: a buffer used before saves fresh pages).
 pub fn read_input(
     input: &Input,
     limit: usize,
+    buffer: Vec<u8>,
 ) -> Result<Box<dyn Iterator<Item = Result<RawMessage, ImportError>> + '_>, ImportError> {
     let err = |source| {
         if input.path == input.root {
@@ -218,7 +220,9 @@ pub fn read_input(
                     limit,
                 }))));
             }
-            let mut bytes = Vec::with_capacity(input.size as usize);
+            let mut bytes = buffer;
+            bytes.clear();
+            bytes.reserve_exact(input.size as usize);
             file.take(limit as u64 + 1)
                 .read_to_end(&mut bytes)
                 .map_err(err)?;
@@ -387,6 +391,9 @@ impl Batching {
     }
 }
 
+/// Buffers larger than this are not kept for reuse.
+const SPARE_MAX_BYTES: usize = 4 << 20;
+
 /// What the reading thread tells the committing one, in input order.
 enum Step {
     /// The next `len` messages sent to the workers form a batch of `bytes` raw bytes, which
@@ -433,7 +440,8 @@ impl Budget {
 }
 
 /// Reads every message of `plan`, runs each through `prepare` and commits them in batches
-/// with `commit`, in input order.
+/// with `commit`, in input order. `prepare` takes the message's bytes out of the buffer it is
+/// given or leaves them; a buffer left is reused for a message read later.
 ///
 /// Three stages overlap: a thread reads, `batching.workers` threads prepare, one message
 /// after another whatever batch it belongs to, and the calling thread commits each batch once
@@ -446,7 +454,7 @@ impl Budget {
 pub fn feed<P: Send, E>(
     plan: &Plan,
     batching: Batching,
-    prepare: impl Fn(Vec<u8>) -> P + Sync,
+    prepare: impl Fn(&mut Vec<u8>) -> P + Sync,
     mut commit: impl FnMut(Vec<P>) -> Result<Vec<crate::store::Outcome>, E>,
     mut on_progress: impl FnMut(u64),
     mut on_problem: impl FnMut(&ImportError),
@@ -466,21 +474,28 @@ pub fn feed<P: Send, E>(
     let (work_tx, work_rx) = sync_channel::<(u64, Vec<u8>)>(workers * 2);
     let work_rx = std::sync::Mutex::new(work_rx);
     let (done_tx, done_rx) = channel::<(u64, P)>();
+    // Buffers going back from the workers to the reader.
+    let (spare_tx, spare_rx) = sync_channel::<Vec<u8>>(workers * 2);
     std::thread::scope(|s| {
         let budget = &budget;
-        s.spawn(move || read_batches(plan, batching, budget, &steps_tx, &work_tx));
+        s.spawn(move || read_batches(plan, batching, budget, &steps_tx, &work_tx, &spare_rx));
         for _ in 0..workers {
             let (work_rx, done_tx, prepare) = (&work_rx, done_tx.clone(), &prepare);
+            let spare_tx = spare_tx.clone();
             s.spawn(move || {
                 loop {
                     let next = work_rx.lock().expect("work queue").recv();
-                    let Ok((seq, raw)) = next else { break };
-                    if done_tx.send((seq, prepare(raw))).is_err() {
+                    let Ok((seq, mut raw)) = next else { break };
+                    if done_tx.send((seq, prepare(&mut raw))).is_err() {
                         break;
+                    }
+                    if raw.capacity() <= SPARE_MAX_BYTES {
+                        let _ = spare_tx.try_send(raw);
                     }
                 }
             });
         }
+        drop(spare_tx);
         drop(done_tx);
         let mut prepared: std::collections::HashMap<u64, P> = std::collections::HashMap::new();
         let mut next_seq = 0u64;
@@ -538,6 +553,7 @@ fn read_batches(
     budget: &Budget,
     steps: &std::sync::mpsc::Sender<Step>,
     work: &std::sync::mpsc::SyncSender<(u64, Vec<u8>)>,
+    spare: &std::sync::mpsc::Receiver<Vec<u8>>,
 ) {
     let (mut len, mut bytes, mut progress, mut seq) = (0usize, 0usize, 0u64, 0u64);
     let close = |len: &mut usize, bytes: &mut usize, progress: &mut u64| {
@@ -553,7 +569,8 @@ fn read_batches(
         steps.send(step).is_ok()
     };
     for input in &plan.inputs {
-        let messages = match read_input(input, batching.limit) {
+        let buffer = spare.try_recv().unwrap_or_default();
+        let messages = match read_input(input, batching.limit, buffer) {
             Ok(m) => m,
             Err(e) => {
                 if steps.send(Step::Problem(e, input.size)).is_err() {

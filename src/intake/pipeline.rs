@@ -113,7 +113,7 @@ impl Pipeline {
         if threads <= 1 {
             return batch
                 .into_iter()
-                .map(|(raw, arrival)| self.prepare(raw, arrival, dedupe_keys))
+                .map(|(raw, arrival)| self.prepare(&raw, arrival, dedupe_keys))
                 .collect();
         }
         // Each thread takes the next message from a shared queue, so a large message does
@@ -129,7 +129,7 @@ impl Pipeline {
                             let Some((i, (raw, arrival))) = next else {
                                 break out;
                             };
-                            out.push((i, self.prepare(raw, arrival, dedupe_keys)));
+                            out.push((i, self.prepare(&raw, arrival, dedupe_keys)));
                         }
                     })
                 })
@@ -148,11 +148,11 @@ impl Pipeline {
 
     /// Runs one message through the anonymiser. Never panics: a parser panic quarantines the
     /// message (the process's panic hook prints no message content).
-    pub fn prepare(&self, raw: Vec<u8>, arrival: Arrival, dedupe_keys: &[Key]) -> Prepared {
-        let digests = dedupe_keys.iter().map(|k| digest(k, &raw)).collect();
+    pub fn prepare(&self, raw: &[u8], arrival: Arrival, dedupe_keys: &[Key]) -> Prepared {
+        let digests = dedupe_keys.iter().map(|k| digest(k, raw)).collect();
         let now = self.clock.now();
         let size = raw.len();
-        let result = catch_unwind(AssertUnwindSafe(|| anonymise::anonymise(&raw, &self.opts)));
+        let result = catch_unwind(AssertUnwindSafe(|| anonymise::anonymise(raw, &self.opts)));
         let item = match result {
             Ok(Ok(mut anon)) => {
                 self.clean_attachments(&mut anon);
@@ -173,11 +173,11 @@ impl Pipeline {
             }
             Ok(Err(rejection)) => PreparedItem::Rejected {
                 reason: rejection.to_string(),
-                raw,
+                raw: raw.to_vec(),
             },
             Err(_) => PreparedItem::Rejected {
                 reason: "the parser failed on this message".into(),
-                raw,
+                raw: raw.to_vec(),
             },
         };
         Prepared {
@@ -213,7 +213,8 @@ impl Pipeline {
                 continue;
             }
             total += len;
-            if let AttachmentContent::NeedsCleaning(bytes) = &a.content {
+            if let AttachmentContent::NeedsCleaning(bytes) = &mut a.content {
+                let bytes = std::mem::take(bytes);
                 a.content = match &self.cleaner {
                     Some(c) => match c.clean(a.kind, bytes) {
                         Ok(clean) => AttachmentContent::Cleaned(clean),

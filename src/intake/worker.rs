@@ -205,8 +205,8 @@ impl Cleaner {
     }
 
     /// Cleans one file in a worker. On a worker crash or timeout the worker is replaced and
-    /// the file withheld.
-    pub fn clean(&self, kind: AttachmentKind, bytes: &[u8]) -> Result<Vec<u8>, WithheldReason> {
+    /// the file withheld. The cleaned bytes come back in the buffer the file was given in.
+    pub fn clean(&self, kind: AttachmentKind, bytes: Vec<u8>) -> Result<Vec<u8>, WithheldReason> {
         // Any free worker, else wait for the first.
         let slot = self
             .workers
@@ -233,10 +233,12 @@ impl Cleaner {
         let result = std::thread::scope(|scope| {
             let stdin = &mut worker.stdin;
             let stdout = &mut worker.stdout;
+            let mut buf = bytes;
             scope.spawn(move || {
-                let r = frame::write(stdin, &kind, bytes)
+                let r = frame::write(stdin, &kind, &buf)
                     .and_then(|()| stdin.flush())
-                    .and_then(|()| frame::read(stdout, limit));
+                    .and_then(|()| frame::read_into(stdout, limit, &mut buf))
+                    .map(|()| buf);
                 let _ = tx.send(r);
             });
             match rx.recv_timeout(self.settings.timeout) {

@@ -661,7 +661,7 @@ impl Service {
 
     /// Runs one imported raw message through the pipeline (no store write), for a batch of
     /// [`Service::commit_prepared`]: `sourdine ingest` prepares messages on several threads.
-    pub fn prepare_import(&self, raw: Vec<u8>) -> Prepared {
+    pub fn prepare_import(&self, raw: &[u8]) -> Prepared {
         self.pipeline
             .prepare(raw, Arrival::FromDateHeader, &self.store.dedupe_keys())
     }

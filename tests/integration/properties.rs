@@ -195,7 +195,7 @@ fn no_unkept_header_value_reaches_a_stored_ticket() {
     });
     runner
         .run(&generated(), |g| {
-            let prepared = pipeline.prepare(g.raw(), Arrival::Now, &store.dedupe_keys());
+            let prepared = pipeline.prepare(&g.raw(), Arrival::Now, &store.dedupe_keys());
             let outcome = store
                 .commit_intake(vec![prepared])
                 .map_err(|e| TestCaseError::fail(format!("commit: {e}")))?;
