@@ -43,16 +43,25 @@ const EN: &[&str] = &[
 /// Fewest stop words the winning language must have.
 const MIN_HITS: usize = 3;
 
-/// Every stop word with its language (0 French, 1 Dutch, 2 English), sorted for search.
-static STOP_WORDS: std::sync::LazyLock<Vec<(&str, usize)>> = std::sync::LazyLock::new(|| {
-    let mut all: Vec<(&str, usize)> = [FR, NL, EN]
+/// Every stop word with its language (0 French, 1 Dutch, 2 English), as its bytes packed into
+/// an integer ([`packed`]), sorted for search.
+static STOP_WORDS: std::sync::LazyLock<Vec<(u64, usize)>> = std::sync::LazyLock::new(|| {
+    let mut all: Vec<(u64, usize)> = [FR, NL, EN]
         .iter()
         .enumerate()
-        .flat_map(|(lang, words)| words.iter().map(move |w| (*w, lang)))
+        .flat_map(|(lang, words)| words.iter().map(move |w| (packed(w), lang)))
         .collect();
     all.sort_unstable();
     all
 });
+
+/// A word of at most [`LONGEST`] bytes as one integer, so that looking it up compares
+/// integers, not strings.
+fn packed(word: &str) -> u64 {
+    let mut bytes = [0u8; LONGEST];
+    bytes[..word.len()].copy_from_slice(word.as_bytes());
+    u64::from_le_bytes(bytes)
+}
 
 /// Longest stop word, in bytes (`mijzelf`, `niemand`, `because`...): longer words are
 /// skipped without being lowered.
@@ -83,7 +92,11 @@ pub fn detect(text: &str) -> Language {
         } else {
             lowered.extend(word.chars().flat_map(char::to_lowercase));
         }
-        if let Ok(i) = STOP_WORDS.binary_search_by(|(w, _)| (*w).cmp(lowered.as_str())) {
+        if lowered.len() > LONGEST {
+            continue;
+        }
+        let key = packed(&lowered);
+        if let Ok(i) = STOP_WORDS.binary_search_by_key(&key, |(w, _)| *w) {
             counts[STOP_WORDS[i].1] += 1;
         }
     }
