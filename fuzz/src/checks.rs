@@ -69,11 +69,8 @@ fn default_options() -> &'static Options {
 pub fn pipeline(data: &[u8]) {
     let opts = default_options();
     let direct = anonymise::anonymise(data, opts);
-    let prepared = Pipeline::new(opts.clone(), Clock::system()).prepare(
-        data.to_vec(),
-        Arrival::FromDateHeader,
-        &[],
-    );
+    let prepared =
+        Pipeline::new(opts.clone(), Clock::system()).prepare(data, Arrival::FromDateHeader, &[]);
     assert_eq!(prepared.size, data.len());
     match (&direct, &prepared.item) {
         (Ok(a), PreparedItem::Message(b)) => {

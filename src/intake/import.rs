@@ -723,9 +723,9 @@ mod tests {
             |raw| {
                 // Later messages finish first: order must not depend on who is quicker.
                 std::thread::sleep(std::time::Duration::from_micros(
-                    (400 - subject(&raw) as u64 * 10).max(1),
+                    (400 - subject(raw) as u64 * 10).max(1),
                 ));
-                (subject(&raw), raw.len())
+                (subject(raw), raw.len())
             },
             |batch: Vec<(usize, usize)>| {
                 assert!(batch.len() <= 7);
@@ -788,7 +788,7 @@ mod tests {
         let err = feed(
             &plan,
             batching(5, 1 << 20, 1 << 20),
-            |raw| subject(&raw),
+            |raw| subject(raw),
             |batch: Vec<usize>| {
                 if batch.contains(&12) {
                     return Err("store full");
