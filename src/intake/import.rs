@@ -409,6 +409,17 @@ enum Step {
     Progress(u64),
 }
 
+/// Closes the budget when dropped by a panicking thread.
+struct StopOnPanic<'a>(&'a Budget);
+
+impl Drop for StopOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.close();
+        }
+    }
+}
+
 /// Raw bytes between reading and commit, bounded: the reader waits for commits to free some.
 struct Budget {
     used: std::sync::Mutex<(usize, bool)>,
@@ -416,15 +427,36 @@ struct Budget {
     limit: usize,
 }
 
+/// What [`Budget::take`] decided.
+#[derive(Debug, PartialEq, Eq)]
+enum Take {
+    /// The bytes are counted.
+    Taken,
+    /// Nothing but the open batch is held and the message does not fit: only closed batches
+    /// are committed, so the batch must close before anything frees.
+    CloseBatch,
+    /// The run stops.
+    Stopped,
+}
+
 impl Budget {
-    /// Waits until `n` more bytes fit (always when nothing is held); false once closed.
-    fn take(&self, n: usize) -> bool {
+    /// Counts `n` more bytes, waiting for commits to free room (the bytes always fit when
+    /// nothing is held). `open` is what the batch being filled holds already.
+    fn take(&self, n: usize, open: usize) -> Take {
         let mut used = self.used.lock().expect("budget lock");
-        while !used.1 && used.0 > 0 && used.0.saturating_add(n) > self.limit {
+        loop {
+            if used.1 {
+                return Take::Stopped;
+            }
+            if used.0 == 0 || used.0.saturating_add(n) <= self.limit {
+                used.0 += n;
+                return Take::Taken;
+            }
+            if used.0 == open {
+                return Take::CloseBatch;
+            }
             used = self.freed.wait(used).expect("budget lock");
         }
-        used.0 += n;
-        !used.1
     }
 
     fn give(&self, n: usize) {
@@ -483,6 +515,10 @@ pub fn feed<P: Send, E>(
             let (work_rx, done_tx, prepare) = (&work_rx, done_tx.clone(), &prepare);
             let spare_tx = spare_tx.clone();
             s.spawn(move || {
+                // A worker that panics stops the reader, so that the others and the
+                // committer run out of work instead of waiting for its message forever (the
+                // scope then raises the panic).
+                let _stop_on_panic = StopOnPanic(budget);
                 loop {
                     let next = work_rx.lock().expect("work queue").recv();
                     let Ok((seq, mut raw)) = next else { break };
@@ -589,7 +625,18 @@ fn read_batches(
                     {
                         return;
                     }
-                    if !budget.take(n) || work.send((seq, m.bytes)).is_err() {
+                    loop {
+                        match budget.take(n, bytes) {
+                            Take::Taken => break,
+                            Take::Stopped => return,
+                            Take::CloseBatch => {
+                                if !close(&mut len, &mut bytes, &mut progress) {
+                                    return;
+                                }
+                            }
+                        }
+                    }
+                    if work.send((seq, m.bytes)).is_err() {
                         return;
                     }
                     seq += 1;
@@ -802,6 +849,62 @@ mod tests {
         .unwrap_err();
         assert_eq!(err, "store full");
         assert_eq!(committed, (0..10).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn feed_cuts_batches_to_its_budget_instead_of_waiting_for_itself() {
+        // Ten messages of 300 bytes would be 3000 bytes, over a budget of 2000.
+        let tmp = eml_dir(50, |_| 300);
+        let plan = Plan::new(&[tmp.path().to_path_buf()]).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut sizes = Vec::new();
+            let counts = feed(
+                &plan,
+                batching(10, 1 << 20, 2000),
+                |raw| subject(raw),
+                |batch: Vec<usize>| {
+                    sizes.push(batch.len());
+                    Ok::<_, ()>(vec![crate::store::Outcome::AlreadySeen; batch.len()])
+                },
+                |_| {},
+                |_| {},
+            )
+            .unwrap();
+            let _ = tx.send((counts.already_seen, sizes));
+        });
+        let (seen, sizes) = rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("feed finished instead of waiting for itself");
+        assert_eq!(seen, 50);
+        assert!(sizes.iter().all(|&n| (1..=6).contains(&n)), "{sizes:?}");
+    }
+
+    #[test]
+    fn feed_raises_a_workers_panic_instead_of_waiting_for_its_message() {
+        let tmp = eml_dir(200, |_| 300);
+        let plan = Plan::new(&[tmp.path().to_path_buf()]).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                feed(
+                    &plan,
+                    batching(10, 1 << 20, 2000),
+                    |raw| {
+                        assert!(subject(raw) != 17, "planted panic");
+                        raw.len()
+                    },
+                    |_batch: Vec<usize>| Ok::<_, ()>(Vec::new()),
+                    |_| {},
+                    |_| {},
+                )
+            }));
+            let _ = tx.send(outcome.is_err());
+        });
+        let panicked = rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("feed returned instead of hanging");
+        assert!(panicked, "the worker's panic reached the caller");
     }
 
     #[test]
