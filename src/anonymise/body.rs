@@ -941,9 +941,7 @@ pub fn normalise(text: &str) -> String {
     };
     let keep =
         |c: char| c == '\n' || c == '\t' || !(c.is_control() || super::headers::is_bidi_control(c));
-    // Printable ASCII needs no look at its characters.
-    let plain_ascii = |b: &u8| (b' '..=b'~').contains(b) || *b == b'\n' || *b == b'\t';
-    let cleaned: Cow<'_, str> = if text.bytes().all(|b| plain_ascii(&b)) || text.chars().all(keep) {
+    let cleaned: Cow<'_, str> = if text.chars().all(keep) {
         text
     } else {
         Cow::Owned(text.chars().filter(|&c| keep(c)).collect())

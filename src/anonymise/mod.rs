@@ -388,27 +388,31 @@ fn decoded_body(raw: &[u8], part: &MessagePart<'_>, boundary: &[u8]) -> Vec<u8> 
     let end = (part.offset_end as usize).clamp(start, raw.len());
     let slice = &raw[start..end];
     let cte = transfer_encoding(part);
-    let decode = |b: &[u8]| -> Option<Vec<u8>> {
-        let mut stream = MessageStream::new(slice);
-        let (end, bytes) = match cte.as_str() {
-            "base64" => stream.decode_base64_mime(b),
-            "quoted-printable" => stream.decode_quoted_printable_mime(b),
-            _ => return None,
-        };
-        (end != usize::MAX).then(|| bytes.into_owned())
-    };
+    let parser = |b: &[u8]| parser_decoded(slice, cte.as_str(), b);
     match cte.as_str() {
         "base64" => strict_base64(slice)
-            .or_else(|| decode(b""))
-            .or_else(|| decode(boundary))
+            .or_else(|| parser(b""))
+            .or_else(|| parser(boundary))
             .unwrap_or_else(|| slice.to_vec()),
         // The extent normally stops before the next boundary; when the parser could not tell
         // (an encoded message it tried to read as one), decoding stops at the boundary.
         "quoted-printable" => quoted_printable(slice)
-            .or_else(|| decode(boundary))
+            .or_else(|| parser(boundary))
             .unwrap_or_else(|| slice.to_vec()),
         _ => slice.to_vec(),
     }
+}
+
+/// mail-parser's own decoding of `encoded` (`base64` or `quoted-printable`), stopping at
+/// `boundary` when it is not empty; `None` where it fails.
+fn parser_decoded(encoded: &[u8], cte: &str, boundary: &[u8]) -> Option<Vec<u8>> {
+    let mut stream = MessageStream::new(encoded);
+    let (end, bytes) = match cte {
+        "base64" => stream.decode_base64_mime(boundary),
+        "quoted-printable" => stream.decode_quoted_printable_mime(boundary),
+        _ => return None,
+    };
+    (end != usize::MAX).then(|| bytes.into_owned())
 }
 
 /// Decodes base64 written as it should be (lines of the standard alphabet, canonical
@@ -1012,11 +1016,6 @@ mod tests {
         anonymise(raw.as_bytes(), &opts()).expect("anonymised")
     }
 
-    fn parser_base64(encoded: &[u8]) -> Option<Vec<u8>> {
-        let (end, bytes) = MessageStream::new(encoded).decode_base64_mime(b"");
-        (end != usize::MAX).then(|| bytes.into_owned())
-    }
-
     #[test]
     fn strict_base64_agrees_with_the_parsers_decoder() {
         use base64::Engine as _;
@@ -1033,14 +1032,9 @@ mod tests {
                     + eol;
                 let fast = strict_base64(wrapped.as_bytes());
                 assert_eq!(fast.as_deref(), Some(&data[..]), "{len} {eol:?}");
-                assert_eq!(fast, parser_base64(wrapped.as_bytes()));
+                assert_eq!(fast, parser_decoded(wrapped.as_bytes(), "base64", b""));
             }
         }
-    }
-
-    fn parser_quoted_printable(encoded: &[u8]) -> Option<Vec<u8>> {
-        let (end, bytes) = MessageStream::new(encoded).decode_quoted_printable_mime(b"");
-        (end != usize::MAX).then(|| bytes.into_owned())
     }
 
     #[test]
@@ -1056,7 +1050,7 @@ mod tests {
         ] {
             assert_eq!(
                 quoted_printable(sample),
-                parser_quoted_printable(sample),
+                parser_decoded(sample, "quoted-printable", b""),
                 "{:?}",
                 String::from_utf8_lossy(sample)
             );
@@ -1072,7 +1066,7 @@ mod tests {
         .run(&prop::collection::vec(byte, 0..80), |encoded| {
             prop_assert_eq!(
                 quoted_printable(&encoded),
-                parser_quoted_printable(&encoded)
+                parser_decoded(&encoded, "quoted-printable", b"")
             );
             Ok(())
         })
@@ -1105,7 +1099,10 @@ mod tests {
             body.starts_with(b"Bonjour le mond"),
             "unpadded base64 still decodes"
         );
-        assert_eq!(Some(body), parser_base64(b"Qm9uam91ciBsZSBtb25kZQ\r\n"));
+        assert_eq!(
+            Some(body),
+            parser_decoded(b"Qm9uam91ciBsZSBtb25kZQ\r\n", "base64", b"")
+        );
     }
 
     /// Runs `f` on a thread with a 2 MiB stack, failing if it takes longer than `secs`.

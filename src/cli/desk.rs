@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use crate::config::{Config, DEFAULT_CONFIG_PATH, DEFAULT_SOCKET};
 use crate::control::client::{Client, ConnectError};
 use crate::control::protocol::{Bytes, Request, Response};
-use crate::intake::IngestCounts;
 use crate::intake::import::{Batching, ImportError, Plan, feed};
+use crate::intake::{BATCH_BYTES, BatchLimits, IngestCounts};
 use crate::service::roles::Role;
 use crate::service::{Caller, Service, ServiceError, require};
 
@@ -106,12 +106,18 @@ impl Desk {
         on_progress: impl FnMut(u64),
         on_problem: impl FnMut(&ImportError),
     ) -> Result<IngestCounts, ServiceError> {
-        // A batch through the service must fit one request; here, two batches are held at
-        // once, so they stay small enough for the memory target.
+        // A batch through the service must fit one request; here, the batch size that bounds
+        // the memory of intake.
         let batching = Batching::new(
             limit,
-            batch_size,
-            if self.is_remote() { 16 << 20 } else { 8 << 20 },
+            BatchLimits {
+                count: batch_size,
+                bytes: if self.is_remote() {
+                    16 << 20
+                } else {
+                    BATCH_BYTES
+                },
+            },
         );
         match self {
             Desk::Remote(client) => feed(
@@ -130,10 +136,12 @@ impl Desk {
             Desk::Local { service, caller } => {
                 require(caller, Role::Supervisor)?;
                 let service: &Service = service;
+                // The store is locked by this process: no key rotation can happen meanwhile.
+                let keys = service.store().dedupe_keys();
                 feed(
                     plan,
                     batching,
-                    |raw| service.prepare_import(raw),
+                    |raw| service.prepare_import(raw, &keys),
                     |prepared| service.commit_prepared(prepared),
                     on_progress,
                     on_problem,

@@ -487,7 +487,11 @@ impl Intake {
             .filter(|u| !oversize.contains(u))
             .collect();
 
-        for batch in batches(&normal, &sizes, self.cfg.batch_size, BATCH_BYTES) {
+        let limits = super::BatchLimits {
+            count: self.cfg.batch_size,
+            bytes: super::BATCH_BYTES,
+        };
+        for batch in batches(&normal, &sizes, limits) {
             if *stop.borrow() {
                 break;
             }
@@ -858,25 +862,21 @@ fn jitter(d: Duration) -> Duration {
     d.mul_f64(0.75 + r * 0.5)
 }
 
-/// Bytes fetched and committed together, about: a batch closes before a message that would
-/// pass this (a larger message goes alone), which bounds the daemon's memory while it takes
-/// mail in.
-const BATCH_BYTES: u64 = 8 << 20;
-
-/// `uids` in order, in batches of at most `count` messages and about `bytes` bytes by their
-/// announced sizes.
-fn batches(uids: &[u32], sizes: &BTreeMap<u32, u64>, count: usize, bytes: u64) -> Vec<Vec<u32>> {
+/// `uids` in order, in batches within `limits` by their announced sizes.
+fn batches(uids: &[u32], sizes: &BTreeMap<u32, u64>, limits: super::BatchLimits) -> Vec<Vec<u32>> {
     let mut out: Vec<Vec<u32>> = Vec::new();
     let mut current: Vec<u32> = Vec::new();
-    let mut held = 0u64;
+    let mut held = 0usize;
     for &uid in uids {
-        let size = sizes.get(&uid).copied().unwrap_or(0);
-        if !current.is_empty() && (current.len() >= count.max(1) || held + size > bytes) {
+        let size = sizes
+            .get(&uid)
+            .map_or(0, |s| usize::try_from(*s).unwrap_or(usize::MAX));
+        if limits.full_before(current.len(), held, size) {
             out.push(std::mem::take(&mut current));
             held = 0;
         }
         current.push(uid);
-        held += size;
+        held = held.saturating_add(size);
     }
     if !current.is_empty() {
         out.push(current);
@@ -895,16 +895,17 @@ mod tests {
                 .into_iter()
                 .collect();
         let uids: Vec<u32> = sizes.keys().copied().collect();
+        let limits = |count, bytes| crate::intake::BatchLimits { count, bytes };
         assert_eq!(
-            batches(&uids, &sizes, 3, 60),
+            batches(&uids, &sizes, limits(3, 60)),
             vec![vec![1, 2], vec![3], vec![4], vec![5, 6, 7]],
             "a batch closes before a message that would pass the bytes, a large one goes alone"
         );
         assert_eq!(
-            batches(&uids, &sizes, 2, 1000),
+            batches(&uids, &sizes, limits(2, 1000)),
             vec![vec![1, 2], vec![3, 4], vec![5, 6], vec![7]]
         );
-        assert!(batches(&[], &sizes, 2, 1000).is_empty());
+        assert!(batches(&[], &sizes, limits(2, 1000)).is_empty());
     }
 
     #[test]

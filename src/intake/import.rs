@@ -366,11 +366,8 @@ impl<R: BufRead> Iterator for MboxReader<R> {
 pub struct Batching {
     /// Larger messages are left untouched and reported ([`ImportError::TooLarge`]).
     pub limit: usize,
-    /// Messages per batch, at most.
-    pub batch_size: usize,
-    /// Bytes per batch, about: a batch closes before a message that would pass this (a larger
-    /// message goes alone).
-    pub batch_bytes: usize,
+    /// When a batch closes.
+    pub batch: super::BatchLimits,
     /// Raw bytes read but not yet committed, at most (a larger message is read alone).
     pub in_flight_bytes: usize,
     /// Threads preparing messages.
@@ -378,14 +375,13 @@ pub struct Batching {
 }
 
 impl Batching {
-    /// `batch_size` messages or `batch_bytes` per batch, two batches' bytes in flight, one
-    /// worker per core (at most four).
-    pub fn new(limit: usize, batch_size: usize, batch_bytes: usize) -> Batching {
+    /// Batches within `batch`, two batches' bytes in flight, one worker per core (at most
+    /// four).
+    pub fn new(limit: usize, batch: super::BatchLimits) -> Batching {
         Batching {
             limit,
-            batch_size: batch_size.max(1),
-            batch_bytes,
-            in_flight_bytes: batch_bytes.saturating_mul(2),
+            batch,
+            in_flight_bytes: batch.bytes.saturating_mul(2),
             workers: std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4)),
         }
     }
@@ -396,17 +392,21 @@ const SPARE_MAX_BYTES: usize = 4 << 20;
 
 /// What the reading thread tells the committing one, in input order.
 enum Step {
-    /// The next `len` messages sent to the workers form a batch of `bytes` raw bytes, which
-    /// accounts for `progress` input bytes.
-    Batch {
-        len: usize,
-        bytes: usize,
-        progress: u64,
-    },
+    /// The next messages sent to the workers form this batch.
+    Batch(OpenBatch),
     /// A file or message that could not be taken, and the input bytes it accounts for.
     Problem(ImportError, u64),
-    /// Input bytes read that hold no message.
-    Progress(u64),
+}
+
+/// The batch the reader is filling.
+#[derive(Default)]
+struct OpenBatch {
+    /// Messages.
+    len: usize,
+    /// Their raw bytes.
+    bytes: usize,
+    /// The input bytes they account for (for progress).
+    progress: u64,
 }
 
 /// Closes the budget when dropped by a panicking thread.
@@ -422,9 +422,17 @@ impl Drop for StopOnPanic<'_> {
 
 /// Raw bytes between reading and commit, bounded: the reader waits for commits to free some.
 struct Budget {
-    used: std::sync::Mutex<(usize, bool)>,
+    held: std::sync::Mutex<Held>,
     freed: std::sync::Condvar,
     limit: usize,
+}
+
+/// What a [`Budget`] holds.
+#[derive(Default)]
+struct Held {
+    bytes: usize,
+    /// The run stops: the reader is not to wait any more.
+    stopped: bool,
 }
 
 /// What [`Budget::take`] decided.
@@ -443,30 +451,30 @@ impl Budget {
     /// Counts `n` more bytes, waiting for commits to free room (the bytes always fit when
     /// nothing is held). `open` is what the batch being filled holds already.
     fn take(&self, n: usize, open: usize) -> Take {
-        let mut used = self.used.lock().expect("budget lock");
+        let mut held = self.held.lock().expect("budget lock");
         loop {
-            if used.1 {
+            if held.stopped {
                 return Take::Stopped;
             }
-            if used.0 == 0 || used.0.saturating_add(n) <= self.limit {
-                used.0 += n;
+            if held.bytes == 0 || held.bytes.saturating_add(n) <= self.limit {
+                held.bytes += n;
                 return Take::Taken;
             }
-            if used.0 == open {
+            if held.bytes == open {
                 return Take::CloseBatch;
             }
-            used = self.freed.wait(used).expect("budget lock");
+            held = self.freed.wait(held).expect("budget lock");
         }
     }
 
     fn give(&self, n: usize) {
-        self.used.lock().expect("budget lock").0 -= n;
+        self.held.lock().expect("budget lock").bytes -= n;
         self.freed.notify_all();
     }
 
     /// Wakes and stops the reader.
     fn close(&self) {
-        self.used.lock().expect("budget lock").1 = true;
+        self.held.lock().expect("budget lock").stopped = true;
         self.freed.notify_all();
     }
 }
@@ -497,7 +505,7 @@ pub fn feed<P: Send, E>(
         ..Default::default()
     };
     let budget = Budget {
-        used: std::sync::Mutex::new((0, false)),
+        held: std::sync::Mutex::default(),
         freed: std::sync::Condvar::new(),
         limit: batching.in_flight_bytes,
     };
@@ -538,11 +546,11 @@ pub fn feed<P: Send, E>(
         let result = (|| {
             for step in &steps_rx {
                 match step {
-                    Step::Batch {
+                    Step::Batch(OpenBatch {
                         len,
                         bytes,
                         progress,
-                    } => {
+                    }) => {
                         let mut batch = Vec::with_capacity(len);
                         while batch.len() < len {
                             if let Some(p) = prepared.remove(&next_seq) {
@@ -566,7 +574,6 @@ pub fn feed<P: Send, E>(
                         counts.failed += 1;
                         on_progress(progress);
                     }
-                    Step::Progress(progress) => on_progress(progress),
                 }
             }
             Ok(())
@@ -591,21 +598,15 @@ fn read_batches(
     work: &std::sync::mpsc::SyncSender<(u64, Vec<u8>)>,
     spare: &std::sync::mpsc::Receiver<Vec<u8>>,
 ) {
-    let (mut len, mut bytes, mut progress, mut seq) = (0usize, 0usize, 0u64, 0u64);
-    let close = |len: &mut usize, bytes: &mut usize, progress: &mut u64| {
-        let step = if *len == 0 {
-            Step::Progress(std::mem::take(progress))
-        } else {
-            Step::Batch {
-                len: std::mem::take(len),
-                bytes: std::mem::take(bytes),
-                progress: std::mem::take(progress),
-            }
-        };
-        steps.send(step).is_ok()
-    };
+    let mut open = OpenBatch::default();
+    let mut seq = 0u64;
+    let close = |open: &mut OpenBatch| steps.send(Step::Batch(std::mem::take(open))).is_ok();
     for input in &plan.inputs {
-        let buffer = spare.try_recv().unwrap_or_default();
+        // Only a one-message file is read into a buffer of ours.
+        let buffer = match input.kind {
+            InputKind::Message => spare.try_recv().unwrap_or_default(),
+            InputKind::Mbox => Vec::new(),
+        };
         let messages = match read_input(input, batching.limit, buffer) {
             Ok(m) => m,
             Err(e) => {
@@ -619,18 +620,15 @@ fn read_batches(
             match m {
                 Ok(m) => {
                     let n = m.bytes.len();
-                    if len > 0
-                        && bytes + n > batching.batch_bytes
-                        && !close(&mut len, &mut bytes, &mut progress)
-                    {
+                    if batching.batch.full_before(open.len, open.bytes, n) && !close(&mut open) {
                         return;
                     }
                     loop {
-                        match budget.take(n, bytes) {
+                        match budget.take(n, open.bytes) {
                             Take::Taken => break,
                             Take::Stopped => return,
                             Take::CloseBatch => {
-                                if !close(&mut len, &mut bytes, &mut progress) {
+                                if !close(&mut open) {
                                     return;
                                 }
                             }
@@ -640,12 +638,9 @@ fn read_batches(
                         return;
                     }
                     seq += 1;
-                    len += 1;
-                    bytes += n;
-                    progress += m.consumed;
-                    if len >= batching.batch_size && !close(&mut len, &mut bytes, &mut progress) {
-                        return;
-                    }
+                    open.len += 1;
+                    open.bytes += n;
+                    open.progress += m.consumed;
                 }
                 Err(e) => {
                     // A single message is the whole file; an mbox's oversized message is not
@@ -661,8 +656,8 @@ fn read_batches(
             }
         }
     }
-    if len > 0 || progress > 0 {
-        close(&mut len, &mut bytes, &mut progress);
+    if open.len > 0 {
+        close(&mut open);
     }
 }
 
@@ -747,11 +742,24 @@ mod tests {
     fn batching(batch_size: usize, batch_bytes: usize, in_flight_bytes: usize) -> Batching {
         Batching {
             limit: 1 << 20,
-            batch_size,
-            batch_bytes,
+            batch: crate::intake::BatchLimits {
+                count: batch_size,
+                bytes: batch_bytes,
+            },
             in_flight_bytes,
             workers: 3,
         }
+    }
+
+    /// Runs `f` on a thread of its own and returns what it returned, failing the test with
+    /// `what` if it takes more than 20 s (a hang).
+    fn within_20s<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(f());
+        });
+        rx.recv_timeout(std::time::Duration::from_secs(20))
+            .expect(what)
     }
 
     fn subject(raw: &[u8]) -> usize {
@@ -856,8 +864,7 @@ mod tests {
         // Ten messages of 300 bytes would be 3000 bytes, over a budget of 2000.
         let tmp = eml_dir(50, |_| 300);
         let plan = Plan::new(&[tmp.path().to_path_buf()]).unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
+        let (seen, sizes) = within_20s("feed finished instead of waiting for itself", move || {
             let mut sizes = Vec::new();
             let counts = feed(
                 &plan,
@@ -871,11 +878,8 @@ mod tests {
                 |_| {},
             )
             .unwrap();
-            let _ = tx.send((counts.already_seen, sizes));
+            (counts.already_seen, sizes)
         });
-        let (seen, sizes) = rx
-            .recv_timeout(std::time::Duration::from_secs(20))
-            .expect("feed finished instead of waiting for itself");
         assert_eq!(seen, 50);
         assert!(sizes.iter().all(|&n| (1..=6).contains(&n)), "{sizes:?}");
     }
@@ -884,9 +888,8 @@ mod tests {
     fn feed_raises_a_workers_panic_instead_of_waiting_for_its_message() {
         let tmp = eml_dir(200, |_| 300);
         let plan = Plan::new(&[tmp.path().to_path_buf()]).unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let panicked = within_20s("feed returned instead of hanging", move || {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 feed(
                     &plan,
                     batching(10, 1 << 20, 2000),
@@ -898,12 +901,9 @@ mod tests {
                     |_| {},
                     |_| {},
                 )
-            }));
-            let _ = tx.send(outcome.is_err());
+            }))
+            .is_err()
         });
-        let panicked = rx
-            .recv_timeout(std::time::Duration::from_secs(20))
-            .expect("feed returned instead of hanging");
         assert!(panicked, "the worker's panic reached the caller");
     }
 

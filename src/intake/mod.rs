@@ -9,6 +9,28 @@ use serde::{Deserialize, Serialize};
 
 use crate::store::Outcome;
 
+/// Raw bytes of mail taken in together, about, where the store is written by this process
+/// (the daemon's IMAP intake, a local `sourdine ingest`): what bounds their memory.
+pub const BATCH_BYTES: usize = 8 << 20;
+
+/// When a batch of incoming mail closes: at `count` messages, or before a message that would
+/// take it past `bytes` (a larger message goes alone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchLimits {
+    /// Messages, at most.
+    pub count: usize,
+    /// Bytes, about.
+    pub bytes: usize,
+}
+
+impl BatchLimits {
+    /// Whether a batch of `len` messages and `held` bytes closes before a message of `next`
+    /// bytes.
+    pub fn full_before(&self, len: usize, held: usize, next: usize) -> bool {
+        len > 0 && (len >= self.count.max(1) || held.saturating_add(next) > self.bytes)
+    }
+}
+
 /// Counts of what an ingest did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IngestCounts {

@@ -661,9 +661,10 @@ impl Service {
 
     /// Runs one imported raw message through the pipeline (no store write), for a batch of
     /// [`Service::commit_prepared`]: `sourdine ingest` prepares messages on several threads.
-    pub fn prepare_import(&self, raw: &[u8]) -> Prepared {
+    /// `dedupe_keys` are the store's ([`Store::dedupe_keys`]), taken once for the run.
+    pub fn prepare_import(&self, raw: &[u8], dedupe_keys: &[crate::seal::Key]) -> Prepared {
         self.pipeline
-            .prepare(raw, Arrival::FromDateHeader, &self.store.dedupe_keys())
+            .prepare(raw, Arrival::FromDateHeader, dedupe_keys)
     }
 
     /// Commits prepared messages, updates the catalog, and queues the acknowledgements due.
