@@ -177,13 +177,16 @@ impl Outbox {
                 _ => report.deferred += 1,
             }
         }
-        // When the next attempt is due, counting the retries this pass just scheduled.
+        // When the next attempt is due, counting the retries this pass just scheduled: a
+        // retry may already be due (it was scheduled from the time the attempt began, and
+        // the attempt took longer than its wait), and is then due now, not in a minute.
         let s = self.service.clone();
         let now = s.store().now();
-        let (_, next) = tokio::task::spawn_blocking(move || s.store().outbox_due(now))
+        let (due, next) = tokio::task::spawn_blocking(move || s.store().outbox_due(now))
             .await
             .map_err(|_| err("the outbox worker failed"))?
             .map_err(|e| err(e.to_string()))?;
+        let next = if due.is_empty() { next } else { Some(now) };
         if report.sent + report.failed + report.deferred > 0 {
             tracing::debug!(
                 sent = report.sent,
