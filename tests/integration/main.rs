@@ -22,3 +22,4 @@ mod replies;
 mod retention;
 mod roles;
 mod senders;
+mod spam;

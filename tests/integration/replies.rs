@@ -110,6 +110,17 @@ fn writer_acknowledgement_reply_and_follow_ups() {
         Some("auto-replied")
     );
     assert_eq!(
+        header(&ack, "X-Auto-Response-Suppress").as_deref(),
+        Some("All")
+    );
+    assert_eq!(header(&ack, "MIME-Version").as_deref(), Some("1.0"));
+    assert!(header(&ack, "Date").is_some());
+    assert!(
+        header(&ack, "Message-ID")
+            .unwrap()
+            .ends_with("@example.test>")
+    );
+    assert_eq!(
         header(&ack, "In-Reply-To").as_deref(),
         Some("<w1@example.test>")
     );
@@ -182,6 +193,7 @@ fn writer_acknowledgement_reply_and_follow_ups() {
         header(&msg, "References").as_deref(),
         Some("<w1@example.test>")
     );
+    assert_eq!(header(&msg, "MIME-Version").as_deref(), Some("1.0"));
     for absent in ["X-Mailer", "User-Agent", "Auto-Submitted", "Reply-To"] {
         assert!(header(&msg, absent).is_none(), "{absent} must not be set");
     }
@@ -268,6 +280,28 @@ fn writer_acknowledgement_reply_and_follow_ups() {
         std::thread::sleep(Duration::from_millis(100));
     }
     assert_eq!(env.ticket_ids().len(), 2);
+
+    // The next reply answers the writer's latest message, with the thread's chain; the
+    // follow-up from the other address changed neither.
+    reply(&env, &id, "We are still here. SECONDREPLYTOKEN\n");
+    let inbox = wait_inbox(&stack, "writer", 3, Duration::from_secs(30));
+    let raw = inbox
+        .iter()
+        .find(|m| String::from_utf8_lossy(m).contains("SECONDREPLYTOKEN"))
+        .expect("the second reply arrived");
+    let second = mail_parser::MessageParser::default().parse(raw).unwrap();
+    assert_eq!(
+        header(&second, "In-Reply-To").as_deref(),
+        Some("<w2@example.test>")
+    );
+    assert_eq!(
+        header(&second, "References")
+            .unwrap()
+            .split_whitespace()
+            .collect::<Vec<_>>(),
+        vec!["<w1@example.test>", mid.as_str(), "<w2@example.test>"]
+    );
+    assert_eq!(header(&second, "MIME-Version").as_deref(), Some("1.0"));
     let log = d.log_text();
     assert!(
         !log.contains("writer@example.test") && !log.contains("REPLYBODYTOKEN"),
