@@ -45,6 +45,8 @@ pub struct AckMemory {
     list_path: PathBuf,
     loaded: bool,
     day: Option<Day>,
+    /// The last expiry failed (so that a lasting problem is reported once, not every beat).
+    failing: bool,
 }
 
 impl std::fmt::Debug for AckMemory {
@@ -63,7 +65,16 @@ impl AckMemory {
             list_path: data_dir.join(LIST_FILE),
             loaded: false,
             day: None,
+            failing: false,
         }
+    }
+
+    /// Like [`AckMemory::expire`], for a periodic caller: the error only when the previous
+    /// call did not fail already.
+    pub fn expire_reporting_once(&mut self, now: i64) -> Option<io::Error> {
+        let result = self.expire(now);
+        let was_failing = std::mem::replace(&mut self.failing, result.is_err());
+        result.err().filter(|_| !was_failing)
     }
 
     /// Whether `address` may be acknowledged at `now` (it was not today); when it may, it is
@@ -270,6 +281,22 @@ mod tests {
         assert!(k.join(KEY_FILE).exists());
         m.expire(NOON + 12 * 3600).unwrap();
         assert!(!k.join(KEY_FILE).exists() && !d.join(LIST_FILE).exists());
+        // A lasting problem is reported once by the periodic expiry.
+        let mut broken = AckMemory::new(&k.join("missing"), &d);
+        broken.admit("w@example.org", NOON).unwrap_err();
+        assert!(
+            broken.expire_reporting_once(NOON).is_none(),
+            "nothing on disk"
+        );
+        fs::create_dir(d.join(LIST_FILE)).unwrap(); // cannot be read, nor removed as a file
+        let mut broken = AckMemory::new(&k, &d);
+        assert!(broken.expire_reporting_once(NOON).is_some());
+        assert!(broken.expire_reporting_once(NOON + 5).is_none());
+        fs::remove_dir(d.join(LIST_FILE)).unwrap();
+        assert!(
+            broken.expire_reporting_once(NOON + 10).is_none(),
+            "well again"
+        );
         // A new process finds the old day's files and destroys them before anything else.
         let mut m = AckMemory::new(&k, &d);
         m.admit("writer@example.org", NOON).unwrap();

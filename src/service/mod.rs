@@ -793,11 +793,11 @@ impl Service {
     /// every few seconds, a purge too).
     pub fn forget_past_acknowledgements(&self) {
         let now = self.store.now();
-        if let Err(e) = self
+        if let Some(e) = self
             .acknowledged
             .lock()
             .expect("acknowledgement memory lock")
-            .expire(now)
+            .expire_reporting_once(now)
         {
             tracing::warn!(error = %e, "could not destroy the memory of past acknowledgements");
         }
