@@ -327,7 +327,8 @@ done
 in_box=$(find "$maildir/new" "$maildir/cur" -type f | wc -l)
 acks=$(grep -lx 'Auto-Submitted: auto-replied' "$maildir"/new/* "$maildir"/cur/* 2>/dev/null | wc -l || true)
 say "the writer's mailbox holds $in_box message(s): this reply and $acks automatic acknowledgement(s)"
-say "(one per new ticket from a sender our mail server verified, in the writer's language)."
+say "(a new ticket from a sender our mail server verified gets one, in the writer's language;"
+say "one address gets at most one a day, however many mails it sends)."
 say "The reply as it arrived, without the mail servers' own Return-Path, Delivered-To and Received:"
 awk 'body { print; next }
      /^$/ { body = 1; print; next }

@@ -491,17 +491,21 @@ impl SmtpConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct RepliesConfig {
     /// The authserv-id that the helpline's own mail server writes in `Authentication-Results`
-    /// (e.g. `mx.helpline.example`). Only its verdicts count; without it no sender is verified.
+    /// (e.g. `mx.helpline.example`). A sender is verified only when exactly one header carries
+    /// it, with `dmarc=pass` for the From domain (`header.from`) and nothing failed; two such
+    /// headers mean a forgery. Without it no sender is verified.
     pub trusted_authserv_id: Option<String>,
     /// Replies carry `Reply-To: contact+TOKEN@domain` (only if the provider delivers
     /// plus-addresses to the contact mailbox).
     pub plus_addressing: bool,
     /// Send an automatic acknowledgement when a new ticket arrives.
     pub acknowledge: bool,
-    /// Also acknowledge senders our mail server did not verify (a forged From would tell a
-    /// third person that "they" wrote to the helpline).
+    /// Also acknowledge senders our mail server could not check either way (a forged From
+    /// would tell a third person that "they" wrote to the helpline). Never those whose check
+    /// failed.
     pub acknowledge_unverified: bool,
-    /// At most this many acknowledgements an hour, across all tickets.
+    /// At most this many acknowledgements an hour, across all tickets (and, always, at most
+    /// one a day to one address).
     pub acknowledge_per_hour: u32,
     /// The language of the acknowledgement when the writer's cannot be told: fr, nl or en.
     pub default_language: crate::anonymise::Language,

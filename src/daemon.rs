@@ -250,7 +250,7 @@ async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
         None => None,
     };
 
-    // The status file, refreshed every few seconds.
+    // The status file, refreshed every few seconds (and past days' acknowledgement memory gone).
     let status_path = status_path(&cfg);
     let status_task = {
         let service = service.clone();
@@ -259,7 +259,8 @@ async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
         tokio::spawn(async move {
             loop {
                 let s = service.clone();
-                if let Ok(Ok(report)) = tokio::task::spawn_blocking(move || s.status()).await {
+                let tick = move || (s.forget_past_acknowledgements(), s.status()).1;
+                if let Ok(Ok(report)) = tokio::task::spawn_blocking(tick).await {
                     write_status(&path, "running", report, gid);
                 }
                 tokio::select! {

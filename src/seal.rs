@@ -170,13 +170,19 @@ pub struct WrappedKey {
     pub sealed: Vec<u8>,
 }
 
-/// The address a reply goes to and the Message-ID it answers. Only ever stored sealed.
+/// The address a reply goes to and the message it answers. Only ever stored sealed.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
 pub struct Envelope {
-    /// The writer's address (Reply-To, else From).
+    /// The writer's address: the From address of the first message, the one the helpline's
+    /// mail server verified (never a Reply-To).
     pub address: String,
-    /// The writer's Message-ID, for In-Reply-To and References.
+    /// The Message-ID of the latest message from that address in the thread, for our
+    /// `In-Reply-To` (the first message's, until the writer writes again).
     pub message_id: Option<String>,
+    /// That message's ancestors, oldest first: with `message_id` after them, our
+    /// `References`. Empty in envelopes sealed before it was kept.
+    #[serde(default)]
+    pub references: Vec<String>,
 }
 
 impl std::fmt::Debug for Envelope {
@@ -186,16 +192,31 @@ impl std::fmt::Debug for Envelope {
 }
 
 impl Envelope {
-    /// Seals the envelope under `key`, bound to `aad`.
+    /// Seals the envelope under `key`, bound to `aad`: the address and Message-ID as envelopes
+    /// always had them, then the references (older envelopes end before them).
     pub fn seal(&self, key: &Key, aad: &[u8]) -> Vec<u8> {
-        let plain = Zeroizing::new(postcard::to_stdvec(self).expect("envelope serialises"));
+        let plain = Zeroizing::new(
+            postcard::to_stdvec(&(&self.address, &self.message_id, &self.references))
+                .expect("envelope serialises"),
+        );
         seal(key, aad, &plain)
     }
 
-    /// Opens a sealed envelope.
+    /// Opens a sealed envelope (also one sealed before the references were kept).
     pub fn open(key: &Key, aad: &[u8], sealed: &[u8]) -> Result<Envelope, SealError> {
         let plain = open(key, aad, sealed)?;
-        postcard::from_bytes(&plain).map_err(|_| SealError::Malformed)
+        let ((address, message_id), rest): ((String, Option<String>), _) =
+            postcard::take_from_bytes(&plain).map_err(|_| SealError::Malformed)?;
+        let references = if rest.is_empty() {
+            Vec::new()
+        } else {
+            postcard::from_bytes(rest).map_err(|_| SealError::Malformed)?
+        };
+        Ok(Envelope {
+            address,
+            message_id,
+            references,
+        })
     }
 }
 
@@ -468,6 +489,7 @@ mod tests {
         let e = Envelope {
             address: "w@example.org".into(),
             message_id: Some("id@x".into()),
+            references: vec!["a@x".into(), "b@x".into()],
         };
         let s = e.seal(&k, b"env");
         assert_eq!(Envelope::open(&k, b"env", &s).unwrap(), e);
@@ -476,6 +498,32 @@ mod tests {
         t[last] ^= 0x80;
         assert!(Envelope::open(&k, b"env", &t).is_err());
         assert!(!format!("{e:?}").contains("w@example.org"));
+    }
+
+    /// Envelopes sealed before the references were kept held only the address and the
+    /// Message-ID; they still open, with no references.
+    #[test]
+    fn envelopes_sealed_without_references_still_open() {
+        #[derive(Serialize)]
+        struct Old {
+            address: String,
+            message_id: Option<String>,
+        }
+        let k = Key::random();
+        for message_id in [Some("id@x".to_string()), None] {
+            let plain = postcard::to_stdvec(&Old {
+                address: "w@example.org".into(),
+                message_id: message_id.clone(),
+            })
+            .unwrap();
+            let e = Envelope::open(&k, b"env", &seal(&k, b"env", &plain)).unwrap();
+            assert_eq!(e.address, "w@example.org");
+            assert_eq!(e.message_id, message_id);
+            assert!(e.references.is_empty());
+        }
+        let mut trailing = postcard::to_stdvec(&("w@example.org", Some("id@x"))).unwrap();
+        trailing.push(0xff);
+        assert!(Envelope::open(&k, b"env", &seal(&k, b"env", &trailing)).is_err());
     }
 
     #[test]

@@ -104,6 +104,7 @@ start)
   cat > "$ROOT/dovecot/users" <<EOF
 contact@example.test:{PLAIN}contact-pass::::::
 writer@example.test:{PLAIN}writer-pass::::::
+victim@example.test:{PLAIN}victim-pass::::::
 EOF
   chmod 0644 "$ROOT/dovecot/users"   # read by the auth process, which runs as user 'dovecot'
   chown "$VMAIL_UID:$VMAIL_GID" "$ROOT/mail"
@@ -170,11 +171,17 @@ EOF
 
   # --- Postfix: own config_directory, queue, data; non-chroot; everything to example.test -> Dovecot LMTP
   P=$ROOT/postfix
-  printf '%s\n' "contact@example.test OK" "writer@example.test OK" > "$P/etc/vmailbox"
+  printf '%s\n' "contact@example.test OK" "writer@example.test OK" "victim@example.test OK" > "$P/etc/vmailbox"
   # Plays the helpline's own MX verifying senders: mail whose envelope sender is
   # writer@example.test gets an Authentication-Results header from this server (authserv-id
-  # mail.example.test, DMARC pass); any other sender gets none ("not verified").
-  printf '%s\n' "writer@example.test PREPEND Authentication-Results: mail.example.test; dkim=pass header.d=example.test; dmarc=pass header.from=example.test" > "$P/etc/verified_senders"
+  # mail.example.test, DMARC pass); mail from spoofer@example.test gets a failed verdict at
+  # the top (another server sending in example.test's name); any other sender gets none
+  # ("not verified"). Like a misconfigured MX, it does not remove headers claiming its name.
+  printf '%s\n' "writer@example.test PREPEND Authentication-Results: mail.example.test; dkim=pass header.d=example.test; dmarc=pass header.from=example.test" \
+    "spoofer@example.test PREPEND Authentication-Results: mail.example.test; spf=fail smtp.mailfrom=example.test; dkim=none; dmarc=fail header.from=example.test" > "$P/etc/verified_senders"
+  # The same failed verdict where a message asks for it with `X-Test-Mx-Verdict: fail`, in
+  # that header's place: below a forged header above it, for the tests of both orders.
+  printf '%s\n' "/^X-Test-Mx-Verdict: fail\$/ REPLACE Authentication-Results: mail.example.test; spf=fail smtp.mailfrom=example.test; dkim=none; dmarc=fail header.from=example.test" > "$P/etc/header_checks"
   cat > "$P/etc/main.cf" <<EOF
 compatibility_level = 3.6
 queue_directory = $P/spool
@@ -207,6 +214,7 @@ recipient_delimiter = +
 virtual_transport = lmtp:unix:$ROOT/dovecot/run/lmtp
 smtpd_relay_restrictions = reject_unauth_destination
 smtpd_sender_restrictions = check_sender_access texthash:$P/etc/verified_senders
+header_checks = regexp:$P/etc/header_checks
 smtpd_tls_cert_file = $ROOT/tls/server.crt
 smtpd_tls_key_file = $ROOT/tls/server.key
 smtpd_tls_security_level = may

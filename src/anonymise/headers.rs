@@ -7,12 +7,14 @@
 
 use mail_parser::{Address, HeaderName, HeaderValue, MessageParser, MessagePart};
 
-use super::{Options, Secrets, Signals};
+use super::{Options, Secrets, Signals, Verification};
 
 /// Header fields that the anonymiser reads, at any level. Everything else is never parsed.
 ///
 /// `Content-Language`, `Autocrypt`, `Received`, `User-Agent`, `X-Mailer`, DKIM/ARC,
-/// `Sender`, `Bcc` and every `X-*` field but the two below are deliberately absent.
+/// `Sender`, `Bcc` and every `X-*` field but the auto-reply marks below are deliberately
+/// absent. `Reply-To` is read only to tell whether it names another address than `From`
+/// (then the sender is not verified); it is never sealed, stored or written to.
 pub const READ: &[&str] = &[
     "From",
     "Reply-To",
@@ -28,6 +30,9 @@ pub const READ: &[&str] = &[
     "Auto-Submitted",
     "Precedence",
     "X-Auto-Response-Suppress",
+    "X-Autoreply",
+    "X-Autorespond",
+    "X-Loop",
     "List-Id",
     "List-Unsubscribe",
     "List-Post",
@@ -41,6 +46,13 @@ pub const READ: &[&str] = &[
     "Content-Transfer-Encoding",
     "Content-Disposition",
 ];
+
+/// The most Message-IDs the `References` of our answers carry: the first of the thread and the
+/// latest ones (RFC 5322 §3.6.4 allows shortening the list this way).
+pub const MAX_REFERENCES: usize = 20;
+
+/// The longest Message-ID copied into the `References` of our answers.
+const MAX_ID_LEN: usize = 250;
 
 /// Header fields whose content may be stored: the decoded `Subject`, and the `Date` only as
 /// UTC seconds (its offset, which tells the writer's time zone, is dropped).
@@ -224,9 +236,6 @@ pub(crate) fn date_utc(part: &MessagePart<'_>) -> Option<i64> {
 
 /// Writer data from the top header block.
 pub(crate) fn secrets(part: &MessagePart<'_>, opts: &Options) -> Secrets {
-    let from_address = first_address(first_value(part, "From"));
-    let reply_address =
-        first_address(first_value(part, "Reply-To")).or_else(|| from_address.clone());
     let mut references: Vec<String> = Vec::new();
     for name in ["In-Reply-To", "References"] {
         for v in values(part, name) {
@@ -253,12 +262,43 @@ pub(crate) fn secrets(part: &MessagePart<'_>, opts: &Options) -> Secrets {
         }
     }
     Secrets {
-        reply_address,
-        from_address,
+        from_address: first_address(first_value(part, "From")),
         message_id: message_id(part),
         references,
+        ancestry: ancestry(part),
         recipient_tokens,
     }
+}
+
+/// A Message-ID that may be written back into a header of ours: printable ASCII, no angle
+/// brackets, not too long.
+pub fn is_header_safe_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_ID_LEN
+        && id.contains('@')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && b != b'<' && b != b'>')
+}
+
+/// The ancestors of a message, oldest first (RFC 5322 §3.6.4: its `References`, else an
+/// `In-Reply-To` naming one message), kept only when header-safe, shortened to the first and
+/// the latest so that, with the message's own ID, at most [`MAX_REFERENCES`] remain.
+fn ancestry(part: &MessagePart<'_>) -> Vec<String> {
+    let mut chain: Vec<String> = values(part, "References").flat_map(ids).collect();
+    if chain.is_empty() {
+        let replied: Vec<String> = values(part, "In-Reply-To").flat_map(ids).collect();
+        if replied.len() == 1 {
+            chain = replied;
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    chain.retain(|id| is_header_safe_id(id) && seen.insert(id.clone()));
+    let keep = MAX_REFERENCES - 1;
+    if chain.len() > keep {
+        chain.drain(1..chain.len() - (keep - 1));
+    }
+    chain
 }
 
 /// The `+detail` of `addr` when its base local part and domain are the contact address's.
@@ -271,19 +311,31 @@ fn plus_detail(addr: &str, contact_local: &str, contact_domain: &str) -> Option<
     .then(|| detail.to_string())
 }
 
+/// The first token of a structured header value, lowercased (`auto-replied; x=y` ->
+/// `auto-replied`).
+fn first_token(v: &str) -> String {
+    v.split([';', '(', ','])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// Whether a header named `name` is present with a first token other than `unless` (an empty
+/// value counts as present).
+fn marked(part: &MessagePart<'_>, name: &str, unless: &str) -> bool {
+    raw_values(part, name).any(|v| first_token(v) != unless)
+        || values(part, name).any(|v| v.is_empty())
+}
+
 /// Facts from the top header block; the bounce facts are filled in by the MIME walk.
 pub(crate) fn signals(part: &MessagePart<'_>, opts: &Options) -> Signals {
-    let token = |v: &str| {
-        v.split([';', '(', ','])
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase()
-    };
-    let auto_submitted = raw_values(part, "Auto-Submitted").any(|v| token(v) != "no")
-        || values(part, "Auto-Submitted").any(|v| v.is_empty());
-    let bulk = raw_values(part, "Precedence")
-        .any(|v| matches!(token(v).as_str(), "bulk" | "junk" | "list"));
+    let bulk = raw_values(part, "Precedence").any(|v| {
+        matches!(
+            first_token(v).as_str(),
+            "auto_reply" | "bulk" | "junk" | "list"
+        )
+    });
     let mailing_list = [
         "List-Id",
         "List-Unsubscribe",
@@ -295,283 +347,318 @@ pub(crate) fn signals(part: &MessagePart<'_>, opts: &Options) -> Signals {
     ]
     .iter()
     .any(|n| first_value(part, n).is_some());
-    let suppress_auto_reply = raw_values(part, "X-Auto-Response-Suppress")
-        .any(|v| token(v) != "none")
-        || values(part, "X-Auto-Response-Suppress").any(|v| v.is_empty());
+    let vendor_auto_reply = marked(part, "X-Autoreply", "no")
+        || marked(part, "X-Autorespond", "no")
+        || first_value(part, "X-Loop").is_some();
     let null_sender = raw_values(part, "Return-Path").any(|v| {
         let compact: String = v.chars().filter(|c| !c.is_whitespace()).collect();
         compact == "<>"
     });
     let from = first_address(first_value(part, "From"));
-    let daemon_sender = from.as_deref().is_some_and(is_daemon_address);
-    let sender_verified = match (&opts.trusted_authserv_id, from.as_deref()) {
-        (Some(trusted), Some(from)) if !trusted.trim().is_empty() => {
-            let from_domain = from.rsplit_once('@').map(|(_, d)| d).unwrap_or("");
-            raw_values(part, "Authentication-Results")
-                .any(|v| auth_results_verify(v, trusted.trim(), from_domain))
-        }
-        _ => false,
-    };
     Signals {
-        auto_submitted,
+        auto_submitted: marked(part, "Auto-Submitted", "no"),
         bulk,
         mailing_list,
-        suppress_auto_reply,
+        suppress_auto_reply: marked(part, "X-Auto-Response-Suppress", "none"),
+        vendor_auto_reply,
         null_sender,
-        daemon_sender,
+        daemon_sender: from.as_deref().is_some_and(is_daemon_address),
+        no_reply_sender: from.as_deref().is_some_and(is_no_reply_address),
+        out_of_office: is_out_of_office_subject(&subject(part)),
         is_bounce: false,
         bounced_message_id: None,
-        sender_verified,
+        sender: verification(part, opts.trusted_authserv_id.as_deref()),
     }
+}
+
+/// The local part of an address without `+detail`, `-`, `_` and `.`, lowercased.
+fn squashed_local(addr: &str) -> String {
+    let local = addr.rsplit_once('@').map(|(l, _)| l).unwrap_or(addr);
+    let local = local.split('+').next().unwrap_or(local);
+    local
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_' | '.'))
+        .collect::<String>()
+        .to_ascii_lowercase()
 }
 
 /// Whether the local part names a mail system daemon (mailer-daemon, mail-daemon, postmaster,
 /// in any case, with or without `-`, `_` or `.`).
 pub(crate) fn is_daemon_address(addr: &str) -> bool {
-    let local = addr.rsplit_once('@').map(|(l, _)| l).unwrap_or(addr);
-    let squashed: String = local
-        .chars()
-        .filter(|c| !matches!(c, '-' | '_' | '.'))
-        .collect::<String>()
-        .to_ascii_lowercase();
     matches!(
-        squashed.as_str(),
+        squashed_local(addr).as_str(),
         "mailerdaemon" | "maildaemon" | "postmaster"
     )
 }
 
-/// Removes RFC 5322 comments (nested parentheses) and quoted-string quotes.
-fn strip_comments(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut depth = 0usize;
-    let mut escaped = false;
-    for c in s.chars() {
-        if escaped {
-            escaped = false;
-            if depth == 0 {
-                out.push(c);
-            }
-            continue;
-        }
-        match c {
-            '\\' => escaped = true,
-            '(' => depth += 1,
-            ')' if depth > 0 => depth -= 1,
-            '"' if depth == 0 => {}
-            _ if depth == 0 => out.push(c),
-            _ => {}
-        }
-    }
-    out
+/// Whether the local part says that nobody reads answers (`noreply`, `no-reply`,
+/// `no_reply.alerts`, `donotreply`, `do-not-reply`...).
+pub(crate) fn is_no_reply_address(addr: &str) -> bool {
+    let l = squashed_local(addr);
+    l.starts_with("noreply") || l.starts_with("donotreply")
 }
 
-/// Whether one `Authentication-Results` value, from the trusted server, verifies the From
-/// domain: `dmarc=pass` (with `header.from`, when given, equal to it), or `dkim=pass` whose
-/// `header.d` (or the domain of `header.i`) equals the From domain or is a parent of it.
-pub(crate) fn auth_results_verify(value: &str, trusted_id: &str, from_domain: &str) -> bool {
-    let value = strip_comments(value);
-    let mut segments = value.split(';');
-    let authserv_id = segments
-        .next()
-        .and_then(|s| s.split_whitespace().next())
-        .unwrap_or("");
-    if !authserv_id.eq_ignore_ascii_case(trusted_id) || from_domain.is_empty() {
-        return false;
-    }
-    let from_domain = from_domain.to_ascii_lowercase();
-    let aligned = |d: &str| {
-        let d = d.trim().trim_end_matches('.').to_ascii_lowercase();
-        !d.is_empty() && (from_domain == d || from_domain.ends_with(&format!(".{d}")))
-    };
-    for segment in segments {
-        let mut words = segment.split_whitespace();
-        let Some((method, result)) = words.next().and_then(|w| w.split_once('=')) else {
-            continue;
+/// Subject openings of out-of-office and automatic replies, lowercased, in English, French,
+/// Dutch and German (Outlook, Exchange, Lotus, Gmail and webmail wordings).
+const OUT_OF_OFFICE: &[&str] = &[
+    "automatic reply",
+    "auto reply",
+    "auto-reply",
+    "autoreply",
+    "auto-response",
+    "out of office",
+    "out of the office",
+    "réponse automatique",
+    "reponse automatique",
+    "message d'absence",
+    "message d’absence",
+    "absent du bureau",
+    "absence",
+    "absent",
+    "absente",
+    "automatisch antwoord",
+    "automatisch bericht",
+    "afwezig",
+    "afwezigheid",
+    "niet aanwezig",
+    "automatische antwort",
+    "abwesenheitsnotiz",
+    "automatische abwesenheitsnotiz",
+    "abwesend",
+];
+
+/// Whether a (decoded) subject is that of an out-of-office or automatic reply: it opens with
+/// one of [`OUT_OF_OFFICE`] (after an optional `[`), followed by nothing, a `:`, `(`, `[`,
+/// `]`, a dash and a space, or another such opening ("Out of Office AutoReply: ...").
+pub(crate) fn is_out_of_office_subject(subject: &str) -> bool {
+    let s = subject.trim().to_lowercase();
+    let mut rest = s.trim_start_matches('[').trim_start();
+    // At most a few openings in a row ("Out of Office AutoReply").
+    for _ in 0..3 {
+        let Some(after) = OUT_OF_OFFICE
+            .iter()
+            .filter_map(|p| rest.strip_prefix(p))
+            .min_by_key(|a| a.len())
+        else {
+            return false;
         };
-        let method = method.to_ascii_lowercase();
-        let pass = result.eq_ignore_ascii_case("pass");
-        let props: Vec<(String, &str)> = words
-            .filter_map(|w| w.split_once('='))
-            .map(|(k, v)| (k.to_ascii_lowercase(), v))
-            .collect();
-        let prop = |name: &str| props.iter().find(|(k, _)| k == name).map(|(_, v)| *v);
-        match method.as_str() {
-            "dmarc"
-                if pass
-                    && prop("header.from")
-                        .is_none_or(|d| d.trim().eq_ignore_ascii_case(&from_domain)) =>
-            {
-                return true;
-            }
-            "dkim" if pass => {
-                let d = prop("header.d").map(str::to_string).or_else(|| {
-                    prop("header.i").and_then(|i| i.rsplit_once('@').map(|(_, d)| d.to_string()))
-                });
-                if d.as_deref().is_some_and(aligned) {
-                    return true;
-                }
-            }
-            _ => {}
+        let after = after.trim_start();
+        let mut chars = after.chars();
+        match (chars.next(), chars.next()) {
+            (None | Some(':' | '(' | '[' | ']'), _) => return true,
+            // A dash that separates ("Absence - Marie"), not one that joins ("Absent-minded").
+            (Some('-' | '–'), None) => return true,
+            (Some('-' | '–'), Some(c)) if c.is_whitespace() => return true,
+            _ => rest = after,
         }
     }
     false
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// One `Authentication-Results` value: its authserv-id and its results.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct AuthResults {
+    /// The authserv-id, as written.
+    pub authserv_id: String,
+    /// The results, in order.
+    pub results: Vec<AuthResult>,
+}
 
-    fn opts() -> Options {
-        Options {
-            remove_signature: true,
-            limits: Default::default(),
-            contact_address: "Help@Line.example".into(),
-            trusted_authserv_id: Some("mx.line.example".into()),
-        }
+/// One result of an `Authentication-Results` value (`dmarc=pass header.from=example.org`).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct AuthResult {
+    /// The method, lowercased, without its version (`dmarc`, `dkim`, `spf`...).
+    pub method: String,
+    /// The result, lowercased (`pass`, `fail`, `none`...).
+    pub result: String,
+    /// The properties (`header.from`, `smtp.mailfrom`, `reason`...), names lowercased.
+    pub props: Vec<(String, String)>,
+}
+
+impl AuthResult {
+    /// The value of a property, when given.
+    pub fn prop(&self, name: &str) -> Option<&str> {
+        self.props
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
-    fn top(raw: &str) -> MessagePart<'static> {
-        let raw: &'static str = Box::leak(raw.to_string().into_boxed_str());
-        parser()
-            .parse(raw.as_bytes())
-            .unwrap()
-            .parts
-            .into_iter()
-            .next()
-            .unwrap()
-    }
-
-    #[test]
-    fn kept_is_a_subset_of_read() {
-        for k in KEPT {
-            assert!(READ.contains(k), "{k}");
-        }
-        for never in [
-            "Content-Language",
-            "Autocrypt",
-            "Received",
-            "User-Agent",
-            "X-Mailer",
-            "DKIM-Signature",
-            "Sender",
-            "Bcc",
-            "Content-Description",
-        ] {
-            assert!(
-                !READ.iter().any(|r| r.eq_ignore_ascii_case(never)),
-                "{never}"
-            );
-        }
-    }
-
-    #[test]
-    fn unlisted_headers_are_not_parsed() {
-        let p = top(
-            "From: a@b.example\nX-Secret: hush\nContent-Language: fr\nReceived: from x by y\n\nbody",
-        );
-        for h in &p.headers {
-            let listed = READ.iter().any(|r| header_name(r) == h.name);
-            assert_eq!(listed, !h.value.is_empty(), "{:?}", h.name);
-        }
-    }
-
-    #[test]
-    fn addresses_are_bare_with_lowercase_domain() {
-        let p = top("From: \"Jane Doe\" <Jane.Doe@Example.ORG>\nReply-To: Other <x@Y.example>\n\n");
-        let s = secrets(&p, &opts());
-        assert_eq!(s.from_address.as_deref(), Some("Jane.Doe@example.org"));
-        assert_eq!(s.reply_address.as_deref(), Some("x@y.example"));
-        let p = top("From: Jane <jane@example.org>\n\n");
-        assert_eq!(
-            secrets(&p, &opts()).reply_address.as_deref(),
-            Some("jane@example.org")
-        );
-        assert_eq!(normalise_address("no at sign"), None);
-        assert_eq!(normalise_address("a b@c"), None);
-    }
-
-    #[test]
-    fn ids_and_references() {
-        let p = top(
-            "Message-ID: <abc@x.example>\nIn-Reply-To: <one@h.example>\nReferences: <zero@h.example> <one@h.example>\n\n",
-        );
-        let s = secrets(&p, &opts());
-        assert_eq!(s.message_id.as_deref(), Some("abc@x.example"));
-        assert_eq!(s.references, vec!["one@h.example", "zero@h.example"]);
-    }
-
-    #[test]
-    fn recipient_tokens_match_contact_address() {
-        let p = top(
-            "To: help+tok1@line.example, other+no@line.example\nCc: HELP+Tok2@LINE.EXAMPLE\nDelivered-To: help+tok3@elsewhere.example\nX-Original-To: help+tok4@line.example\n\n",
-        );
-        let s = secrets(&p, &opts());
-        assert_eq!(s.recipient_tokens, vec!["tok1", "Tok2", "tok4"]);
-    }
-
-    #[test]
-    fn subject_is_decoded_and_cleaned() {
-        let p = top("Subject: =?utf-8?q?Caf=C3=A9?=  \t au\u{202E} lait\n\n");
-        assert_eq!(subject(&p), "Café au lait");
-        assert_eq!(clean_line("a\u{7}b\r\nc"), "a b c");
-    }
-
-    #[test]
-    fn date_drops_offset() {
-        let p = top("Date: Mon, 3 Jun 2024 12:00:00 +0200\n\n");
-        assert_eq!(date_utc(&p), Some(1_717_408_800));
-        let p = top("Date: not a date\n\n");
-        assert_eq!(date_utc(&p), None);
-    }
-
-    #[test]
-    fn auto_reply_signals() {
-        let s = signals(&top("Auto-Submitted: auto-replied\n\n"), &opts());
-        assert!(s.auto_submitted);
-        let s = signals(&top("Auto-Submitted: no\n\n"), &opts());
-        assert!(!s.auto_submitted && !s.suppresses_auto_reply());
-        assert!(signals(&top("Precedence: Bulk\n\n"), &opts()).bulk);
-        assert!(!signals(&top("Precedence: first-class\n\n"), &opts()).bulk);
-        assert!(signals(&top("List-Id: <x.y>\n\n"), &opts()).mailing_list);
-        assert!(
-            signals(&top("X-Auto-Response-Suppress: OOF, DR\n\n"), &opts()).suppress_auto_reply
-        );
-        assert!(!signals(&top("X-Auto-Response-Suppress: None\n\n"), &opts()).suppress_auto_reply);
-        assert!(signals(&top("Return-Path: < >\n\n"), &opts()).null_sender);
-        assert!(!signals(&top("Return-Path: <a@b.example>\n\n"), &opts()).null_sender);
-        assert!(signals(&top("From: MAILER-DAEMON@x.example\n\n"), &opts()).daemon_sender);
-        assert!(signals(&top("From: postmaster@x.example\n\n"), &opts()).daemon_sender);
-        assert!(!signals(&top("From: noreply@x.example\n\n"), &opts()).daemon_sender);
-    }
-
-    #[test]
-    fn sender_verified_only_from_trusted_server() {
-        let v = |ar: &str| {
-            signals(
-                &top(&format!(
-                    "From: j@mail.example.org\nAuthentication-Results: {ar}\n\n"
-                )),
-                &opts(),
-            )
-            .sender_verified
-        };
-        assert!(v(
-            "mx.line.example; dmarc=pass header.from=mail.example.org"
-        ));
-        assert!(v(
-            "MX.LINE.EXAMPLE 1; dkim=pass (good) header.d=example.org header.s=s1"
-        ));
-        assert!(v("mx.line.example; dkim=pass header.i=@mail.example.org"));
-        assert!(!v("mx.line.example; dkim=pass header.d=evil.example"));
-        assert!(!v("mx.line.example; dkim=pass header.d=ample.org"));
-        assert!(!v(
-            "mx.line.example; dkim=fail header.d=example.org; dmarc=none"
-        ));
-        assert!(!v("attacker.example; dmarc=pass"));
-        assert!(!v("mx.line.example; dmarc=pass header.from=other.example"));
-        let mut o = opts();
-        o.trusted_authserv_id = None;
-        let p = top("From: j@example.org\nAuthentication-Results: mx.line.example; dmarc=pass\n\n");
-        assert!(!signals(&p, &o).sender_verified);
+    /// Whether the result says the check failed (RFC 8601 §2.7: `fail`, `softfail`,
+    /// `permerror`, `policy`). `temperror`, `neutral` and `none` say nothing either way.
+    pub fn failed(&self) -> bool {
+        matches!(
+            self.result.as_str(),
+            "fail" | "softfail" | "permerror" | "policy"
+        )
     }
 }
+
+/// Splits an `Authentication-Results` value into its `;`-separated parts, each a list of
+/// words: comments removed (they separate words), quoted strings unquoted and kept whole (a
+/// `;` or a space inside one splits nothing), and white space around `=` dropped.
+fn auth_results_parts(value: &str) -> Vec<Vec<String>> {
+    let mut parts = Vec::new();
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let (mut depth, mut quoted, mut escaped) = (0usize, false, false);
+    let flush = |word: &mut String, words: &mut Vec<String>| {
+        if word.is_empty() {
+            return;
+        }
+        let w = std::mem::take(word);
+        let glue = w.starts_with('=') || words.last().is_some_and(|l| l.ends_with('='));
+        match words.last_mut() {
+            Some(last) if glue => last.push_str(&w),
+            _ => words.push(w),
+        }
+    };
+    for c in value.chars() {
+        if escaped {
+            escaped = false;
+            if depth == 0 {
+                word.push(c);
+            }
+            continue;
+        }
+        match c {
+            '\\' if quoted || depth > 0 => escaped = true,
+            '"' if depth == 0 => quoted = !quoted,
+            _ if quoted => word.push(c),
+            '(' => {
+                flush(&mut word, &mut words);
+                depth += 1;
+            }
+            ')' if depth > 0 => depth -= 1,
+            _ if depth > 0 => {}
+            ';' => {
+                flush(&mut word, &mut words);
+                parts.push(std::mem::take(&mut words));
+            }
+            '=' => {
+                flush(&mut word, &mut words);
+                match words.last_mut() {
+                    Some(last) => last.push('='),
+                    None => words.push("=".into()),
+                }
+            }
+            c if c.is_whitespace() => flush(&mut word, &mut words),
+            c => word.push(c),
+        }
+    }
+    flush(&mut word, &mut words);
+    parts.push(words);
+    parts
+}
+
+/// Parses one `Authentication-Results` value (RFC 8601). Parts that are not `method=result`
+/// (such as `none`) carry no result.
+pub(crate) fn parse_auth_results(value: &str) -> AuthResults {
+    let mut parts = auth_results_parts(value).into_iter();
+    let authserv_id = parts
+        .next()
+        .and_then(|words| words.into_iter().next())
+        .unwrap_or_default();
+    let mut results = Vec::new();
+    for words in parts {
+        let mut words = words.into_iter();
+        let Some((method, result)) = words.next().and_then(|w| {
+            w.split_once('=')
+                .map(|(m, r)| (m.to_string(), r.to_string()))
+        }) else {
+            continue;
+        };
+        let method = method.split('/').next().unwrap_or("").to_ascii_lowercase();
+        let props = words
+            .filter_map(|w| {
+                w.split_once('=')
+                    .map(|(k, v)| (k.to_ascii_lowercase(), v.to_string()))
+            })
+            .collect();
+        results.push(AuthResult {
+            method,
+            result: result.to_ascii_lowercase(),
+            props,
+        });
+    }
+    AuthResults {
+        authserv_id,
+        results,
+    }
+}
+
+/// What the trusted server's `Authentication-Results` say about the From address.
+///
+/// - [`Verification::Failed`] when two or more headers claim `trusted_id` (all but one are
+///   forged: the MX did not remove them), or when the one that does reports a failure;
+/// - [`Verification::Verified`] when exactly one header claims it, nothing in it failed, it
+///   has `dmarc` results and each is `pass` with `header.from` equal to the domain of the one
+///   From address, and no `Reply-To` names another address;
+/// - [`Verification::Unknown`] otherwise (no trusted id configured, no header from it, a pass
+///   without `header.from` or for another domain, several From addresses...).
+pub(crate) fn verification(part: &MessagePart<'_>, trusted_id: Option<&str>) -> Verification {
+    let Some(trusted_id) = trusted_id.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Verification::Unknown;
+    };
+    let claims: Vec<AuthResults> = raw_values(part, "Authentication-Results")
+        .map(parse_auth_results)
+        .filter(|ar| ar.authserv_id.eq_ignore_ascii_case(trusted_id))
+        .collect();
+    let ours = match claims.as_slice() {
+        [] => return Verification::Unknown,
+        [ours] => ours,
+        _ => return Verification::Failed,
+    };
+    if ours.results.iter().any(AuthResult::failed) {
+        return Verification::Failed;
+    }
+    let Some(from_domain) = single_from_domain(part) else {
+        return Verification::Unknown;
+    };
+    let same_domain = |d: &str| {
+        d.trim_end_matches('.')
+            .eq_ignore_ascii_case(from_domain.trim_end_matches('.'))
+    };
+    let mut dmarc = ours
+        .results
+        .iter()
+        .filter(|r| r.method == "dmarc")
+        .peekable();
+    let dmarc_pass = dmarc.peek().is_some()
+        && dmarc.all(|r| r.result == "pass" && r.prop("header.from").is_some_and(same_domain));
+    if dmarc_pass && !reply_to_elsewhere(part) {
+        Verification::Verified
+    } else {
+        Verification::Unknown
+    }
+}
+
+/// The domain of the From address, when there is exactly one From field naming exactly one
+/// address (the one that is sealed and written to).
+fn single_from_domain(part: &MessagePart<'_>) -> Option<String> {
+    let mut froms = values(part, "From");
+    let (Some(from), None) = (froms.next(), froms.next()) else {
+        return None;
+    };
+    let addrs = all_addresses(from);
+    let [only] = addrs.as_slice() else {
+        return None;
+    };
+    only.rsplit_once('@').map(|(_, d)| d.to_string())
+}
+
+/// Whether a `Reply-To` names any address other than the From address (compared without
+/// case), or cannot be read.
+fn reply_to_elsewhere(part: &MessagePart<'_>) -> bool {
+    let from = first_address(first_value(part, "From"));
+    values(part, "Reply-To").any(|v| {
+        let addrs = all_addresses(v);
+        (addrs.is_empty() && !v.is_empty())
+            || addrs
+                .iter()
+                .any(|a| !from.as_deref().is_some_and(|f| f.eq_ignore_ascii_case(a)))
+    })
+}
+
+#[cfg(test)]
+mod tests;

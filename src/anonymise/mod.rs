@@ -17,6 +17,7 @@ mod prescan;
 use std::borrow::Cow;
 
 use mail_parser::{HeaderName, Message, MessagePart, PartType, parsers::MessageStream};
+use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 pub use attachments::{AttachmentKind, WithheldReason};
@@ -118,38 +119,73 @@ pub struct Anonymised {
     pub secrets: Secrets,
 }
 
+/// What the helpline's own mail server said about the sender (its `Authentication-Results`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verification {
+    /// Nothing trustworthy either way: no header from the trusted server, no trusted server
+    /// configured, a pass without `header.from` or for another domain, or a `Reply-To` that
+    /// names another address than `From`.
+    #[default]
+    Unknown,
+    /// Exactly one header from the trusted server, whose `dmarc=pass` names the From domain in
+    /// `header.from`, and nothing in it failed.
+    Verified,
+    /// The trusted server's header reports a failure, or two or more headers claim to be the
+    /// trusted server's (all but one forged).
+    Failed,
+}
+
+impl Verification {
+    /// Whether the sender was verified.
+    pub fn is_verified(self) -> bool {
+        self == Verification::Verified
+    }
+}
+
 /// Booleans and our own identifiers; nothing here identifies the writer.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Signals {
     /// `Auto-Submitted` other than `no`.
     pub auto_submitted: bool,
-    /// `Precedence: bulk | junk | list`.
+    /// `Precedence: auto_reply | bulk | junk | list`.
     pub bulk: bool,
     /// Mailing-list headers (`List-Id`, `List-Unsubscribe`, ...).
     pub mailing_list: bool,
     /// `X-Auto-Response-Suppress` present (other than `None`).
     pub suppress_auto_reply: bool,
+    /// Vendor marks of automatic mail: `X-Autoreply`, `X-Autorespond`, `X-Loop`.
+    pub vendor_auto_reply: bool,
     /// Null return path (`Return-Path: <>`).
     pub null_sender: bool,
     /// Sender local part is mailer-daemon, postmaster or similar.
     pub daemon_sender: bool,
+    /// Sender local part says nobody reads it (`noreply`, `no-reply`, `donotreply`...).
+    pub no_reply_sender: bool,
+    /// The subject of an out-of-office or automatic reply ("Automatic reply:", "Absence",
+    /// "Afwezig", "Abwesenheitsnotiz"...).
+    pub out_of_office: bool,
     /// A delivery status notification (`multipart/report; report-type=delivery-status`).
     pub is_bounce: bool,
     /// For a bounce: the Message-ID of the message that bounced (one of ours, if any).
     pub bounced_message_id: Option<String>,
-    /// The helpline's own server verified the sender (DMARC pass, or DKIM pass aligned with From).
-    pub sender_verified: bool,
+    /// What the helpline's own mail server said about the sender.
+    pub sender: Verification,
 }
 
 impl Signals {
-    /// Whether an automatic answer to this message would be wrong (bounce, list, auto-reply...).
+    /// Whether an automatic answer to this message would be wrong (bounce, list, auto-reply...;
+    /// RFC 3834 and the common vendor forms).
     pub fn suppresses_auto_reply(&self) -> bool {
         self.auto_submitted
             || self.bulk
             || self.mailing_list
             || self.suppress_auto_reply
+            || self.vendor_auto_reply
             || self.null_sender
             || self.daemon_sender
+            || self.no_reply_sender
+            || self.out_of_office
             || self.is_bounce
     }
 }
@@ -157,15 +193,18 @@ impl Signals {
 /// Writer data: sealed into the reply envelope or compared in memory, never stored in clear.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
 pub struct Secrets {
-    /// Where a reply goes: `Reply-To` if present, else `From` (bare address, no display name).
-    pub reply_address: Option<String>,
-    /// The bare `From` address, to tell whether a follow-up comes from the same address.
+    /// The bare `From` address (no display name): the only address the helpline ever writes
+    /// to, the one the trusted server verified. `Reply-To` and `Sender` are never used.
     pub from_address: Option<String>,
     /// The writer's `Message-ID` (without angle brackets), for In-Reply-To on our reply.
     pub message_id: Option<String>,
     /// Message-IDs named by `In-Reply-To` then `References` (without angle brackets), to find
     /// one of ours.
     pub references: Vec<String>,
+    /// This message's ancestors, oldest first (its `References`, else its `In-Reply-To`),
+    /// without angle brackets and shortened to [`headers::MAX_REFERENCES`]` - 1`: with
+    /// `message_id` after them, the `References` of an answer to it.
+    pub ancestry: Vec<String>,
     /// Plus-address details of recipients at the contact address (`contact+TOKEN@domain`).
     pub recipient_tokens: Vec<String>,
 }
@@ -1170,16 +1209,18 @@ mod tests {
             a.body
         );
         assert!(!a.body.contains("0470") && !a.body.contains('\r'));
-        assert_eq!(
-            a.secrets.reply_address.as_deref(),
-            Some("reply@example.org")
-        );
         assert_eq!(a.secrets.from_address.as_deref(), Some("Jane@example.org"));
         assert_eq!(a.secrets.message_id.as_deref(), Some("m1@example.org"));
         assert_eq!(
             a.secrets.references,
             vec!["ours1@line.example", "ours0@line.example"]
         );
+        assert_eq!(
+            a.secrets.ancestry,
+            vec!["ours0@line.example", "ours1@line.example"]
+        );
+        // The Reply-To is read only to withhold verification; it is no secret of the ticket.
+        assert!(!format!("{:?}", a.secrets).contains("reply@"));
         assert_eq!(a.secrets.recipient_tokens, vec!["tok123"]);
         assert!(a.attachments.is_empty());
         assert!(!a.signals.suppresses_auto_reply());

@@ -144,6 +144,10 @@ pub enum Request {
         id: String,
         /// The text.
         text: String,
+        /// The counsellor confirmed replying although our mail server did not verify the
+        /// sender (refused without it; audited with it).
+        #[serde(default)]
+        unverified: bool,
     },
     /// A canned answer by name (empty name: the list of names).
     Template {

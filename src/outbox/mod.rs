@@ -1,9 +1,13 @@
 //! The outbox duty: delivers queued replies and acknowledgements over SMTP with lettre.
 //!
 //! Each message is built fresh, never from the incoming one: From = the contact address,
-//! To = the address opened from the sealed envelope at this moment, a Message-ID we minted
-//! when the reply was queued (stable, so a resend is recognisable), In-Reply-To/References =
-//! the writer's Message-ID, Date in UTC. No X-Mailer, no counsellor, no notes.
+//! To = the address opened from the sealed envelope at this moment (the From address the
+//! trusted server verified, never a Reply-To), a Message-ID on the contact domain minted when
+//! the reply was queued (stable, so a resend is recognisable), In-Reply-To = the writer's
+//! latest message in the thread and References = its chain, Date in UTC, `MIME-Version: 1.0`,
+//! UTF-8 text. An acknowledgement also says `Auto-Submitted: auto-replied` (RFC 3834) and
+//! `X-Auto-Response-Suppress: All`, so that out-of-office replies do not answer it. No
+//! X-Mailer, no counsellor, no notes.
 //!
 //! Every send runs under an explicit timeout (lettre's async send has none of its own).
 //! A 5xx ends the attempt ("not delivered" on the ticket); 4xx, network errors and
@@ -13,7 +17,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::header::{ContentType, HeaderName, HeaderValue, MIME_VERSION_1_0};
 use lettre::message::{Mailbox, Message};
 use lettre::transport::smtp::AsyncSmtpTransport;
 use lettre::transport::smtp::authentication::Credentials;
@@ -22,6 +26,7 @@ use lettre::transport::smtp::extension::ClientId;
 use lettre::{AsyncTransport, Tokio1Executor};
 use tokio::sync::{Notify, watch};
 
+use crate::anonymise::headers::{MAX_REFERENCES, is_header_safe_id};
 use crate::config::{Config, SmtpConfig, Tls};
 use crate::service::Service;
 use crate::store::Outgoing;
@@ -137,10 +142,16 @@ impl Outbox {
             .subject(out.subject.clone())
             .date_now()
             .message_id(Some(format!("<{}>", out.message_id)));
-        if let Some(id) = &out.in_reply_to {
-            b = b
-                .in_reply_to(format!("<{id}>"))
-                .references(format!("<{id}>"));
+        let parent = out
+            .in_reply_to
+            .as_deref()
+            .filter(|id| is_header_safe_id(id));
+        if let Some(id) = parent {
+            b = b.in_reply_to(format!("<{id}>"));
+        }
+        let chain = references(&out.references, parent);
+        if !chain.is_empty() {
+            b = b.references(chain);
         }
         if self.plus_addressing {
             let reply_to: Mailbox = crate::threading::plus_address(&self.contact, &out.token)
@@ -149,14 +160,20 @@ impl Outbox {
             b = b.reply_to(reply_to);
         }
         let mut msg = b
+            .header(MIME_VERSION_1_0)
             .header(ContentType::TEXT_PLAIN)
             .body(out.body.clone())
             .map_err(|e| err(format!("cannot build the message: {e}")))?;
         if out.automatic {
-            msg.headers_mut().insert_raw(HeaderValue::new(
-                HeaderName::new_from_ascii_str("Auto-Submitted"),
-                "auto-replied".into(),
-            ));
+            for (name, value) in [
+                ("Auto-Submitted", "auto-replied"),
+                ("X-Auto-Response-Suppress", "All"),
+            ] {
+                msg.headers_mut().insert_raw(HeaderValue::new(
+                    HeaderName::new_from_ascii_str(name),
+                    value.into(),
+                ));
+            }
         }
         Ok(msg)
     }
@@ -177,13 +194,16 @@ impl Outbox {
                 _ => report.deferred += 1,
             }
         }
-        // When the next attempt is due, counting the retries this pass just scheduled.
+        // When the next attempt is due, counting the retries this pass just scheduled: a
+        // retry may already be due (it was scheduled from the time the attempt began, and
+        // the attempt took longer than its wait), and is then due now, not in a minute.
         let s = self.service.clone();
         let now = s.store().now();
-        let (_, next) = tokio::task::spawn_blocking(move || s.store().outbox_due(now))
+        let (due, next) = tokio::task::spawn_blocking(move || s.store().outbox_due(now))
             .await
             .map_err(|_| err("the outbox worker failed"))?
             .map_err(|e| err(e.to_string()))?;
+        let next = if due.is_empty() { next } else { Some(now) };
         if report.sent + report.failed + report.deferred > 0 {
             tracing::debug!(
                 sent = report.sent,
@@ -322,6 +342,24 @@ impl Outbox {
     }
 }
 
+/// The `References` of our answer: the ancestors of the message it answers, then that
+/// message, each once and header-safe, at most [`MAX_REFERENCES`] (the first and the latest).
+fn references(ancestry: &[String], parent: Option<&str>) -> String {
+    let mut ids: Vec<&str> = Vec::new();
+    for id in ancestry.iter().map(String::as_str).chain(parent) {
+        if is_header_safe_id(id) && !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    if ids.len() > MAX_REFERENCES {
+        ids.drain(1..ids.len() - (MAX_REFERENCES - 1));
+    }
+    ids.iter()
+        .map(|id| format!("<{id}>"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A transient SMTP problem, in words without writer data.
 fn smtp_problem(e: &lettre::transport::smtp::Error) -> String {
     if let Some(code) = e.status() {
@@ -332,5 +370,38 @@ fn smtp_problem(e: &lettre::transport::smtp::Error) -> String {
         "TLS with the mail server failed".into()
     } else {
         "the mail server could not be reached".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_end_with_the_answered_message() {
+        let chain = |a: &[&str], p: Option<&str>| {
+            references(&a.iter().map(|s| s.to_string()).collect::<Vec<_>>(), p)
+        };
+        assert_eq!(chain(&[], Some("w1@x.example")), "<w1@x.example>");
+        assert_eq!(
+            chain(&["w1@x.example", "T.R@line.example"], Some("w2@x.example")),
+            "<w1@x.example> <T.R@line.example> <w2@x.example>"
+        );
+        // Repeats and ids unfit for a header are left out; no parent leaves the chain.
+        assert_eq!(
+            chain(&["a@x", "a@x", "b c@x", "caf\u{e9}@x"], Some("a@x")),
+            "<a@x>"
+        );
+        assert_eq!(chain(&["a@x"], None), "<a@x>");
+        assert_eq!(chain(&[], None), "");
+        // Too many: the first and the latest.
+        let many: Vec<String> = (0..30).map(|i| format!("r{i}@x")).collect();
+        let refs: Vec<&str> = many.iter().map(String::as_str).collect();
+        let out = chain(&refs, Some("last@x"));
+        let ids: Vec<&str> = out.split(' ').collect();
+        assert_eq!(ids.len(), MAX_REFERENCES);
+        assert_eq!(ids[0], "<r0@x>");
+        assert_eq!(ids[1], format!("<r{}@x>", 30 - (MAX_REFERENCES - 2)));
+        assert_eq!(ids[MAX_REFERENCES - 1], "<last@x>");
     }
 }

@@ -2,15 +2,17 @@
 //! [`Service::handle`] serves `ticket` and `sourdine` whether they open the store directly or
 //! go through the daemon, so the output is the same either way.
 
+pub mod ack_memory;
 pub mod catalog;
 pub mod roles;
 pub mod search;
 pub mod startup;
 pub mod templates;
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use tokio::sync::Notify;
+use zeroize::Zeroizing;
 
 use serde::{Deserialize, Serialize};
 
@@ -184,6 +186,8 @@ pub struct Service {
     catalog: RwLock<Option<Catalog>>,
     runtime: Arc<RwLock<Runtime>>,
     outbox_wake: Arc<Notify>,
+    /// The addresses acknowledged today (see [`ack_memory`]).
+    acknowledged: Mutex<ack_memory::AckMemory>,
 }
 
 impl std::fmt::Debug for Service {
@@ -248,6 +252,7 @@ impl Service {
             catalog: RwLock::new(None),
             runtime: Arc::new(RwLock::new(Runtime::default())),
             outbox_wake: Arc::new(Notify::new()),
+            acknowledged: Mutex::new(ack_memory::AckMemory::new(&cfg.key_dir(), &cfg.data_dir)),
         }
     }
 
@@ -460,13 +465,18 @@ impl Service {
                 )?;
                 Ok(Response::Search(hits))
             }
-            Request::Reply { id, text } => {
+            Request::Reply {
+                id,
+                text,
+                unverified,
+            } => {
                 need(Role::Counsellor)?;
                 let id = Store::parse_ticket_id(&id)?;
                 let text = text.trim_end();
                 if text.trim().is_empty() {
                     return Err(invalid("the reply is empty; nothing was queued"));
                 }
+                self.check_unverified_reply(&actor, &id, unverified)?;
                 let summary = self.store.ticket_summary(&id)?;
                 let subject = crate::threading::reply_subject(&summary.subject, &id);
                 let reference = self.store.queue_outgoing(
@@ -669,16 +679,16 @@ impl Service {
 
     /// Commits prepared messages, updates the catalog, and queues the acknowledgements due.
     pub fn commit_prepared(&self, prepared: Vec<Prepared>) -> Result<Vec<Outcome>, ServiceError> {
-        // What the acknowledgement needs to know, before the batch is consumed.
-        let ack: Vec<Option<(bool, crate::anonymise::Language)>> = prepared
+        // What the acknowledgement needs to know, before the batch is consumed: the language,
+        // and the address for the per-address limit (in memory only) when one is due.
+        let ack: Vec<Option<(crate::anonymise::Language, Zeroizing<String>)>> = prepared
             .iter()
             .map(|p| match &p.item {
-                crate::intake::pipeline::PreparedItem::Message(a) => Some((
-                    !a.signals.suppresses_auto_reply()
-                        && (a.signals.sender_verified
-                            || self.config.replies.acknowledge_unverified),
-                    a.language,
-                )),
+                crate::intake::pipeline::PreparedItem::Message(a) if self.acknowledges(a) => a
+                    .secrets
+                    .from_address
+                    .as_ref()
+                    .map(|addr| (a.language, Zeroizing::new(addr.clone()))),
                 _ => None,
             })
             .collect();
@@ -687,19 +697,31 @@ impl Service {
             if let Outcome::Ticketed { ticket } | Outcome::FollowUp { ticket } = o {
                 self.touched(ticket, true)?;
             }
-            if let (Outcome::Ticketed { ticket }, Some((true, lang))) = (o, ack) {
-                self.acknowledge(ticket, lang);
+            if let (Outcome::Ticketed { ticket }, Some((lang, address))) = (o, ack) {
+                self.acknowledge(ticket, lang, &address);
             }
         }
         Ok(outcomes)
     }
 
-    /// Queues the automatic acknowledgement of a new ticket, within the hourly limit. Best
-    /// effort: a failure here never loses the ticket.
-    fn acknowledge(&self, id: &str, lang: crate::anonymise::Language) {
-        if !self.config.replies.acknowledge {
-            return;
-        }
+    /// Whether a new ticket from this message gets an acknowledgement (limits aside): never
+    /// to automatic mail; to a verified sender; to one nobody could check only when the
+    /// operator opted in (`acknowledge_unverified`); never to one whose check failed.
+    fn acknowledges(&self, a: &crate::anonymise::Anonymised) -> bool {
+        use crate::anonymise::Verification;
+        let r = &self.config.replies;
+        r.acknowledge
+            && !a.signals.suppresses_auto_reply()
+            && match a.signals.sender {
+                Verification::Verified => true,
+                Verification::Unknown => r.acknowledge_unverified,
+                Verification::Failed => false,
+            }
+    }
+
+    /// Queues the automatic acknowledgement of a new ticket, within the hourly limit and the
+    /// per-address limit (one a day). Best effort: a failure here never loses the ticket.
+    fn acknowledge(&self, id: &str, lang: crate::anonymise::Language, address: &str) {
         let now = self.store.now();
         match self.store.acknowledgements_since(now - 3600) {
             Ok(n) if n >= self.config.replies.acknowledge_per_hour as usize => {
@@ -713,6 +735,27 @@ impl Service {
                 return;
             }
             Ok(_) => {}
+        }
+        match self
+            .acknowledged
+            .lock()
+            .expect("acknowledgement memory lock")
+            .admit(address, now)
+        {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::info!(
+                    "this address was acknowledged today already; a new ticket gets none"
+                );
+                return;
+            }
+            Err(e) => {
+                tracing::warn!(
+                    error = %e,
+                    "could not read or write the memory of today's acknowledgements; a new ticket gets none"
+                );
+                return;
+            }
         }
         let lang = if lang == crate::anonymise::Language::Unknown {
             self.config.replies.default_language
@@ -746,6 +789,61 @@ impl Service {
         }
     }
 
+    /// Destroys the memory of the addresses acknowledged on a past day (the daemon calls it
+    /// every few seconds, a purge too).
+    pub fn forget_past_acknowledgements(&self) {
+        let now = self.store.now();
+        if let Some(e) = self
+            .acknowledged
+            .lock()
+            .expect("acknowledgement memory lock")
+            .expire_reporting_once(now)
+        {
+            tracing::warn!(error = %e, "could not destroy the memory of past acknowledgements");
+        }
+    }
+
+    /// A reply to a ticket whose sender our mail server did not verify goes out only when the
+    /// counsellor said so (`--unverified`, or yes to the warning in the prompt), and that is
+    /// audited. The refusal names no address.
+    fn check_unverified_reply(
+        &self,
+        actor: &Actor,
+        id: &str,
+        confirmed: bool,
+    ) -> Result<(), ServiceError> {
+        use crate::anonymise::Verification;
+        let sender = self.store.sender_verification(id)?;
+        let what = match sender {
+            Verification::Verified => return Ok(()),
+            Verification::Unknown => "our mail server could not verify who sent this ticket",
+            Verification::Failed => {
+                "our mail server found that this ticket's sender address is not the real sender's (its check failed, or the message carried forged results)"
+            }
+        };
+        if !confirmed {
+            return Err(ServiceError::new(
+                ErrorKind::Conflict,
+                format!(
+                    "ticket {id}: {what}, so the reply could reach someone who never wrote; nothing was queued. Send it anyway only if the message itself makes you sure: add --unverified (a terminal asks you instead)"
+                ),
+            ));
+        }
+        self.store.audit_action(
+            actor,
+            "reply.unverified",
+            Some(id),
+            Some(format!(
+                "the sender was not verified ({}); the counsellor confirmed the reply",
+                match sender {
+                    Verification::Failed => "failed",
+                    _ => "unknown",
+                }
+            )),
+        )?;
+        Ok(())
+    }
+
     /// Applies the retention policy now and forgets what it destroyed from the catalog.
     pub fn purge(
         &self,
@@ -754,6 +852,7 @@ impl Service {
     ) -> Result<crate::store::PurgeReport, ServiceError> {
         let report = self.store.purge(&self.config.retention, actor, dry_run)?;
         if !dry_run {
+            self.forget_past_acknowledgements();
             if let Some(c) = self.catalog.write().expect("catalog lock").as_mut() {
                 for id in &report.tickets {
                     c.remove(id);

@@ -151,15 +151,10 @@ impl Store {
                     }
                 };
                 let mut t = t;
-                let different_sender = match self.open_envelope(&id) {
-                    Ok(env) => anon
-                        .secrets
-                        .from_address
-                        .as_deref()
-                        .or(anon.secrets.reply_address.as_deref())
-                        .is_some_and(|a| !same_address(a, &env.address)),
-                    Err(_) => false,
-                };
+                let (different_sender, envelope) = self.follow_up_envelope(&id, &anon);
+                if let Some(sealed) = envelope {
+                    batch.insert(keys::of(keys::ENVELOPE, &id), sealed);
+                }
                 let seq = t.rec.next_seq;
                 let (msg, files) = self.message_record(
                     &id,
@@ -203,12 +198,12 @@ impl Store {
             // A new ticket.
             let id = self.fresh_reference(keys::TICKET, &mut taken_ids)?;
             let content_key = Key::random();
-            let envelope_key = anon.secrets.reply_address.as_ref().map(|_| Key::random());
-            if let (Some(ek), Some(address)) = (&envelope_key, anon.secrets.reply_address.as_ref())
-            {
+            let envelope_key = anon.secrets.from_address.as_ref().map(|_| Key::random());
+            if let (Some(ek), Some(address)) = (&envelope_key, anon.secrets.from_address.as_ref()) {
                 let env = Envelope {
                     address: address.clone(),
                     message_id: anon.secrets.message_id.clone(),
+                    references: anon.secrets.ancestry.clone(),
                 };
                 batch.insert(
                     keys::of(keys::ENVELOPE, &id),
@@ -240,7 +235,7 @@ impl Store {
                 subject: anon.subject.clone(),
                 language: anon.language,
                 tags: Vec::new(),
-                sender_verified: anon.signals.sender_verified,
+                sender: anon.signals.sender,
                 urgent_reason: None,
             };
             let token = loop {
@@ -392,6 +387,39 @@ impl Store {
         Ok(reference)
     }
 
+    /// For a follow-up to ticket `id`: whether it comes from another address than the sealed
+    /// one, and, when it comes from that address with a Message-ID, the envelope sealed again
+    /// so that our next message answers it (In-Reply-To its Message-ID, References its chain).
+    /// A follow-up from another address never changes the envelope: its identifiers are not
+    /// sent to the writer. The address is compared in memory; only the yes/no is kept.
+    fn follow_up_envelope(&self, id: &str, anon: &Anonymised) -> (bool, Option<Vec<u8>>) {
+        let opened = || -> Option<(Key, Envelope)> {
+            let wrapped = self.ticket_keys(id).ok()?.envelope?;
+            let sealed = self.db.get(keys::of(keys::ENVELOPE, id)).ok()??;
+            let key = self
+                .keyring()
+                .unwrap(&wrapped, &aad::envelope_key(id))
+                .ok()?;
+            let env = Envelope::open(&key, &aad::envelope(id), &sealed).ok()?;
+            Some((key, env))
+        };
+        let (Some((key, mut env)), Some(from)) = (opened(), anon.secrets.from_address.as_deref())
+        else {
+            return (false, None);
+        };
+        if !same_address(from, &env.address) {
+            return (true, None);
+        }
+        match &anon.secrets.message_id {
+            Some(mid) if crate::anonymise::headers::is_header_safe_id(mid) => {
+                env.message_id = Some(mid.clone());
+                env.references = anon.secrets.ancestry.clone();
+                (false, Some(env.seal(&key, &aad::envelope(id))))
+            }
+            _ => (false, None),
+        }
+    }
+
     /// Seals one incoming message of a thread: its attachments into files, its content
     /// inline or into a file.
     #[allow(clippy::too_many_arguments)]
@@ -444,7 +472,7 @@ impl Store {
             body: anon.body.clone(),
             language: anon.language,
             attachments: metas,
-            sender_verified: anon.signals.sender_verified,
+            sender: anon.signals.sender,
             different_sender,
         };
         let payload = self.seal_payload(

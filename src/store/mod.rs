@@ -731,10 +731,10 @@ mod tests {
                 date_utc: None,
                 signals: Signals::default(),
                 secrets: Secrets {
-                    reply_address: Some("writer@example.org".into()),
                     from_address: Some("writer@example.org".into()),
                     message_id: Some("m1@example.org".into()),
                     references: vec![],
+                    ancestry: vec![],
                     recipient_tokens: vec![],
                 },
             })),

@@ -25,8 +25,10 @@ pub struct Outgoing {
     pub ticket: String,
     /// The writer's address, opened from the envelope.
     pub to: String,
-    /// The writer's Message-ID we answer (In-Reply-To, References).
+    /// The Message-ID of the writer's latest message, which we answer (In-Reply-To).
     pub in_reply_to: Option<String>,
+    /// That message's ancestors, oldest first (with `in_reply_to` after them: References).
+    pub references: Vec<String>,
     /// Our Message-ID (stable across resends).
     pub message_id: String,
     /// The subject.
@@ -260,6 +262,7 @@ impl Store {
             ticket: o.ticket.clone(),
             to: env.address.clone(),
             in_reply_to: env.message_id.clone(),
+            references: env.references.clone(),
             message_id: o.message_id.clone(),
             subject: content.subject.clone(),
             body: content.body.clone(),

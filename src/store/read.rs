@@ -83,6 +83,16 @@ impl Store {
         self.summary(id, &rec)
     }
 
+    /// What our mail server said about the sender of a ticket's first message.
+    pub fn sender_verification(
+        &self,
+        id: &str,
+    ) -> Result<crate::anonymise::Verification, StoreError> {
+        let rec = self.ticket_record(id)?;
+        let key = self.content_key(id)?;
+        Ok(self.ticket_secret(id, &rec, &key)?.sender)
+    }
+
     /// Every ticket reference.
     pub fn ticket_ids(&self) -> Result<Vec<String>, StoreError> {
         self.db
@@ -189,7 +199,8 @@ impl Store {
             received: Stamp(rec.created),
             subject: secret.subject,
             writer: WRITER.into(),
-            sender_verified: secret.sender_verified,
+            sender_verified: secret.sender.is_verified(),
+            sender: secret.sender,
             can_reply,
             urgent: rec.urgent,
             tags: secret.tags,

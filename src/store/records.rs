@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::anonymise::{AttachmentKind, Language, WithheldReason};
+use crate::anonymise::{AttachmentKind, Language, Verification, WithheldReason};
 use crate::seal::WrappedKey;
 
 /// The state of a ticket.
@@ -83,10 +83,40 @@ pub struct TicketSecret {
     pub language: Language,
     /// Tags set by counsellors.
     pub tags: Vec<String>,
-    /// Whether the first message's sender was verified by our mail server.
-    pub sender_verified: bool,
+    /// What our mail server said about the first message's sender (stores written before the
+    /// three states kept a boolean here: see [`verification_byte`]).
+    #[serde(with = "verification_byte")]
+    pub sender: Verification,
     /// Why a counsellor marked the ticket urgent (counsellor text, sealed).
     pub urgent_reason: Option<String>,
+}
+
+/// A [`Verification`] in one byte, so that records written when it was a boolean still read:
+/// 0 (`false`) reads as unknown, 1 (`true`) as verified; 2 is failed. postcard writes a
+/// boolean and a `u8` alike, as one byte.
+pub mod verification_byte {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    use crate::anonymise::Verification;
+
+    /// Writes the byte.
+    pub fn serialize<S: Serializer>(v: &Verification, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u8(match v {
+            Verification::Unknown => 0,
+            Verification::Verified => 1,
+            Verification::Failed => 2,
+        })
+    }
+
+    /// Reads the byte.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Verification, D::Error> {
+        match u8::deserialize(d)? {
+            0 => Ok(Verification::Unknown),
+            1 => Ok(Verification::Verified),
+            2 => Ok(Verification::Failed),
+            n => Err(D::Error::custom(format!("unknown sender verification {n}"))),
+        }
+    }
 }
 
 /// A ticket's wrapped data keys (key `k:` + reference).
@@ -137,8 +167,9 @@ pub struct MessageContent {
     pub language: Language,
     /// Attachments.
     pub attachments: Vec<AttachmentMeta>,
-    /// Our server verified the sender.
-    pub sender_verified: bool,
+    /// What our mail server said about the sender (see [`verification_byte`]).
+    #[serde(with = "verification_byte")]
+    pub sender: Verification,
     /// A follow-up whose sender address differs from the sealed one.
     pub different_sender: bool,
 }
@@ -445,5 +476,72 @@ mod tests {
         assert_eq!(now, [0, 3, 7, 8, 9]);
         let back: Payload = postcard::from_bytes(&old_style).unwrap();
         assert!(matches!(back, Payload::Inline(b) if b == [7, 8, 9]));
+    }
+
+    /// Stores in the field kept `sender_verified: bool` where `sender` now is.
+    #[test]
+    fn stored_sender_booleans_read_as_verified_or_unknown() {
+        #[derive(Serialize)]
+        struct OldSecret {
+            subject: String,
+            language: Language,
+            tags: Vec<String>,
+            sender_verified: bool,
+            urgent_reason: Option<String>,
+        }
+        #[derive(Serialize)]
+        struct OldContent {
+            subject: String,
+            body: String,
+            language: Language,
+            attachments: Vec<AttachmentMeta>,
+            sender_verified: bool,
+            different_sender: bool,
+        }
+        for (old, now) in [
+            (true, Verification::Verified),
+            (false, Verification::Unknown),
+        ] {
+            let bytes = postcard::to_stdvec(&OldSecret {
+                subject: "s".into(),
+                language: Language::Fr,
+                tags: vec!["t".into()],
+                sender_verified: old,
+                urgent_reason: Some("r".into()),
+            })
+            .unwrap();
+            let back: TicketSecret = postcard::from_bytes(&bytes).unwrap();
+            assert_eq!(back.sender, now);
+            assert_eq!(back.urgent_reason.as_deref(), Some("r"));
+            let bytes = postcard::to_stdvec(&OldContent {
+                subject: "s".into(),
+                body: "b".into(),
+                language: Language::Nl,
+                attachments: Vec::new(),
+                sender_verified: old,
+                different_sender: true,
+            })
+            .unwrap();
+            let back: MessageContent = postcard::from_bytes(&bytes).unwrap();
+            assert_eq!(back.sender, now);
+            assert!(back.different_sender);
+        }
+        for v in [
+            Verification::Unknown,
+            Verification::Verified,
+            Verification::Failed,
+        ] {
+            let secret = TicketSecret {
+                sender: v,
+                ..Default::default()
+            };
+            let back: TicketSecret =
+                postcard::from_bytes(&postcard::to_stdvec(&secret).unwrap()).unwrap();
+            assert_eq!(back.sender, v);
+        }
+        let mut bad = postcard::to_stdvec(&TicketSecret::default()).unwrap();
+        let at = bad.len() - 2; // sender, then urgent_reason (None)
+        bad[at] = 7;
+        assert!(postcard::from_bytes::<TicketSecret>(&bad).is_err());
     }
 }

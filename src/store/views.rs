@@ -117,8 +117,10 @@ pub struct TicketView {
     pub subject: String,
     /// The writer, as a pseudonym (never an address).
     pub writer: String,
-    /// Our mail server verified the first sender.
+    /// Our mail server verified the first sender (`sender` is `verified`).
     pub sender_verified: bool,
+    /// What our mail server said about the first sender: `verified`, `unknown` or `failed`.
+    pub sender: crate::anonymise::Verification,
     /// Whether a reply can still be sent (the sealed envelope exists).
     pub can_reply: bool,
     /// Marked urgent.

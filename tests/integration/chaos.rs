@@ -197,8 +197,14 @@ fn chaos_run_loses_nothing() {
                 let f = env.dir.path().join(format!("reply{k}.txt"));
                 fs::write(&f, format!("We hear you. {token}\n")).unwrap();
                 let id = t["id"].as_str().unwrap();
-                let out =
-                    env.ticket_via_socket(&["reply", id, "--file", f.to_str().unwrap(), "--yes"]);
+                let out = env.ticket_via_socket(&[
+                    "reply",
+                    id,
+                    "--file",
+                    f.to_str().unwrap(),
+                    "--yes",
+                    "--unverified",
+                ]);
                 if out.status.success() {
                     queued.lock().unwrap().push(token);
                     k += 1;

@@ -153,7 +153,14 @@ fn smtp_cut_mid_data_delivers_later() {
         format!("{}CUTDATATOKEN\n", "A long reply line.\n".repeat(5000)),
     )
     .unwrap();
-    ok(env.ticket(&["reply", &id, "--file", reply.to_str().unwrap(), "--yes"]));
+    ok(env.ticket(&[
+        "reply",
+        &id,
+        "--file",
+        reply.to_str().unwrap(),
+        "--yes",
+        "--unverified",
+    ]));
     proxy.set(Mode::CutAfter {
         trigger: b"DATA\r\n".to_vec(),
         after: 20_000,
@@ -206,7 +213,14 @@ fn silent_servers_time_out_and_nothing_hangs() {
     let id = env.ticket_ids().remove(0);
     let reply = env.dir.path().join("r.txt");
     fs::write(&reply, "Hello.\n").unwrap();
-    ok(env.ticket(&["reply", &id, "--file", reply.to_str().unwrap(), "--yes"]));
+    ok(env.ticket(&[
+        "reply",
+        &id,
+        "--file",
+        reply.to_str().unwrap(),
+        "--yes",
+        "--unverified",
+    ]));
     let mut d = env.start_daemon();
     std::thread::sleep(Duration::from_secs(7));
     let s = status(&env);

@@ -21,3 +21,5 @@ mod proxy;
 mod replies;
 mod retention;
 mod roles;
+mod senders;
+mod spam;

@@ -254,10 +254,12 @@ fn envelope() -> impl Strategy<Value = Envelope> {
     (
         prop_oneof!["[a-z0-9.+_-]{1,20}@[a-z0-9.-]{1,20}", ".{0,40}"],
         proptest::option::of(".{0,60}"),
+        proptest::collection::vec("[!-~]{1,40}", 0..4),
     )
-        .prop_map(|(address, message_id)| Envelope {
+        .prop_map(|(address, message_id, references)| Envelope {
             address,
             message_id,
+            references,
         })
 }
 

@@ -12,7 +12,7 @@ use crate::common::{Env, Rng, first_outgoing, long, ok};
 use crate::imap::wait_tickets;
 use crate::mailstack::{self, MailStack};
 
-fn password_file(name: &str, password: &str) -> std::path::PathBuf {
+pub fn password_file(name: &str, password: &str) -> std::path::PathBuf {
     let dir = tempfile::tempdir().unwrap().keep();
     let p = dir.join(name);
     fs::write(&p, format!("{password}\n")).unwrap();
@@ -22,7 +22,7 @@ fn password_file(name: &str, password: &str) -> std::path::PathBuf {
 
 /// An instance that takes mail from the stack's contact mailbox and replies through it;
 /// `replies` adds keys to its `[replies]` section.
-fn helpline(stack: &MailStack, replies: &str) -> Env {
+pub fn helpline(stack: &MailStack, replies: &str) -> Env {
     let imap = stack.imap_config("none", &password_file("imap", "contact-pass"));
     let smtp = stack.smtp_config(&password_file("smtp", "contact-pass"));
     Env::init_with(&format!(
@@ -35,7 +35,7 @@ fn header<'a>(msg: &'a mail_parser::Message<'a>, name: &str) -> Option<String> {
     msg.header_raw(name).map(|v| v.trim().to_string())
 }
 
-fn wait_inbox(stack: &MailStack, user: &str, n: usize, within: Duration) -> Vec<Vec<u8>> {
+pub fn wait_inbox(stack: &MailStack, user: &str, n: usize, within: Duration) -> Vec<Vec<u8>> {
     let start = Instant::now();
     loop {
         let m = stack.messages(user, "");
@@ -50,6 +50,20 @@ fn reply(env: &Env, id: &str, body: &str) -> String {
     let f = env.dir.path().join(format!("reply-{}.txt", body.len()));
     fs::write(&f, body).unwrap();
     ok(env.ticket(&["reply", id, "--file", f.to_str().unwrap(), "--yes"]))
+}
+
+/// A reply to a ticket whose sender our MX did not verify (mail taken in from files).
+fn reply_unverified(env: &Env, id: &str, body: &str) -> String {
+    let f = env.dir.path().join(format!("reply-{}.txt", body.len()));
+    fs::write(&f, body).unwrap();
+    ok(env.ticket(&[
+        "reply",
+        id,
+        "--file",
+        f.to_str().unwrap(),
+        "--yes",
+        "--unverified",
+    ]))
 }
 
 #[test]
@@ -94,6 +108,17 @@ fn writer_acknowledgement_reply_and_follow_ups() {
     assert_eq!(
         header(&ack, "Auto-Submitted").as_deref(),
         Some("auto-replied")
+    );
+    assert_eq!(
+        header(&ack, "X-Auto-Response-Suppress").as_deref(),
+        Some("All")
+    );
+    assert_eq!(header(&ack, "MIME-Version").as_deref(), Some("1.0"));
+    assert!(header(&ack, "Date").is_some());
+    assert!(
+        header(&ack, "Message-ID")
+            .unwrap()
+            .ends_with("@example.test>")
     );
     assert_eq!(
         header(&ack, "In-Reply-To").as_deref(),
@@ -168,6 +193,7 @@ fn writer_acknowledgement_reply_and_follow_ups() {
         header(&msg, "References").as_deref(),
         Some("<w1@example.test>")
     );
+    assert_eq!(header(&msg, "MIME-Version").as_deref(), Some("1.0"));
     for absent in ["X-Mailer", "User-Agent", "Auto-Submitted", "Reply-To"] {
         assert!(header(&msg, absent).is_none(), "{absent} must not be set");
     }
@@ -254,6 +280,28 @@ fn writer_acknowledgement_reply_and_follow_ups() {
         std::thread::sleep(Duration::from_millis(100));
     }
     assert_eq!(env.ticket_ids().len(), 2);
+
+    // The next reply answers the writer's latest message, with the thread's chain; the
+    // follow-up from the other address changed neither.
+    reply(&env, &id, "We are still here. SECONDREPLYTOKEN\n");
+    let inbox = wait_inbox(&stack, "writer", 3, Duration::from_secs(30));
+    let raw = inbox
+        .iter()
+        .find(|m| String::from_utf8_lossy(m).contains("SECONDREPLYTOKEN"))
+        .expect("the second reply arrived");
+    let second = mail_parser::MessageParser::default().parse(raw).unwrap();
+    assert_eq!(
+        header(&second, "In-Reply-To").as_deref(),
+        Some("<w2@example.test>")
+    );
+    assert_eq!(
+        header(&second, "References")
+            .unwrap()
+            .split_whitespace()
+            .collect::<Vec<_>>(),
+        vec!["<w1@example.test>", mid.as_str(), "<w2@example.test>"]
+    );
+    assert_eq!(header(&second, "MIME-Version").as_deref(), Some("1.0"));
     let log = d.log_text();
     assert!(
         !log.contains("writer@example.test") && !log.contains("REPLYBODYTOKEN"),
@@ -472,7 +520,7 @@ fn refusals_and_bounces_show_on_the_ticket() {
     fs::write(dir.join("n.eml"), raw).unwrap();
     ok(env.sourdine(&["ingest", dir.to_str().unwrap()]));
     let id = env.ticket_ids().remove(0);
-    reply(&env, &id, "This cannot be delivered.\n");
+    reply_unverified(&env, &id, "This cannot be delivered.\n");
     let out = ok(env.sourdine(&["run", "--once"]));
     assert!(out.contains("1 not delivered"), "{out}");
     let t = env.show(&id);
@@ -487,7 +535,7 @@ fn refusals_and_bounces_show_on_the_ticket() {
     fs::write(dir.join("w.eml"), writer).unwrap();
     ok(env.sourdine(&["ingest", dir.to_str().unwrap()]));
     let id2 = env.ticket_ids().into_iter().find(|t| *t != id).unwrap();
-    reply(&env, &id2, "This will bounce later.\n");
+    reply_unverified(&env, &id2, "This will bounce later.\n");
     ok(env.sourdine(&["run", "--once"]));
     let inbox = wait_inbox(&stack, "writer", 1, Duration::from_secs(20));
     let our_id = inbox

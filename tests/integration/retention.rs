@@ -86,7 +86,14 @@ fn ticket_life_cycle_ends_with_nothing_readable() {
     assert!(ids.len() >= 5);
     let reply = env.dir.path().join("reply.txt");
     fs::write(&reply, "We are here for you.\n").unwrap();
-    ok(env.ticket(&["reply", &ids[0], "--file", reply.to_str().unwrap(), "--yes"]));
+    ok(env.ticket(&[
+        "reply",
+        &ids[0],
+        "--file",
+        reply.to_str().unwrap(),
+        "--yes",
+        "--unverified",
+    ]));
     for id in &ids {
         ok(env.ticket(&["close", id]));
     }

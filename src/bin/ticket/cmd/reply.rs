@@ -30,6 +30,11 @@ pub struct Args {
     /// Do not ask for confirmation.
     #[arg(long, short = 'y')]
     yes: bool,
+    /// Send although our mail server did not verify the ticket's sender (the reply could
+    /// reach someone who never wrote). Needed beside --yes, or off a terminal; a terminal
+    /// asks instead. Audited.
+    #[arg(long)]
+    unverified: bool,
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -103,6 +108,7 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
     }
     let subject = sourdine::threading::reply_subject(&ticket.subject, &ticket.id);
     let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    let unverified = unverified_confirmed(&ticket, args.unverified, args.yes || !interactive)?;
     if !args.yes && interactive {
         anstream::println!("{}", paint(BOLD, "This will be sent:"));
         anstream::println!(
@@ -111,14 +117,8 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
         );
         anstream::println!("{} {subject}\n", paint(DIM, "Subject:"));
         println!("{text}\n");
-        if !ticket.sender_verified {
-            anstream::println!(
-                "{}",
-                paint(
-                    WARN,
-                    "Sender not verified by our mail server: the From address may be forged, and this reply would go to it."
-                )
-            );
+        if let Some(warning) = super::show::sender_warning(ticket.sender) {
+            anstream::println!("{}", paint(WARN, warning));
         }
         print!("Send it? [y/N] ");
         std::io::stdout().flush()?;
@@ -132,6 +132,7 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
     match s.call(Request::Reply {
         id: ticket.id.clone(),
         text,
+        unverified,
     })? {
         Response::Queued {
             reference,
@@ -158,4 +159,26 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
         }
         other => Err(unexpected(other).into()),
     }
+}
+
+/// A reply to a ticket whose sender our mail server did not verify is sent only on purpose:
+/// without a prompt (`--yes`, or off a terminal) it needs `--unverified`; at a prompt, the
+/// warning is shown and the yes given there counts. Returns whether the reply goes out with
+/// that confirmation (the service refuses it otherwise, and audits it).
+fn unverified_confirmed(
+    ticket: &sourdine::store::TicketView,
+    flag: bool,
+    no_prompt: bool,
+) -> anyhow::Result<bool> {
+    if ticket.sender.is_verified() {
+        return Ok(false);
+    }
+    if no_prompt && !flag {
+        anyhow::bail!(
+            "ticket {}: our mail server did not verify who sent it, so the reply could reach someone who never wrote; nothing was queued. Read `ticket show {}`, and send it only if you are sure: add --unverified beside --yes",
+            ticket.id,
+            ticket.id
+        );
+    }
+    Ok(true)
 }

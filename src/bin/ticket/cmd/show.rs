@@ -58,15 +58,8 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
     if !t.tags.is_empty() {
         let _ = writeln!(out, "{} {}", paint(DIM, "Tags:    "), t.tags.join(", "));
     }
-    if !t.sender_verified {
-        let _ = writeln!(
-            out,
-            "{}",
-            paint(
-                WARN,
-                "Sender not verified by our mail server: the From address may be forged."
-            )
-        );
+    if let Some(warning) = sender_warning(t.sender) {
+        let _ = writeln!(out, "{}", paint(WARN, warning));
     }
     if !t.can_reply {
         let _ = writeln!(
@@ -178,6 +171,21 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
     }
     page(&out);
     Ok(ExitCode::SUCCESS)
+}
+
+/// What a counsellor must know about a ticket's sender before answering, in plain words
+/// (never an address); nothing when our mail server verified it.
+pub(crate) fn sender_warning(v: sourdine::anonymise::Verification) -> Option<&'static str> {
+    use sourdine::anonymise::Verification::*;
+    match v {
+        Verified => None,
+        Unknown => Some(
+            "Sender not verified: our mail server could not confirm who sent this message. A reply goes to the address it came from, which may not be the writer's.",
+        ),
+        Failed => Some(
+            "Sender not verified, and suspicious: our mail server's check of who sent this message failed (it may be forged). A reply goes to the address it came from, which may belong to someone who never wrote.",
+        ),
+    }
 }
 
 fn reason_text(r: sourdine::anonymise::WithheldReason) -> &'static str {
