@@ -8,10 +8,14 @@ use serde::{Deserialize, Serialize};
 
 /// Writes one frame (the caller flushes).
 pub(crate) fn write(w: &mut impl Write, head: &impl Serialize, bytes: &[u8]) -> io::Result<()> {
-    let head = postcard::to_stdvec(head).map_err(io::Error::other)?;
-    w.write_all(&((head.len() + bytes.len()) as u64).to_le_bytes())?;
-    w.write_all(&head)?;
-    w.write_all(bytes)
+    let mut head = postcard::to_stdvec(head).map_err(io::Error::other)?;
+    let written = w
+        .write_all(&((head.len() + bytes.len()) as u64).to_le_bytes())
+        .and_then(|()| w.write_all(&head))
+        .and_then(|()| w.write_all(bytes));
+    // A head may carry writer data (a prepared message's text and reply address).
+    zeroize::Zeroize::zeroize(&mut head);
+    written
 }
 
 /// Reads one frame of at most `max` bytes into `buf` (reused from frame to frame).

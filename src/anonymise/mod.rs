@@ -17,13 +17,14 @@ mod prescan;
 use std::borrow::Cow;
 
 use mail_parser::{HeaderName, Message, MessagePart, PartType, parsers::MessageStream};
+use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 pub use attachments::{AttachmentKind, WithheldReason};
 pub use language::Language;
 
 /// Structure limits applied before and during parsing. Passing one quarantines the message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Limits {
     /// Largest raw message accepted, in bytes.
     pub max_message_bytes: usize,
@@ -47,7 +48,7 @@ impl Default for Limits {
 }
 
 /// What the anonymiser needs to know about the helpline.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Options {
     /// Remove signature blocks (RFC 3676 `-- ` and the signature markup of common clients).
     pub remove_signature: bool,
@@ -119,7 +120,7 @@ pub struct Anonymised {
 }
 
 /// Booleans and our own identifiers; nothing here identifies the writer.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Signals {
     /// `Auto-Submitted` other than `no`.
     pub auto_submitted: bool,
@@ -155,7 +156,7 @@ impl Signals {
 }
 
 /// Writer data: sealed into the reply envelope or compared in memory, never stored in clear.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Zeroize, ZeroizeOnDrop, Serialize, Deserialize)]
 pub struct Secrets {
     /// Where a reply goes: `Reply-To` if present, else `From` (bare address, no display name).
     pub reply_address: Option<String>,

@@ -2,6 +2,7 @@
 //! module per area.
 
 mod attachments;
+mod budget;
 mod chaos;
 mod common;
 mod crash;
