@@ -75,7 +75,8 @@ pub fn html_body_to_text(html: &str, remove_signature: bool) -> String {
     if html_nesting_estimate(html) > MAX_HTML_NESTING {
         return html_to_flat_text(html);
     }
-    let html = split_long_text_runs(html);
+    let html = flatten_deep_tags(html);
+    let html = split_long_text_runs(&html);
     let prepared = prepare_html(&html, remove_signature);
     html_to_text(&sanitise_html(&prepared), TEXT_WIDTH)
 }
@@ -96,9 +97,8 @@ pub fn html_signature_texts(html: &str) -> Vec<String> {
     };
     // Nothing before the tag that holds the first mark can be a signature: only the rest is
     // parsed (signatures come last, so this is usually a small part of the message).
-    signature_texts_in(&split_long_text_runs(
-        &html[html[..first.start()].rfind('<').unwrap_or(0)..],
-    ))
+    let html = flatten_deep_tags(&html[html[..first.start()].rfind('<').unwrap_or(0)..]);
+    signature_texts_in(&split_long_text_runs(&html))
 }
 
 /// [`html_signature_texts`] of the whole of `html`.
@@ -213,6 +213,87 @@ pub fn remove_signature_text(plain: &str, signature: &str) -> String {
         }
     }
     out.join("\n")
+}
+
+/// Deepest nesting of elements rendered with their structure (by [`html_nesting_estimate`]'s
+/// count), and of tables: each level costs the renderer another pass over what it holds.
+const RENDERED_NESTING: usize = 24;
+const RENDERED_TABLE_NESTING: usize = 4;
+
+/// Elements whose tags are never dropped by [`flatten_deep_tags`]: their content is not text
+/// (dropping `<script>` would turn its code into text).
+const KEEP_TAGS: &[&str] = &[
+    "script",
+    "style",
+    "title",
+    "textarea",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "noscript",
+    "plaintext",
+    "template",
+    "svg",
+    "math",
+    "object",
+    "head",
+    "!--",
+];
+
+/// Drops the tags of elements nested deeper than [`RENDERED_NESTING`] (and of tables nested
+/// deeper than [`RENDERED_TABLE_NESTING`]), keeping their content: a line break stands for each
+/// dropped tag, so words of separate blocks stay apart. Linear; the renderer's work then grows
+/// with the text, not with the text times its depth.
+fn flatten_deep_tags(html: &str) -> Cow<'_, str> {
+    const TABLE_TAGS: &[&str] = &[
+        "table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption", "colgroup", "col",
+    ];
+    let mut depth = 0usize;
+    let mut tables = 0usize;
+    let mut drops: Vec<std::ops::Range<usize>> = Vec::new();
+    for (closing, name, self_closing, range) in tags(html) {
+        if KEEP_TAGS.contains(&name.as_str()) {
+            continue;
+        }
+        let flat = FLAT_ELEMENTS.contains(&name.as_str()) || self_closing;
+        let deep = if closing && !flat {
+            let deep = depth > RENDERED_NESTING;
+            depth = depth.saturating_sub(1);
+            deep
+        } else if !flat {
+            depth += 1;
+            depth > RENDERED_NESTING
+        } else {
+            depth > RENDERED_NESTING
+        };
+        let table_deep = if name == "table" {
+            if closing {
+                tables = tables.saturating_sub(1);
+                tables >= RENDERED_TABLE_NESTING
+            } else {
+                tables += 1;
+                tables > RENDERED_TABLE_NESTING
+            }
+        } else {
+            TABLE_TAGS.contains(&name.as_str()) && tables > RENDERED_TABLE_NESTING
+        };
+        if deep || table_deep {
+            drops.push(range);
+        }
+    }
+    if drops.is_empty() {
+        return Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut pos = 0;
+    for r in drops {
+        out.push_str(&html[pos..r.start]);
+        out.push_str("<br>");
+        pos = r.end;
+    }
+    out.push_str(&html[pos..]);
+    Cow::Owned(out)
 }
 
 /// Longest attribute value kept when HTML is prepared for rendering.

@@ -92,3 +92,20 @@ fn text_full_of_escaped_characters_is_kept_whole() {
     assert_eq!(t.matches('&').count(), 20_000);
     assert!(!t.contains("<!--"));
 }
+
+#[test]
+fn deeply_nested_text_is_flattened_not_lost() {
+    let html = format!(
+        "{}<div>{WORDS}</div><div>second block</div><script>evil()</script><style>p{{}}</style>{}",
+        "<div><table><tr><td>".repeat(60),
+        "</td></tr></table></div>".repeat(60)
+    );
+    assert!(html_nesting_estimate(&html) <= MAX_HTML_NESTING);
+    let t = html_body_to_text(&html, true);
+    assert!(t.contains(WORDS), "{t}");
+    assert!(
+        !t.contains("me second") && t.contains("second block"),
+        "{t}"
+    );
+    assert!(!t.contains("evil") && !t.contains("p{"), "{t}");
+}
