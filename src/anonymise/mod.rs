@@ -13,6 +13,7 @@ pub mod clean;
 pub mod headers;
 pub mod language;
 mod prescan;
+mod words;
 
 use std::borrow::Cow;
 
@@ -229,7 +230,14 @@ pub fn anonymise(raw: &[u8], opts: &Options) -> Result<Anonymised, Rejection> {
     if signals.is_bounce {
         signals.bounced_message_id = walker.bounced_message_id.take();
     }
-    let body = render(segments, opts.remove_signature);
+    let mut body = render(segments, opts.remove_signature);
+    if body.is_empty() {
+        // Nothing better: the text a multipart holds before its first part.
+        body = words::preamble(&buf, root)
+            .filter(|text| !words::is_boilerplate(text))
+            .map(|text| finish_text(&words::raw_mime_text(&text), true))
+            .unwrap_or_default();
+    }
     let language = language::detect(&unquoted(&body));
     Ok(Anonymised {
         subject,
@@ -577,15 +585,16 @@ impl Walker<'_> {
             max_depth: limits.max_depth - depth,
             ..limits.clone()
         };
-        let scan = prescan::prescan(raw, &remaining).map_err(|e| match e {
+        let raw = words::blank_separator(raw, limits.max_header_bytes);
+        let scan = prescan::prescan(&raw, &remaining).map_err(|e| match e {
             Rejection::TooManyParts { .. } => too_many.clone(),
             Rejection::TooDeep { .. } => too_deep.clone(),
             other => other,
         })?;
         Ok(if scan.rewrites.is_empty() {
-            Cow::Borrowed(raw)
+            raw
         } else {
-            Cow::Owned(prescan::apply_rewrites(raw, &scan.rewrites))
+            Cow::Owned(prescan::apply_rewrites(&raw, &scan.rewrites))
         })
     }
 
@@ -797,6 +806,18 @@ impl Walker<'_> {
         }
 
         let bytes = decoded_body(raw, part, boundary);
+        if ctype == "multipart" {
+            // A multipart the parser could not split: its structure cannot be trusted, but its
+            // readable text is the writer's, shown in the body (never its header blocks).
+            if mode != Mode::NotChosen {
+                segments.push(Segment::Plain {
+                    text: words::raw_mime_text(&decode_text(&bytes, part)),
+                    redact_addresses: true,
+                    signatures: Vec::new(),
+                });
+            }
+            return Ok(());
+        }
         let text_kind = ctype == "text" && matches!(subtype, "plain" | "html");
         if text_kind && !is_attachment(part) {
             if mode == Mode::NotChosen {
@@ -819,6 +840,20 @@ impl Walker<'_> {
             return Ok(());
         }
         if ctype == "message" || (ctype == "text" && subtype == "rfc822-headers") {
+            // Human text mislabelled as a status report or header dump: shown, with every
+            // address redacted, as the human part of a report is.
+            let text = decode_text(&bytes, part);
+            let rest = words::after_header_block(&text);
+            let readable = words::raw_mime_text(rest);
+            if mode != Mode::NotChosen && !words::header_shaped(rest) && !readable.trim().is_empty()
+            {
+                segments.push(Segment::Plain {
+                    text: readable,
+                    redact_addresses: true,
+                    signatures: Vec::new(),
+                });
+                return Ok(());
+            }
             // Status reports, partial or external messages, header dumps: headers of some
             // message, never stored.
             self.attachments.push(Attachment {
