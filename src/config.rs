@@ -1063,6 +1063,24 @@ mod tests {
     }
 
     #[test]
+    fn the_prepare_budget_is_bounded() {
+        let base =
+            "data_dir = \"/var/lib/sourdine\"\ncontact_address = \"c@h.example\"\n[intake]\n";
+        assert_eq!(parse(base).unwrap().intake.max_prepare_seconds, 20);
+        assert_eq!(
+            parse(&format!("{base}max_prepare_seconds = 5\n"))
+                .unwrap()
+                .intake
+                .max_prepare_seconds,
+            5
+        );
+        for bad in [0, 3601] {
+            let e = parse(&format!("{base}max_prepare_seconds = {bad}\n")).unwrap_err();
+            assert!(e.to_string().contains("intake.max_prepare_seconds"), "{e}");
+        }
+    }
+
+    #[test]
     fn minimal_file_gets_defaults() {
         let c = parse(
             "data_dir = \"/var/lib/sourdine\"\ncontact_address = \"contact@Helpline.Example\"\n",
