@@ -8,11 +8,23 @@ use serde::{Deserialize, Serialize};
 
 /// Writes one frame (the caller flushes).
 pub(crate) fn write(w: &mut impl Write, head: &impl Serialize, bytes: &[u8]) -> io::Result<()> {
+    write_parts(w, head, &[bytes])
+}
+
+/// Writes one frame whose bytes are `parts` one after the other, without joining them first.
+pub(crate) fn write_parts(
+    w: &mut impl Write,
+    head: &impl Serialize,
+    parts: &[&[u8]],
+) -> io::Result<()> {
     let mut head = postcard::to_stdvec(head).map_err(io::Error::other)?;
-    let written = w
-        .write_all(&((head.len() + bytes.len()) as u64).to_le_bytes())
-        .and_then(|()| w.write_all(&head))
-        .and_then(|()| w.write_all(bytes));
+    let len = head.len() + parts.iter().map(|p| p.len()).sum::<usize>();
+    let mut written = w
+        .write_all(&(len as u64).to_le_bytes())
+        .and_then(|()| w.write_all(&head));
+    for part in parts {
+        written = written.and_then(|()| w.write_all(part));
+    }
     // A head may carry writer data (a prepared message's text and reply address).
     zeroize::Zeroize::zeroize(&mut head);
     written

@@ -38,10 +38,12 @@ pub const CRASHED: &str = "the parser failed on this message";
 /// The hidden subcommand that runs the worker.
 pub const WORKER_COMMAND: &str = "__clean-worker";
 
-/// Stack of the thread that runs a cleaner in the worker.
+/// Stack of the thread that serves requests in the worker.
 const CLEANER_STACK: usize = 16 * 1024 * 1024;
-/// The worker is replaced after this many files (its CPU-time limit is cumulative).
-const MAX_SERVED: u32 = 500;
+/// The worker is replaced after this many requests, or once it has been busy for half its
+/// CPU-time limit (which is cumulative). A new worker compiles its patterns again (tens of
+/// milliseconds): it is not replaced often when it prepares every message.
+const MAX_SERVED: u32 = 20_000;
 
 /// The head of a request frame; the file's or the message's bytes follow it unframed.
 #[derive(Debug, Serialize, Deserialize)]
@@ -200,6 +202,19 @@ pub fn worker_main(settings: &WorkerSettings) -> std::io::Result<()> {
     )?;
     setrlimit(Resource::RLIMIT_FSIZE, 0, 0)?;
     setrlimit(Resource::RLIMIT_NOFILE, 16, 16)?;
+    // Requests are served on one thread with a large stack, for the life of the worker: no
+    // thread (and no fresh stack and heap arena) per request.
+    let limits = settings.limits.clone();
+    std::thread::Builder::new()
+        .name("worker".into())
+        .stack_size(CLEANER_STACK)
+        .spawn(move || serve(limits))?
+        .join()
+        .unwrap_or_else(|_| Err(std::io::Error::other("the worker thread panicked")))
+}
+
+/// The worker's request loop.
+fn serve(limits: CleanLimits) -> std::io::Result<()> {
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
     let mut input = stdin.lock();
@@ -219,20 +234,20 @@ pub fn worker_main(settings: &WorkerSettings) -> std::io::Result<()> {
             Request::Clean(kind) => {
                 crate::failpoint::hit("clean-worker-crash");
                 crate::failpoint::hang("clean-worker-hang");
-                let (reply, cleaned) = clean_here(kind, &frame[head..], &settings.limits);
+                let (reply, cleaned) = clean_here(kind, &frame[head..], &limits);
                 frame::write(&mut output, &reply, &cleaned)?;
             }
             Request::Prepare(request) => {
-                prepare_here(&request, &frame[head..], &settings.limits, &mut output)?;
+                prepare_here(&request, &frame[head..], &limits, &mut output)?;
             }
         }
         output.flush()?;
     }
 }
 
-/// Cleans one file on a thread with a large stack; a panic counts as a damaged file.
+/// Cleans one file; a panic counts as a damaged file.
 fn clean_here(kind: AttachmentKind, bytes: &[u8], limits: &CleanLimits) -> (Reply, Vec<u8>) {
-    on_large_stack(
+    caught(
         || match crate::anonymise::clean::clean(kind, bytes, limits) {
             Ok(b) => (Reply::Cleaned, b),
             Err(CleanError::Unsupported) => (Reply::Unsupported, Vec::new()),
@@ -244,18 +259,9 @@ fn clean_here(kind: AttachmentKind, bytes: &[u8], limits: &CleanLimits) -> (Repl
     .unwrap_or((Reply::Damaged, Vec::new()))
 }
 
-/// Runs `f` on a thread with [`CLEANER_STACK`]; `None` if it panicked (or no thread could be
-/// started).
-fn on_large_stack<T: Send>(f: impl FnOnce() -> T + Send) -> Option<T> {
-    std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .name("cleaner".into())
-            .stack_size(CLEANER_STACK)
-            .spawn_scoped(scope, f)
-            .ok()?
-            .join()
-            .ok()
-    })
+/// Runs `f`; `None` if it panicked.
+fn caught<T>(f: impl FnOnce() -> T) -> Option<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok()
 }
 
 /// Prepares one message in the worker: anonymises it, then cleans its attachments one by one,
@@ -270,7 +276,7 @@ fn prepare_here(
         "prepare-worker-hang",
         memchr::memmem::find(raw, FAILPOINT_MARK).is_some(),
     );
-    let anonymised = on_large_stack(|| anonymise::anonymise(raw, &request.opts));
+    let anonymised = caught(|| anonymise::anonymise(raw, &request.opts));
     let mut anon = match anonymised {
         None => return frame::write(output, &PrepareReply::Panicked, &[]),
         Some(Err(rejection)) => {
@@ -302,18 +308,21 @@ fn prepare_here(
     if let Some(e) = failed {
         return Err(e);
     }
-    let mut bytes = Vec::new();
+    // The attachments' bytes follow the head as they are, never joined into one buffer.
+    let mut payloads: Vec<Vec<u8>> = Vec::new();
     let attachments = std::mem::take(&mut anon.attachments)
         .into_iter()
         .map(|a| {
             let content = match a.content {
                 AttachmentContent::Kept(b) => {
-                    bytes.extend_from_slice(&b);
-                    WireContent::Kept(b.len() as u64)
+                    let len = b.len() as u64;
+                    payloads.push(b);
+                    WireContent::Kept(len)
                 }
                 AttachmentContent::Cleaned(b) => {
-                    bytes.extend_from_slice(&b);
-                    WireContent::Cleaned(b.len() as u64)
+                    let len = b.len() as u64;
+                    payloads.push(b);
+                    WireContent::Cleaned(len)
                 }
                 AttachmentContent::Withheld(r) => WireContent::Withheld(r),
                 // Cleaned or withheld above; never sent as it came.
@@ -333,7 +342,8 @@ fn prepare_here(
         signals: std::mem::take(&mut anon.signals),
         secrets: std::mem::take(&mut anon.secrets),
     };
-    frame::write(output, &PrepareReply::Done(Box::new(wire)), &bytes)
+    let parts: Vec<&[u8]> = payloads.iter().map(Vec::as_slice).collect();
+    frame::write_parts(output, &PrepareReply::Done(Box::new(wire)), &parts)
 }
 
 /// Bytes that make the `prepare-worker-hang` failpoint hang on the message holding them
@@ -345,6 +355,8 @@ struct Worker {
     stdin: ChildStdin,
     stdout: BufReader<ChildStdout>,
     served: u32,
+    /// Wall time spent on requests, at least the CPU time the worker used.
+    busy: Duration,
 }
 
 /// How one exchange with a preparing worker ended.
@@ -358,6 +370,10 @@ enum Exchange {
 /// Sends one prepare request and reads the worker's frames until its answer, waiting at most
 /// until `deadline` (and `clean_timeout` for each attachment it cleans). On a timeout the
 /// worker is killed. Also returns the attachment being cleaned when it stopped, if any.
+///
+/// The calling thread does the I/O itself, waiting with `poll`: the worker reads a whole
+/// request before working and writes each frame at once, so only the wait for the next frame
+/// can be long.
 fn exchange(
     worker: &mut Worker,
     request: &PrepareRequest,
@@ -366,72 +382,66 @@ fn exchange(
     clean_timeout: Duration,
 ) -> (Exchange, Option<u32>) {
     let limit = raw.len() as u64 * 8 + (16 << 20);
-    let pid = worker.child.id();
-    let (tx, rx) = std::sync::mpsc::channel::<std::io::Result<Vec<u8>>>();
-    std::thread::scope(|scope| {
-        let stdin = &mut worker.stdin;
-        let stdout = &mut worker.stdout;
-        scope.spawn(move || {
-            if let Err(e) = frame::write(stdin, &Request::Prepare(request.clone()), raw)
-                .and_then(|()| stdin.flush())
-            {
-                let _ = tx.send(Err(e));
-                return;
-            }
-            loop {
-                let mut buf = Vec::new();
-                let r = frame::read_into(stdout, limit, &mut buf);
-                let more = r.is_ok()
-                    && matches!(
-                        frame::split::<PrepareReply>(&buf),
-                        Ok((PrepareReply::Cleaning(_), _))
-                    );
-                if tx.send(r.map(|()| buf)).is_err() || !more {
-                    return;
-                }
-            }
-        });
-        let mut cleaning: Option<u32> = None;
-        let outcome = loop {
-            let until = match cleaning {
-                Some(_) => deadline.min(Instant::now() + clean_timeout),
-                None => deadline,
-            };
+    let pid = nix::unistd::Pid::from_raw(worker.child.id() as i32);
+    let failed = |timed_out: bool| {
+        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+        Exchange::Failed { timed_out }
+    };
+    let sent = frame::write(&mut worker.stdin, &Request::Prepare(request.clone()), raw)
+        .and_then(|()| worker.stdin.flush());
+    if sent.is_err() {
+        return (failed(false), None);
+    }
+    let mut cleaning: Option<u32> = None;
+    let mut until = deadline;
+    loop {
+        if worker.stdout.buffer().is_empty() {
             let wait = until.saturating_duration_since(Instant::now());
-            match rx.recv_timeout(wait) {
-                Ok(Ok(mut buf)) => match frame::split::<PrepareReply>(&buf) {
-                    Ok((PrepareReply::Cleaning(i), _)) => cleaning = Some(i),
-                    Ok((reply, rest)) => {
-                        let start = buf.len() - rest.len();
-                        let done = finish(reply, &buf[start..]);
-                        zeroize::Zeroize::zeroize(&mut buf[..start]);
-                        break done.map_or(Exchange::Failed { timed_out: false }, Exchange::Done);
-                    }
-                    Err(_) => break Exchange::Failed { timed_out: false },
-                },
-                Ok(Err(_)) | Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-                    break Exchange::Failed { timed_out: false };
-                }
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                    break Exchange::Failed { timed_out: true };
-                }
+            if wait.is_zero() {
+                return (failed(true), cleaning);
             }
-        };
-        if matches!(outcome, Exchange::Failed { .. }) {
-            // Unblock the I/O thread, wherever it is.
-            let _ = nix::sys::signal::kill(
-                nix::unistd::Pid::from_raw(pid as i32),
-                nix::sys::signal::Signal::SIGKILL,
-            );
-            while rx.recv().is_ok() {}
+            let millis = i32::try_from(wait.as_millis() + 1).unwrap_or(i32::MAX);
+            let fd = std::os::fd::AsFd::as_fd(worker.stdout.get_ref());
+            let mut fds = [nix::poll::PollFd::new(fd, nix::poll::PollFlags::POLLIN)];
+            match nix::poll::poll(
+                &mut fds,
+                nix::poll::PollTimeout::try_from(millis).unwrap_or(nix::poll::PollTimeout::MAX),
+            ) {
+                Ok(0) | Err(nix::errno::Errno::EINTR) => continue,
+                Ok(_) => {}
+                Err(_) => return (failed(false), cleaning),
+            }
         }
-        (outcome, cleaning)
-    })
+        let mut buf = Vec::new();
+        if frame::read_into(&mut worker.stdout, limit, &mut buf).is_err() {
+            return (failed(false), cleaning);
+        }
+        match frame::split::<PrepareReply>(&buf) {
+            Ok((PrepareReply::Cleaning(i), _)) => {
+                cleaning = Some(i);
+                until = deadline.min(Instant::now() + clean_timeout);
+            }
+            Ok((reply, rest)) => {
+                let start = buf.len() - rest.len();
+                zeroize::Zeroize::zeroize(&mut buf[..start]);
+                return match finish(reply, buf, start) {
+                    Some(done) => (Exchange::Done(done), cleaning),
+                    None => (failed(false), cleaning),
+                };
+            }
+            Err(_) => return (failed(false), cleaning),
+        }
+    }
 }
 
-/// The message (or the refusal) a worker's last frame carries; `None` for a frame that does
-/// not add up.
-fn finish(reply: PrepareReply, bytes: &[u8]) -> Option<Result<Box<Anonymised>, String>> {
+/// The message (or the refusal) a worker's last frame carries (its attachments' bytes from
+/// `start` on); `None` for a frame that does not add up. The last attachment keeps the frame's
+/// buffer: a large file is not copied again.
+fn finish(
+    reply: PrepareReply,
+    mut frame: Vec<u8>,
+    start: usize,
+) -> Option<Result<Box<Anonymised>, String>> {
     let wire = match reply {
         PrepareReply::Done(wire) => wire,
         PrepareReply::Rejected(reason) => return Some(Err(reason)),
@@ -439,12 +449,26 @@ fn finish(reply: PrepareReply, bytes: &[u8]) -> Option<Result<Box<Anonymised>, S
         PrepareReply::Cleaning(_) => return None,
     };
     let mut wire = *wire;
-    let mut rest = bytes;
+    let with_bytes = wire
+        .attachments
+        .iter()
+        .filter(|(_, _, c)| !matches!(c, WireContent::Withheld(_)))
+        .count();
+    let mut pos = start;
+    let mut taken = 0;
     let mut take = |len: u64| -> Option<Vec<u8>> {
-        let len = usize::try_from(len).ok().filter(|&l| l <= rest.len())?;
-        let (b, r) = rest.split_at(len);
-        rest = r;
-        Some(b.to_vec())
+        let len = usize::try_from(len)
+            .ok()
+            .filter(|&l| l <= frame.len() - pos)?;
+        taken += 1;
+        let bytes = if taken == with_bytes && pos + len == frame.len() {
+            frame.drain(..pos);
+            std::mem::take(&mut frame)
+        } else {
+            frame[pos..pos + len].to_vec()
+        };
+        pos += len;
+        Some(bytes)
     };
     let mut attachments = Vec::with_capacity(wire.attachments.len());
     for (kind, size, content) in std::mem::take(&mut wire.attachments) {
@@ -544,6 +568,7 @@ impl Cleaner {
             stdin,
             stdout,
             served: 0,
+            busy: Duration::ZERO,
         })
     }
 
@@ -554,7 +579,11 @@ impl Cleaner {
             .iter()
             .find_map(|w| w.try_lock().ok())
             .unwrap_or_else(|| self.workers[0].lock().unwrap_or_else(|e| e.into_inner()));
-        if slot.as_ref().is_some_and(|w| w.served >= MAX_SERVED) {
+        let tired = Duration::from_secs(self.settings.cpu_secs / 2);
+        if slot
+            .as_ref()
+            .is_some_and(|w| w.served >= MAX_SERVED || w.busy >= tired)
+        {
             *slot = None;
         }
         if slot.is_none() {
@@ -589,8 +618,10 @@ impl Cleaner {
             let worker = slot.as_mut().expect("started by slot()");
             let served_before = worker.served;
             worker.served += 1;
+            let began = Instant::now();
             let (outcome, cleaning) =
                 exchange(worker, &request, raw, deadline, self.settings.timeout);
+            worker.busy += began.elapsed();
             match outcome {
                 Exchange::Done(result) => return result,
                 Exchange::Failed { timed_out } => {
@@ -638,6 +669,7 @@ impl Cleaner {
             }
         };
         let worker = slot.as_mut().expect("started by slot()");
+        let began = Instant::now();
         let limit = bytes.len() as u64 * 4 + 1024 * 1024;
         let pid = worker.child.id();
         let (tx, rx) = std::sync::mpsc::channel();
@@ -666,6 +698,7 @@ impl Cleaner {
             }
         });
         worker.served += 1;
+        worker.busy += began.elapsed();
         match result {
             Ok(mut frame) => match frame::split::<Reply>(&frame).map(|(r, rest)| (r, rest.len())) {
                 Ok((Reply::Cleaned, len)) => {
