@@ -15,8 +15,8 @@
 //! * `idle` — arrival-to-ticket latency through IDLE (`SOURDINE_BENCH_IDLE`, default 40);
 //! * `desk` — `ticket list` / `ticket search` through the daemon with many tickets
 //!   (`SOURDINE_BENCH_TICKETS`, default 100000) and the daemon's RSS;
-//! * `worst` — the slowest message shapes known, about 5 MB each (`SOURDINE_BENCH_WORST_MB`),
-//!   anonymised in-process: MB/s per shape.
+//! * `worst` — the slowest message shapes known, about 5 MB each (`SOURDINE_BENCH_WORST_KB`,
+//!   default 5120), anonymised in-process: MB/s per shape.
 //!
 //! Runs per measurement: `SOURDINE_BENCH_RUNS` (default 10). Figures: median, p95, min–max.
 //! `SOURDINE_BENCH_CONFIG` is appended to every instance's configuration.
@@ -651,18 +651,18 @@ fn ingest() {
     );
 }
 
-/// The slowest inputs known, each at about 5 MB (`SOURDINE_BENCH_WORST_MB`), prepared by the
+/// The slowest inputs known, each at about 5 MB (`SOURDINE_BENCH_WORST_KB`), prepared by the
 /// anonymiser in-process: MB/s per shape (`sourdine::corpus::hostile`).
 fn worst() {
-    let mb = env_usize("SOURDINE_BENCH_WORST_MB", 5, 1);
+    let kb = env_usize("SOURDINE_BENCH_WORST_KB", 5 << 10, 64);
     let runs = env_usize("SOURDINE_BENCH_RUNS", 10, 1).min(3);
     println!(
-        "\n== worst: hostile shapes of about {mb} MB each, anonymised in-process, best of {runs} =="
+        "\n== worst: hostile shapes of about {kb} KB each, anonymised in-process, best of {runs} =="
     );
     let cfg = Config::load(&Instance::new("").config).unwrap();
     let opts = cfg.anonymise_options();
     for shape in sourdine::corpus::hostile::SHAPES {
-        let raw = sourdine::corpus::hostile::hostile(shape, mb << 20).unwrap();
+        let raw = sourdine::corpus::hostile::hostile(shape, kb << 10).unwrap();
         let best = (0..runs)
             .map(|_| {
                 let t = Instant::now();
