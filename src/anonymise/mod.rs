@@ -806,12 +806,10 @@ impl Walker<'_> {
         }
 
         let bytes = decoded_body(raw, part, boundary);
-        if ctype == "multipart" {
-            // A multipart the parser could not split: its structure cannot be trusted, but its
-            // readable text is the writer's, shown in the body (never its header blocks).
+        if let Some(text) = hidden_text(ctype, subtype, part, &bytes) {
             if mode != Mode::NotChosen {
                 segments.push(Segment::Plain {
-                    text: words::raw_mime_text(&decode_text(&bytes, part)),
+                    text,
                     redact_addresses: true,
                     signatures: Vec::new(),
                 });
@@ -840,20 +838,6 @@ impl Walker<'_> {
             return Ok(());
         }
         if ctype == "message" || (ctype == "text" && subtype == "rfc822-headers") {
-            // Human text mislabelled as a status report or header dump: shown, with every
-            // address redacted, as the human part of a report is.
-            let text = decode_text(&bytes, part);
-            let rest = words::after_header_block(&text);
-            let readable = words::raw_mime_text(rest);
-            if mode != Mode::NotChosen && !words::header_shaped(rest) && !readable.trim().is_empty()
-            {
-                segments.push(Segment::Plain {
-                    text: readable,
-                    redact_addresses: true,
-                    signatures: Vec::new(),
-                });
-                return Ok(());
-            }
             // Status reports, partial or external messages, header dumps: headers of some
             // message, never stored.
             self.attachments.push(Attachment {
@@ -966,6 +950,24 @@ impl Walker<'_> {
             }
         }
     }
+}
+
+/// The writer's text of a leaf whose type hides it, to be shown with every address redacted:
+/// a multipart the parser could not split (its structure cannot be trusted: boundary lines and
+/// header blocks are left out), or human text mislabelled as a status report or header dump
+/// (after any leading header block). `None` for every other leaf, and for status fields and
+/// header dumps, which are never shown.
+fn hidden_text(ctype: &str, subtype: &str, part: &MessagePart<'_>, bytes: &[u8]) -> Option<String> {
+    if ctype == "multipart" {
+        return Some(words::raw_mime_text(&decode_text(bytes, part)));
+    }
+    if !(ctype == "message" || (ctype == "text" && subtype == "rfc822-headers")) {
+        return None;
+    }
+    let text = decode_text(bytes, part);
+    let rest = words::after_header_block(&text);
+    let readable = words::raw_mime_text(rest);
+    (!words::header_shaped(rest) && !readable.trim().is_empty()).then_some(readable)
 }
 
 /// The type of a nested message part as the parser sees it (marked by the pre-scan).
