@@ -14,7 +14,9 @@
 //!   default 2000) and the daemon's RSS while it takes mail in;
 //! * `idle` — arrival-to-ticket latency through IDLE (`SOURDINE_BENCH_IDLE`, default 40);
 //! * `desk` — `ticket list` / `ticket search` through the daemon with many tickets
-//!   (`SOURDINE_BENCH_TICKETS`, default 100000) and the daemon's RSS.
+//!   (`SOURDINE_BENCH_TICKETS`, default 100000) and the daemon's RSS;
+//! * `worst` — the slowest message shapes known, about 5 MB each (`SOURDINE_BENCH_WORST_KB`,
+//!   default 5120), anonymised in-process: MB/s per shape.
 //!
 //! Runs per measurement: `SOURDINE_BENCH_RUNS` (default 10). Figures: median, p95, min–max.
 //! `SOURDINE_BENCH_CONFIG` is appended to every instance's configuration.
@@ -649,6 +651,40 @@ fn ingest() {
     );
 }
 
+/// The slowest inputs known, each at about 5 MB (`SOURDINE_BENCH_WORST_KB`), prepared by the
+/// anonymiser in-process: MB/s per shape (`sourdine::corpus::hostile`).
+fn worst() {
+    let kb = env_usize("SOURDINE_BENCH_WORST_KB", 5 << 10, 64);
+    let runs = env_usize("SOURDINE_BENCH_RUNS", 10, 1).min(3);
+    println!(
+        "\n== worst: hostile shapes of about {kb} KB each, anonymised in-process, best of {runs} =="
+    );
+    let cfg = Config::load(&Instance::new("").config).unwrap();
+    let opts = cfg.anonymise_options();
+    for shape in sourdine::corpus::hostile::SHAPES {
+        let raw = sourdine::corpus::hostile::hostile(shape, kb << 10).unwrap();
+        let best = (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                let out = sourdine::anonymise::anonymise(&raw, &opts);
+                let spent = t.elapsed().as_secs_f64();
+                let outcome = match &out {
+                    Ok(_) => "ticketed",
+                    Err(_) => "refused",
+                };
+                (spent, outcome)
+            })
+            .fold((f64::MAX, ""), |a, b| if b.0 < a.0 { b } else { a });
+        println!(
+            "{shape:24} {:>6.1} MB  {:>8.3} s  {:>7.2} MB/s  ({})",
+            raw.len() as f64 / 1e6,
+            best.0,
+            raw.len() as f64 / 1e6 / best.0,
+            best.1
+        );
+    }
+}
+
 fn main() {
     // `cargo test --all-targets` runs this target too, without `--bench`: the suite is far too
     // long for a test run, so it only runs under `cargo bench`.
@@ -699,5 +735,8 @@ fn main() {
     }
     if want("intake") {
         intake();
+    }
+    if want("worst") {
+        worst();
     }
 }

@@ -162,6 +162,9 @@ pub struct IntakeConfig {
     /// Messages committed together with one durable flush (default 64); `sourdine ingest`
     /// also closes a batch at about 8 MiB.
     pub batch_size: usize,
+    /// Seconds one message may take to be prepared (read, cleaned of identifying data, its
+    /// attachments cleaned) before it is stopped and quarantined (default 20).
+    pub max_prepare_seconds: u64,
 }
 
 impl Default for IntakeConfig {
@@ -174,6 +177,7 @@ impl Default for IntakeConfig {
             max_parts: l.max_parts,
             max_depth: l.max_depth,
             batch_size: 64,
+            max_prepare_seconds: 20,
         }
     }
 }
@@ -631,6 +635,9 @@ impl Config {
         if self.intake.batch_size > 10_000 {
             return Err(self.invalid("intake.batch_size", "must be at most 10000"));
         }
+        if !(1..=3600).contains(&self.intake.max_prepare_seconds) {
+            return Err(self.invalid("intake.max_prepare_seconds", "must be between 1 and 3600"));
+        }
         if !(1..=4096).contains(&self.store.cache_mib) {
             return Err(self.invalid("store.cache_mib", "must be between 1 and 4096"));
         }
@@ -1057,6 +1064,24 @@ mod tests {
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
         Config::parse(text, Path::new("/etc/sourdine/sourdine.toml"))
+    }
+
+    #[test]
+    fn the_prepare_budget_is_bounded() {
+        let base =
+            "data_dir = \"/var/lib/sourdine\"\ncontact_address = \"c@h.example\"\n[intake]\n";
+        assert_eq!(parse(base).unwrap().intake.max_prepare_seconds, 20);
+        assert_eq!(
+            parse(&format!("{base}max_prepare_seconds = 5\n"))
+                .unwrap()
+                .intake
+                .max_prepare_seconds,
+            5
+        );
+        for bad in [0, 3601] {
+            let e = parse(&format!("{base}max_prepare_seconds = {bad}\n")).unwrap_err();
+            assert!(e.to_string().contains("intake.max_prepare_seconds"), "{e}");
+        }
     }
 
     #[test]

@@ -20,6 +20,15 @@ pub fn hang(name: &str) {
     let _ = name;
 }
 
+/// Sleeps forever here if `when` holds and `$SOURDINE_FAILPOINT` names `name` (failpoints
+/// builds only): a process that hangs on one input only.
+#[inline]
+pub fn hang_when(name: &str, when: bool) {
+    if when {
+        hang(name);
+    }
+}
+
 /// The failpoints set for this process, to pass on to a child (failpoints builds only).
 pub fn inherited() -> Option<String> {
     if cfg!(feature = "failpoints") {

@@ -8,10 +8,26 @@ use serde::{Deserialize, Serialize};
 
 /// Writes one frame (the caller flushes).
 pub(crate) fn write(w: &mut impl Write, head: &impl Serialize, bytes: &[u8]) -> io::Result<()> {
-    let head = postcard::to_stdvec(head).map_err(io::Error::other)?;
-    w.write_all(&((head.len() + bytes.len()) as u64).to_le_bytes())?;
-    w.write_all(&head)?;
-    w.write_all(bytes)
+    write_parts(w, head, &[bytes])
+}
+
+/// Writes one frame whose bytes are `parts` one after the other, without joining them first.
+pub(crate) fn write_parts(
+    w: &mut impl Write,
+    head: &impl Serialize,
+    parts: &[&[u8]],
+) -> io::Result<()> {
+    let mut head = postcard::to_stdvec(head).map_err(io::Error::other)?;
+    let len = head.len() + parts.iter().map(|p| p.len()).sum::<usize>();
+    let mut written = w
+        .write_all(&(len as u64).to_le_bytes())
+        .and_then(|()| w.write_all(&head));
+    for part in parts {
+        written = written.and_then(|()| w.write_all(part));
+    }
+    // A head may carry writer data (a prepared message's text and reply address).
+    zeroize::Zeroize::zeroize(&mut head);
+    written
 }
 
 /// Reads one frame of at most `max` bytes into `buf` (reused from frame to frame).

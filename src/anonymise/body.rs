@@ -75,7 +75,9 @@ pub fn html_body_to_text(html: &str, remove_signature: bool) -> String {
     if html_nesting_estimate(html) > MAX_HTML_NESTING {
         return html_to_flat_text(html);
     }
-    let prepared = prepare_html(html, remove_signature);
+    let html = flatten_deep_tags(html);
+    let html = split_long_text_runs(&html);
+    let prepared = prepare_html(&html, remove_signature);
     html_to_text(&sanitise_html(&prepared), TEXT_WIDTH)
 }
 
@@ -95,7 +97,8 @@ pub fn html_signature_texts(html: &str) -> Vec<String> {
     };
     // Nothing before the tag that holds the first mark can be a signature: only the rest is
     // parsed (signatures come last, so this is usually a small part of the message).
-    signature_texts_in(&html[html[..first.start()].rfind('<').unwrap_or(0)..])
+    let html = flatten_deep_tags(&html[html[..first.start()].rfind('<').unwrap_or(0)..]);
+    signature_texts_in(&split_long_text_runs(&html))
 }
 
 /// [`html_signature_texts`] of the whole of `html`.
@@ -120,12 +123,9 @@ fn signature_texts_in(html: &str) -> Vec<String> {
                     out.push(node_text(&node));
                     continue;
                 }
-                Some(Mark::MaybeSignature) => {
-                    let text = node_text(&node);
-                    if text.chars().count() <= ID_SIGNATURE_MAX_CHARS {
-                        out.push(text);
-                        continue;
-                    }
+                Some(Mark::MaybeSignature) if text_is_short(&node) => {
+                    out.push(node_text(&node));
+                    continue;
                 }
                 _ => {}
             }
@@ -151,6 +151,9 @@ fn signature_words(line: &str) -> Vec<String> {
         .collect()
 }
 
+/// Word comparisons allowed per word of text and signature when looking for a signature.
+const SIGNATURE_SEARCH_STEPS_PER_WORD: usize = 16;
+
 /// Removes from `plain` the lines that carry `signature` (the text of an HTML signature
 /// block of the same message). Words are matched in order, allowing a few extra words in the
 /// plain text (link targets, labels); the last matching run wins. Quoted lines are never
@@ -169,8 +172,12 @@ pub fn remove_signature_text(plain: &str, signature: &str) -> String {
         .flat_map(|(i, l)| signature_words(l).into_iter().map(move |w| (w, i)))
         .collect();
     let allowed_extra = (sig.len() / 2).max(3);
+    // The last matching run wins: runs are tried from the end, and the first found is taken.
+    // Each try costs up to the signature's length, so the tries together are given a budget
+    // linear in the text; past it the text is kept as it is.
+    let mut budget = SIGNATURE_SEARCH_STEPS_PER_WORD * (words.len() + sig.len());
     let mut best: Option<(usize, usize)> = None;
-    for start in 0..words.len() {
+    for start in (0..words.len()).rev() {
         if words[start].0 != sig[0] {
             continue;
         }
@@ -189,6 +196,11 @@ pub fn remove_signature_text(plain: &str, signature: &str) -> String {
         }
         if si * 5 >= sig.len() * 4 {
             best = Some((words[start].1, words[last].1));
+            break;
+        }
+        budget = budget.saturating_sub(pi - start + 1);
+        if budget == 0 {
+            break;
         }
     }
     let Some((first, last)) = best else {
@@ -201,6 +213,158 @@ pub fn remove_signature_text(plain: &str, signature: &str) -> String {
         }
     }
     out.join("\n")
+}
+
+/// Deepest nesting of elements rendered with their structure (by [`html_nesting_estimate`]'s
+/// count), and of tables: each level costs the renderer another pass over what it holds.
+const RENDERED_NESTING: usize = 24;
+const RENDERED_TABLE_NESTING: usize = 4;
+
+/// Elements whose tags are never dropped by [`flatten_deep_tags`]: their content is not text
+/// (dropping `<script>` would turn its code into text).
+const KEEP_TAGS: &[&str] = &[
+    "script",
+    "style",
+    "title",
+    "textarea",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "noscript",
+    "plaintext",
+    "template",
+    "svg",
+    "math",
+    "object",
+    "head",
+    "!--",
+];
+
+/// Drops the tags of elements nested deeper than [`RENDERED_NESTING`] (and of tables nested
+/// deeper than [`RENDERED_TABLE_NESTING`]), keeping their content: a line break stands for each
+/// dropped tag, so words of separate blocks stay apart. Linear; the renderer's work then grows
+/// with the text, not with the text times its depth.
+fn flatten_deep_tags(html: &str) -> Cow<'_, str> {
+    const TABLE_TAGS: &[&str] = &[
+        "table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption", "colgroup", "col",
+    ];
+    let mut depth = 0usize;
+    let mut tables = 0usize;
+    let mut drops: Vec<std::ops::Range<usize>> = Vec::new();
+    for (closing, name, self_closing, range) in tags(html) {
+        if KEEP_TAGS.contains(&name.as_str()) {
+            continue;
+        }
+        let flat = FLAT_ELEMENTS.contains(&name.as_str()) || self_closing;
+        let deep = if closing && !flat {
+            let deep = depth > RENDERED_NESTING;
+            depth = depth.saturating_sub(1);
+            deep
+        } else if !flat {
+            depth += 1;
+            depth > RENDERED_NESTING
+        } else {
+            depth > RENDERED_NESTING
+        };
+        let table_deep = if name == "table" {
+            if closing {
+                tables = tables.saturating_sub(1);
+                tables >= RENDERED_TABLE_NESTING
+            } else {
+                tables += 1;
+                tables > RENDERED_TABLE_NESTING
+            }
+        } else {
+            TABLE_TAGS.contains(&name.as_str()) && tables > RENDERED_TABLE_NESTING
+        };
+        if deep || table_deep {
+            drops.push(range);
+        }
+    }
+    if drops.is_empty() {
+        return Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut pos = 0;
+    for r in drops {
+        out.push_str(&html[pos..r.start]);
+        out.push_str("<br>");
+        pos = r.end;
+    }
+    out.push_str(&html[pos..]);
+    Cow::Owned(out)
+}
+
+/// Longest attribute value kept when HTML is prepared for rendering.
+const MAX_ATTRIBUTE_BYTES: usize = 4096;
+
+/// Bytes of text between two points where [`split_long_text_runs`] may split it.
+const TEXT_RUN_PIECE: usize = 256;
+
+/// Escaping work (characters to escape times the length of the text around them) past which
+/// [`split_long_text_runs`] splits text.
+const ESCAPE_WORK_LIMIT: usize = 1 << 22;
+
+/// Splits long runs of text that hold characters the HTML serialiser escapes (`&`, and
+/// characters U+0080 to U+00BF such as the no-break space) with empty comments, when that
+/// serialiser would take quadratic time over them.
+///
+/// html5ever 0.40's serialiser looks for the next `<` or `>` of a text node again after every
+/// such character, so a text node of many of them costs the square of its length, and our
+/// path serialises twice (after removing signatures, and in the sanitiser). An empty comment
+/// ends a text node (the sanitiser drops comments but keeps the two text nodes apart), and is
+/// invisible in the rendered text. Runs are found between `<` and `>` bytes, leaving comments
+/// whole; a split is made only before such a character or where no `&` is close before it (so
+/// never inside a character reference).
+fn split_long_text_runs(html: &str) -> Cow<'_, str> {
+    let bytes = html.as_bytes();
+    let special = |b: u8| b == b'&' || b == 0xC2;
+    // The work the serialiser would do, estimated per run between markup characters.
+    let mut work = 0usize;
+    for run in bytes.split(|&b| b == b'<' || b == b'>') {
+        if run.len() > TEXT_RUN_PIECE {
+            let n = memchr::memchr2_iter(b'&', 0xC2, run).count();
+            work = work.saturating_add(n.saturating_mul(run.len()));
+        }
+    }
+    if work <= ESCAPE_WORK_LIMIT {
+        return Cow::Borrowed(html);
+    }
+    let mut out: Vec<u8> = Vec::with_capacity(html.len() + html.len() / 16);
+    let mut since_split = 0usize;
+    let mut since_amp = usize::MAX;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if bytes[i..].starts_with(b"<!--") {
+            let end =
+                memchr::memmem::find(&bytes[i + 4..], b"-->").map_or(bytes.len(), |j| i + j + 7);
+            out.extend_from_slice(&bytes[i..end]);
+            i = end;
+            since_split = 0;
+            continue;
+        }
+        if b == b'<' || b == b'>' {
+            since_split = 0;
+        } else if since_split >= TEXT_RUN_PIECE
+            && html.is_char_boundary(i)
+            && (special(b) || since_amp > 40)
+        {
+            out.extend_from_slice(b"<!---->");
+            since_split = 0;
+        }
+        since_amp = if b == b'&' {
+            0
+        } else {
+            since_amp.saturating_add(1)
+        };
+        since_split += 1;
+        out.push(b);
+        i += 1;
+    }
+    // Only ASCII was inserted, at character boundaries.
+    String::from_utf8(out).map_or(Cow::Borrowed(html), Cow::Owned)
 }
 
 /// Deepest HTML nesting rendered through the DOM (a few milliseconds' work at most).
@@ -328,7 +492,8 @@ fn decode_entities(s: &str) -> String {
     while let Some(i) = rest.find('&') {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
-        let end = rest[1..].find(';').map(|j| j + 1).filter(|&j| j <= 10);
+        // The `;` is looked for in the next ten bytes only: a text of many `&` is not rescanned.
+        let end = memchr::memchr(b';', &rest.as_bytes()[1..rest.len().min(11)]).map(|j| j + 1);
         let decoded = end.and_then(|j| {
             let name = &rest[1..j];
             let c = match name {
@@ -493,6 +658,11 @@ fn prepare_html(html: &str, remove_signature: bool) -> String {
     let mut stack = vec![dom.document.clone()];
     while let Some(node) = stack.pop() {
         if let html2text::Element { attrs, .. } = &node.data {
+            // Attribute values are escaped by the serialiser in quadratic time (see
+            // `split_long_text_runs`); none that is kept (a link target) needs to be this long.
+            attrs
+                .borrow_mut()
+                .retain(|a| a.value.len() <= MAX_ATTRIBUTE_BYTES);
             let attrs: Vec<(String, String)> = attrs
                 .borrow()
                 .iter()
@@ -503,9 +673,7 @@ fn prepare_html(html: &str, remove_signature: bool) -> String {
                     removals.push(node.clone());
                     continue;
                 }
-                Some(Mark::MaybeSignature)
-                    if node_text(&node).chars().count() <= ID_SIGNATURE_MAX_CHARS =>
-                {
+                Some(Mark::MaybeSignature) if text_is_short(&node) => {
                     removals.push(node.clone());
                     continue;
                 }
@@ -518,9 +686,7 @@ fn prepare_html(html: &str, remove_signature: bool) -> String {
         }
         stack.extend(node.children.borrow().iter().cloned());
     }
-    for node in removals {
-        detach(&node);
-    }
+    detach_all(&removals);
     for node in redactions {
         let text = node_text(&node);
         let redacted = redact_attributions(&text);
@@ -544,13 +710,82 @@ fn prepare_html(html: &str, remove_signature: bool) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// Removes a node from its parent.
-fn detach(node: &html2text::Handle) {
-    if let Some(parent) = node.parent.take().and_then(|p| p.upgrade()) {
+/// Removes nodes from their parents, each parent's children filtered once (removing many
+/// siblings one by one would rescan them).
+fn detach_all(nodes: &[html2text::Handle]) {
+    let gone: HashSet<usize> = nodes.iter().map(|n| Rc::as_ptr(n).addr()).collect();
+    let mut parents: Vec<html2text::Handle> = Vec::new();
+    let mut seen: HashSet<usize> = HashSet::new();
+    for node in nodes {
+        if let Some(parent) = node.parent.take().and_then(|p| p.upgrade())
+            && seen.insert(Rc::as_ptr(&parent).addr())
+        {
+            parents.push(parent);
+        }
+    }
+    for parent in parents {
         parent
             .children
             .borrow_mut()
-            .retain(|c| !Rc::ptr_eq(c, node));
+            .retain(|c| !gone.contains(&Rc::as_ptr(c).addr()));
+    }
+}
+
+/// Whether the text of a subtree is at most [`ID_SIGNATURE_MAX_CHARS`] characters (white
+/// space runs counted as one; scripts and styles not counted). Stops as soon as it knows, so
+/// that nested candidates do not have the same subtree read again and again.
+fn text_is_short(node: &html2text::Handle) -> bool {
+    let mut chars = 0usize;
+    let mut visits = 0usize;
+    let mut stack = vec![node.clone()];
+    while let Some(n) = stack.pop() {
+        visits += 1;
+        if visits > 4 * ID_SIGNATURE_MAX_CHARS {
+            return false;
+        }
+        match &n.data {
+            html2text::Element { name, .. }
+                if matches!(&*name.local, "script" | "style" | "head" | "title") => {}
+            html2text::Element { .. } | html2text::Document => {
+                stack.extend(n.children.borrow().iter().cloned());
+            }
+            html2text::Comment { .. } => {}
+            // A text node (the only other leaf with text): its text, serialised (escaped),
+            // read no further than the limit.
+            _ => {
+                let mut text = Capped(Vec::new(), 4 * (ID_SIGNATURE_MAX_CHARS + 1));
+                let _ = n.serialize(&mut text);
+                let mut space = true;
+                for c in String::from_utf8_lossy(&text.0).chars() {
+                    let white = c.is_whitespace();
+                    chars += usize::from(!(white && space));
+                    space = white;
+                }
+                if chars > ID_SIGNATURE_MAX_CHARS {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
+/// A buffer that refuses writes past its capacity (so a serialiser stops there).
+struct Capped(Vec<u8>, usize);
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let room = self.1.saturating_sub(self.0.len());
+        if room == 0 {
+            return Err(std::io::Error::other("full"));
+        }
+        let n = buf.len().min(room);
+        self.0.extend_from_slice(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -594,31 +829,21 @@ const WEAK_SIGNATURE_MAX_LINE_CHARS: usize = 100;
 pub fn remove_plain_signature(text: &str) -> String {
     let text = text.replace("\r\n", "\n");
     let lines: Vec<&str> = text.split('\n').collect();
+    // Built at the first separator, once: where each line's block would end, and running
+    // counts for the weak separator's test, so that many separators cost no rescans.
+    let mut blocks: Option<SignatureBlocks> = None;
     for (i, line) in lines.iter().enumerate() {
         let strong = *line == "-- ";
         let weak = !strong && line.trim_end() == "--";
         if !strong && !weak {
             continue;
         }
-        let end = (i + 1..lines.len())
-            .find(|&j| {
-                is_quoted(lines[j])
-                    || is_history_marker(lines[j])
-                    || outlook_block_len(&lines, j).is_some()
-            })
-            .unwrap_or(lines.len());
+        let blocks = blocks.get_or_insert_with(|| SignatureBlocks::new(&lines, i + 1));
+        let end = blocks.next_stop[i + 1 - blocks.from];
         if weak {
-            let block: Vec<&str> = lines[i + 1..end]
-                .iter()
-                .copied()
-                .filter(|l| !l.trim().is_empty())
-                .collect();
-            if block.is_empty()
-                || block.len() > WEAK_SIGNATURE_MAX_LINES
-                || block
-                    .iter()
-                    .any(|l| l.chars().count() > WEAK_SIGNATURE_MAX_LINE_CHARS)
-            {
+            let count = |v: &[usize]| v[end - blocks.from] - v[i + 1 - blocks.from];
+            let non_empty = count(&blocks.non_empty);
+            if non_empty == 0 || non_empty > WEAK_SIGNATURE_MAX_LINES || count(&blocks.long) > 0 {
                 continue;
             }
         }
@@ -630,6 +855,51 @@ pub fn remove_plain_signature(text: &str) -> String {
         return out.join("\n");
     }
     text
+}
+
+/// What [`remove_plain_signature`] needs to know about the lines from `from` on, found in one
+/// pass (backwards for the stops, forwards for the counts).
+struct SignatureBlocks {
+    from: usize,
+    /// For each line from `from` (and the end): the first line at or after it that ends a
+    /// signature block (quoted text, an attribution, a reply header), or the end.
+    next_stop: Vec<usize>,
+    /// Non-empty lines before each line, counted from `from`.
+    non_empty: Vec<usize>,
+    /// Lines longer than a weak signature's before each line, counted from `from`.
+    long: Vec<usize>,
+}
+
+impl SignatureBlocks {
+    fn new(lines: &[&str], from: usize) -> SignatureBlocks {
+        let len = lines.len().saturating_sub(from);
+        let mut next_stop = vec![lines.len(); len + 1];
+        for j in (from..lines.len()).rev() {
+            next_stop[j - from] = if is_quoted(lines[j])
+                || is_history_marker(lines[j])
+                || outlook_block_len(lines, j).is_some()
+            {
+                j
+            } else {
+                next_stop[j + 1 - from]
+            };
+        }
+        let (mut non_empty, mut long) = (vec![0; len + 1], vec![0; len + 1]);
+        for (k, l) in lines[from..].iter().enumerate() {
+            non_empty[k + 1] = non_empty[k] + usize::from(!l.trim().is_empty());
+            long[k + 1] = long[k]
+                + usize::from(
+                    l.len() > WEAK_SIGNATURE_MAX_LINE_CHARS
+                        && l.chars().count() > WEAK_SIGNATURE_MAX_LINE_CHARS,
+                );
+        }
+        SignatureBlocks {
+            from,
+            next_stop,
+            non_empty,
+            long,
+        }
+    }
 }
 
 /// The time of day in an attribution's date (`10:00`, `10:00:00 AM`, `10h00`, `10:00 Uhr`).
@@ -707,25 +977,89 @@ static UNDATED: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
 
 /// Whether a line begins like a dated attribution (which may wrap onto the next line).
 fn attribution_start(line: &str) -> bool {
-    static START: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(?i)^(?:On|Le|Op|Am)\s+\S.*\d").expect("valid regex"));
     let content = line[quote_prefix(line).len()..].trim();
-    START.is_match(content)
+    begins_dated_attribution(content)
         && content.chars().count() <= 300
         && redact_attribution(content, true).is_some()
 }
 
+/// Whether a line's content begins as a dated attribution does: `On`, `Le`, `Op` or `Am`, then
+/// a date with a digit.
+fn begins_dated_attribution(content: &str) -> bool {
+    static START: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)^(?:On|Le|Op|Am)\s+\S.*\d").expect("valid regex"));
+    START.is_match(content.trim())
+}
+
 /// Redacts one (possibly joined) attribution line, or `None` when it is not one.
 /// `quoted_follows`: quoted text comes next, which makes undated forms credible.
+///
+/// Only a line that is surely an attribution is redacted, since the redaction replaces words:
+/// a dated form needs a digit in its date and one of quoted text next, an address or a time
+/// of day; the name slot of every form must look like a name (a few words besides an
+/// address). Anything else is the writer's own sentence and is kept.
 fn redact_attribution(content: &str, quoted_follows: bool) -> Option<String> {
+    redact_dated_attribution(content, quoted_follows).or_else(|| {
+        let content = attribution_candidate(content)?;
+        if quoted_follows || EMAIL.is_match(&content) {
+            for (re, rep) in UNDATED.iter() {
+                if let Some(c) = re.captures(&content) {
+                    let name = c.name("name").map_or("", |m| m.as_str());
+                    return looks_like_name(name, NAME_MAX_WORDS)
+                        .then(|| re.replace(&content, *rep).into_owned());
+                }
+            }
+        }
+        None
+    })
+}
+
+/// A line that may be an attribution (it ends with a colon, is not too long), with its
+/// no-break spaces made plain.
+fn attribution_candidate(content: &str) -> Option<String> {
     // Every attribution pattern ends with a colon: most lines stop here, before any regex.
     if !content.trim().ends_with(':') {
         return None;
     }
     let content = content.trim().replace('\u{a0}', " ");
-    if content.chars().count() > 400 {
-        return None;
-    }
+    (content.chars().count() <= 400).then_some(content)
+}
+
+/// Most words in an attribution's name slot (besides addresses); a longer slot is a sentence.
+const NAME_MAX_WORDS: usize = 6;
+
+/// Whether the name slot of an attribution holds a name: at most `max_words` words once its
+/// addresses and brackets are set aside, no question or exclamation mark, and, without an
+/// address, words written as names are (capitalised, a particle such as `de` or `van`, or a
+/// handle such as `jane.doe`).
+fn looks_like_name(slot: &str, max_words: usize) -> bool {
+    const PARTICLES: &[&str] = &[
+        "de", "du", "des", "la", "le", "van", "der", "den", "ter", "ten", "von", "zu", "di", "da",
+        "del", "dos", "y", "et", "and", "en", "und", "at", "à", "om", "um", "am",
+    ];
+    let rest = EMAIL.replace_all(slot, " ");
+    let words: Vec<&str> = rest
+        .split(|c: char| c.is_whitespace() || "<>\"()[],;".contains(c))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let named = |w: &&str| {
+        w.chars().next().is_some_and(|c| !c.is_lowercase())
+            || PARTICLES.contains(&w.to_lowercase().as_str())
+            || w.contains(['.', '_', '-'])
+    };
+    !rest.contains(['?', '!'])
+        && words.len() <= max_words
+        && (EMAIL.is_match(slot) || words.iter().all(named))
+}
+
+/// The dated and named forms of [`redact_attribution`] (those that may also wrap onto a second
+/// line).
+fn redact_dated_attribution(content: &str, quoted_follows: bool) -> Option<String> {
+    let content = attribution_candidate(content)?;
+    let credible = |date: &str| {
+        date.contains(|c: char| c.is_ascii_digit())
+            && (quoted_follows || EMAIL.is_match(&content) || TIME.is_match(date))
+    };
     for (re, intro, outro) in DATED.iter() {
         if let Some(c) = re.captures(&content) {
             let body = c.name("body").map(|m| m.as_str()).unwrap_or("");
@@ -738,6 +1072,9 @@ fn redact_attribution(content: &str, quoted_follows: bool) -> Option<String> {
                     return None;
                 }
                 Some(end) => {
+                    if !credible(&body[..end]) || !looks_like_name(&body[end..], NAME_MAX_WORDS) {
+                        return None;
+                    }
                     let sep = if body[end..].trim_start().starts_with(',') {
                         ", "
                     } else {
@@ -745,22 +1082,24 @@ fn redact_attribution(content: &str, quoted_follows: bool) -> Option<String> {
                     };
                     format!("{intro}{}{sep}{REDACTED}{outro}", &body[..end])
                 }
-                None => format!("{intro}{REDACTED}{outro}"),
+                // Date and name together, undivided: a few more words.
+                None if credible(body) && looks_like_name(body, NAME_MAX_WORDS + 5) => {
+                    format!("{intro}{REDACTED}{outro}")
+                }
+                None => return None,
             };
             return Some(EMAIL.replace_all(&out, REDACTED).into_owned());
         }
     }
     for (re, rep) in NAMED.iter() {
-        if re.is_match(&content) {
+        if let Some(c) = re.captures(&content) {
+            let pre = c.name("pre").map_or("", |m| m.as_str());
+            let name = c.name("name").map_or("", |m| m.as_str());
+            if !credible(pre) || !looks_like_name(name, NAME_MAX_WORDS) {
+                return None;
+            }
             let out = re.replace(&content, *rep).into_owned();
             return Some(EMAIL.replace_all(&out, REDACTED).into_owned());
-        }
-    }
-    if quoted_follows || EMAIL.is_match(&content) {
-        for (re, rep) in UNDATED.iter() {
-            if re.is_match(&content) {
-                return Some(re.replace(&content, *rep).into_owned());
-            }
         }
     }
     None
@@ -804,12 +1143,28 @@ const OTHER_LABELS: &[&str] = &[
     "priorité",
 ];
 
+/// Characters of a line, after its quote marks, in which a reply-header label is looked for
+/// (asterisks, a label of up to 16 letters, spaces, the colon).
+const LABEL_MAX_CHARS: usize = 48;
+
 /// The label of a reply-header line (`From:`, `*De :*`, `**Van:**`), lowercased.
 fn header_label(line: &str) -> Option<String> {
     static LABEL: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"^[\s>]*\**\s*(?P<label>[\p{L}][\p{L} -]{0,15}?)\s*\**\s*:")
             .expect("valid regex")
     });
+    // A label sits within the first characters after the quote marks: only those are read,
+    // so a long line costs no more than a short one.
+    let lead = line
+        .char_indices()
+        .find(|&(_, c)| !(c.is_whitespace() || c == '>'))
+        .map_or(line.len(), |(i, _)| i);
+    let end = line
+        .char_indices()
+        .skip_while(|&(i, _)| i < lead)
+        .nth(LABEL_MAX_CHARS)
+        .map_or(line.len(), |(i, _)| i);
+    let line = &line[..end];
     if !line.contains(':') {
         return None;
     }
@@ -855,6 +1210,17 @@ pub fn redact_attributions(text: &str) -> String {
         Cow::Borrowed(text)
     };
     let lines: Vec<&str> = text.split('\n').collect();
+    // The quote depth (prefix length) of the first line with content at or after each line,
+    // found in one backward pass: asking it of every line costs no rescan of the rest.
+    let mut next_depth: Vec<Option<usize>> = vec![None; lines.len() + 1];
+    for (j, l) in lines.iter().enumerate().rev() {
+        let p = quote_prefix(l).len();
+        next_depth[j] = if l[p..].trim().is_empty() {
+            next_depth[j + 1]
+        } else {
+            Some(p)
+        };
+    }
     // Lines are kept as they are unless redacted: only those are copied.
     let mut out: Vec<Cow<'_, str>> = Vec::with_capacity(lines.len());
     let mut i = 0;
@@ -865,7 +1231,7 @@ pub fn redact_attributions(text: &str) -> String {
         // Reply header blocks.
         if let Some(len) = outlook_block_len(&lines, i) {
             let mut redacting = false;
-            for l in &lines[i..i + len] {
+            for (k, l) in lines[i..i + len].iter().enumerate() {
                 let p = quote_prefix(l);
                 match header_label(l) {
                     Some(label) if ADDRESS_LABELS.contains(&label.as_str()) => {
@@ -880,38 +1246,49 @@ pub fn redact_attributions(text: &str) -> String {
                         out.push(EMAIL.replace_all(l, REDACTED));
                         redacting = false;
                     }
-                    // A continuation of an address list: folded into the redaction.
-                    None if redacting => {}
-                    None => out.push(EMAIL.replace_all(l, REDACTED)),
+                    // A continuation of an address list (it holds an address, or the line
+                    // before ended in a list separator): folded into the redaction.
+                    None if redacting
+                        && (l.contains(['@', '<'])
+                            || k > 0 && lines[i + k - 1].trim_end().ends_with([',', ';'])) => {}
+                    // Anything else is kept: it may be the writer's own line.
+                    None => {
+                        out.push(EMAIL.replace_all(l, REDACTED));
+                        redacting = false;
+                    }
                 }
             }
             i += len;
             continue;
         }
         let next_quoted = |from: usize| {
-            lines[from..]
-                .iter()
-                .find(|l| !l[quote_prefix(l).len()..].trim().is_empty())
-                .is_some_and(|l| quote_prefix(l).len() > prefix.len())
+            next_depth
+                .get(from)
+                .copied()
+                .flatten()
+                .is_some_and(|d| d > prefix.len())
         };
         if let Some(r) = redact_attribution(content, next_quoted(i + 1)) {
             out.push(format!("{prefix}{r}").into());
             i += 1;
             continue;
         }
-        // An attribution wrapped onto two lines (same quote depth).
+        // An attribution wrapped onto two lines (same quote depth): only a dated form whose
+        // first line starts it, so that the writer's last line before an attribution is
+        // never taken into it.
         if let Some(&next) = lines.get(i + 1)
             && quote_prefix(next) == prefix
             && !content.trim().is_empty()
             && !next[prefix.len()..].trim().is_empty()
             && next.trim_end().ends_with(':')
+            && begins_dated_attribution(content)
         {
             let joined = format!(
                 "{} {}",
                 content.trim_end(),
                 next[prefix.len()..].trim_start()
             );
-            if let Some(r) = redact_attribution(&joined, next_quoted(i + 2)) {
+            if let Some(r) = redact_dated_attribution(&joined, next_quoted(i + 2)) {
                 out.push(format!("{prefix}{r}").into());
                 i += 2;
                 continue;
@@ -963,6 +1340,9 @@ pub fn normalise(text: &str) -> String {
     }
     out.trim().to_string()
 }
+
+#[cfg(test)]
+mod keep_tests;
 
 #[cfg(test)]
 mod tests {

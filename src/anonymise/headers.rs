@@ -236,16 +236,19 @@ pub(crate) fn date_utc(part: &MessagePart<'_>) -> Option<i64> {
 
 /// Writer data from the top header block.
 pub(crate) fn secrets(part: &MessagePart<'_>, opts: &Options) -> Secrets {
+    // Duplicates are dropped through a set: a header of many ids is not rescanned per id.
+    let mut seen = std::collections::HashSet::new();
     let mut references: Vec<String> = Vec::new();
     for name in ["In-Reply-To", "References"] {
         for v in values(part, name) {
             for id in ids(v) {
-                if !references.contains(&id) {
+                if seen.insert(id.clone()) {
                     references.push(id);
                 }
             }
         }
     }
+    seen.clear();
     let mut recipient_tokens: Vec<String> = Vec::new();
     if let Some((contact_local, contact_domain)) = opts.contact_address.trim().rsplit_once('@') {
         let contact_local = contact_local.split('+').next().unwrap_or(contact_local);
@@ -253,7 +256,7 @@ pub(crate) fn secrets(part: &MessagePart<'_>, opts: &Options) -> Secrets {
             for v in values(part, name) {
                 for addr in all_addresses(v) {
                     if let Some(token) = plus_detail(&addr, contact_local, contact_domain)
-                        && !recipient_tokens.contains(&token)
+                        && seen.insert(token.clone())
                     {
                         recipient_tokens.push(token);
                     }

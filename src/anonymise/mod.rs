@@ -13,6 +13,7 @@ pub mod clean;
 pub mod headers;
 pub mod language;
 mod prescan;
+mod words;
 
 use std::borrow::Cow;
 
@@ -24,7 +25,7 @@ pub use attachments::{AttachmentKind, WithheldReason};
 pub use language::Language;
 
 /// Structure limits applied before and during parsing. Passing one quarantines the message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Limits {
     /// Largest raw message accepted, in bytes.
     pub max_message_bytes: usize,
@@ -48,7 +49,7 @@ impl Default for Limits {
 }
 
 /// What the anonymiser needs to know about the helpline.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Options {
     /// Remove signature blocks (RFC 3676 `-- ` and the signature markup of common clients).
     pub remove_signature: bool,
@@ -144,7 +145,7 @@ impl Verification {
 }
 
 /// Booleans and our own identifiers; nothing here identifies the writer.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Signals {
     /// `Auto-Submitted` other than `no`.
     pub auto_submitted: bool,
@@ -191,7 +192,7 @@ impl Signals {
 }
 
 /// Writer data: sealed into the reply envelope or compared in memory, never stored in clear.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Zeroize, ZeroizeOnDrop, Serialize, Deserialize)]
 pub struct Secrets {
     /// The bare `From` address (no display name): the only address the helpline ever writes
     /// to, the one the trusted server verified. `Reply-To` and `Sender` are never used.
@@ -267,7 +268,14 @@ pub fn anonymise(raw: &[u8], opts: &Options) -> Result<Anonymised, Rejection> {
     if signals.is_bounce {
         signals.bounced_message_id = walker.bounced_message_id.take();
     }
-    let body = render(segments, opts.remove_signature);
+    let mut body = render(segments, opts.remove_signature);
+    if body.is_empty() {
+        // Nothing better: the text a multipart holds before its first part.
+        body = words::preamble(&buf, root)
+            .filter(|text| !words::is_boilerplate(text))
+            .map(|text| finish_text(&words::raw_mime_text(&text), true))
+            .unwrap_or_default();
+    }
     let language = language::detect(&unquoted(&body));
     Ok(Anonymised {
         subject,
@@ -615,15 +623,16 @@ impl Walker<'_> {
             max_depth: limits.max_depth - depth,
             ..limits.clone()
         };
-        let scan = prescan::prescan(raw, &remaining).map_err(|e| match e {
+        let raw = words::blank_separator(raw, limits.max_header_bytes);
+        let scan = prescan::prescan(&raw, &remaining).map_err(|e| match e {
             Rejection::TooManyParts { .. } => too_many.clone(),
             Rejection::TooDeep { .. } => too_deep.clone(),
             other => other,
         })?;
         Ok(if scan.rewrites.is_empty() {
-            Cow::Borrowed(raw)
+            raw
         } else {
-            Cow::Owned(prescan::apply_rewrites(raw, &scan.rewrites))
+            Cow::Owned(prescan::apply_rewrites(&raw, &scan.rewrites))
         })
     }
 
@@ -835,6 +844,16 @@ impl Walker<'_> {
         }
 
         let bytes = decoded_body(raw, part, boundary);
+        if let Some(text) = hidden_text(ctype, subtype, part, &bytes) {
+            if mode != Mode::NotChosen {
+                segments.push(Segment::Plain {
+                    text,
+                    redact_addresses: true,
+                    signatures: Vec::new(),
+                });
+            }
+            return Ok(());
+        }
         let text_kind = ctype == "text" && matches!(subtype, "plain" | "html");
         if text_kind && !is_attachment(part) {
             if mode == Mode::NotChosen {
@@ -969,6 +988,24 @@ impl Walker<'_> {
             }
         }
     }
+}
+
+/// The writer's text of a leaf whose type hides it, to be shown with every address redacted:
+/// a multipart the parser could not split (its structure cannot be trusted: boundary lines and
+/// header blocks are left out), or human text mislabelled as a status report or header dump
+/// (after any leading header block). `None` for every other leaf, and for status fields and
+/// header dumps, which are never shown.
+fn hidden_text(ctype: &str, subtype: &str, part: &MessagePart<'_>, bytes: &[u8]) -> Option<String> {
+    if ctype == "multipart" {
+        return Some(words::raw_mime_text(&decode_text(bytes, part)));
+    }
+    if !(ctype == "message" || (ctype == "text" && subtype == "rfc822-headers")) {
+        return None;
+    }
+    let text = decode_text(bytes, part);
+    let rest = words::after_header_block(&text);
+    let readable = words::raw_mime_text(rest);
+    (!words::header_shaped(rest) && !readable.trim().is_empty()).then_some(readable)
 }
 
 /// The type of a nested message part as the parser sees it (marked by the pre-scan).

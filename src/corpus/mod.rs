@@ -40,6 +40,7 @@
 //! `sourdine corpus` (two threads) writes them in 12–23 s on two cores, depending on what
 //! else the machine runs.
 
+pub mod hostile;
 mod jpeg;
 mod message;
 mod mime;

@@ -3,10 +3,13 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
+use std::time::Duration;
 
-use super::worker::Cleaner;
+use super::worker::{self, Cleaner};
 
-use crate::anonymise::{self, Anonymised, AttachmentContent, WithheldReason};
+pub use super::worker::AttachmentCaps;
+
+use crate::anonymise::{self, Anonymised, WithheldReason};
 use crate::seal::Key;
 use crate::time::Clock;
 
@@ -48,23 +51,8 @@ pub enum PreparedItem {
     },
 }
 
-/// Per-attachment and per-message size caps.
-#[derive(Debug, Clone, Copy)]
-pub struct AttachmentCaps {
-    /// Larger attachments are withheld.
-    pub max_attachment_bytes: u64,
-    /// Attachments of one message together.
-    pub max_message_bytes: u64,
-}
-
-impl Default for AttachmentCaps {
-    fn default() -> Self {
-        AttachmentCaps {
-            max_attachment_bytes: 20_000_000,
-            max_message_bytes: 40_000_000,
-        }
-    }
-}
+/// Default budget for preparing one message (`intake.max_prepare_seconds`).
+pub const DEFAULT_PREPARE_BUDGET: Duration = Duration::from_secs(20);
 
 /// The intake pipeline.
 #[derive(Debug, Clone)]
@@ -73,6 +61,7 @@ pub struct Pipeline {
     clock: Clock,
     caps: AttachmentCaps,
     cleaner: Option<Arc<Cleaner>>,
+    budget: Duration,
 }
 
 /// The dedupe digest of `raw` under `key`.
@@ -89,13 +78,23 @@ impl Pipeline {
             clock,
             caps: AttachmentCaps::default(),
             cleaner: None,
+            budget: DEFAULT_PREPARE_BUDGET,
         }
     }
 
-    /// Cleans attachments in isolated workers, within `caps`.
+    /// Prepares messages in isolated workers (which also clean attachments), within `caps`.
+    /// Without workers, messages are prepared in this process, without a time budget, and
+    /// attachments that need cleaning are withheld.
     pub fn with_cleaner(mut self, cleaner: Option<Arc<Cleaner>>, caps: AttachmentCaps) -> Pipeline {
         self.cleaner = cleaner;
         self.caps = caps;
+        self
+    }
+
+    /// The time one message may take to be prepared in a worker; past it the message is
+    /// quarantined ([`worker::TOO_SLOW`]).
+    pub fn with_budget(mut self, budget: Duration) -> Pipeline {
+        self.budget = budget;
         self
     }
 
@@ -146,16 +145,30 @@ impl Pipeline {
         done.into_iter().map(|(_, p)| p).collect()
     }
 
-    /// Runs one message through the anonymiser. Never panics: a parser panic quarantines the
-    /// message (the process's panic hook prints no message content).
+    /// Runs one message through the anonymiser, in a worker when there are workers. Never
+    /// panics: a parser panic or crash, or a message past its budget, is quarantined (the
+    /// process's panic hook prints no message content).
     pub fn prepare(&self, raw: &[u8], arrival: Arrival, dedupe_keys: &[Key]) -> Prepared {
         let digests = dedupe_keys.iter().map(|k| digest(k, raw)).collect();
         let now = self.clock.now();
         let size = raw.len();
-        let result = catch_unwind(AssertUnwindSafe(|| anonymise::anonymise(raw, &self.opts)));
+        let result = match &self.cleaner {
+            Some(c) => c.prepare(raw, &self.opts, &self.caps, self.budget),
+            None => {
+                match catch_unwind(AssertUnwindSafe(|| anonymise::anonymise(raw, &self.opts))) {
+                    Ok(Ok(mut anon)) => {
+                        worker::clean_attachments(&mut anon, &self.caps, |_, _, _| {
+                            Err(WithheldReason::NotCleaned)
+                        });
+                        Ok(Box::new(anon))
+                    }
+                    Ok(Err(rejection)) => Err(rejection.to_string()),
+                    Err(_) => Err(worker::CRASHED.to_string()),
+                }
+            }
+        };
         let item = match result {
-            Ok(Ok(mut anon)) => {
-                self.clean_attachments(&mut anon);
+            Ok(anon) => {
                 let received = match arrival {
                     Arrival::At(t) => t,
                     Arrival::Now => now,
@@ -168,15 +181,11 @@ impl Pipeline {
                     size,
                     digests,
                     received,
-                    item: PreparedItem::Message(Box::new(anon)),
+                    item: PreparedItem::Message(anon),
                 };
             }
-            Ok(Err(rejection)) => PreparedItem::Rejected {
-                reason: rejection.to_string(),
-                raw: raw.to_vec(),
-            },
-            Err(_) => PreparedItem::Rejected {
-                reason: "the parser failed on this message".into(),
+            Err(reason) => PreparedItem::Rejected {
+                reason,
                 raw: raw.to_vec(),
             },
         };
@@ -188,41 +197,6 @@ impl Pipeline {
                 _ => now,
             },
             item,
-        }
-    }
-}
-
-impl Pipeline {
-    /// Applies the size caps, then cleans what needs cleaning in a worker; whatever cannot be
-    /// cleaned is withheld. Bytes that need cleaning are never kept as they came.
-    fn clean_attachments(&self, anon: &mut Anonymised) {
-        let mut total = 0u64;
-        for a in &mut anon.attachments {
-            let len = match &a.content {
-                AttachmentContent::NeedsCleaning(b)
-                | AttachmentContent::Kept(b)
-                | AttachmentContent::Cleaned(b) => b.len() as u64,
-                AttachmentContent::Withheld(_) => continue,
-            };
-            if len > self.caps.max_attachment_bytes {
-                a.content = AttachmentContent::Withheld(WithheldReason::TooLarge);
-                continue;
-            }
-            if total + len > self.caps.max_message_bytes {
-                a.content = AttachmentContent::Withheld(WithheldReason::MessageTooLarge);
-                continue;
-            }
-            total += len;
-            if let AttachmentContent::NeedsCleaning(bytes) = &mut a.content {
-                let bytes = std::mem::take(bytes);
-                a.content = match &self.cleaner {
-                    Some(c) => match c.clean(a.kind, bytes) {
-                        Ok(clean) => AttachmentContent::Cleaned(clean),
-                        Err(reason) => AttachmentContent::Withheld(reason),
-                    },
-                    None => AttachmentContent::Withheld(WithheldReason::NotCleaned),
-                };
-            }
         }
     }
 }

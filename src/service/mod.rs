@@ -246,7 +246,10 @@ impl Service {
         };
         Service {
             pipeline: Pipeline::new(cfg.anonymise_options(), Clock::from_env())
-                .with_cleaner(cleaner, caps),
+                .with_cleaner(cleaner, caps)
+                .with_budget(std::time::Duration::from_secs(
+                    cfg.intake.max_prepare_seconds,
+                )),
             store,
             config: cfg.clone(),
             catalog: RwLock::new(None),

@@ -2,6 +2,7 @@
 //! module per area.
 
 mod attachments;
+mod budget;
 mod chaos;
 mod common;
 mod crash;
@@ -23,3 +24,4 @@ mod retention;
 mod roles;
 mod senders;
 mod spam;
+mod words;
