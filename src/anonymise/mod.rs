@@ -7,12 +7,18 @@
 //! Headers are read by allow-list ([`headers::READ`]) and kept by a shorter allow-list
 //! ([`headers::KEPT`]); nothing else of a header block ever leaves this module.
 
+pub mod armour;
 pub mod attachments;
 pub mod body;
 pub mod clean;
+pub mod headerblock;
 pub mod headers;
+pub mod invisible;
 pub mod language;
+pub mod links;
 mod prescan;
+pub mod signature;
+pub mod uuencode;
 
 use std::borrow::Cow;
 
