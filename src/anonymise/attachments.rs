@@ -267,6 +267,9 @@ fn sniff_magic(b: &[u8]) -> AttachmentKind {
     if lead.starts_with(b"{\\rtf") {
         return AttachmentKind::Rtf;
     }
+    if super::headerblock::looks_like_message(b) {
+        return AttachmentKind::Message;
+    }
     if !is_text(b) {
         return AttachmentKind::Other;
     }
@@ -868,6 +871,19 @@ mod tests {
             policy(K::Rtf, b"{\\rtf1}"),
             Some(AttachmentContent::NeedsCleaning(_))
         ));
+    }
+
+    #[test]
+    fn a_message_is_sniffed_by_its_bytes_whatever_its_declared_type() {
+        let eml =
+            b"Received: from x by y; Mon, 3 Jun 2024\r\nFrom: a@x.example\r\nSubject: s\r\n\r\nhi";
+        for declared in [None, Some("application/octet-stream"), Some("text/plain")] {
+            assert_eq!(sniff(eml, declared), K::Message);
+        }
+        assert_eq!(
+            sniff(b"Subject: my story\n\nOnce upon a time", None),
+            K::Text
+        );
     }
 
     #[test]
