@@ -520,11 +520,14 @@ fn write_filtered<'a>(b: &Block<'a>, lines: &[&'a str], out: &mut Vec<Cow<'a, st
             v
         };
         let label = e.field.label;
+        // The message's own allow-list decides which values are kept (a localised label
+        // stands for its field).
+        let allowed = |field: &str| super::headers::KEPT.contains(&field);
         let kept = match e.class {
             Class::Address => Some(format!("{label}: {}", super::body::REDACTED)),
-            Class::Subject => Some(format!("{label}: {}", subject(&value()))),
-            Class::Date => Some(format!("{label}: {}", date(&value()))),
-            Class::Machine | Class::Known | Class::Unknown => None,
+            Class::Subject if allowed("Subject") => Some(format!("{label}: {}", subject(&value()))),
+            Class::Date if allowed("Date") => Some(format!("{label}: {}", date(&value()))),
+            _ => None,
         };
         match kept {
             Some(line) => out.push(Cow::Owned(format!("{}{}", b.prefix, line.trim_end()))),
