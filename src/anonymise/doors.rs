@@ -6,11 +6,9 @@
 
 use std::borrow::Cow;
 
-use mail_parser::Message;
-
 use super::{
     Attachment, AttachmentContent, AttachmentKind, Rejection, Segment, Walker, WithheldReason,
-    armour, attachments, find_html, headerblock, invisible, links, signature, uuencode,
+    armour, attachments, headerblock, invisible, links, signature, uuencode,
 };
 
 /// `t` with `rule` applied, without a copy when the rule changes nothing.
@@ -70,19 +68,12 @@ fn text_file(bytes: Vec<u8>) -> Vec<u8> {
     }
 }
 
-/// The link targets of the HTML alternatives not chosen (`children` but `chosen`) that were
-/// not their visible text: the plain alternative written from the same HTML loses them.
-pub(super) fn hidden_links(
-    msg: &Message<'_>,
-    raw: &[u8],
-    children: &[u32],
-    chosen: Option<u32>,
-) -> Vec<String> {
-    children
+/// The link targets of the HTML alternatives not chosen (`htmls`, decoded) that were not
+/// their visible text: the plain alternative written from the same HTML loses them.
+pub(super) fn hidden_links(htmls: &[String]) -> Vec<String> {
+    htmls
         .iter()
-        .filter(|&&c| Some(c) != chosen)
-        .flat_map(|&c| find_html(msg, raw, c))
-        .flat_map(|h| links::hidden_targets(&h))
+        .flat_map(|h| links::hidden_targets(h))
         .collect()
 }
 

@@ -247,8 +247,9 @@ fn field(content: &str) -> Option<Field<'_>> {
     if s.starts_with([' ', '\t']) {
         return None;
     }
-    let colon = s.find(':')?;
-    if colon == 0 || colon > 40 {
+    // Labels are short: only the start of the line is searched.
+    let colon = memchr::memchr(b':', &s.as_bytes()[..s.len().min(42)])?;
+    if colon == 0 || colon > 40 || !s.is_char_boundary(colon) {
         return None;
     }
     let label = s[..colon].trim_end_matches([' ', '\u{a0}', '*']);
@@ -266,15 +267,23 @@ fn field(content: &str) -> Option<Field<'_>> {
         && label
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    let name = label.to_lowercase().replace('\u{a0}', " ");
-    // A multi-word or accented label only when it is one of the localised ones.
-    let localised = ADDRESS.contains(&name.as_str())
-        || SUBJECT.contains(&name.as_str())
-        || DATE.contains(&name.as_str())
-        || KNOWN.contains(&name.as_str());
-    if !token && !localised {
-        return None;
-    }
+    let name = if token {
+        label.to_ascii_lowercase()
+    } else {
+        // A multi-word or accented label only when it is one of the localised ones (all
+        // short).
+        if label.len() > 16 {
+            return None;
+        }
+        let name = label.to_lowercase().replace('\u{a0}', " ");
+        let localised = [ADDRESS, SUBJECT, DATE, KNOWN]
+            .iter()
+            .any(|list| list.contains(&name.as_str()));
+        if !localised {
+            return None;
+        }
+        name
+    };
     Some(Field {
         label,
         name,
@@ -286,7 +295,12 @@ fn field(content: &str) -> Option<Field<'_>> {
 
 /// Lines that announce a reply or forward history: a header block may follow.
 fn is_history_marker(line: &str) -> bool {
-    let t = line.trim().trim_matches(['-', '_', ' ', '*']).trim();
+    let raw = line.trim();
+    // Every marker starts with a dash, an underscore or a star, or ends with a colon.
+    if !(raw.starts_with(['-', '_', '*']) || raw.ends_with(':')) {
+        return false;
+    }
+    let t = raw.trim_matches(['-', '_', ' ', '*']).trim();
     if line.trim().len() >= 10 && t.is_empty() && line.contains("__") {
         return true; // Outlook's line of underscores
     }
@@ -338,7 +352,11 @@ pub fn filter(text: &str) -> Cow<'_, str> {
 /// [`filter`], adding the bytes examined to `work`.
 fn filter_counted<'a>(text: &'a str, work: &mut u64) -> Cow<'a, str> {
     *work += text.len() as u64;
-    if !text.contains(':') {
+    // Most texts have no header-shaped line at all: told without a copy.
+    if !text
+        .split('\n')
+        .any(|l| field(&l[quote_prefix(l).len()..]).is_some())
+    {
         return Cow::Borrowed(text);
     }
     let lines: Vec<&str> = text.split('\n').collect();
@@ -596,7 +614,15 @@ pub fn drop_boundaries(text: &str) -> Cow<'_, str> {
 fn drop_boundaries_counted<'a>(text: &'a str, work: &mut u64) -> Cow<'a, str> {
     use std::collections::HashMap;
     *work += text.len() as u64;
-    if !text.contains("\n--") && !text.starts_with("--") {
+    // A boundary line is `--` and a token without spaces: told without a copy.
+    let candidate = |from: usize| {
+        let rest = &text[from..];
+        let line = rest.split('\n').next().unwrap_or("");
+        boundary_token(line).is_some()
+    };
+    let found = (text.starts_with("--") && candidate(0))
+        || memchr::memmem::find_iter(text.as_bytes(), b"\n--").any(|i| candidate(i + 1));
+    if !found {
         return Cow::Borrowed(text);
     }
     let mut seen: HashMap<&str, usize> = HashMap::new();

@@ -88,6 +88,28 @@ fn needed(c: char, prev: Option<char>, next: Option<char>) -> bool {
     }
 }
 
+/// Whether `b` holds a byte sequence that starts the UTF-8 form of an invisible character (a
+/// superset: typographic quotes, for instance, share a first two bytes with some).
+fn might_hold_invisible(b: &[u8]) -> bool {
+    b.windows(3).any(|w| {
+        matches!(
+            (w[0], w[1], w[2]),
+            (0xC2, 0xAD, _)
+                | (0xCD, 0x8F, _)
+                | (0xD8, 0x9C, _)
+                | (0xE1, 0x85 | 0x9E | 0xA0, _)
+                | (0xE2, 0x80, 0x8B..=0x8F | 0xAA..=0xAE)
+                | (0xE2, 0x81, 0xA0..=0xAF)
+                | (0xE3, 0x85, _)
+                | (0xEF, 0xB8 | 0xBB | 0xBE | 0xBF, _)
+                | (0xF0, 0x9B | 0x9D, _)
+                | (0xF3, 0xA0, _)
+        )
+    }) || [[0xC2, 0xAD], [0xCD, 0x8F], [0xD8, 0x9C]]
+        .iter()
+        .any(|two| b.ends_with(two))
+}
+
 /// `text` without its invisible characters (see the module documentation). Linear: each
 /// character is looked at once, with the one before and the one after.
 pub fn strip(text: &str) -> Cow<'_, str> {
@@ -97,8 +119,10 @@ pub fn strip(text: &str) -> Cow<'_, str> {
 
 /// [`strip`], adding the characters examined to `work`.
 fn strip_counted<'a>(text: &'a str, work: &mut u64) -> Cow<'a, str> {
-    // Every invisible character is at or above U+00AD: ASCII text has none.
-    if text.is_ascii() || !text.chars().any(is_invisible) {
+    // Every invisible character is at or above U+00AD: ASCII text has none, and a cheap look
+    // at their UTF-8 forms tells most other texts.
+    if text.is_ascii() || !might_hold_invisible(text.as_bytes()) || !text.chars().any(is_invisible)
+    {
         *work += text.len() as u64;
         return Cow::Borrowed(text);
     }
@@ -160,6 +184,21 @@ mod tests {
             .chain((0..64).map(|i| char::from_u32(0xE0100 + i).unwrap()))
             .collect();
         assert_eq!(strip(&smuggled), "\u{1F600}");
+    }
+
+    #[test]
+    fn every_invisible_character_is_found_also_at_the_end() {
+        for c in ('\u{A0}'..='\u{10FFFF}').filter(|&c| is_invisible(c)) {
+            let alone = c.to_string();
+            let after = format!("é{c}");
+            assert!(
+                might_hold_invisible(alone.as_bytes()) || alone.len() < 3,
+                "U+{:04X}",
+                c as u32
+            );
+            assert!(might_hold_invisible(after.as_bytes()), "U+{:04X}", c as u32);
+            assert_eq!(strip(&format!("{after}x")), "éx", "U+{:04X}", c as u32);
+        }
     }
 
     #[test]

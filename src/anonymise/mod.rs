@@ -715,17 +715,20 @@ impl Walker<'_> {
                     let chosen = choose_alternative(msg, raw, &children);
                     // A plain alternative often carries the signature without any marker;
                     // the HTML alternative marks it: find it there to remove it here.
+                    let htmls: Vec<String> = children
+                        .iter()
+                        .filter(|&&c| Some(c) != chosen)
+                        .flat_map(|&c| find_html(msg, raw, c))
+                        .collect();
                     let signatures = if self.opts.remove_signature {
-                        children
+                        htmls
                             .iter()
-                            .filter(|&&c| Some(c) != chosen)
-                            .flat_map(|&c| find_html(msg, raw, c))
-                            .flat_map(|h| body::html_signature_texts(&h))
+                            .flat_map(|h| body::html_signature_texts(h))
                             .collect()
                     } else {
                         Vec::new()
                     };
-                    let hidden_links = doors::hidden_links(msg, raw, &children, chosen);
+                    let hidden_links = doors::hidden_links(&htmls);
                     for &c in &children {
                         let m = if Some(c) == chosen {
                             mode

@@ -599,6 +599,18 @@ fn starts_history(line: &str) -> bool {
     if t.starts_with('>') {
         return true;
     }
+    // Every other form ends with a colon, starts with a dash, an underscore or a star, or
+    // names the sender first: most lines are told at once, without a copy.
+    let could = t.ends_with(':')
+        || t.starts_with(['-', '_', '*'])
+        || t.get(..4).is_some_and(|h| {
+            ["from", "de :", "de\u{a0}", "van:", "von:"]
+                .iter()
+                .any(|p| h.eq_ignore_ascii_case(p))
+        });
+    if !could {
+        return false;
+    }
     let l = t.to_lowercase();
     let marker = l.trim_matches(['-', '_', ' ', '*']);
     (t.len() >= 10 && marker.is_empty() && t.contains("__"))
@@ -641,55 +653,68 @@ pub fn remove_valediction_block(text: &str) -> Cow<'_, str> {
 
 /// [`remove_valediction_block`], adding the bytes examined to `work`.
 fn remove_valediction_counted<'a>(text: &'a str, work: &mut u64) -> Cow<'a, str> {
-    let lines: Vec<&str> = text.split('\n').collect();
+    // Where the quoted or forwarded history starts (a byte offset), if anywhere.
     let mut history = None;
-    for (i, l) in lines.iter().enumerate() {
+    let mut at = 0;
+    for l in text.split('\n') {
         *work += l.len() as u64 + 1;
-        if history.is_none() && starts_history(l) {
-            history = Some(i);
+        if starts_history(l) {
+            history = Some(at);
             break;
         }
+        at += l.len() + 1;
     }
-    let mut removed: Option<Vec<bool>> = None;
-    for end in [Some(lines.len()), history].into_iter().flatten() {
-        if let Some(found) = identity_tail(&lines, end, work) {
-            let r = removed.get_or_insert_with(|| vec![false; lines.len()]);
-            for i in found {
-                r[i] = true;
-            }
+    // Byte ranges of the lines to remove (each with its line end).
+    let mut removed: Vec<(usize, usize)> = Vec::new();
+    for end in [Some(text.len()), history].into_iter().flatten() {
+        if let Some(found) = identity_tail(text, end, work) {
+            removed.extend(found);
         }
     }
-    let Some(removed) = removed else {
+    if removed.is_empty() {
         return Cow::Borrowed(text);
-    };
-    let kept: Vec<&str> = lines
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !removed[*i])
-        .map(|(_, l)| *l)
-        .collect();
-    Cow::Owned(kept.join("\n"))
+    }
+    removed.sort_unstable();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (start, end) in removed {
+        if start >= copied {
+            out.push_str(&text[copied..start]);
+            copied = end;
+        }
+    }
+    out.push_str(&text[copied.min(text.len())..]);
+    // A removed last line leaves the line end before it.
+    if copied >= text.len() && !text.ends_with('\n') && out.ends_with('\n') {
+        out.pop();
+    }
+    Cow::Owned(out)
 }
 
-/// The identity lines under a valediction that ends at `end` (exclusive), if any: read
-/// backwards over at most [`MAX_TAIL_LINES`] lines.
-fn identity_tail(lines: &[&str], end: usize, work: &mut u64) -> Option<Vec<usize>> {
+/// The byte ranges (with their line ends) of the identity lines under a valediction that
+/// ends at byte `end` (the end of the text or the start of a line), if any: read backwards
+/// over at most [`MAX_TAIL_LINES`] lines that are not blank.
+fn identity_tail(text: &str, end: usize, work: &mut u64) -> Option<Vec<(usize, usize)>> {
     let mut identity = Vec::new();
     let mut seen = 0;
-    let mut i = end;
-    while i > 0 {
-        i -= 1;
-        *work += lines[i].len() as u64 + 1;
-        if lines[i].trim().is_empty() {
+    // `text[..end]` without the line end of the line before `end`, read line by line backwards.
+    let head = text[..end].strip_suffix('\n').unwrap_or(&text[..end]);
+    let mut line_end = head.len();
+    for line in head.rsplit('\n') {
+        *work += line.len() as u64 + 1;
+        let start = line_end - line.len();
+        let range = (start, (line_end + 1).min(text.len()));
+        line_end = start.saturating_sub(1);
+        if line.trim().is_empty() {
             continue;
         }
         seen += 1;
         if seen > MAX_TAIL_LINES + 1 {
             return None;
         }
-        match tail_line(lines[i]) {
+        match tail_line(line) {
             Tail::Prose => return None,
-            Tail::Identity => identity.push(i),
+            Tail::Identity => identity.push(range),
             Tail::LoneName => {}
             Tail::Valediction => {
                 // The valediction: the identity lines below it go, if there are any.
@@ -811,7 +836,7 @@ fn is_device_footer(content: &str) -> bool {
 
 /// The first line of a mailing-list footer.
 fn starts_list_footer(content: &str) -> bool {
-    let l = content.trim().to_lowercase();
+    let t = content.trim();
     [
         "you are subscribed as",
         "you received this message because you are subscribed",
@@ -841,7 +866,7 @@ fn starts_list_footer(content: &str) -> bool {
         "um sich von dieser liste abzumelden",
     ]
     .iter()
-    .any(|p| l.starts_with(p))
+    .any(|p| t.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)))
 }
 
 /// A line of a list footer after its first line: more footer phrases, addresses, links,
@@ -885,29 +910,63 @@ fn unquoted(line: &str) -> &str {
 /// [`remove_footers`], adding the bytes examined to `work`.
 fn remove_footers_counted<'a>(text: &'a str, work: &mut u64) -> Cow<'a, str> {
     *work += text.len() as u64;
-    let lower_hint = |t: &str| {
-        let l = t.to_ascii_lowercase();
-        [
-            "sent",
-            "envoy",
-            "verzonden",
-            "verstuurd",
-            "gesendet",
-            "outlook",
-            "subscri",
-            "abonn",
-            "unsubscribe",
-            "mailing list",
-            "abmeld",
-            "afmeld",
-            "désabonner",
-            "désinscrire",
-            "groups.io",
-        ]
-        .iter()
-        .any(|h| l.contains(h))
+    // Every footer starts with one of these words (case aside): most lines are told at once,
+    // without a copy.
+    const DEVICE_WORDS: &[&str] = &[
+        "sent",
+        "envoyé",
+        "verzonden",
+        "verstuurd",
+        "gesendet",
+        "von",
+        "diese",
+        "get",
+        "download",
+        "télécharger",
+        "obtenir",
+        "outlook",
+    ];
+    const LIST_WORDS: &[&str] = &[
+        "you",
+        "to",
+        "groups.io",
+        "vous",
+        "pour",
+        "u",
+        "je",
+        "om",
+        "sie",
+        "um",
+    ];
+    // The kind of footer a line may start, told by its first word.
+    #[derive(PartialEq)]
+    enum Start {
+        Device,
+        List,
+    }
+    let first_word = |content: &str| {
+        let t = content.trim_start();
+        let first = t.bytes().next()?.to_ascii_lowercase();
+        if !b"svedgtoyupj".contains(&first) {
+            return None;
+        }
+        let word = t.split([' ', '\t']).next().unwrap_or("");
+        if DEVICE_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w)) {
+            Some(Start::Device)
+        } else if LIST_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w)) {
+            Some(Start::List)
+        } else {
+            None
+        }
     };
-    if !lower_hint(text) {
+    let device =
+        |content: &str| first_word(content) == Some(Start::Device) && is_device_footer(content);
+    let list_start = |content: &str| {
+        content.trim_start().starts_with("____")
+            || (first_word(content) == Some(Start::List) && starts_list_footer(content))
+    };
+    let is_start = |content: &str| device(content) || list_start(content);
+    if !text.split('\n').any(|l| is_start(unquoted(l))) {
         return Cow::Borrowed(text);
     }
     let lines: Vec<&str> = text.split('\n').collect();
@@ -917,7 +976,7 @@ fn remove_footers_counted<'a>(text: &'a str, work: &mut u64) -> Cow<'a, str> {
     while i < lines.len() {
         *work += lines[i].len() as u64 + 1;
         let content = unquoted(lines[i]);
-        if is_device_footer(content) {
+        if device(content) {
             keep[i] = false;
             changed = true;
             i += 1;
@@ -929,7 +988,7 @@ fn remove_footers_counted<'a>(text: &'a str, work: &mut u64) -> Cow<'a, str> {
             && lines
                 .get(i + 1)
                 .is_some_and(|n| unquoted(n).trim().to_lowercase().ends_with("mailing list"));
-        if mailman || starts_list_footer(content) {
+        if mailman || (!content.trim_start().starts_with("____") && list_start(content)) {
             keep[i] = false;
             changed = true;
             let mut j = i + 1;
