@@ -22,7 +22,7 @@ esac
 fuzz_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$fuzz_dir")
 all_targets=(pipeline clean_jpeg clean_png clean_webp clean_gif clean_pdf clean_ooxml clean_odf
-    control_protocol config)
+    clean_rtf control_protocol config)
 if [ $# -gt 0 ]; then targets=("$@"); else targets=("${all_targets[@]}"); fi
 
 # The shared MIME corpus, read in place when this machine has it (never written to: libFuzzer

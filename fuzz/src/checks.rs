@@ -25,6 +25,7 @@ pub const TARGETS: &[&str] = &[
     "clean_pdf",
     "clean_ooxml",
     "clean_odf",
+    "clean_rtf",
     "control_protocol",
     "config",
 ];
@@ -44,6 +45,7 @@ pub fn run(target: &str, data: &[u8]) {
         "clean_pdf" => cleaner(AttachmentKind::Pdf, data),
         "clean_ooxml" => cleaner(AttachmentKind::Docx, data),
         "clean_odf" => cleaner(AttachmentKind::Odt, data),
+        "clean_rtf" => cleaner(AttachmentKind::Rtf, data),
         "control_protocol" => control_protocol(data),
         "config" => config(data),
         other => panic!("no fuzz target named {other}"),

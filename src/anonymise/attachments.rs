@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 pub enum AttachmentKind {
     /// Plain text.
     Text,
+    /// Rich Text Format (a WordPad or Word document).
+    Rtf,
     /// Comma-separated values.
     Csv,
     /// JPEG image.
@@ -95,6 +97,7 @@ impl AttachmentKind {
     pub fn content_type(&self) -> &'static str {
         match self {
             AttachmentKind::Text => "text/plain",
+            AttachmentKind::Rtf => "application/rtf",
             AttachmentKind::Csv => "text/csv",
             AttachmentKind::Jpeg => "image/jpeg",
             AttachmentKind::Png => "image/png",
@@ -134,6 +137,7 @@ impl AttachmentKind {
     pub fn extension(&self) -> &'static str {
         match self {
             AttachmentKind::Text => "txt",
+            AttachmentKind::Rtf => "rtf",
             AttachmentKind::Csv => "csv",
             AttachmentKind::Jpeg => "jpg",
             AttachmentKind::Png => "png",
@@ -259,6 +263,12 @@ fn sniff_magic(b: &[u8]) -> AttachmentKind {
     }
     if let Some(kind) = sniff_armour(&b[start..b.len().min(start + 4096)]) {
         return kind;
+    }
+    if lead.starts_with(b"{\\rtf") {
+        return AttachmentKind::Rtf;
+    }
+    if super::headerblock::looks_like_message(b) {
+        return AttachmentKind::Message;
     }
     if !is_text(b) {
         return AttachmentKind::Other;
@@ -579,7 +589,8 @@ pub fn policy(kind: AttachmentKind, bytes: &[u8]) -> Option<AttachmentContent> {
         | K::Pptx
         | K::Odt
         | K::Ods
-        | K::Odp => Some(AttachmentContent::NeedsCleaning(bytes.to_vec())),
+        | K::Odp
+        | K::Rtf => Some(AttachmentContent::NeedsCleaning(bytes.to_vec())),
         K::Tiff | K::Heic => Some(AttachmentContent::Withheld(WithheldReason::NotCleaned)),
         K::Zip | K::Html | K::Message | K::Other => {
             Some(AttachmentContent::Withheld(WithheldReason::Unsupported))
@@ -847,6 +858,32 @@ mod tests {
             K::Other
         );
         assert_eq!(sniff(&[0x00, 0x01, 0x02, 0xFE], Some("text/csv")), K::Other);
+    }
+
+    #[test]
+    fn rtf_is_sniffed_by_its_bytes_whatever_its_declared_type() {
+        for declared in [None, Some("application/msword"), Some("text/plain")] {
+            assert_eq!(sniff(b"{\\rtf1\\ansi Hello}", declared), K::Rtf);
+        }
+        assert_eq!(sniff(b"\xEF\xBB\xBF \r\n{\\rtf1 x}", None), K::Rtf);
+        assert_eq!(sniff(b"about {\\rtf1 x}", None), K::Text);
+        assert!(matches!(
+            policy(K::Rtf, b"{\\rtf1}"),
+            Some(AttachmentContent::NeedsCleaning(_))
+        ));
+    }
+
+    #[test]
+    fn a_message_is_sniffed_by_its_bytes_whatever_its_declared_type() {
+        let eml =
+            b"Received: from x by y; Mon, 3 Jun 2024\r\nFrom: a@x.example\r\nSubject: s\r\n\r\nhi";
+        for declared in [None, Some("application/octet-stream"), Some("text/plain")] {
+            assert_eq!(sniff(eml, declared), K::Message);
+        }
+        assert_eq!(
+            sniff(b"Subject: my story\n\nOnce upon a time", None),
+            K::Text
+        );
     }
 
     #[test]

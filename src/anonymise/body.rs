@@ -57,10 +57,11 @@ pub fn sanitise_html(html: &str) -> String {
 }
 
 /// Renders (sanitised) HTML as plain terminal text wrapped to `width` columns. Links keep
-/// their text; their targets are listed as numbered references.
+/// their text only: a target the writer never saw as text (a tracking link with an identifier
+/// in its query string) is not shown (see `links`).
 pub fn html_to_text(html: &str, width: usize) -> String {
-    html2text::config::plain_no_decorate()
-        .link_footnotes(true)
+    html2text::config::with_decorator(super::links::VisibleText::new())
+        .link_footnotes(false)
         .allow_width_overflow()
         .string_from_read(html.as_bytes(), width.max(20))
         .unwrap_or_default()
@@ -1465,12 +1466,13 @@ mod tests {
     }
 
     #[test]
-    fn html_links_keep_web_targets_only() {
+    fn html_links_keep_their_visible_text_only() {
         let t = text_of(
-            r#"<p><a href="https://help.example/info">info</a> <a href="mailto:jane@example.org">Jane</a></p>"#,
+            r#"<p><a href="https://help.example/info?uid=PLANT42">info</a> <a href="mailto:jane@example.org">Jane</a> <a href="https://help.example/">https://help.example/</a></p>"#,
         );
-        assert!(t.contains("https://help.example/info"));
+        assert!(t.contains("info") && !t.contains("PLANT42"), "{t}");
         assert!(t.contains("Jane") && !t.contains("jane@example.org"));
+        assert!(t.contains("https://help.example/"), "{t}");
     }
 
     #[test]

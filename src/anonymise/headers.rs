@@ -200,10 +200,11 @@ pub(crate) fn subject(part: &MessagePart<'_>) -> String {
 }
 
 /// One line of display text: control characters (and bidirectional overrides, which can make
-/// a terminal show text in another order) become spaces; runs of white space become one space.
+/// a terminal show text in another order) become spaces; runs of white space become one space;
+/// invisible characters (zero-width, tags, see `invisible`) are removed.
 pub(crate) fn clean_line(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for word in s
+    for word in super::invisible::strip(s)
         .chars()
         .map(|c| {
             if c.is_control() || is_bidi_control(c) {

@@ -7,12 +7,19 @@
 //! Headers are read by allow-list ([`headers::READ`]) and kept by a shorter allow-list
 //! ([`headers::KEPT`]); nothing else of a header block ever leaves this module.
 
+pub mod armour;
 pub mod attachments;
 pub mod body;
 pub mod clean;
+mod doors;
+pub mod headerblock;
 pub mod headers;
+pub mod invisible;
 pub mod language;
+pub mod links;
 mod prescan;
+pub mod signature;
+pub mod uuencode;
 mod words;
 
 use std::borrow::Cow;
@@ -51,7 +58,8 @@ impl Default for Limits {
 /// What the anonymiser needs to know about the helpline.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Options {
-    /// Remove signature blocks (RFC 3676 `-- ` and the signature markup of common clients).
+    /// Remove signature blocks (RFC 3676 `-- `, the signature markup of common clients, and
+    /// the identity lines under a valediction, see `signature`).
     pub remove_signature: bool,
     /// Structure limits.
     pub limits: Limits,
@@ -303,6 +311,8 @@ enum Segment {
         redact_addresses: bool,
         /// Signature texts found in the HTML alternative of this text part.
         signatures: Vec<String>,
+        /// Link targets of the HTML alternative that were not its visible text.
+        hidden_links: Vec<String>,
     },
     Html {
         html: String,
@@ -334,7 +344,9 @@ fn render(segments: Vec<Segment>, remove_signature: bool) -> String {
                 text,
                 redact_addresses,
                 signatures,
+                hidden_links,
             } => {
+                let text = doors::prepare_text(&text, &hidden_links);
                 let t = if remove_signature {
                     let mut t = body::remove_plain_signature(&text);
                     for sig in &signatures {
@@ -344,15 +356,22 @@ fn render(segments: Vec<Segment>, remove_signature: bool) -> String {
                 } else {
                     text
                 };
-                finish_text(&t, redact_addresses)
+                finish_text(
+                    &doors::after_signature(t, remove_signature),
+                    redact_addresses,
+                )
             }
             Segment::Html {
                 html,
                 redact_addresses,
-            } => finish_text(
-                &body::html_body_to_text(&html, remove_signature),
-                redact_addresses,
-            ),
+            } => {
+                let text =
+                    doors::prepare_text(&body::html_body_to_text(&html, remove_signature), &[]);
+                finish_text(
+                    &doors::after_signature(text, remove_signature),
+                    redact_addresses,
+                )
+            }
             Segment::Forwarded { subject, body } => format!(
                 "---------- Forwarded message ----------\nSubject: {subject}\n\n{body}\n---------- End of forwarded message ----------"
             ),
@@ -446,6 +465,9 @@ fn decoded_body(raw: &[u8], part: &MessagePart<'_>, boundary: &[u8]) -> Vec<u8> 
         "quoted-printable" => quoted_printable(slice)
             .or_else(|| parser(boundary))
             .unwrap_or_else(|| slice.to_vec()),
+        "x-uuencode" | "uuencode" | "x-uue" | "uue" => {
+            uuencode::decode_part(slice).unwrap_or_else(|| slice.to_vec())
+        }
         _ => slice.to_vec(),
     }
 }
@@ -741,16 +763,20 @@ impl Walker<'_> {
                     let chosen = choose_alternative(msg, raw, &children);
                     // A plain alternative often carries the signature without any marker;
                     // the HTML alternative marks it: find it there to remove it here.
+                    let htmls: Vec<String> = children
+                        .iter()
+                        .filter(|&&c| Some(c) != chosen)
+                        .flat_map(|&c| find_html(msg, raw, c))
+                        .collect();
                     let signatures = if self.opts.remove_signature {
-                        children
+                        htmls
                             .iter()
-                            .filter(|&&c| Some(c) != chosen)
-                            .flat_map(|&c| find_html(msg, raw, c))
-                            .flat_map(|h| body::html_signature_texts(&h))
+                            .flat_map(|h| body::html_signature_texts(h))
                             .collect()
                     } else {
                         Vec::new()
                     };
+                    let hidden_links = doors::hidden_links(&htmls);
                     for &c in &children {
                         let m = if Some(c) == chosen {
                             mode
@@ -761,8 +787,14 @@ impl Walker<'_> {
                         self.walk_in(msg, raw, c, depth + 1, &own_boundary, m, false, segments)?;
                         if Some(c) == chosen {
                             for seg in &mut segments[before..] {
-                                if let Segment::Plain { signatures: s, .. } = seg {
+                                if let Segment::Plain {
+                                    signatures: s,
+                                    hidden_links: l,
+                                    ..
+                                } = seg
+                                {
                                     s.extend(signatures.iter().cloned());
+                                    l.extend(hidden_links.iter().cloned());
                                 }
                             }
                         }
@@ -850,6 +882,7 @@ impl Walker<'_> {
                     text,
                     redact_addresses: true,
                     signatures: Vec::new(),
+                    hidden_links: Vec::new(),
                 });
             }
             return Ok(());
@@ -861,17 +894,12 @@ impl Walker<'_> {
             }
             let text = decode_text(&bytes, part);
             let redact_addresses = mode == Mode::ReportText;
-            segments.push(if subtype == "html" {
-                Segment::Html {
-                    html: text,
-                    redact_addresses,
-                }
-            } else {
-                Segment::Plain {
-                    text,
-                    redact_addresses,
-                    signatures: Vec::new(),
-                }
+            if subtype != "html" {
+                return self.add_plain(text, redact_addresses, depth, segments);
+            }
+            segments.push(Segment::Html {
+                html: text,
+                redact_addresses,
             });
             return Ok(());
         }
@@ -886,8 +914,7 @@ impl Walker<'_> {
             return Ok(());
         }
         let declared = format!("{ctype}/{subtype}");
-        self.add_attachment(&bytes, Some(&declared), false);
-        Ok(())
+        self.add_leaf(&bytes, &declared, depth, segments)
     }
 
     /// Sniffs and applies the policy to one attachment.

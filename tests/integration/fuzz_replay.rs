@@ -154,6 +154,7 @@ fn cleaner_seeds_are_cleanable() {
         ("clean_pdf", K::Pdf),
         ("clean_ooxml", K::Docx),
         ("clean_odf", K::Odt),
+        ("clean_rtf", K::Rtf),
     ] {
         let seeds = root().join("fuzz/seeds").join(target);
         let mut n = 0;

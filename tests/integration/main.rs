@@ -10,6 +10,7 @@ mod daemon;
 mod demo;
 mod deploy;
 mod doctor;
+mod doors;
 mod durability;
 mod faults;
 mod fuzz_replay;

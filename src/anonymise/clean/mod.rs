@@ -7,13 +7,15 @@
 //! the picture), never re-encoded. PDFs lose their Info dictionary, XMP, trailer ID,
 //! PieceInfo, embedded files and JavaScript. Office documents (OOXML, OpenDocument) lose their
 //! properties, comments, revision authors, people lists, custom XML and thumbnails, and their
-//! zip members get fixed timestamps.
+//! zip members get fixed timestamps. RTF documents lose their info group, generator, revision
+//! tables and ids, comments, document variables and the metadata of their pictures.
 
 mod gif;
 mod jpeg;
 mod office;
 mod pdf;
 mod png;
+mod rtf;
 mod webp;
 
 use super::AttachmentKind;
@@ -74,6 +76,7 @@ pub fn clean(
         K::Pdf => pdf::clean(bytes, limits),
         K::Docx | K::Xlsx | K::Pptx => office::clean_ooxml(bytes, limits),
         K::Odt | K::Ods | K::Odp => office::clean_odf(bytes, limits),
+        K::Rtf => rtf::clean(bytes, limits),
         _ => Err(CleanError::Unsupported),
     }
 }

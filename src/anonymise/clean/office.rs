@@ -240,7 +240,7 @@ fn clean_embedded(
     use AttachmentKind as K;
     let kind = sniff(data, None);
     match kind {
-        K::Jpeg | K::Png | K::Gif | K::Webp => super::clean(kind, data, limits),
+        K::Jpeg | K::Png | K::Gif | K::Webp | K::Rtf => super::clean(kind, data, limits),
         K::Docx | K::Xlsx | K::Pptx | K::Odt | K::Ods | K::Odp => {
             if depth >= MAX_EMBEDDING_DEPTH {
                 return Err(CleanError::Limit("documents nested in documents"));
