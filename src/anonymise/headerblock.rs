@@ -559,7 +559,7 @@ fn write_filtered<'a>(b: &Block<'a>, lines: &[&'a str], out: &mut Vec<Cow<'a, st
 }
 
 /// A subject value decoded (RFC 2047) and cleaned as the message's own subject is.
-fn subject(value: &str) -> String {
+pub(super) fn subject(value: &str) -> String {
     if value.contains("=?") {
         let raw = format!("Subject: {value}\n\n");
         if let Some(m) = super::headers::parser().parse_headers(raw.as_bytes())
@@ -573,7 +573,7 @@ fn subject(value: &str) -> String {
 
 /// A date value: in UTC, to the minute, when it is an RFC 5322 date with a numeric offset;
 /// otherwise as written.
-fn date(value: &str) -> String {
+pub(super) fn date(value: &str) -> String {
     let has_offset = value
         .as_bytes()
         .windows(5)

@@ -141,12 +141,15 @@ pub(super) fn is_boilerplate(text: &str) -> bool {
 }
 
 /// The readable text of a multipart whose structure could not be read: boundary lines, the
-/// header block after each, header fields anywhere (with their continuation lines), and lines
-/// of base64 are left out; HTML blocks are flattened to their text.
+/// part header block after each, and lines of base64 are left out; HTML blocks are flattened
+/// to their text; header fields anywhere else (an embedded message's, with their continuation
+/// lines) go through the allow-list as [`headerblock`](super::headerblock) does: the subject
+/// and date stay, the rest becomes one note.
 pub(super) fn raw_mime_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len() / 2);
     let mut html = String::new();
-    let (mut in_headers, mut is_html, mut in_field) = (false, false, false);
+    let mut fields = EmbeddedFields::default();
+    let (mut in_headers, mut is_html) = (false, false);
     let flush = |html: &mut String, out: &mut String| {
         if !html.is_empty() {
             out.push_str(&body::html_to_flat_text(html));
@@ -175,11 +178,15 @@ pub(super) fn raw_mime_text(text: &str) -> String {
             }
             in_headers = false;
         }
-        if is_known_field(t) || (in_field && t.starts_with([' ', '\t']) && !t.trim().is_empty()) {
-            in_field = true;
+        if is_known_field(t) {
+            fields.start(t);
             continue;
         }
-        in_field = false;
+        if fields.open() && t.starts_with([' ', '\t']) && !t.trim().is_empty() {
+            fields.fold(t);
+            continue;
+        }
+        fields.flush(&mut out);
         if is_base64_line(t) {
             continue;
         }
@@ -187,8 +194,68 @@ pub(super) fn raw_mime_text(text: &str) -> String {
         to.push_str(line);
         to.push('\n');
     }
+    fields.flush(&mut out);
     flush(&mut html, &mut out);
     out
+}
+
+/// A run of header fields met in raw text, shown as the allow-list allows.
+#[derive(Default)]
+struct EmbeddedFields {
+    /// The current field: its name lowercased and its value so far.
+    current: Option<(String, String)>,
+    /// The kept lines of the run.
+    kept: Vec<String>,
+    /// Whether a field of the run was dropped.
+    dropped: bool,
+}
+
+impl EmbeddedFields {
+    fn open(&self) -> bool {
+        self.current.is_some()
+    }
+
+    fn start(&mut self, line: &str) {
+        self.end_field();
+        let (name, value) = line.split_once(':').unwrap_or((line, ""));
+        self.current = Some((name.trim().to_ascii_lowercase(), value.trim().to_string()));
+    }
+
+    fn fold(&mut self, line: &str) {
+        if let Some((_, value)) = &mut self.current {
+            value.push(' ');
+            value.push_str(line.trim());
+        }
+    }
+
+    fn end_field(&mut self) {
+        let Some((name, value)) = self.current.take() else {
+            return;
+        };
+        let allowed = |field: &str| super::headers::KEPT.contains(&field);
+        match name.as_str() {
+            "subject" if allowed("Subject") => self
+                .kept
+                .push(format!("Subject: {}", super::headerblock::subject(&value))),
+            "date" if allowed("Date") => self
+                .kept
+                .push(format!("Date: {}", super::headerblock::date(&value))),
+            _ => self.dropped = true,
+        }
+    }
+
+    /// Writes the run (kept fields, then one note when others were dropped) and starts anew.
+    fn flush(&mut self, out: &mut String) {
+        self.end_field();
+        for line in self.kept.drain(..) {
+            out.push_str(&line);
+            out.push('\n');
+        }
+        if std::mem::take(&mut self.dropped) {
+            out.push_str(super::headerblock::NOTE);
+            out.push('\n');
+        }
+    }
 }
 
 /// A MIME delimiter line: `--` then a boundary without white space.

@@ -93,3 +93,16 @@ fn raw_mime_text_keeps_lines_and_drops_structure() {
     ));
     assert_eq!(t, format!("{WORDS}\nlast words\n"));
 }
+
+#[test]
+fn raw_mime_text_shows_an_embedded_header_block_through_the_allow_list() {
+    let t = raw_mime_text(&format!(
+        "--b1\nContent-Type: message/rfc822\n\nReceived: from host.example ([192.0.2.9])\n\tby mx.example; Mon, 3 Jun 2024 10:00:00 +0200\nFrom: Someone <someone@host.example>\nSubject: =?utf-8?q?caf=C3=A9?=\n\n{WORDS}\n--b1--\n"
+    ));
+    assert!(t.contains("Subject: café"), "{t}");
+    assert!(t.contains(super::super::headerblock::NOTE), "{t}");
+    assert!(t.contains(WORDS), "{t}");
+    for planted in ["host.example", "192.0.2.9", "Someone", "mx.example"] {
+        assert!(!t.contains(planted), "{planted} in {t}");
+    }
+}
