@@ -9,10 +9,14 @@
 
 pub mod attachments;
 pub mod body;
+mod boundaries;
 pub mod clean;
+pub mod export;
 pub mod headers;
 pub mod language;
+mod lenient;
 mod prescan;
+pub mod quarantine;
 
 use std::borrow::Cow;
 
