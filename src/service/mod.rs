@@ -3,6 +3,7 @@
 //! go through the daemon, so the output is the same either way.
 
 pub mod catalog;
+pub mod quarantine;
 pub mod roles;
 pub mod search;
 pub mod startup;
@@ -161,6 +162,9 @@ pub struct StatusReport {
     pub closed: usize,
     /// Quarantined messages.
     pub quarantined: usize,
+    /// Whole days before the oldest quarantined message is destroyed.
+    #[serde(default)]
+    pub quarantine_oldest_days_left: Option<i64>,
     /// The intake duty, when configured.
     pub intake: Option<IntakeStatus>,
 }
@@ -558,6 +562,10 @@ impl Service {
                 need(Role::Supervisor)?;
                 Ok(Response::Quarantine(self.store.quarantine_list()?))
             }
+            r @ (Request::QuarantineShow { .. }
+            | Request::QuarantineRetry { .. }
+            | Request::QuarantineRelease { .. }
+            | Request::QuarantineExport { .. }) => self.quarantine(caller, r),
             Request::Audit { tail } => {
                 need(Role::Supervisor)?;
                 Ok(Response::Audit(self.store.audit_entries(tail)?))
@@ -784,6 +792,7 @@ impl Service {
             }
         })?;
         let rt = self.runtime.read().expect("runtime lock").clone();
+        let quarantine = self.quarantine_summary()?;
         Ok(StatusReport {
             version: env!("CARGO_PKG_VERSION").to_string(),
             daemon: rt.pid.is_some(),
@@ -792,7 +801,8 @@ impl Service {
             open,
             waiting,
             closed,
-            quarantined: self.store.quarantine_list()?.len(),
+            quarantined: quarantine.count,
+            quarantine_oldest_days_left: quarantine.oldest_days_left,
             intake: rt.intake,
         })
     }
