@@ -12,23 +12,7 @@ use sourdine::cli::output::{WARN, human_size, paint};
 use sourdine::control::protocol::{Request, Response};
 
 /// Arguments of `sourdine quarantine export`.
-///
-/// Writes the message for a bug report, with its structure kept: the MIME tree, the header
-/// names and their order, the encodings (broken ones too), the bodies byte for byte. Every
-/// header value that could identify someone, in every part and embedded message, is replaced:
-/// addresses and display names by <address-N@example.invalid>, Message-IDs and Content-IDs by
-/// <id-N@example.invalid>, dates by the epoch, boundaries by sourdine-boundary-N (the same
-/// value always by the same placeholder), file names and every other value (Received, DKIM,
-/// ARC, Authentication-Results, Subject, X-...) by [redacted].
-///
-/// The body is not changed: its text and attachments may still identify the writer. Read the
-/// file before you share it, share it only as far as needed, and delete it afterwards. The
-/// command says so and asks for a yes (on a terminal; elsewhere give --yes).
-///
-/// The file is created with mode 0600; an existing file or a symbolic link is refused. The
-/// export is recorded in the audit log.
 #[derive(Debug, clap::Args)]
-#[command(verbatim_doc_comment)]
 pub struct Args {
     /// The quarantine reference (as `sourdine quarantine list` shows it).
     reference: String,

@@ -8,20 +8,7 @@ use sourdine::control::protocol::{Request, Response};
 use sourdine::store::Outcome;
 
 /// Arguments of `sourdine quarantine release`.
-///
-/// Makes a ticket of what `sourdine quarantine show REF` shows: the subject and the readable
-/// text, under a note telling the counsellor that the message was released from quarantine and
-/// that its attachments were withheld (each one is listed by type and size, withheld). The
-/// writer's reply address is sealed as at intake when the headers name one, so the ticket can
-/// be answered; a follow-up joins its thread. The entry leaves the quarantine in the same
-/// commit, then the keys are rotated so the raw message cannot be read back from the store's
-/// files. No acknowledgement is sent to the writer. Recorded in the audit log.
-///
-/// Releasing puts a person's message in front of counsellors: it asks for a yes (on a
-/// terminal; elsewhere give --yes). Prefer `retry` when an upgrade or a changed limit lets the
-/// pipeline read the whole message.
 #[derive(Debug, clap::Args)]
-#[command(verbatim_doc_comment)]
 pub struct Args {
     /// The quarantine reference (as `sourdine quarantine list` shows it).
     reference: String,

@@ -10,23 +10,7 @@ use sourdine::service::quarantine::{Retried, RetryResult};
 use sourdine::store::Outcome;
 
 /// Arguments of `sourdine quarantine retry`.
-///
-/// Runs each message through the current pipeline again, as if it had just arrived (its
-/// arrival time and its expiry stay those of the first attempt). Use it after an upgrade that
-/// fixed the cause, or after raising the limit named in the reason (`[intake] max_parts`,
-/// `max_header_bytes`, `max_depth`, `max_message_bytes`; restart the service first so that it
-/// reads the new value).
-///
-/// A message the pipeline takes becomes a ticket (or joins its thread), with its attachments
-/// cleaned exactly as at intake, and leaves the quarantine in the same commit; the keys are
-/// then rotated so the raw message cannot be read back from the store's files. A message that
-/// fails again stays, with its reason (which may have changed). No acknowledgement is sent to
-/// the writer. Each retry is recorded in the audit log.
-///
-/// Exit status: 0 when every message became a ticket; 1 when one stayed in quarantine or was
-/// not found.
 #[derive(Debug, clap::Args)]
-#[command(verbatim_doc_comment)]
 pub struct Args {
     /// The quarantine references (as `sourdine quarantine list` shows them).
     #[arg(

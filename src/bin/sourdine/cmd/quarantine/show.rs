@@ -10,18 +10,7 @@ use sourdine::config::Config;
 use sourdine::control::protocol::{Request, Response};
 
 /// Arguments of `sourdine quarantine show`.
-///
-/// Prints what can safely be read of a quarantined message: why it is there, its size, when it
-/// arrived and when retention destroys it, its subject, the types and sizes of its attachments,
-/// and its readable text, cleaned by the same rules as a ticket's (signatures and attribution
-/// lines removed, addresses redacted, header blocks found in the text removed). No header but
-/// the subject is ever shown, and no attachment. The reading is recorded in the audit log.
-///
-/// Then decide: `sourdine quarantine retry REF` once an upgrade or a changed limit lets the
-/// pipeline take it; `sourdine quarantine release REF` to give its text to the counsellors;
-/// `sourdine quarantine export REF --output FILE` for a bug report.
 #[derive(Debug, clap::Args)]
-#[command(verbatim_doc_comment)]
 pub struct Args {
     /// The quarantine reference (as `sourdine quarantine list` shows it).
     reference: String,
