@@ -565,7 +565,7 @@ impl Service {
             r @ (Request::QuarantineShow { .. }
             | Request::QuarantineRetry { .. }
             | Request::QuarantineRelease { .. }
-            | Request::QuarantineExport { .. }) => self.quarantine(caller, r),
+            | Request::QuarantineExport { .. }) => self.quarantine_request(caller, r),
             Request::Audit { tail } => {
                 need(Role::Supervisor)?;
                 Ok(Response::Audit(self.store.audit_entries(tail)?))
@@ -578,6 +578,36 @@ impl Service {
                 need(Role::Counsellor)?;
                 Ok(Response::Status(Box::new(self.status()?)))
             }
+        }
+    }
+
+    /// The quarantine operations (see [`quarantine`]): the operator only, each audited.
+    fn quarantine_request(
+        &self,
+        caller: &Caller,
+        request: Request,
+    ) -> Result<Response, ServiceError> {
+        self.quarantine_operator(caller, request.op())?;
+        match request {
+            Request::QuarantineShow { reference } => Ok(Response::QuarantineShown(Box::new(
+                self.quarantine_show(caller, &reference)?,
+            ))),
+            Request::QuarantineRetry { references } => Ok(Response::QuarantineRetried(
+                self.quarantine_retry(caller, references)?,
+            )),
+            Request::QuarantineRelease { reference } => Ok(Response::QuarantineReleased(
+                self.quarantine_release(caller, &reference)?,
+            )),
+            Request::QuarantineExport { reference } => {
+                let (reference, e) = self.quarantine_export(caller, &reference)?;
+                Ok(Response::QuarantineExported {
+                    reference,
+                    fields: e.fields,
+                    boundaries: e.boundaries,
+                    bytes: Bytes(e.bytes),
+                })
+            }
+            _ => Err(invalid("not a quarantine request")),
         }
     }
 

@@ -6,11 +6,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Caller, ErrorKind, Role, Service, ServiceError, require};
+use crate::anonymise::export::Exported;
 use crate::anonymise::quarantine::{self, Readable};
 use crate::anonymise::{
     Anonymised, Attachment, AttachmentContent, AttachmentKind, Language, WithheldReason,
 };
-use crate::control::protocol::{Bytes, Request, Response};
 use crate::intake::pipeline::{Arrival, Prepared, PreparedItem, digest};
 use crate::store::{Outcome, QuarantinedMessage};
 use crate::time::Stamp;
@@ -129,41 +129,21 @@ fn days_until(until: i64, now: i64) -> i64 {
 }
 
 impl Service {
-    /// The four quarantine operations (show, retry, release, export); a refusal is audited.
-    pub(super) fn quarantine(
+    /// Refuses anyone but the operator for a quarantine operation (`op`, for the audit log),
+    /// and records the refusal.
+    pub(super) fn quarantine_operator(
         &self,
         caller: &Caller,
-        request: Request,
-    ) -> Result<Response, ServiceError> {
-        if let Err(e) = operator(caller) {
+        op: &str,
+    ) -> Result<(), ServiceError> {
+        operator(caller).inspect_err(|_| {
             let _ = self.store.audit_action(
                 &caller.actor(),
                 "quarantine.refused",
                 None,
-                Some(format!(
-                    "{} refused: {}",
-                    request.op(),
-                    caller.role.as_str()
-                )),
+                Some(format!("{op} refused: {}", caller.role.as_str())),
             );
-            return Err(e);
-        }
-        match request {
-            Request::QuarantineShow { reference } => Ok(Response::QuarantineShown(Box::new(
-                self.quarantine_show(caller, &reference)?,
-            ))),
-            Request::QuarantineRetry { references } => Ok(Response::QuarantineRetried(
-                self.quarantine_retry(caller, references)?,
-            )),
-            Request::QuarantineRelease { reference } => Ok(Response::QuarantineReleased(
-                self.quarantine_release(caller, &reference)?,
-            )),
-            Request::QuarantineExport { reference } => self.quarantine_export(caller, &reference),
-            _ => Err(ServiceError::new(
-                ErrorKind::Invalid,
-                "not a quarantine request",
-            )),
-        }
+        })
     }
 
     /// An entry and its raw message, or a not-found error.
@@ -179,7 +159,7 @@ impl Service {
         })
     }
 
-    fn quarantine_show(
+    pub(super) fn quarantine_show(
         &self,
         caller: &Caller,
         reference: &str,
@@ -217,7 +197,7 @@ impl Service {
         })
     }
 
-    fn quarantine_retry(
+    pub(super) fn quarantine_retry(
         &self,
         caller: &Caller,
         references: Vec<String>,
@@ -267,7 +247,7 @@ impl Service {
         Ok(out)
     }
 
-    fn quarantine_release(
+    pub(super) fn quarantine_release(
         &self,
         caller: &Caller,
         reference: &str,
@@ -304,11 +284,11 @@ impl Service {
         })
     }
 
-    fn quarantine_export(
+    pub(super) fn quarantine_export(
         &self,
         caller: &Caller,
         reference: &str,
-    ) -> Result<Response, ServiceError> {
+    ) -> Result<(String, Exported), ServiceError> {
         let (view, raw) = self.entry(reference)?;
         let e = crate::anonymise::export::export(&raw);
         drop(raw);
@@ -321,12 +301,7 @@ impl Service {
                 view.reference, e.fields, e.boundaries
             )),
         )?;
-        Ok(Response::QuarantineExported {
-            reference: view.reference,
-            fields: e.fields,
-            boundaries: e.boundaries,
-            bytes: Bytes(e.bytes),
-        })
+        Ok((view.reference, e))
     }
 
     /// Brings the catalog up to date with a ticket a retry or release filed. No automatic
