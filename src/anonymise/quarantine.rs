@@ -10,7 +10,7 @@
 //! Attachments are only sniffed and counted: their bytes never leave this function.
 //! Everything is linear in the size of the message.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::lenient::{self, PartInfo, Piece, Pieces};
 use super::{AttachmentKind, Language, Options, Secrets, Signals, body, headers};
@@ -27,6 +27,9 @@ const MAX_SEPARATORS: usize = 16;
 const MAX_FIELD: usize = 16 * 1024;
 /// Largest allow-listed header block read.
 const MAX_BLOCK: usize = 256 * 1024;
+/// A signature found in an HTML alternative that is longer than this (in bytes) is not looked
+/// for in the plain alternative (each start of its first word would be matched against it).
+const MAX_SIGNATURE: usize = 4 * 1024;
 
 /// What can safely be read from a message that failed the normal path.
 #[derive(Debug, Default)]
@@ -240,6 +243,26 @@ fn decode_text(bytes: &[u8], charset: Option<&str>) -> String {
 /// The final text: alternatives reduced to their plain text when they have one, the preamble
 /// only when nothing else has text, each text through the body rules.
 fn render(segments: Vec<Segment>, remove_signature: bool) -> String {
+    // Signatures that only the HTML alternative marks (Outlook, Apple Mail), by alternative,
+    // to remove from the plain alternative as the normal path does.
+    let mut signatures: HashMap<(usize, usize), Vec<String>> = HashMap::new();
+    if remove_signature {
+        for s in &segments {
+            if let Segment::Text {
+                text,
+                html: true,
+                alt: Some(a),
+                ..
+            } = s
+            {
+                signatures.entry(*a).or_default().extend(
+                    body::html_signature_texts(text)
+                        .into_iter()
+                        .filter(|sig| sig.len() <= MAX_SIGNATURE),
+                );
+            }
+        }
+    }
     let has_text = |s: &Segment| match s {
         Segment::Text { text, .. } => !text.trim().is_empty(),
         Segment::Forwarded { .. } => false,
@@ -276,13 +299,19 @@ fn render(segments: Vec<Segment>, remove_signature: bool) -> String {
                 alt: Some(a),
                 ..
             } if plain_alts.contains(&a) => continue,
-            Segment::Text { text, html, .. } => {
+            Segment::Text {
+                text, html, alt, ..
+            } => {
                 let text = if html {
                     body::html_to_flat_text(&text)
                 } else {
                     text
                 };
-                clean_text(&text, remove_signature)
+                let sigs = match alt {
+                    Some(a) if !html => signatures.get(&a).map(Vec::as_slice),
+                    _ => None,
+                };
+                clean_text(&text, remove_signature, sigs.unwrap_or_default())
             }
             Segment::Forwarded { subject } => {
                 format!("---------- Forwarded message ----------\nSubject: {subject}")
@@ -296,9 +325,10 @@ fn render(segments: Vec<Segment>, remove_signature: bool) -> String {
 }
 
 /// The body rules, for one text: runs of blank lines cut (which keeps every later pass
-/// linear), header-shaped blocks removed, then the normal path's signature removal,
-/// attribution redaction and normalisation, and every address redacted.
-pub fn clean_text(text: &str, remove_signature: bool) -> String {
+/// linear), header-shaped blocks removed, then the normal path's signature removal (a `-- `
+/// block, and the `signatures` that an HTML alternative marked), attribution redaction and
+/// normalisation, and every address redacted.
+pub fn clean_text(text: &str, remove_signature: bool, signatures: &[String]) -> String {
     let t = body::normalise(text);
     let t = drop_header_runs(&t);
     let separators = t
@@ -306,11 +336,16 @@ pub fn clean_text(text: &str, remove_signature: bool) -> String {
         .filter(|l| l.trim_end() == "--")
         .take(MAX_SEPARATORS + 1)
         .count();
-    let t = if remove_signature && separators <= MAX_SEPARATORS {
+    let mut t = if remove_signature && separators <= MAX_SEPARATORS {
         body::remove_plain_signature(&t)
     } else {
         t
     };
+    if remove_signature {
+        for sig in signatures {
+            t = body::remove_signature_text(&t, sig);
+        }
+    }
     let t = body::redact_attributions(&t);
     let t = body::redact_addresses(&t);
     body::normalise(&t)

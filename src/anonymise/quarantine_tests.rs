@@ -275,3 +275,51 @@ fn reading_grows_linearly_with_parts_and_lines() {
         4_000
     ));
 }
+
+/// The manifest list `key` of a fixture (`planted`, `content`): the quoted tokens of its
+/// lines, up to the closing bracket.
+fn manifest_list(manifest: &str, key: &str) -> Vec<String> {
+    let Some(rest) = manifest.split_once(&format!("\n{key} = [")) else {
+        return Vec::new();
+    };
+    let list = rest.1.split_once(']').map_or(rest.1, |(l, _)| l);
+    list.lines()
+        .filter_map(|l| l.trim().strip_prefix('"')?.split('"').next())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_text_of_every_fixture_keeps_its_words_and_none_of_its_planted_values() {
+    // Including the signatures that only the HTML alternative marks (Outlook, Apple Mail):
+    // no `-- ` line in the plain text.
+    let mut checked = 0;
+    for dir in ["clients", "attachments"] {
+        let dir = format!("{}/fixtures/{dir}", env!("CARGO_MANIFEST_DIR"));
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = e.path();
+            if path.extension().is_none_or(|x| x != "eml")
+                || path.ends_with("broken-quarantine.eml")
+            {
+                // (That one's text is planted too: it is never ticketed.)
+                continue;
+            }
+            let manifest = std::fs::read_to_string(path.with_extension("toml")).unwrap();
+            let r = read(&std::fs::read(&path).unwrap());
+            let shown = format!("{}\n{}", r.subject, r.body);
+            let planted = manifest_list(&manifest, "planted");
+            assert!(planted.len() >= 5, "{}: {planted:?}", path.display());
+            let planted: Vec<&str> = planted.iter().map(String::as_str).collect();
+            assert_absent(&shown, &planted);
+            for word in manifest_list(&manifest, "content") {
+                assert!(
+                    shown.contains(&word),
+                    "{}: {word} lost:\n{shown}",
+                    path.display()
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 15, "{checked} fixtures");
+}
