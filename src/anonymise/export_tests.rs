@@ -324,3 +324,65 @@ fn export_grows_linearly() {
         4_000
     ));
 }
+
+/// Every header block of a message as mail-parser reads it, nested messages included (decoded
+/// when encoded).
+fn header_blocks(raw: &[u8], out: &mut Vec<String>) {
+    let Some(m) = mail_parser::MessageParser::default().parse(raw) else {
+        return;
+    };
+    collect_blocks(&m, out);
+}
+
+fn collect_blocks(m: &mail_parser::Message<'_>, out: &mut Vec<String>) {
+    let raw = m.raw_message();
+    for p in &m.parts {
+        let (start, end) = (p.offset_header as usize, p.offset_body as usize);
+        out.push(
+            String::from_utf8_lossy(&raw[start.min(raw.len())..end.min(raw.len())]).into_owned(),
+        );
+        if let mail_parser::PartType::Message(nested) = &p.body {
+            collect_blocks(nested, out);
+        }
+    }
+}
+
+#[test]
+fn no_header_block_of_any_fixture_keeps_a_planted_value() {
+    let mut checked = 0;
+    for dir in ["clients", "attachments"] {
+        let dir = format!("{}/fixtures/{dir}", env!("CARGO_MANIFEST_DIR"));
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = e.path();
+            if path.extension().is_none_or(|x| x != "eml") {
+                continue;
+            }
+            let manifest = std::fs::read_to_string(path.with_extension("toml")).unwrap();
+            let planted: Vec<String> = manifest
+                .split_once("\nplanted = [")
+                .map(|(_, rest)| rest.split_once(']').map_or(rest, |(l, _)| l))
+                .unwrap_or_default()
+                .lines()
+                .filter_map(|l| l.trim().strip_prefix('"')?.split('"').next())
+                .map(str::to_string)
+                .collect();
+            assert!(planted.len() >= 5, "{}", path.display());
+            let raw = std::fs::read(&path).unwrap();
+            let e = export(&raw);
+            let mut blocks = Vec::new();
+            header_blocks(&e.bytes, &mut blocks);
+            assert!(blocks.len() >= 2 || raw.len() < 2000, "{}", path.display());
+            let headers = blocks.join("\n").to_ascii_lowercase();
+            for p in &planted {
+                assert!(
+                    !headers.contains(&p.to_ascii_lowercase()),
+                    "{}: {p} in a header block of the export",
+                    path.display()
+                );
+            }
+            assert_eq!(tree(&raw), tree(&e.bytes), "{}", path.display());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "{checked}");
+}
