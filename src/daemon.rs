@@ -250,6 +250,25 @@ async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
         None => None,
     };
 
+    // Once a day (the first at start): the quarantine, in counts only.
+    let daily = {
+        let service = service.clone();
+        let mut stop = stop_rx.clone();
+        tokio::spawn(async move {
+            loop {
+                let s = service.clone();
+                if let Ok(Ok(q)) = tokio::task::spawn_blocking(move || s.quarantine_summary()).await
+                {
+                    q.log();
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(86_400)) => {}
+                    _ = stop.changed() => break,
+                }
+            }
+        })
+    };
+
     // The status file, refreshed every few seconds (and past days' acknowledgement memory gone).
     let status_path = status_path(&cfg);
     let status_task = {
@@ -289,6 +308,7 @@ async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
         let _ = outbox.await;
     }
     let _ = retention.await;
+    let _ = daily.await;
     let _ = server.await;
     let _ = status_task.await;
     let _ = fs::remove_file(&cfg.control_socket);

@@ -88,6 +88,9 @@ pub enum WithheldReason {
     Damaged,
     /// The file passes a safety limit (a zip bomb, deep nesting, a giant image).
     LimitExceeded,
+    /// The message was released from quarantine by the operator: its readable text only,
+    /// every attachment withheld.
+    Quarantined,
 }
 
 use super::AttachmentContent;

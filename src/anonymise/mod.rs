@@ -10,14 +10,18 @@
 pub mod armour;
 pub mod attachments;
 pub mod body;
+mod boundaries;
 pub mod clean;
 mod doors;
+pub mod export;
 pub mod headerblock;
 pub mod headers;
 pub mod invisible;
 pub mod language;
+mod lenient;
 pub mod links;
 mod prescan;
+pub mod quarantine;
 pub mod signature;
 pub mod uuencode;
 mod words;

@@ -195,6 +195,28 @@ pub enum Request {
     },
     /// The quarantine (operator).
     QuarantineList,
+    /// What can be read of a quarantined message (operator; audited).
+    QuarantineShow {
+        /// The quarantine reference.
+        reference: String,
+    },
+    /// Runs quarantined messages through the pipeline again (operator; audited).
+    QuarantineRetry {
+        /// The quarantine references.
+        references: Vec<String>,
+    },
+    /// Makes a ticket of a quarantined message's readable text, every attachment withheld
+    /// (operator; audited).
+    QuarantineRelease {
+        /// The quarantine reference.
+        reference: String,
+    },
+    /// A quarantined message with its header values replaced, for a bug report (operator;
+    /// audited).
+    QuarantineExport {
+        /// The quarantine reference.
+        reference: String,
+    },
     /// The audit log (operator).
     Audit {
         /// Only the last N entries.
@@ -235,6 +257,10 @@ impl Request {
             Request::RevealList => "reveal_list",
             Request::Ingest { .. } => "ingest",
             Request::QuarantineList => "quarantine_list",
+            Request::QuarantineShow { .. } => "quarantine_show",
+            Request::QuarantineRetry { .. } => "quarantine_retry",
+            Request::QuarantineRelease { .. } => "quarantine_release",
+            Request::QuarantineExport { .. } => "quarantine_export",
             Request::Audit { .. } => "audit",
             Request::AuditVerify => "audit_verify",
             Request::Status => "status",
@@ -305,6 +331,23 @@ pub enum Response {
     Ingested(Vec<Outcome>),
     /// The quarantine.
     Quarantine(Vec<QuarantineView>),
+    /// What can be read of a quarantined message.
+    QuarantineShown(Box<crate::service::quarantine::QuarantineShown>),
+    /// What became of retried quarantine entries.
+    QuarantineRetried(Vec<crate::service::quarantine::Retried>),
+    /// A released quarantine entry.
+    QuarantineReleased(crate::service::quarantine::Released),
+    /// A quarantined message for a bug report.
+    QuarantineExported {
+        /// The quarantine reference.
+        reference: String,
+        /// Header values replaced.
+        fields: usize,
+        /// Boundaries renamed.
+        boundaries: usize,
+        /// The rewritten message.
+        bytes: Bytes,
+    },
     /// Audit entries.
     Audit(Vec<AuditEntry>),
     /// The audit chain check.

@@ -4,6 +4,7 @@
 
 pub mod ack_memory;
 pub mod catalog;
+pub mod quarantine;
 pub mod roles;
 pub mod search;
 pub mod startup;
@@ -163,6 +164,9 @@ pub struct StatusReport {
     pub closed: usize,
     /// Quarantined messages.
     pub quarantined: usize,
+    /// Whole days before the oldest quarantined message is destroyed.
+    #[serde(default)]
+    pub quarantine_oldest_days_left: Option<i64>,
     /// The intake duty, when configured.
     pub intake: Option<IntakeStatus>,
 }
@@ -571,6 +575,10 @@ impl Service {
                 need(Role::Supervisor)?;
                 Ok(Response::Quarantine(self.store.quarantine_list()?))
             }
+            r @ (Request::QuarantineShow { .. }
+            | Request::QuarantineRetry { .. }
+            | Request::QuarantineRelease { .. }
+            | Request::QuarantineExport { .. }) => self.quarantine_request(caller, r),
             Request::Audit { tail } => {
                 need(Role::Supervisor)?;
                 Ok(Response::Audit(self.store.audit_entries(tail)?))
@@ -583,6 +591,36 @@ impl Service {
                 need(Role::Counsellor)?;
                 Ok(Response::Status(Box::new(self.status()?)))
             }
+        }
+    }
+
+    /// The quarantine operations (see [`quarantine`]): the operator only, each audited.
+    fn quarantine_request(
+        &self,
+        caller: &Caller,
+        request: Request,
+    ) -> Result<Response, ServiceError> {
+        self.quarantine_operator(caller, request.op())?;
+        match request {
+            Request::QuarantineShow { reference } => Ok(Response::QuarantineShown(Box::new(
+                self.quarantine_show(caller, &reference)?,
+            ))),
+            Request::QuarantineRetry { references } => Ok(Response::QuarantineRetried(
+                self.quarantine_retry(caller, references)?,
+            )),
+            Request::QuarantineRelease { reference } => Ok(Response::QuarantineReleased(
+                self.quarantine_release(caller, &reference)?,
+            )),
+            Request::QuarantineExport { reference } => {
+                let (reference, e) = self.quarantine_export(caller, &reference)?;
+                Ok(Response::QuarantineExported {
+                    reference,
+                    fields: e.fields,
+                    boundaries: e.boundaries,
+                    bytes: Bytes(e.bytes),
+                })
+            }
+            _ => Err(invalid("not a quarantine request")),
         }
     }
 
@@ -886,6 +924,7 @@ impl Service {
             }
         })?;
         let rt = self.runtime.read().expect("runtime lock").clone();
+        let quarantine = self.quarantine_summary()?;
         Ok(StatusReport {
             version: env!("CARGO_PKG_VERSION").to_string(),
             daemon: rt.pid.is_some(),
@@ -894,7 +933,8 @@ impl Service {
             open,
             waiting,
             closed,
-            quarantined: self.store.quarantine_list()?.len(),
+            quarantined: quarantine.count,
+            quarantine_oldest_days_left: quarantine.oldest_days_left,
             intake: rt.intake,
         })
     }

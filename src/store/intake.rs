@@ -49,6 +49,14 @@ pub enum Outcome {
     },
 }
 
+/// Adds the removal of a quarantine entry to the batch that files its message (see
+/// [`Store::commit_intake_locked`]).
+pub(crate) type Replacing<'a> = &'a mut dyn FnMut(
+    &mut sled::Batch,
+    &mut super::audit::Head,
+    &[Outcome],
+) -> Result<(), StoreError>;
+
 /// A ticket changed by this batch, with its unwrapped content key.
 struct Touched {
     rec: TicketRecord,
@@ -65,6 +73,18 @@ impl Store {
     /// is recorded on the reply, not made a ticket.
     pub fn commit_intake(&self, items: Vec<Prepared>) -> Result<Vec<Outcome>, StoreError> {
         let _w = self.write.lock().expect("write lock");
+        self.commit_intake_locked(items, None)
+    }
+
+    /// [`Store::commit_intake`], the write lock held by the caller. With `replacing`, the
+    /// items come out of the quarantine: the dedupe keys already point at the entry (so they
+    /// are not taken as already seen), and `replacing` adds the entry's removal to the same
+    /// batch.
+    pub(crate) fn commit_intake_locked(
+        &self,
+        items: Vec<Prepared>,
+        replacing: Option<Replacing<'_>>,
+    ) -> Result<Vec<Outcome>, StoreError> {
         let mut batch = sled::Batch::default();
         let mut head = self.audit_head()?;
         let mut seen: HashMap<[u8; 32], ()> = HashMap::new();
@@ -76,7 +96,7 @@ impl Store {
         let now = self.now();
 
         for item in items {
-            if self.already_seen(&item.digests, &seen)? {
+            if replacing.is_none() && self.already_seen(&item.digests, &seen)? {
                 outcomes.push(Outcome::AlreadySeen);
                 continue;
             }
@@ -286,6 +306,9 @@ impl Store {
                 },
             );
             outcomes.push(Outcome::Ticketed { ticket: id });
+        }
+        if let Some(finish) = replacing {
+            finish(&mut batch, &mut head, &outcomes)?;
         }
         for (id, t) in &touched {
             batch.insert(keys::of(keys::TICKET, id), encode(&t.rec));

@@ -12,6 +12,7 @@ mod files;
 mod intake;
 mod maintenance;
 mod outbox;
+mod quarantine;
 mod read;
 pub mod records;
 mod retention;
@@ -29,6 +30,7 @@ use std::sync::Mutex;
 pub use audit::{Actor, AuditEntry, AuditVerification};
 pub use intake::Outcome;
 pub use outbox::{OutboxView, Outgoing};
+pub use quarantine::QuarantinedMessage;
 pub use read::{sort_summaries, summary_order};
 pub use retention::{PurgeReport, RekeyReport};
 pub use views::{

@@ -20,6 +20,7 @@ mod mailstack;
 mod mistakes;
 mod properties;
 mod proxy;
+mod quarantine;
 mod replies;
 mod retention;
 mod roles;

@@ -379,3 +379,125 @@ fn file_times_reveal_no_more_than_the_precision() {
         );
     }
 }
+
+/// Working on the quarantine does not lengthen a quarantined message's life nor leave it
+/// readable: an entry retried in vain and one shown and exported are destroyed after
+/// `quarantine_days` like any other, and no key left on disk opens their keys; the key of a
+/// released entry no longer opens right after the release.
+#[test]
+fn quarantine_entries_worked_on_are_still_shredded() {
+    let env = Env::init_with("[intake]\nmax_parts = 4\n");
+    let dir = env.dir.path().join("in");
+    fs::create_dir_all(&dir).unwrap();
+    let mut planted = Vec::new();
+    for tag in ["RETRIED", "SHOWN", "RELEASED"] {
+        let mut m = format!(
+            "From: PLANTQ{tag}NAME <plantq{tag}addr@example.org>\nSubject: PLANTQ{tag}SUBJECT\nContent-Type: multipart/mixed; boundary=b\n\n--b\n\nPLANTQ{tag}BODY\n"
+        );
+        for i in 0..10 {
+            m.push_str(&format!(
+                "--b\nContent-Type: text/plain; name=f{i}.txt\n\npage {i}\n"
+            ));
+        }
+        m.push_str("--b--\n");
+        fs::write(dir.join(format!("{tag}.eml")), m).unwrap();
+        planted.extend([
+            format!("PLANTQ{tag}NAME"),
+            format!("plantq{tag}addr"),
+            format!("PLANTQ{tag}SUBJECT"),
+        ]);
+        if tag != "RELEASED" {
+            planted.push(format!("PLANTQ{tag}BODY"));
+        }
+    }
+    ok(env.sourdine(&["ingest", dir.to_str().unwrap()]));
+    let list: Value =
+        serde_json::from_str(&ok(env.sourdine(&["quarantine", "list", "--json"]))).unwrap();
+    let mut by_tag = BTreeMap::new();
+    for e in list.as_array().unwrap() {
+        let r = e["reference"].as_str().unwrap().to_string();
+        let shown: Value =
+            serde_json::from_str(&ok(env.sourdine(&["quarantine", "show", &r, "--json"]))).unwrap();
+        let tag = ["RETRIED", "SHOWN", "RELEASED"]
+            .into_iter()
+            .find(|t| shown["subject"].as_str().unwrap().contains(t))
+            .unwrap();
+        by_tag.insert(tag, r);
+    }
+    assert_eq!(by_tag.len(), 3);
+    let retry = env.sourdine(&["quarantine", "retry", &by_tag["RETRIED"]]);
+    assert!(!retry.status.success(), "it still passes the limit");
+    let export = env.dir.path().join("shown.eml");
+    ok(env.sourdine(&[
+        "quarantine",
+        "export",
+        &by_tag["SHOWN"],
+        "-o",
+        export.to_str().unwrap(),
+        "--yes",
+    ]));
+    let wrapped = wrapped_keys(&env.data_dir);
+    assert_eq!(wrapped.len(), 3);
+    ok(env.sourdine(&["quarantine", "release", &by_tag["RELEASED"], "--yes"]));
+    let keys_on_disk = || {
+        let ring = sourdine::seal::Keyring::load(&env.key_dir).unwrap();
+        let mut keys: Vec<sourdine::seal::Key> = ring
+            .epochs()
+            .into_iter()
+            .filter_map(|e| ring.kek(e).cloned())
+            .collect();
+        keys.push(ring.audit_key().clone());
+        keys
+    };
+    let opens = |what: &str, keys: &[sourdine::seal::Key]| {
+        let (_, aad, sealed) = wrapped.iter().find(|(w, ..)| w.contains(what)).unwrap();
+        keys.iter()
+            .any(|k| sourdine::seal::open(k, aad, sealed).is_ok())
+    };
+    assert!(
+        !opens(&by_tag["RELEASED"], &keys_on_disk()),
+        "the released entry's key opens no more"
+    );
+
+    // Day 29: nothing goes, whatever was done to the entries.
+    let purge = |days: i64| {
+        let out = env
+            .cmd("sourdine")
+            .args(["purge", "--json"])
+            .env("SOURDINE_CLOCK_OFFSET", (days * DAYS).to_string())
+            .output()
+            .unwrap();
+        serde_json::from_str::<Value>(&ok(out)).unwrap()
+    };
+    assert_eq!(purge(29)["quarantine"].as_array().unwrap().len(), 0);
+    // Day 31: both go, and their keys open with nothing left on disk.
+    let r = purge(31);
+    let mut gone: Vec<String> = r["quarantine"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    gone.sort();
+    let mut expected = vec![by_tag["RETRIED"].clone(), by_tag["SHOWN"].clone()];
+    expected.sort();
+    assert_eq!(gone, expected, "{r}");
+    let keys = keys_on_disk();
+    for tag in ["RETRIED", "SHOWN", "RELEASED"] {
+        assert!(
+            !opens(&by_tag[tag], &keys),
+            "the key of the {tag} entry opened with a key still on disk"
+        );
+    }
+    let mut leaks = Vec::new();
+    for (path, bytes) in all_bytes(&env.data_dir) {
+        for t in crate::common::found_ci(&bytes, &planted) {
+            leaks.push(format!("{t} in {path}"));
+        }
+    }
+    assert!(leaks.is_empty(), "{leaks:?}");
+    assert_eq!(
+        ok(env.sourdine(&["quarantine", "list", "--json"])).trim(),
+        "[]"
+    );
+}

@@ -56,7 +56,15 @@ enum Command {
     /// running service when there is one. Exit status 0 when every message was ticketed,
     /// quarantined or already seen.
     Ingest(cmd::ingest::Args),
-    /// Messages that could not be ticketed, kept sealed for the operator.
+    /// Messages that could not be ticketed, kept sealed: list, read, retry, release, export.
+    ///
+    /// A quarantined message is a person's message that the pipeline refused (too many parts,
+    /// a header block too large, nothing a parser can read...). Retention destroys it
+    /// `quarantine_days` (default 30) after it arrived, read or not; `sourdine status` counts
+    /// them and says how long the oldest has left. Read it with `show`, then `retry` it after an
+    /// upgrade or a changed limit, `release` its text to the counsellors, or `export` it for a
+    /// bug report. docs/OPERATING.md says what to do for each reason. Only root and the
+    /// service's own user work on quarantined messages, and every step is audited.
     #[command(subcommand)]
     Quarantine(cmd::quarantine::Command),
     /// The service's state: running or not, tickets, quarantine, intake.

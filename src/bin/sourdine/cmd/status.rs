@@ -93,7 +93,18 @@ fn print(r: &StatusReport, state: &str, as_of: Option<i64>, json: bool) -> anyho
         "  tickets:     {} open, {} waiting, {} closed",
         r.open, r.waiting, r.closed
     );
-    println!("  quarantine:  {}", r.quarantined);
+    match r.quarantine_oldest_days_left {
+        Some(days) if r.quarantined > 0 => println!(
+            "  quarantine:  {} (the oldest is destroyed {}; `sourdine quarantine list`)",
+            r.quarantined,
+            match days {
+                0 => "at the next purge".to_string(),
+                1 => "in 1 day".to_string(),
+                n => format!("in {n} days"),
+            }
+        ),
+        _ => println!("  quarantine:  {}", r.quarantined),
+    }
     match &r.intake {
         None => println!("  intake:      not configured ([imap])"),
         Some(i) => {

@@ -200,5 +200,6 @@ fn reason_text(r: sourdine::anonymise::WithheldReason) -> &'static str {
         CleanerFailed => "the cleaner failed on this file",
         Damaged => "the file is damaged",
         LimitExceeded => "the file passes a safety limit",
+        Quarantined => "released from quarantine: attachments withheld",
     }
 }

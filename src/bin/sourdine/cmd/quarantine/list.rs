@@ -1,0 +1,43 @@
+//! `sourdine quarantine list`
+
+use std::process::ExitCode;
+
+use sourdine::cli::desk::{Desk, unexpected};
+use sourdine::cli::output::{REF, Table, human_size, paint};
+use sourdine::config::Config;
+use sourdine::control::protocol::{Request, Response};
+
+/// Arguments of `sourdine quarantine list`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Print a JSON array, one object per entry.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(desk: &mut Desk, cfg: &Config, args: Args) -> anyhow::Result<ExitCode> {
+    let entries = match desk.call(Request::QuarantineList)? {
+        Response::Quarantine(q) => q,
+        other => return Err(unexpected(other).into()),
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&entries)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if entries.is_empty() {
+        println!("The quarantine is empty.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut t = Table::new(&["REFERENCE", "RECEIVED", "SIZE", "REASON"]);
+    for e in &entries {
+        t.row(vec![
+            paint(REF, &e.reference),
+            cfg.received_precision.format(e.received.0),
+            human_size(e.size),
+            e.reason.clone(),
+        ]);
+    }
+    anstream::print!("{}", t.render());
+    println!("{} quarantined", entries.len());
+    Ok(ExitCode::SUCCESS)
+}

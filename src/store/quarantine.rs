@@ -1,0 +1,174 @@
+//! Working from the quarantine: a quarantined message read back for the operator, and an
+//! entry replaced by the ticket its message makes (retried through the pipeline, or released)
+//! in one durable commit.
+
+use std::collections::HashSet;
+
+use zeroize::Zeroizing;
+
+use super::audit::{Actor, NewEntry};
+use super::intake::{decode, dedupe_key, encode};
+use super::records::{QuarantineRecord, aad, keys};
+use super::retention::RekeyReport;
+use super::{Kind, Outcome, QuarantineView, Store, StoreError};
+use crate::ids::TicketId;
+use crate::intake::pipeline::Prepared;
+use crate::seal;
+use crate::time::Stamp;
+
+/// A quarantine entry and its raw message, opened in memory (wiped when dropped).
+pub type QuarantinedMessage = (QuarantineView, Zeroizing<Vec<u8>>);
+
+impl Store {
+    /// The record of a quarantine entry, by a reference as people type it; `None` when there
+    /// is no such entry. Returns the reference as stored.
+    fn quarantine_record(
+        &self,
+        reference: &str,
+    ) -> Result<Option<(String, QuarantineRecord)>, StoreError> {
+        let Some(r) = TicketId::parse(reference).map(|t| t.as_str().to_string()) else {
+            return Ok(None);
+        };
+        match self.db.get(keys::of(keys::QUARANTINE, &r))? {
+            Some(v) => Ok(Some((r, decode(&v, "quarantine")?))),
+            None => Ok(None),
+        }
+    }
+
+    /// A quarantine entry and its raw message, opened in memory (wiped when dropped); `None`
+    /// when there is no such entry.
+    pub fn quarantine_entry(
+        &self,
+        reference: &str,
+    ) -> Result<Option<QuarantinedMessage>, StoreError> {
+        let Some((r, rec)) = self.quarantine_record(reference)? else {
+            return Ok(None);
+        };
+        let key = self.keyring().unwrap(&rec.key, &aad::quarantine_key(&r))?;
+        let raw = seal::open(&key, &aad::file(&rec.file), &self.files.read(&rec.file)?)?;
+        Ok(Some((
+            QuarantineView {
+                reference: r,
+                reason: rec.reason,
+                size: rec.size,
+                received: Stamp(rec.received),
+            },
+            raw,
+        )))
+    }
+
+    /// Files the message of quarantine entry `reference` as `prepared` says (a new ticket, or
+    /// a follow-up), and removes the entry, in one durable commit with an audit entry
+    /// (`action`, by `actor`). Then the entry's sealed file is deleted and the keys are
+    /// rotated, so that the raw message cannot be opened again from the store's files.
+    pub fn quarantine_resolve(
+        &self,
+        reference: &str,
+        prepared: Prepared,
+        actor: &Actor,
+        action: &'static str,
+    ) -> Result<(Outcome, RekeyReport), StoreError> {
+        if matches!(
+            prepared.item,
+            crate::intake::pipeline::PreparedItem::Rejected { .. }
+        ) {
+            return Err(StoreError::invalid(
+                "a message that the pipeline refuses stays in quarantine",
+            ));
+        }
+        let (outcome, file) = {
+            let _w = self.write.lock().expect("write lock");
+            let Some((r, rec)) = self.quarantine_record(reference)? else {
+                return Err(gone(reference));
+            };
+            let kept: HashSet<[u8; 32]> = prepared.digests.first().copied().into_iter().collect();
+            let now = self.now();
+            let mut finish = |batch: &mut sled::Batch,
+                              head: &mut super::audit::Head,
+                              outcomes: &[Outcome]|
+             -> Result<(), StoreError> {
+                batch.remove(keys::of(keys::QUARANTINE, &r));
+                // The new message holds the dedupe key of the current epoch; an older one
+                // pointing at the entry goes with it.
+                for d in rec.digests.iter().filter(|d| !kept.contains(*d)) {
+                    batch.remove(dedupe_key(d));
+                }
+                let ticket = outcomes.first().and_then(outcome_ticket);
+                self.audit_push(
+                    batch,
+                    head,
+                    NewEntry {
+                        time: now,
+                        actor: actor.clone(),
+                        action,
+                        ticket: ticket.clone(),
+                        detail: Some(format!("quarantine {r}")),
+                    },
+                );
+                Ok(())
+            };
+            let outcomes = self.commit_intake_locked(vec![prepared], Some(&mut finish))?;
+            let outcome = outcomes
+                .into_iter()
+                .next()
+                .ok_or_else(|| StoreError::invalid("nothing was filed"))?;
+            (outcome, rec.file)
+        };
+        self.files.remove(&file)?;
+        self.files.sync_dir()?;
+        Ok((outcome, self.rekey(actor)?))
+    }
+
+    /// Records that a retry failed again: the entry keeps its arrival time (and so its
+    /// expiry), takes the new reason, and the audit log says so.
+    pub fn quarantine_still_failing(
+        &self,
+        reference: &str,
+        reason: &str,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        let _w = self.write.lock().expect("write lock");
+        let Some((r, mut rec)) = self.quarantine_record(reference)? else {
+            return Err(gone(reference));
+        };
+        let mut batch = sled::Batch::default();
+        let mut head = self.audit_head()?;
+        let detail = if rec.reason == reason {
+            format!("quarantine {r}: failed again ({reason})")
+        } else {
+            format!("quarantine {r}: failed again, now: {reason}")
+        };
+        rec.reason = reason.to_string();
+        batch.insert(keys::of(keys::QUARANTINE, &r), encode(&rec));
+        self.audit_push(
+            &mut batch,
+            &mut head,
+            NewEntry {
+                time: self.now(),
+                actor: actor.clone(),
+                action: "quarantine.retry_failed",
+                ticket: None,
+                detail: Some(detail),
+            },
+        );
+        self.commit(batch)
+    }
+}
+
+/// The ticket an outcome names.
+fn outcome_ticket(o: &Outcome) -> Option<String> {
+    match o {
+        Outcome::Ticketed { ticket }
+        | Outcome::FollowUp { ticket }
+        | Outcome::Bounce { ticket } => Some(ticket.clone()),
+        Outcome::Quarantined { .. } | Outcome::AlreadySeen => None,
+    }
+}
+
+/// The entry went away meanwhile (another retry, a purge).
+fn gone(reference: &str) -> StoreError {
+    StoreError(Kind::Conflict(format!(
+        "quarantine entry {} is no longer there (retried, released or purged meanwhile)",
+        reference.trim()
+    )))
+}
