@@ -184,6 +184,12 @@ async fn run_once(cfg: Config, service: Arc<Service>) -> Result<OnceReport, Daem
         report.deferred = r.deferred;
         report.not_delivered = r.failed;
     }
+    // Run every few minutes by a timer: the head goes to the log once a day.
+    match service.store().audit_head_log_due() {
+        Ok(true) => log_audit_head(&service, "daily"),
+        Ok(false) => {}
+        Err(e) => tracing::warn!(error = %e, "could not read the audit head"),
+    }
     Ok(report)
 }
 
@@ -198,6 +204,7 @@ async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
     let (stop_tx, stop_rx) = watch::channel(false);
     let (fatal_tx, mut fatal_rx) = tokio::sync::mpsc::channel::<String>(4);
 
+    log_audit_head(&service, "at start");
     let server = tokio::spawn(server::serve(listener, service.clone(), stop_rx.clone()));
     let intake = match cfg.imap.clone() {
         Some(imap) => {
@@ -269,6 +276,7 @@ async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
             }
         })
     };
+    let head_task = tokio::spawn(log_audit_head_daily(service.clone(), stop_rx.clone()));
 
     let failure = tokio::select! {
         _ = wait_for_signal() => None,
@@ -290,16 +298,41 @@ async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
     let _ = retention.await;
     let _ = server.await;
     let _ = status_task.await;
+    let _ = head_task.await;
     let _ = fs::remove_file(&cfg.control_socket);
     let s = service.clone();
     if let Ok(Ok(mut report)) = tokio::task::spawn_blocking(move || s.status()).await {
         report.daemon = false;
         write_status(&status_path, "stopped", report, gid);
     }
+    log_audit_head(&service, "at stop");
     tracing::info!("stopped");
     match failure {
         None => Ok(()),
         Some(why) => Err(DaemonError::StoreFailed(why)),
+    }
+}
+
+/// Logs the audit head once a day until told to stop.
+async fn log_audit_head_daily(service: Arc<Service>, mut stop: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(86_400)) => {}
+            _ = stop.changed() => break,
+        }
+        log_audit_head(&service, "daily");
+    }
+}
+
+/// Writes the audit log's head to the service's log, as `sourdine audit --head` prints it: an
+/// anchor outside the store, once the log lines are kept elsewhere.
+fn log_audit_head(service: &Service, when: &str) {
+    match service.store().audit_head_text() {
+        Ok(head) => tracing::info!(
+            target: "sourdine::audit",
+            "audit head {head} ({when}); keep this line off this machine: `sourdine audit --verify --expect-head \"{head}\"` shows later whether the log was cut or replaced since"
+        ),
+        Err(e) => tracing::warn!(error = %e, "could not read the audit head"),
     }
 }
 

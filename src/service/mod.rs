@@ -19,7 +19,7 @@ use crate::control::protocol::{Bytes, Request, Response};
 use crate::intake::pipeline::{Arrival, Pipeline, Prepared};
 use crate::store::records::Status;
 use crate::store::{
-    Actor, Change, ListFilter, Outcome, Store, StoreError, TicketSummary, summary_order,
+    Actor, Change, ListFilter, Outcome, Store, StoreError, TicketRefs, TicketSummary, summary_order,
 };
 use crate::time::{Clock, Stamp};
 use catalog::Catalog;
@@ -337,7 +337,7 @@ impl Service {
                 if mine {
                     filter.claimed_by = Some(caller.uid);
                 }
-                Ok(Response::Tickets(self.list(&filter)?))
+                Ok(Response::Tickets(self.list_shown(&actor, &filter)?))
             }
             Request::Show { id } => {
                 need(Role::Counsellor)?;
@@ -452,11 +452,11 @@ impl Service {
             Request::Search { text, limit } => {
                 need(Role::Counsellor)?;
                 let hits = self.search(&text, limit.unwrap_or(DEFAULT_SEARCH_LIMIT))?;
-                self.store.audit_action(
+                self.record_shown(
                     &actor,
                     "ticket.search",
-                    None,
-                    Some(format!("{} results", hits.len())),
+                    hits.iter().map(|h| h.id.as_str()),
+                    format!("{} results", hits.len()),
                 )?;
                 Ok(Response::Search(hits))
             }
@@ -558,19 +558,68 @@ impl Service {
                 need(Role::Supervisor)?;
                 Ok(Response::Quarantine(self.store.quarantine_list()?))
             }
-            Request::Audit { tail } => {
+            Request::Audit { tail, ticket } => {
                 need(Role::Supervisor)?;
-                Ok(Response::Audit(self.store.audit_entries(tail)?))
+                Ok(Response::Audit(self.audit_log(ticket.as_deref(), tail)?))
             }
-            Request::AuditVerify => {
+            Request::AuditVerify { expect_head } => {
                 need(Role::Supervisor)?;
-                Ok(Response::Verification(self.store.audit_verify()?))
+                let v = self.store.audit_verify_expecting(expect_head)?;
+                Ok(Response::Verification(v))
             }
             Request::Status => {
                 need(Role::Counsellor)?;
                 Ok(Response::Status(Box::new(self.status()?)))
             }
         }
+    }
+
+    /// [`Service::list`], recorded in the audit log under `actor`.
+    fn list_shown(
+        &self,
+        actor: &Actor,
+        filter: &ListFilter,
+    ) -> Result<Vec<TicketSummary>, ServiceError> {
+        let tickets = self.list(filter)?;
+        self.record_shown(
+            actor,
+            "ticket.list",
+            tickets.iter().map(|t| &*t.id),
+            format!("{} tickets", tickets.len()),
+        )?;
+        Ok(tickets)
+    }
+
+    /// The audit log, or the entries naming one ticket.
+    fn audit_log(
+        &self,
+        ticket: Option<&str>,
+        tail: Option<usize>,
+    ) -> Result<Vec<crate::store::AuditEntry>, ServiceError> {
+        Ok(match ticket {
+            Some(id) => self
+                .store
+                .audit_entries_naming(&Store::parse_ticket_id(id)?, tail)?,
+            None => self.store.audit_entries(tail)?,
+        })
+    }
+
+    /// Records, before they are shown, which tickets a list or a search returns: their
+    /// references only (never a subject, never the words searched for).
+    fn record_shown<'a>(
+        &self,
+        actor: &Actor,
+        action: &'static str,
+        ids: impl Iterator<Item = &'a str>,
+        detail: String,
+    ) -> Result<(), ServiceError> {
+        let refs = TicketRefs::from_ids(ids).ok_or_else(|| {
+            ServiceError::new(
+                ErrorKind::Internal,
+                "a ticket reference in the catalog is malformed",
+            )
+        })?;
+        Ok(self.store.audit_shown(actor, action, refs, Some(detail))?)
     }
 
     fn change(

@@ -2,6 +2,7 @@
 //! module per area.
 
 mod attachments;
+mod audit;
 mod chaos;
 mod common;
 mod crash;
