@@ -163,6 +163,23 @@ pub struct StatusReport {
     pub quarantined: usize,
     /// The intake duty, when configured.
     pub intake: Option<IntakeStatus>,
+    /// When the counts were taken, for a report published to counsellors (a snapshot at each
+    /// step of `received_precision`); None: live.
+    #[serde(default)]
+    pub as_of: Option<Stamp>,
+}
+
+impl StatusReport {
+    /// This report as counsellors may see it, taken at `step` (a time rounded to `p`): every
+    /// time rounded to `p`, so that it tells no arrival finer than the stored times do.
+    pub fn published(mut self, p: crate::time::Precision, step: i64) -> StatusReport {
+        self.started = self.started.map(|t| Stamp(p.round(t.0)));
+        if let Some(i) = self.intake.as_mut() {
+            i.last_poll = i.last_poll.map(|t| Stamp(p.round(t.0)));
+        }
+        self.as_of = Some(Stamp(p.round(step)));
+        self
+    }
 }
 
 /// What the daemon reports about itself through `status`.
@@ -174,6 +191,8 @@ pub struct Runtime {
     pub started: Option<i64>,
     /// The intake duty.
     pub intake: Option<IntakeStatus>,
+    /// The last report published for counsellors (the status file's).
+    pub published: Option<StatusReport>,
 }
 
 /// The operations, over an open store.
@@ -569,7 +588,7 @@ impl Service {
             }
             Request::Status => {
                 need(Role::Counsellor)?;
-                Ok(Response::Status(Box::new(self.status()?)))
+                Ok(Response::Status(Box::new(self.status_for(caller)?)))
             }
         }
     }
@@ -843,7 +862,23 @@ impl Service {
             closed,
             quarantined: self.store.quarantine_list()?.len(),
             intake: rt.intake,
+            as_of: None,
         })
+    }
+
+    /// The state as `caller` may see it: live for root and the service's user (who can read
+    /// the store anyway), else the report published at the last step of `received_precision`,
+    /// so that polling it tells no arrival time finer than the stored times.
+    pub fn status_for(&self, caller: &Caller) -> Result<StatusReport, ServiceError> {
+        let live = self.status()?;
+        if caller.uid == 0 || caller.uid == nix::unistd::geteuid().as_raw() {
+            return Ok(live);
+        }
+        let published = self.runtime.read().expect("runtime lock").published.clone();
+        Ok(published.unwrap_or_else(|| {
+            let p = self.config.received_precision;
+            live.published(p, self.store.now())
+        }))
     }
 
     /// Records a refused connection in the audit log (uid only; no writer data).

@@ -22,3 +22,4 @@ mod proxy;
 mod replies;
 mod retention;
 mod roles;
+mod timing;
