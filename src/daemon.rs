@@ -71,21 +71,29 @@ pub fn status_path(cfg: &Config) -> PathBuf {
     cfg.runtime_dir().join(STATUS_FILE)
 }
 
-fn write_status(path: &Path, state: &str, report: StatusReport, gid: Option<u32>) {
+/// Writes the status file: `report` as published to counsellors, dated `step` (a time rounded
+/// to `received_precision`). Its modification time, and those of everything in the runtime
+/// folder, are set to `step`: the folder is readable by the counsellors' group, and a time to
+/// the second there would tell when mail arrived more precisely than the store does.
+fn write_status(path: &Path, state: &str, report: StatusReport, step: i64, gid: Option<u32>) {
     let file = StatusFile {
         state: state.into(),
-        updated: Stamp(jiff::Timestamp::now().as_second()),
+        updated: Stamp(step),
         report,
     };
     let tmp = path.with_extension("json.tmp");
     let result = (|| -> std::io::Result<()> {
+        let bytes = serde_json::to_vec_pretty(&file).map_err(std::io::Error::other)?;
+        if fs::read(path).is_ok_and(|old| old == bytes) {
+            return Ok(());
+        }
         let mut f = fs::OpenOptions::new()
             .write(true)
             .create(true)
             .truncate(true)
             .mode(0o640)
             .open(&tmp)?;
-        f.write_all(&serde_json::to_vec_pretty(&file).map_err(std::io::Error::other)?)?;
+        f.write_all(&bytes)?;
         fs::set_permissions(&tmp, fs::Permissions::from_mode(0o640))?;
         if let Some(g) = gid {
             nix::unistd::chown(&tmp, None, Some(nix::unistd::Gid::from_raw(g)))?;
@@ -95,6 +103,31 @@ fn write_status(path: &Path, state: &str, report: StatusReport, gid: Option<u32>
     if let Err(e) = result {
         tracing::warn!(error = %e, "could not write the status file");
     }
+    if let Some(dir) = path.parent() {
+        blur_folder(dir, step);
+    }
+}
+
+/// Sets the access and modification times of `dir` and of everything in it to `t`.
+fn blur_folder(dir: &Path, t: i64) {
+    use nix::sys::stat::{UtimensatFlags, utimensat};
+    use nix::sys::time::TimeSpec;
+    let ts = TimeSpec::new(t.max(0), 0);
+    let set = |p: &Path| {
+        let _ = utimensat(
+            nix::fcntl::AT_FDCWD,
+            p,
+            &ts,
+            &ts,
+            UtimensatFlags::NoFollowSymlink,
+        );
+    };
+    if let Ok(rd) = fs::read_dir(dir) {
+        for e in rd.flatten() {
+            set(&e.path());
+        }
+    }
+    set(dir);
 }
 
 /// Reads the status file.
@@ -184,6 +217,12 @@ async fn run_once(cfg: Config, service: Arc<Service>) -> Result<OnceReport, Daem
         report.deferred = r.deferred;
         report.not_delivered = r.failed;
     }
+    // Run every few minutes by a timer: the head goes to the log once a day.
+    match service.store().audit_head_log_due() {
+        Ok(true) => log_audit_head(&service, "daily"),
+        Ok(false) => {}
+        Err(e) => tracing::warn!(error = %e, "could not read the audit head"),
+    }
     Ok(report)
 }
 
@@ -198,6 +237,7 @@ async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
     let (stop_tx, stop_rx) = watch::channel(false);
     let (fatal_tx, mut fatal_rx) = tokio::sync::mpsc::channel::<String>(4);
 
+    log_audit_head(&service, "at start");
     let server = tokio::spawn(server::serve(listener, service.clone(), stop_rx.clone()));
     let intake = match cfg.imap.clone() {
         Some(imap) => {
@@ -269,19 +309,14 @@ async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
         })
     };
 
-    // The status file, refreshed every few seconds (and past days' acknowledgement memory gone).
-    let status_path = status_path(&cfg);
-    let status_task = {
+    // Past days' acknowledgement memory, destroyed within seconds of the day's end.
+    let forget_task = {
         let service = service.clone();
-        let path = status_path.clone();
         let mut stop = stop_rx.clone();
         tokio::spawn(async move {
             loop {
                 let s = service.clone();
-                let tick = move || (s.forget_past_acknowledgements(), s.status()).1;
-                if let Ok(Ok(report)) = tokio::task::spawn_blocking(tick).await {
-                    write_status(&path, "running", report, gid);
-                }
+                let _ = tokio::task::spawn_blocking(move || s.forget_past_acknowledgements()).await;
                 tokio::select! {
                     _ = tokio::time::sleep(Duration::from_secs(5)) => {}
                     _ = stop.changed() => break,
@@ -289,6 +324,14 @@ async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
             }
         })
     };
+
+    let status_task = tokio::spawn(publish_status(
+        service.clone(),
+        status_path(&cfg),
+        gid,
+        stop_rx.clone(),
+    ));
+    let head_task = tokio::spawn(log_audit_head_daily(service.clone(), stop_rx.clone()));
 
     let failure = tokio::select! {
         _ = wait_for_signal() => None,
@@ -309,18 +352,98 @@ async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
     }
     let _ = retention.await;
     let _ = daily.await;
+    let _ = forget_task.await;
     let _ = server.await;
-    let _ = status_task.await;
+    let _ = head_task.await;
     let _ = fs::remove_file(&cfg.control_socket);
-    let s = service.clone();
-    if let Ok(Ok(mut report)) = tokio::task::spawn_blocking(move || s.status()).await {
+    // The counts stay those of the last step: a count taken now would date an arrival.
+    if let Ok((mut report, step)) = status_task.await {
         report.daemon = false;
-        write_status(&status_path, "stopped", report, gid);
+        write_status(&status_path(&cfg), "stopped", report, step, gid);
     }
+    log_audit_head(&service, "at stop");
     tracing::info!("stopped");
     match failure {
         None => Ok(()),
         Some(why) => Err(DaemonError::StoreFailed(why)),
+    }
+}
+
+/// Publishes the status counsellors may see at each step of `received_precision` (and at
+/// start), to the status file and to `sourdine status` through the socket; returns the last
+/// report published and its step when told to stop.
+async fn publish_status(
+    service: Arc<Service>,
+    path: PathBuf,
+    gid: Option<u32>,
+    mut stop: watch::Receiver<bool>,
+) -> (StatusReport, i64) {
+    let p = service.config().received_precision;
+    let clock = crate::time::Clock::from_env();
+    let runtime = service.runtime();
+    let rt = runtime.read().expect("runtime lock").clone();
+    // At start, the counts of the last step published (when the file is still there): counts
+    // taken now would date the arrivals since that step by the time of this start.
+    let mut last = match read_status(service.config()) {
+        Some(old) => {
+            let step = old.updated.0;
+            let report = StatusReport {
+                version: env!("CARGO_PKG_VERSION").to_string(),
+                daemon: true,
+                pid: rt.pid,
+                started: rt.started.map(Stamp),
+                ..old.report
+            }
+            .published(p, step);
+            (report, step)
+        }
+        None => {
+            let s = service.clone();
+            let step = p.round(clock.now());
+            let report = tokio::task::spawn_blocking(move || s.status())
+                .await
+                .ok()
+                .and_then(Result::ok)
+                .unwrap_or_default();
+            (report.published(p, step), step)
+        }
+    };
+    loop {
+        runtime.write().expect("runtime lock").published = Some(last.0.clone());
+        write_status(&path, "running", last.0.clone(), last.1, gid);
+        let now = clock.now();
+        let next = p.round(now) + p.seconds();
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs((next - now).max(1) as u64)) => {}
+            _ = stop.changed() => return last,
+        }
+        let s = service.clone();
+        if let Ok(Ok(report)) = tokio::task::spawn_blocking(move || s.status()).await {
+            last = (report.published(p, next), next);
+        }
+    }
+}
+
+/// Logs the audit head once a day until told to stop.
+async fn log_audit_head_daily(service: Arc<Service>, mut stop: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(86_400)) => {}
+            _ = stop.changed() => break,
+        }
+        log_audit_head(&service, "daily");
+    }
+}
+
+/// Writes the audit log's head to the service's log, as `sourdine audit --head` prints it: an
+/// anchor outside the store, once the log lines are kept elsewhere.
+fn log_audit_head(service: &Service, when: &str) {
+    match service.store().audit_head_text() {
+        Ok(head) => tracing::info!(
+            target: "sourdine::audit",
+            "audit head {head} ({when}); keep this line off this machine: `sourdine audit --verify --expect-head \"{head}\"` shows later whether the log was cut or replaced since"
+        ),
+        Err(e) => tracing::warn!(error = %e, "could not read the audit head"),
     }
 }
 

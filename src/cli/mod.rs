@@ -36,8 +36,9 @@ pub fn init_logging(level: &str) {
         .map(|l| l.trim().to_ascii_lowercase())
         .filter(|l| ["error", "warn", "info", "debug", "trace"].contains(&l.as_str()))
         .unwrap_or_else(|| level.to_string());
+    // The audit head lines (an anchor kept off the machine) are logged whatever the level.
     let filter = tracing_subscriber::EnvFilter::new(format!(
-        "off,sourdine={level},ticket={level},sled=warn"
+        "off,sourdine={level},ticket={level},sled=warn,sourdine::audit=info"
     ));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -222,9 +222,16 @@ pub enum Request {
         /// Only the last N entries.
         #[serde(default)]
         tail: Option<usize>,
+        /// Only the entries that name this ticket (who saw it, who did what to it).
+        #[serde(default)]
+        ticket: Option<String>,
     },
     /// Checks the audit chain (operator).
-    AuditVerify,
+    AuditVerify {
+        /// A head recorded earlier ("SEQ MAC"), to check that it is still in the log.
+        #[serde(default)]
+        expect_head: Option<crate::store::ExpectedHead>,
+    },
     /// The service's state.
     Status,
 }
@@ -262,7 +269,7 @@ impl Request {
             Request::QuarantineRelease { .. } => "quarantine_release",
             Request::QuarantineExport { .. } => "quarantine_export",
             Request::Audit { .. } => "audit",
-            Request::AuditVerify => "audit_verify",
+            Request::AuditVerify { .. } => "audit_verify",
             Request::Status => "status",
         }
     }

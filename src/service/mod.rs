@@ -22,7 +22,7 @@ use crate::control::protocol::{Bytes, Request, Response};
 use crate::intake::pipeline::{Arrival, Pipeline, Prepared};
 use crate::store::records::Status;
 use crate::store::{
-    Actor, Change, ListFilter, Outcome, Store, StoreError, TicketSummary, summary_order,
+    Actor, Change, ListFilter, Outcome, Store, StoreError, TicketRefs, TicketSummary, summary_order,
 };
 use crate::time::{Clock, Stamp};
 use catalog::Catalog;
@@ -169,6 +169,23 @@ pub struct StatusReport {
     pub quarantine_oldest_days_left: Option<i64>,
     /// The intake duty, when configured.
     pub intake: Option<IntakeStatus>,
+    /// When the counts were taken, for a report published to counsellors (a snapshot at each
+    /// step of `received_precision`); None: live.
+    #[serde(default)]
+    pub as_of: Option<Stamp>,
+}
+
+impl StatusReport {
+    /// This report as counsellors may see it, taken at `step` (a time rounded to `p`): every
+    /// time rounded to `p`, so that it tells no arrival finer than the stored times do.
+    pub fn published(mut self, p: crate::time::Precision, step: i64) -> StatusReport {
+        self.started = self.started.map(|t| Stamp(p.round(t.0)));
+        if let Some(i) = self.intake.as_mut() {
+            i.last_poll = i.last_poll.map(|t| Stamp(p.round(t.0)));
+        }
+        self.as_of = Some(Stamp(p.round(step)));
+        self
+    }
 }
 
 /// What the daemon reports about itself through `status`.
@@ -180,6 +197,8 @@ pub struct Runtime {
     pub started: Option<i64>,
     /// The intake duty.
     pub intake: Option<IntakeStatus>,
+    /// The last report published for counsellors (the status file's).
+    pub published: Option<StatusReport>,
 }
 
 /// The operations, over an open store.
@@ -349,7 +368,7 @@ impl Service {
                 if mine {
                     filter.claimed_by = Some(caller.uid);
                 }
-                Ok(Response::Tickets(self.list(&filter)?))
+                Ok(Response::Tickets(self.list_shown(&actor, &filter)?))
             }
             Request::Show { id } => {
                 need(Role::Counsellor)?;
@@ -464,11 +483,11 @@ impl Service {
             Request::Search { text, limit } => {
                 need(Role::Counsellor)?;
                 let hits = self.search(&text, limit.unwrap_or(DEFAULT_SEARCH_LIMIT))?;
-                self.store.audit_action(
+                self.record_shown(
                     &actor,
                     "ticket.search",
-                    None,
-                    Some(format!("{} results", hits.len())),
+                    hits.iter().map(|h| h.id.as_str()),
+                    format!("{} results", hits.len()),
                 )?;
                 Ok(Response::Search(hits))
             }
@@ -579,17 +598,18 @@ impl Service {
             | Request::QuarantineRetry { .. }
             | Request::QuarantineRelease { .. }
             | Request::QuarantineExport { .. }) => self.quarantine_request(caller, r),
-            Request::Audit { tail } => {
+            Request::Audit { tail, ticket } => {
                 need(Role::Supervisor)?;
-                Ok(Response::Audit(self.store.audit_entries(tail)?))
+                Ok(Response::Audit(self.audit_log(ticket.as_deref(), tail)?))
             }
-            Request::AuditVerify => {
+            Request::AuditVerify { expect_head } => {
                 need(Role::Supervisor)?;
-                Ok(Response::Verification(self.store.audit_verify()?))
+                let v = self.store.audit_verify_expecting(expect_head)?;
+                Ok(Response::Verification(v))
             }
             Request::Status => {
                 need(Role::Counsellor)?;
-                Ok(Response::Status(Box::new(self.status()?)))
+                Ok(Response::Status(Box::new(self.status_for(caller)?)))
             }
         }
     }
@@ -622,6 +642,54 @@ impl Service {
             }
             _ => Err(invalid("not a quarantine request")),
         }
+    }
+
+    /// [`Service::list`], recorded in the audit log under `actor`.
+    fn list_shown(
+        &self,
+        actor: &Actor,
+        filter: &ListFilter,
+    ) -> Result<Vec<TicketSummary>, ServiceError> {
+        let tickets = self.list(filter)?;
+        self.record_shown(
+            actor,
+            "ticket.list",
+            tickets.iter().map(|t| &*t.id),
+            format!("{} tickets", tickets.len()),
+        )?;
+        Ok(tickets)
+    }
+
+    /// The audit log, or the entries naming one ticket.
+    fn audit_log(
+        &self,
+        ticket: Option<&str>,
+        tail: Option<usize>,
+    ) -> Result<Vec<crate::store::AuditEntry>, ServiceError> {
+        Ok(match ticket {
+            Some(id) => self
+                .store
+                .audit_entries_naming(&Store::parse_ticket_id(id)?, tail)?,
+            None => self.store.audit_entries(tail)?,
+        })
+    }
+
+    /// Records, before they are shown, which tickets a list or a search returns: their
+    /// references only (never a subject, never the words searched for).
+    fn record_shown<'a>(
+        &self,
+        actor: &Actor,
+        action: &'static str,
+        ids: impl Iterator<Item = &'a str>,
+        detail: String,
+    ) -> Result<(), ServiceError> {
+        let refs = TicketRefs::from_ids(ids).ok_or_else(|| {
+            ServiceError::new(
+                ErrorKind::Internal,
+                "a ticket reference in the catalog is malformed",
+            )
+        })?;
+        Ok(self.store.audit_shown(actor, action, refs, Some(detail))?)
     }
 
     fn change(
@@ -936,7 +1004,23 @@ impl Service {
             quarantined: quarantine.count,
             quarantine_oldest_days_left: quarantine.oldest_days_left,
             intake: rt.intake,
+            as_of: None,
         })
+    }
+
+    /// The state as `caller` may see it: live for root and the service's user (who can read
+    /// the store anyway), else the report published at the last step of `received_precision`,
+    /// so that polling it tells no arrival time finer than the stored times.
+    pub fn status_for(&self, caller: &Caller) -> Result<StatusReport, ServiceError> {
+        let reads_store = caller.uid == 0 || caller.uid == nix::unistd::geteuid().as_raw();
+        let published = self.runtime.read().expect("runtime lock").published.clone();
+        match published {
+            Some(report) if !reads_store => Ok(report),
+            _ if reads_store => self.status(),
+            _ => Ok(self
+                .status()?
+                .published(self.config.received_precision, self.store.now())),
+        }
     }
 
     /// Records a refused connection in the audit log (uid only; no writer data).

@@ -27,7 +27,10 @@ use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-pub use audit::{Actor, AuditEntry, AuditVerification};
+pub use audit::{
+    Actor, AuditEntry, AuditVerification, BaseView, ExpectedHead, HeadCheck, HeadVerdict, Removal,
+    TicketRefs,
+};
 pub use intake::Outcome;
 pub use outbox::{OutboxView, Outgoing};
 pub use quarantine::QuarantinedMessage;
@@ -479,6 +482,7 @@ impl Store {
         if !maintenance {
             return Ok(store);
         }
+        store.audit_check_at_open()?;
         let epochs = store.destroy_unused_epochs()?;
         if !epochs.is_empty() {
             tracing::info!(

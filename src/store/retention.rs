@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::audit::{Actor, Head, NewEntry};
+use super::audit::{Actor, Base, Found, Head, NewEntry, Removal, Removed};
 use super::intake::{decode, dedupe_key, encode};
 use super::records::{
     MessageRecord, OutboxRecord, QuarantineRecord, RevealRecord, Status, TicketKeys, TicketRecord,
@@ -49,9 +49,6 @@ pub struct PurgeReport {
     /// The key rotation that made the erasure final.
     pub rekey: Option<RekeyReport>,
 }
-
-/// Where the audit chain starts once old entries are removed.
-pub(crate) const AUDIT_BASE: &[u8] = b"meta:audit-base";
 
 const DAY: i64 = 86_400;
 
@@ -151,7 +148,7 @@ impl Store {
             let mut last_old: Option<(u64, [u8; 32])> = None;
             for item in self.db.scan_prefix(keys::AUDIT) {
                 let (_, v) = item?;
-                let e: super::AuditEntry = decode(&v, "audit entry")?;
+                let e = super::audit::read_entry(&v)?;
                 if e.time > audit_cut {
                     break;
                 }
@@ -266,16 +263,32 @@ impl Store {
         actor: &Actor,
         days: u64,
     ) -> Result<(), StoreError> {
-        let first = match self.db.get(AUDIT_BASE)? {
-            Some(v) => decode::<Head>(&v, "audit base")?.seq + 1,
-            None => 1,
+        // The base moves on, authenticated, saying which entries went and when.
+        let mut base = match self.audit_base_found()? {
+            Found::Missing => Base::default(),
+            found => found.value().cloned().unwrap_or_default(),
         };
+        let first = base.seq + 1;
         for s in first..=seq {
             let mut k = keys::AUDIT.to_vec();
             k.extend_from_slice(&s.to_be_bytes());
             batch.remove(k);
         }
-        batch.insert(AUDIT_BASE, encode(&Head { seq, mac }));
+        base.seq = seq;
+        base.mac = mac;
+        let t = self.precision.round(now);
+        match base.removed.last_mut() {
+            Some(r) if r.why == Removal::Retention && r.time / DAY == t / DAY => {
+                r.up_to = seq;
+                r.time = t;
+            }
+            _ => base.removed.push(Removed {
+                up_to: seq,
+                time: t,
+                why: Removal::Retention,
+            }),
+        }
+        self.audit_write_base(batch, &base);
         self.audit_push(
             batch,
             head,

@@ -2,6 +2,7 @@
 //! module per area.
 
 mod attachments;
+mod audit;
 mod budget;
 mod chaos;
 mod common;
@@ -26,4 +27,5 @@ mod retention;
 mod roles;
 mod senders;
 mod spam;
+mod timing;
 mod words;

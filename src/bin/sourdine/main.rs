@@ -99,7 +99,12 @@ enum Command {
     /// configuration cannot be loaded.
     #[command(verbatim_doc_comment)]
     Doctor(cmd::doctor::Args),
-    /// The audit log: print it, check its MAC chain, or print its head to record elsewhere.
+    /// The audit log: print it (or who saw a ticket), check it, or print its head.
+    ///
+    /// --verify checks every entry's MAC and link and that the head and base records agree
+    /// with them; with --expect-head, also that a head recorded earlier (off this machine) is
+    /// still in the log, which shows entries cut from its end and a store restored from an
+    /// older copy.
     Audit(cmd::audit::Args),
     /// Messages to writers: waiting, sent, not delivered (no text, no address).
     Outbox(cmd::outbox::Args),

@@ -66,6 +66,8 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
 }
 
 fn print(r: &StatusReport, state: &str, as_of: Option<i64>, json: bool) -> anyhow::Result<()> {
+    // A report published for counsellors is a snapshot at a step of received_precision.
+    let as_of = as_of.or(r.as_of.map(|t| t.0));
     if json {
         println!(
             "{}",
