@@ -365,6 +365,7 @@ impl Service {
             Request::Note { id, text } => {
                 need(Role::Counsellor)?;
                 let id = Store::parse_ticket_id(&id)?;
+                let text = crate::text::clean_lines(&text);
                 let text = text.trim();
                 if text.is_empty() {
                     return Err(invalid("the note is empty; nothing was saved"));
@@ -394,6 +395,7 @@ impl Service {
             }
             Request::Tag { id, tag } => {
                 need(Role::Counsellor)?;
+                let tag = crate::text::clean_line(&tag);
                 self.change(
                     &id,
                     |id| self.store.set_tag(id, &actor, &tag, true),
@@ -402,6 +404,7 @@ impl Service {
             }
             Request::Untag { id, tag } => {
                 need(Role::Counsellor)?;
+                let tag = crate::text::clean_line(&tag);
                 self.change(
                     &id,
                     |id| self.store.set_tag(id, &actor, &tag, false),
@@ -434,7 +437,7 @@ impl Service {
             }
             Request::Urgent { id, reason } => {
                 need(Role::Counsellor)?;
-                let reason = reason.map(|r| r.trim().to_string());
+                let reason = reason.map(|r| crate::text::clean_line(&r));
                 if reason.as_deref() == Some("") {
                     return Err(invalid("give a reason with --reason"));
                 }
@@ -463,6 +466,7 @@ impl Service {
             Request::Reply { id, text } => {
                 need(Role::Counsellor)?;
                 let id = Store::parse_ticket_id(&id)?;
+                let text = crate::text::clean_lines(&text);
                 let text = text.trim_end();
                 if text.trim().is_empty() {
                     return Err(invalid("the reply is empty; nothing was queued"));
@@ -514,7 +518,8 @@ impl Service {
             Request::Forget { id, reason } => {
                 need(Role::Supervisor)?;
                 let id = Store::parse_ticket_id(&id)?;
-                let reason = crate::anonymise::body::redact_addresses(reason.trim());
+                let reason =
+                    crate::anonymise::body::redact_addresses(&crate::text::clean_line(&reason));
                 if reason.is_empty() {
                     return Err(invalid("give a reason with --reason"));
                 }
@@ -531,10 +536,11 @@ impl Service {
             Request::RevealRequest { id, reason } => {
                 need(Role::Supervisor)?;
                 let id = Store::parse_ticket_id(&id)?;
-                if reason.trim().is_empty() {
+                let reason = crate::text::clean_line(&reason);
+                if reason.is_empty() {
                     return Err(invalid("a reveal needs a reason (--reason)"));
                 }
-                let request = self.store.reveal_request(&id, &actor, reason.trim())?;
+                let request = self.store.reveal_request(&id, &actor, &reason)?;
                 Ok(Response::RevealRequested { request })
             }
             Request::RevealApprove { request } => {

@@ -62,12 +62,13 @@ impl Caller {
     }
 }
 
-/// The system's name for `uid`, or `uid N`.
+/// The system's name for `uid` (without control or bidi characters), or `uid N`.
 pub fn user_name(uid: u32) -> String {
     User::from_uid(Uid::from_raw(uid))
         .ok()
         .flatten()
-        .map(|u| u.name)
+        .map(|u| crate::text::clean_line(&u.name))
+        .filter(|n| !n.is_empty())
         .unwrap_or_else(|| format!("uid {uid}"))
 }
 

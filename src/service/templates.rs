@@ -73,8 +73,9 @@ pub fn load(dir: &Path, name: &str, lang: Language) -> Option<String> {
     }
     let c = code(lang);
     for file in [format!("{name}.{c}.txt"), format!("{name}.txt")] {
+        // The operator's text, like everything people write, without control characters.
         if let Ok(text) = std::fs::read_to_string(dir.join(&file)) {
-            return Some(text);
+            return Some(crate::text::clean_lines(&text));
         }
         if let Some((_, text)) = SHIPPED.iter().find(|(f, _)| *f == file) {
             return Some(text.to_string());

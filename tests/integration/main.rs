@@ -8,6 +8,7 @@ mod crash;
 mod daemon;
 mod demo;
 mod deploy;
+mod display;
 mod doctor;
 mod durability;
 mod faults;

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
+use sourdine::{errln, outln};
 
 /// sourdine: privacy-preserving e-mail intake for anonymous helplines.
 ///
@@ -143,7 +144,7 @@ fn main() -> ExitCode {
         Command::GenerateDocs { out } => sourdine::cli::docs::generate(Cli::command(), &out)
             .map(|files| {
                 for f in files {
-                    println!("{}", out.join(f).display());
+                    outln!("{}", out.join(f).display());
                 }
                 ExitCode::SUCCESS
             })
@@ -152,7 +153,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("sourdine: {}", sourdine::cli::error_line(&e));
+            errln!("sourdine: {}", sourdine::cli::error_line(&e));
             ExitCode::FAILURE
         }
     }

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
+use sourdine::{errln, outln};
 
 /// ticket: read and answer the helpline's messages.
 ///
@@ -95,12 +96,12 @@ fn main() -> ExitCode {
         return match sourdine::cli::docs::generate(Cli::command(), out) {
             Ok(files) => {
                 for f in files {
-                    println!("{}", out.join(f).display());
+                    outln!("{}", out.join(f).display());
                 }
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("ticket: {e}");
+                errln!("ticket: {e}");
                 ExitCode::FAILURE
             }
         };
@@ -108,7 +109,7 @@ fn main() -> ExitCode {
     let mut session = match cmd::Session::open(cli.socket.as_deref(), cli.config.as_deref()) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("ticket: {}", sourdine::cli::error_line(&e));
+            errln!("ticket: {}", sourdine::cli::error_line(&e));
             return ExitCode::from(2);
         }
     };
@@ -135,7 +136,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("ticket: {}", sourdine::cli::error_line(&e));
+            errln!("ticket: {}", sourdine::cli::error_line(&e));
             ExitCode::FAILURE
         }
     }

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use sourdine::cli::desk::unexpected;
 use sourdine::cli::output::{ALERT, OK, Table, paint};
 use sourdine::control::protocol::{Request, Response};
+use sourdine::outln;
 use sourdine::time::format_precise;
 
 /// Arguments of `sourdine audit`.
@@ -33,18 +34,18 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
             other => return Err(unexpected(other).into()),
         };
         if args.json {
-            println!("{}", serde_json::to_string_pretty(&v)?);
+            sourdine::cli::output::json(&v)?;
         } else if args.head {
-            println!("{} {}", v.entries, v.head);
+            outln!("{} {}", v.entries, v.head);
         } else if v.ok {
-            anstream::println!(
+            outln!(
                 "{}: {} entries, head {}",
                 paint(OK, "audit chain intact"),
                 v.entries,
                 v.head
             );
         } else {
-            anstream::println!(
+            outln!(
                 "{}: entry {} ({})",
                 paint(ALERT, "audit chain BROKEN"),
                 v.first_bad.unwrap_or(0),
@@ -62,7 +63,7 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
         other => return Err(unexpected(other).into()),
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&entries)?);
+        sourdine::cli::output::json(&entries)?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut t = Table::new(&["SEQ", "TIME (UTC)", "WHO", "ACTION", "TICKET", "DETAIL"]);

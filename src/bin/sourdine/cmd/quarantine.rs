@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use sourdine::cli::desk::unexpected;
 use sourdine::cli::output::{REF, Table, human_size, paint};
 use sourdine::control::protocol::{Request, Response};
+use sourdine::{out, outln};
 
 /// Quarantine subcommands.
 #[derive(Debug, clap::Subcommand)]
@@ -28,11 +29,11 @@ pub fn run(config: Option<&Path>, cmd: Command) -> anyhow::Result<ExitCode> {
                 other => return Err(unexpected(other).into()),
             };
             if json {
-                println!("{}", serde_json::to_string_pretty(&entries)?);
+                sourdine::cli::output::json(&entries)?;
                 return Ok(ExitCode::SUCCESS);
             }
             if entries.is_empty() {
-                println!("The quarantine is empty.");
+                outln!("The quarantine is empty.");
                 return Ok(ExitCode::SUCCESS);
             }
             let mut t = Table::new(&["REFERENCE", "RECEIVED", "SIZE", "REASON"]);
@@ -44,8 +45,8 @@ pub fn run(config: Option<&Path>, cmd: Command) -> anyhow::Result<ExitCode> {
                     e.reason.clone(),
                 ]);
             }
-            anstream::print!("{}", t.render());
-            println!("{} quarantined", entries.len());
+            out!("{}", t.render());
+            outln!("{} quarantined", entries.len());
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use sourdine::cli::desk::unexpected;
 use sourdine::control::protocol::{Request, Response};
+use sourdine::outln;
 
 /// Arguments of `ticket forget` (supervisors).
 ///
@@ -31,12 +32,11 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
         other => return Err(unexpected(other).into()),
     };
     if args.json {
-        println!(
-            "{}",
-            serde_json::json!({ "forgotten": args.id, "epoch": r.epoch, "destroyed_epochs": r.destroyed })
-        );
+        sourdine::cli::output::json_line(
+            &serde_json::json!({ "forgotten": args.id, "epoch": r.epoch, "destroyed_epochs": r.destroyed }),
+        )?;
     } else {
-        println!(
+        outln!(
             "Ticket {} is forgotten: its records are gone and key epoch(s) {:?} destroyed (new epoch {}).",
             args.id.to_uppercase(),
             r.destroyed,

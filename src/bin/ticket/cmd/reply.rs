@@ -8,6 +8,7 @@ use sourdine::cli::desk::unexpected;
 use sourdine::cli::output::{BOLD, DIM, WARN, paint};
 use sourdine::control::protocol::{Request, Response};
 use sourdine::store::records::Direction;
+use sourdine::{out, outln};
 
 /// Arguments of `ticket reply`.
 ///
@@ -43,7 +44,7 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
         })? {
             Response::Templates(names) => {
                 for n in names {
-                    println!("{n}");
+                    outln!("{n}");
                 }
                 return Ok(ExitCode::SUCCESS);
             }
@@ -87,7 +88,7 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
             "# ── {who} · {} ──\n",
             s.precision().format(m.received.0)
         ));
-        for line in m.body.lines() {
+        for line in sourdine::text::clean_lines(&m.body).lines() {
             template.push_str("# ");
             template.push_str(line);
             template.push('\n');
@@ -97,22 +98,22 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
         (None, true) if !std::io::stdin().is_terminal() => start,
         _ => super::read_text(args.file.as_deref(), "reply", &template)?,
     };
-    let text = sourdine::cli::editor::strip_comments(&text);
+    let text = sourdine::text::clean_lines(&sourdine::cli::editor::strip_comments(&text));
     if text.trim().is_empty() {
         anyhow::bail!("the reply is empty; nothing was queued");
     }
     let subject = sourdine::threading::reply_subject(&ticket.subject, &ticket.id);
     let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     if !args.yes && interactive {
-        anstream::println!("{}", paint(BOLD, "This will be sent:"));
-        anstream::println!(
+        outln!("{}", paint(BOLD, "This will be sent:"));
+        outln!(
             "{} the writer (address sealed; you will not see it)",
             paint(DIM, "To:     ")
         );
-        anstream::println!("{} {subject}\n", paint(DIM, "Subject:"));
-        println!("{text}\n");
+        outln!("{} {subject}\n", paint(DIM, "Subject:"));
+        outln!("{text}\n");
         if !ticket.sender_verified {
-            anstream::println!(
+            outln!(
                 "{}",
                 paint(
                     WARN,
@@ -120,12 +121,12 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
                 )
             );
         }
-        print!("Send it? [y/N] ");
+        out!("Send it? [y/N] ");
         std::io::stdout().flush()?;
         let mut answer = String::new();
         std::io::stdin().read_line(&mut answer)?;
         if !matches!(answer.trim(), "y" | "Y" | "yes" | "oui" | "ja") {
-            println!("Not sent.");
+            outln!("Not sent.");
             return Ok(ExitCode::FAILURE);
         }
     }
@@ -139,17 +140,16 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
             will_send,
         } => {
             if args.json {
-                println!(
-                    "{}",
-                    serde_json::json!({ "ticket": ticket.id, "reference": reference, "subject": subject, "will_send": will_send })
-                );
+                sourdine::cli::output::json_line(
+                    &serde_json::json!({ "ticket": ticket.id, "reference": reference, "subject": subject, "will_send": will_send }),
+                )?;
             } else if will_send {
-                println!(
+                outln!(
                     "Reply to ticket {} queued ({reference}); the outbox sends it now.",
                     ticket.id
                 );
             } else {
-                println!(
+                outln!(
                     "Reply to ticket {} queued ({reference}); no [smtp] server is configured yet, so it waits in the outbox.",
                     ticket.id
                 );
