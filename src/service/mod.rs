@@ -377,8 +377,9 @@ impl Service {
                 }
                 Ok(done(true, format!("note added to ticket {id}")))
             }
-            Request::Close { id } => {
+            Request::Close { id, force } => {
                 need(Role::Counsellor)?;
+                self.respect_claim(caller, &id, force, "close")?;
                 self.change(
                     &id,
                     |id| self.store.set_status(id, &actor, Status::Closed),
@@ -463,9 +464,10 @@ impl Service {
                 )?;
                 Ok(Response::Search(hits))
             }
-            Request::Reply { id, text } => {
+            Request::Reply { id, text, force } => {
                 need(Role::Counsellor)?;
                 let id = Store::parse_ticket_id(&id)?;
+                self.respect_claim(caller, &id, force, "reply")?;
                 let text = crate::text::clean_lines(&text);
                 let text = text.trim_end();
                 if text.trim().is_empty() {
@@ -577,6 +579,42 @@ impl Service {
                 Ok(Response::Status(Box::new(self.status()?)))
             }
         }
+    }
+
+    /// Refuses to `what` (reply, close) a ticket claimed by someone else, unless `force`; a
+    /// forced action is recorded in the audit log (before it is done) as overriding the claim.
+    fn respect_claim(
+        &self,
+        caller: &Caller,
+        id: &str,
+        force: bool,
+        what: &'static str,
+    ) -> Result<(), ServiceError> {
+        let id = Store::parse_ticket_id(id)?;
+        let summary = self.store.ticket_summary(&id)?;
+        let (Some(uid), Some(holder)) = (summary.claimed_by_uid, summary.claimed_by.as_deref())
+        else {
+            return Ok(());
+        };
+        if uid == caller.uid {
+            return Ok(());
+        }
+        if !force {
+            let verb = if what == "reply" { "answer" } else { what };
+            return Err(ServiceError::new(
+                ErrorKind::Conflict,
+                format!(
+                    "ticket {id} is claimed by {holder}: ask them, or ask them to release it (ticket release {id}); to {verb} it anyway, give --force (recorded in the audit log)"
+                ),
+            ));
+        }
+        self.store.audit_action(
+            &caller.actor(),
+            "claim.overridden",
+            Some(&id),
+            Some(format!("{what} despite the claim of {holder} (--force)")),
+        )?;
+        Ok(())
     }
 
     fn change(

@@ -3,6 +3,7 @@
 
 mod attachments;
 mod chaos;
+mod claims;
 mod common;
 mod crash;
 mod daemon;

@@ -56,10 +56,10 @@ enum Command {
     Reply(cmd::reply::Args),
     /// Add an internal note to a ticket (never sent to the writer).
     Note(cmd::note::Args),
-    /// Close a ticket.
+    /// Close a ticket (refused when someone else claimed it, unless --force).
     Close(cmd::state::Args),
     /// Reopen a closed ticket.
-    Reopen(cmd::state::Args),
+    Reopen(cmd::state::ReopenArgs),
     /// Add a tag to a ticket.
     Tag(cmd::tag::Args),
     /// Remove a tag from a ticket.
@@ -120,8 +120,8 @@ fn main() -> ExitCode {
         Command::Attachment(a) => cmd::attachment::run(s, a),
         Command::Note(a) => cmd::note::run(s, a),
         Command::Reply(a) => cmd::reply::run(s, a),
-        Command::Close(a) => cmd::state::run(s, a, true),
-        Command::Reopen(a) => cmd::state::run(s, a, false),
+        Command::Close(a) => cmd::state::close(s, a),
+        Command::Reopen(a) => cmd::state::reopen(s, a),
         Command::Tag(a) => cmd::tag::run(s, a, true),
         Command::Untag(a) => cmd::tag::run(s, a, false),
         Command::Claim(a) => cmd::claim::run(s, a, true),

@@ -31,6 +31,9 @@ pub struct Args {
     /// Do not ask for confirmation.
     #[arg(long, short = 'y')]
     yes: bool,
+    /// Answer a ticket someone else claimed (recorded in the audit log).
+    #[arg(long)]
+    force: bool,
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -60,6 +63,17 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
     if !ticket.can_reply {
         anyhow::bail!(
             "ticket {} keeps no reply address (it expired or there never was one): it cannot be answered",
+            ticket.id
+        );
+    }
+    // Before any writing: a reply the service would refuse is not written for nothing.
+    if let Some(holder) = &ticket.claimed_by
+        && *holder != s.whoami.caller.name
+        && !args.force
+    {
+        anyhow::bail!(
+            "ticket {} is claimed by {holder}: ask them, or ask them to release it (ticket release {}); to answer it anyway, give --force (recorded in the audit log)",
+            ticket.id,
             ticket.id
         );
     }
@@ -133,6 +147,7 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
     match s.call(Request::Reply {
         id: ticket.id.clone(),
         text,
+        force: args.force,
     })? {
         Response::Queued {
             reference,
