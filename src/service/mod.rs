@@ -537,6 +537,7 @@ impl Service {
             }
             Request::RevealRequest { id, reason } => {
                 need(Role::Supervisor)?;
+                self.reveal_party(caller)?;
                 let id = Store::parse_ticket_id(&id)?;
                 let reason = crate::text::clean_line(&reason);
                 if reason.is_empty() {
@@ -547,7 +548,10 @@ impl Service {
             }
             Request::RevealApprove { request } => {
                 need(Role::Supervisor)?;
-                let (ticket, envelope) = self.store.reveal_approve(&request, &actor)?;
+                self.reveal_party(caller)?;
+                let (ticket, envelope) = self
+                    .store
+                    .reveal_approve(&request, &actor, |asker| self.may_reveal(asker))?;
                 Ok(Response::Revealed {
                     ticket,
                     address: envelope.address.clone(),
@@ -615,6 +619,39 @@ impl Service {
             Some(format!("{what} despite the claim of {holder} (--force)")),
         )?;
         Ok(())
+    }
+
+    /// Refuses a caller who may not be one of a reveal's two supervisors (see
+    /// [`roles::may_reveal`]).
+    fn reveal_party(&self, caller: &Caller) -> Result<(), ServiceError> {
+        if self.may_reveal(&caller.actor()) {
+            return Ok(());
+        }
+        Err(ServiceError::new(
+            ErrorKind::Forbidden,
+            format!(
+                "a reveal needs two different supervisors named in [roles] (supervisor_users or supervisor_groups); {} is {}, who takes part only when supervisor_users names them (a weaker setup: see docs/OPERATING.md)",
+                caller.name,
+                if caller.uid == 0 {
+                    "root"
+                } else {
+                    "the service's own user"
+                }
+            ),
+        ))
+    }
+
+    /// Whether `actor` may ask for or approve a reveal: root and the service's own user only
+    /// when `[roles] supervisor_users` names them.
+    fn may_reveal(&self, actor: &Actor) -> bool {
+        actor.uid.is_some_and(|uid| {
+            roles::may_reveal(
+                &self.config.roles,
+                uid,
+                &actor.name,
+                nix::unistd::geteuid().as_raw(),
+            )
+        })
     }
 
     fn change(

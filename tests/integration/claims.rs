@@ -8,12 +8,15 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-use crate::common::{Env, bin, ok, text};
+use crate::common::{Daemon, Env, bin, ok, text};
 
 const GROUP: u32 = 4342;
 const COUNSELLOR_1: u32 = 4101;
 const COUNSELLOR_2: u32 = 4102;
 const SUPERVISOR_A: u32 = 5101;
+const SUPERVISOR_B: u32 = 5102;
+/// The service's own user, in the reveal test.
+const SERVICE: u32 = 7101;
 
 /// Runs copies of the programs as other users.
 struct As {
@@ -227,4 +230,167 @@ fn a_claim_keeps_others_from_answering_and_closing() {
             ),
         ]
     );
+}
+
+/// Starts `sourdine run` as `uid` (its data and key folders given to it).
+fn start_as(env: &Env, who: &As, uid: u32) -> Daemon {
+    for dir in [
+        &env.data_dir,
+        &env.key_dir,
+        &env.dir.path().join("etc/templates"),
+    ] {
+        chown_tree(dir, uid);
+    }
+    let run = env.socket().parent().unwrap().to_path_buf();
+    fs::create_dir_all(&run).unwrap();
+    chown_tree(&run, uid);
+    let log = env.dir.path().join(format!("daemon-{uid}.log"));
+    let child = who
+        .command(uid, "sourdine")
+        .arg("run")
+        .env("SOURDINE_CONFIG", &env.config)
+        .env("SOURDINE_LOG", "debug")
+        .stdout(Stdio::null())
+        .stderr(fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut d = Daemon {
+        child: Some(child),
+        socket: env.socket(),
+        log,
+    };
+    let start = std::time::Instant::now();
+    while std::os::unix::net::UnixStream::connect(env.socket()).is_err() {
+        if let Some(s) = d.child.as_mut().unwrap().try_wait().unwrap() {
+            panic!("sourdine run exited ({s}): {}", d.log_text());
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(60),
+            "{}",
+            d.log_text()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    d
+}
+
+fn chown_tree(dir: &Path, uid: u32) {
+    let id = Some(nix::unistd::Uid::from_raw(uid));
+    let gid = Some(nix::unistd::Gid::from_raw(uid));
+    nix::unistd::chown(dir, id, gid).unwrap();
+    for p in crate::common::files_under(dir) {
+        nix::unistd::chown(&p, id, gid).unwrap();
+    }
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap().flatten() {
+            if e.path().is_dir() {
+                nix::unistd::chown(&e.path(), id, gid).unwrap();
+                stack.push(e.path());
+            }
+        }
+    }
+}
+
+/// Asks for a reveal as `uid`; the request's reference.
+fn ask(who: &As, uid: u32, id: &str) -> Result<String, String> {
+    let out = who.ticket(uid, &["reveal", id, "--reason", "grave danger", "--json"]);
+    if out.status.success() {
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        Ok(v["request"].as_str().unwrap().to_string())
+    } else {
+        Err(text(&out.stderr))
+    }
+}
+
+/// The two supervisors of a reveal are two people named in `[roles]`: the service's own user
+/// and root take no part (not as the one who asks, not as the one who approves), nor does
+/// one supervisor twice; two named supervisors can. Naming root in `supervisor_users` lets it
+/// take part, and `sourdine doctor` warns about that setup.
+#[test]
+fn a_reveal_needs_two_named_people() {
+    if !is_root() {
+        eprintln!("SKIPPED: the reveal test needs root (setpriv to other uids)");
+        return;
+    }
+    let (env, id) = helpline(&[&SUPERVISOR_A.to_string(), &SUPERVISOR_B.to_string()]);
+    let who = As::new(&env);
+    let mut d = start_as(&env, &who, SERVICE);
+    let secret = "writer.secret@example.org";
+
+    // The service user and root cannot ask.
+    let err = ask(&who, SERVICE, &id).unwrap_err();
+    assert!(
+        err.contains("two different supervisors named in [roles]")
+            && err.contains("the service's own user"),
+        "{err}"
+    );
+    let root = env.ticket_via_socket(&["reveal", &id, "--reason", "grave danger"]);
+    refused(&root, &["named in [roles]", "root"]);
+
+    // A asks; the service user, root and A itself cannot approve; B can, once.
+    let request = ask(&who, SUPERVISOR_A, &id).unwrap();
+    for out in [
+        who.ticket(SERVICE, &["reveal", "--approve", &request]),
+        env.ticket_via_socket(&["reveal", "--approve", &request]),
+        who.ticket(SUPERVISOR_A, &["reveal", "--approve", &request]),
+    ] {
+        assert!(!out.status.success(), "{}", text(&out.stdout));
+        assert!(!text(&out.stdout).contains(secret));
+    }
+    let approved = ok(who.ticket(SUPERVISOR_B, &["reveal", "--approve", &request]));
+    assert!(approved.contains(secret), "{approved}");
+    let reveals = audited(&env, "reveal.approved");
+    assert_eq!(reveals.len(), 1);
+    assert_eq!(reveals[0].0, SUPERVISOR_B as u64);
+    let doctor: Value =
+        serde_json::from_slice(&env.sourdine(&["doctor", "--offline", "--json"]).stdout).unwrap();
+    let check = doctor["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "roles.reveal")
+        .unwrap()
+        .clone();
+    assert_eq!(check["verdict"], "ok", "{check:#}");
+    d.stop();
+
+    // Root named explicitly: it may take part, and doctor warns.
+    let cfg = fs::read_to_string(&env.config).unwrap();
+    fs::write(
+        &env.config,
+        cfg.replace(
+            &format!("supervisor_users = [\"{SUPERVISOR_A}\", \"{SUPERVISOR_B}\"]"),
+            &format!("supervisor_users = [\"{SUPERVISOR_A}\", \"root\"]"),
+        ),
+    )
+    .unwrap();
+    let _d = start_as(&env, &who, SERVICE);
+    let asked: Value = serde_json::from_str(&ok(env.ticket_via_socket(&[
+        "reveal",
+        &id,
+        "--reason",
+        "grave danger",
+        "--json",
+    ])))
+    .unwrap();
+    let request = asked["request"].as_str().unwrap();
+    let approved = ok(who.ticket(SUPERVISOR_A, &["reveal", "--approve", request]));
+    assert!(approved.contains(secret), "{approved}");
+    let out = env.sourdine(&["doctor", "--offline", "--json"]);
+    let doctor: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let check = doctor["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "roles.reveal")
+        .unwrap();
+    assert_eq!(check["verdict"], "warn", "{check:#}");
+    assert!(
+        check["detail"].as_str().unwrap().contains("names root")
+            && check["detail"].as_str().unwrap().contains("weaker"),
+        "{check:#}"
+    );
+    let human = text(&env.sourdine(&["doctor", "--offline"]).stdout);
+    assert!(human.contains("[warn] reveal supervisors"), "{human}");
 }
