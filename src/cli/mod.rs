@@ -1,6 +1,7 @@
 //! Shared plumbing for the two binaries: configuration discovery, logging, the panic hook,
 //! and human output (tables, colour, pager). The binaries only parse arguments and print.
 
+pub mod confirm;
 pub mod desk;
 pub mod docs;
 pub mod editor;

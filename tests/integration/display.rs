@@ -164,7 +164,13 @@ fn counsellors_text_cannot_drive_a_terminal() {
     let second = env.ticket_ids().into_iter().find(|t| *t != id).unwrap();
     ok(inert(
         "forget",
-        env.ticket(&["forget", &second, "--reason", &hostile("forgetmark")]),
+        env.ticket(&[
+            "forget",
+            &second,
+            "--reason",
+            &hostile("forgetmark"),
+            "--yes",
+        ]),
     ));
 
     // A raw 8-bit CSI byte (0x9B alone is not UTF-8): refused, and not echoed.

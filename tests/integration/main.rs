@@ -5,6 +5,7 @@ mod attachments;
 mod chaos;
 mod claims;
 mod common;
+mod confirm;
 mod crash;
 mod daemon;
 mod demo;

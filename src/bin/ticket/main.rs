@@ -52,7 +52,7 @@ enum Command {
     Show(cmd::show::Args),
     /// Save an attachment's cleaned bytes to a file (0600; the copy is yours to delete).
     Attachment(cmd::attachment::Args),
-    /// Answer the writer of a ticket (through the outbox; your name is never in it).
+    /// Answer the writer of a ticket, after a clear yes (through the outbox; your name is never in it).
     Reply(cmd::reply::Args),
     /// Add an internal note to a ticket (never sent to the writer).
     Note(cmd::note::Args),
@@ -72,7 +72,7 @@ enum Command {
     Search(cmd::search::Args),
     /// Mark a ticket as a situation of possible grave and imminent danger (or clear the mark).
     Urgent(cmd::urgent::Args),
-    /// Destroy a ticket now, for good (supervisors): the writer asked to be forgotten.
+    /// Destroy a ticket now, for good (supervisors), after a clear yes: the writer asked to be forgotten.
     Forget(cmd::forget::Args),
     /// Lift the secret (two supervisors): request, approve, or list requests.
     Reveal(cmd::reveal::Args),
@@ -137,7 +137,12 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             errln!("ticket: {}", sourdine::cli::error_line(&e));
-            ExitCode::FAILURE
+            // A yes that was needed and not given: the command line lacked --yes.
+            let needs_yes = matches!(
+                e.downcast_ref(),
+                Some(sourdine::cli::confirm::ConfirmError::NeedsYes(_))
+            );
+            ExitCode::from(if needs_yes { 2 } else { 1 })
         }
     }
 }
