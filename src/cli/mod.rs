@@ -1,6 +1,7 @@
 //! Shared plumbing for the two binaries: configuration discovery, logging, the panic hook,
 //! and human output (tables, colour, pager). The binaries only parse arguments and print.
 
+pub mod confirm;
 pub mod desk;
 pub mod docs;
 pub mod editor;
@@ -42,10 +43,26 @@ pub fn init_logging(level: &str) {
     ));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
+        .with_writer(|| LogWriter)
+        // The display filter lets only the programs' own colours through: log lines are plain.
+        .with_ansi(false)
         .with_target(false)
         .try_init();
+}
+
+/// Log lines on their way to standard error, through the display filter like everything
+/// else the programs print.
+struct LogWriter;
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        output::eprint(&String::from_utf8_lossy(buf));
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Replaces the default panic hook, whose message could quote data being processed, with
@@ -56,9 +73,9 @@ pub fn install_panic_hook(program: &'static str) {
             .location()
             .map(|l| format!("{}:{}", l.file(), l.line()))
             .unwrap_or_else(|| "unknown place".into());
-        eprintln!(
-            "{program}: internal error at {at} (details withheld so that no message content is printed); please report it"
-        );
+        output::eprint(&format!(
+            "{program}: internal error at {at} (details withheld so that no message content is printed); please report it\n"
+        ));
     }));
 }
 

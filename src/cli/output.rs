@@ -1,10 +1,20 @@
 //! Human output: aligned tables, colour on a terminal (honouring `NO_COLOR`), a pager for
 //! long text, and sizes people can read.
+//!
+//! Everything the two programs print goes out through [`print`] and [`eprint`] (or the
+//! [`out!`](crate::out), [`outln!`](crate::outln) and [`errln!`](crate::errln) macros),
+//! [`page`] or [`json`], and all of them pass the text through one filter, [`display`]:
+//! whatever a counsellor, a writer or an old record put in a text, no control or bidi
+//! character reaches the terminal. A test checks that the programs print no other way.
 
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 
 use anstyle::{AnsiColor, Style};
+
+use crate::text::is_unsafe;
 
 /// Bold.
 pub const BOLD: Style = Style::new().bold();
@@ -18,6 +28,141 @@ pub const WARN: Style = AnsiColor::Yellow.on_default();
 pub const OK: Style = AnsiColor::Green.on_default();
 /// Cyan (references).
 pub const REF: Style = AnsiColor::Cyan.on_default();
+
+/// Every style the programs paint with: their escape sequences are the only ones
+/// [`display`] lets through.
+const STYLES: [Style; 6] = [BOLD, DIM, ALERT, WARN, OK, REF];
+
+/// The escape sequences of [`STYLES`] and their reset, one SGR sequence each.
+fn own_sequences() -> &'static [String] {
+    static SEQUENCES: OnceLock<Vec<String>> = OnceLock::new();
+    SEQUENCES.get_or_init(|| {
+        let mut all: Vec<String> = STYLES
+            .iter()
+            .flat_map(|s| {
+                format!("{s}{s:#}")
+                    .split('\x1b')
+                    .filter(|p| !p.is_empty())
+                    .map(|p| format!("\x1b{p}"))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        all.sort();
+        all.dedup();
+        all
+    })
+}
+
+/// The display filter: what any text becomes before it reaches a terminal, a pager or a
+/// pipe. Newlines, tabs and the colour sequences of our own [`STYLES`] pass; every other
+/// control or bidi character ([`is_unsafe`]) is shown as a visible symbol instead (C0
+/// controls as their control pictures, `␛` for ESC, `␡` for DEL, `�` for C1 and bidi
+/// controls), so an escape sequence in a note or an old record is printed as inert text.
+pub fn display(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| is_unsafe(c) && c != '\n' && c != '\t') {
+        return Cow::Borrowed(text);
+    }
+    let own = own_sequences();
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '\x1b'
+            && let Some(seq) = own.iter().find(|s| rest.starts_with(s.as_str()))
+        {
+            out.push_str(seq);
+            rest = &rest[seq.len()..];
+            continue;
+        }
+        match c {
+            '\n' | '\t' => out.push(c),
+            '\u{0}'..='\u{1f}' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('�')),
+            '\u{7f}' => out.push('␡'),
+            c if is_unsafe(c) => out.push('�'),
+            c => out.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    Cow::Owned(out)
+}
+
+/// Prints `text` on standard output through [`display`] (colour is dropped when standard
+/// output is not a terminal or `NO_COLOR` is set).
+pub fn print(text: &str) {
+    let mut out = anstream::stdout();
+    let _ = out.write_all(display(text).as_bytes());
+    let _ = out.flush();
+}
+
+/// Prints `text` on standard error through [`display`].
+pub fn eprint(text: &str) {
+    let mut err = anstream::stderr();
+    let _ = err.write_all(display(text).as_bytes());
+    let _ = err.flush();
+}
+
+/// Prints a value as indented JSON on standard output. Strings keep their exact content,
+/// but every control and bidi character in them is written as a `\uXXXX` escape (serde_json
+/// leaves DEL, C1 and bidi characters raw), so the text printed holds none.
+pub fn json(value: &impl serde::Serialize) -> Result<(), serde_json::Error> {
+    let mut text = json_text(&serde_json::to_string_pretty(value)?);
+    text.push('\n');
+    print(&text);
+    Ok(())
+}
+
+/// Prints a value as JSON on one line (see [`json`]).
+pub fn json_line(value: &impl serde::Serialize) -> Result<(), serde_json::Error> {
+    let mut text = json_text(&serde_json::to_string(value)?);
+    text.push('\n');
+    print(&text);
+    Ok(())
+}
+
+/// serde_json's output with its remaining raw control and bidi characters escaped. They can
+/// only be inside strings (JSON allows no other), where `\uXXXX` means the same character.
+fn json_text(encoded: &str) -> String {
+    let mut out = String::with_capacity(encoded.len());
+    for c in encoded.chars() {
+        if is_unsafe(c) && c != '\n' {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Writes bytes as they are on standard output (an attachment piped to a program), refusing
+/// when standard output is a terminal: raw bytes there could drive it.
+pub fn write_raw(bytes: &[u8]) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    if out.is_terminal() {
+        return Err(std::io::Error::other(
+            "standard output is a terminal: raw bytes are written only to a file or a pipe (give --output FILE)",
+        ));
+    }
+    out.write_all(bytes)?;
+    out.flush()
+}
+
+/// Prints formatted text on standard output through the display filter.
+#[macro_export]
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::cli::output::print(&format!($($arg)*)) };
+}
+
+/// Prints formatted text and a newline on standard output through the display filter.
+#[macro_export]
+macro_rules! outln {
+    () => { $crate::cli::output::print("\n") };
+    ($($arg:tt)*) => { $crate::cli::output::print(&format!("{}\n", format_args!($($arg)*))) };
+}
+
+/// Prints formatted text and a newline on standard error through the display filter.
+#[macro_export]
+macro_rules! errln {
+    ($($arg:tt)*) => { $crate::cli::output::eprint(&format!("{}\n", format_args!($($arg)*))) };
+}
 
 /// `text` wrapped in `style` (anstream strips it when colour is off).
 pub fn paint(style: Style, text: impl std::fmt::Display) -> String {
@@ -130,6 +275,7 @@ pub fn page(text: &str) {
         .ok()
         .and_then(|v| v.parse::<usize>().ok())
         .unwrap_or(40);
+    let text: &str = &display(text);
     if stdout.is_terminal() && lines > rows && std::env::var_os("SOURDINE_NO_PAGER").is_none() {
         let pager = std::env::var("PAGER").unwrap_or_else(|_| "less -FRX".into());
         let mut parts = pager.split_whitespace();
@@ -152,8 +298,7 @@ pub fn page(text: &str) {
             return;
         }
     }
-    let mut out = anstream::stdout();
-    let _ = out.write_all(text.as_bytes());
+    print(text);
 }
 
 #[cfg(test)]
@@ -183,5 +328,97 @@ mod tests {
     fn truncation_adds_an_ellipsis() {
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("abc", 4), "abc");
+    }
+
+    /// One sample of each class of character that can take over a terminal.
+    const HOSTILE: &str = "a\x1b]52;c;ZXZpbA==\x07b\x1b[2Jc\x1b]8;;https://x.example/\x1b\\d\u{85}\u{9b}31m\x7fe\u{202e}f\u{2066}\u{2069}g\x1b\x1b[8mh\r\x08";
+
+    #[test]
+    fn display_lets_only_our_own_colours_through() {
+        let painted = format!("{}\n\t{}", paint(ALERT, "URGENT"), paint(DIM, HOSTILE));
+        let shown = display(&painted);
+        let escapes: Vec<&str> = shown.split('\x1b').skip(1).collect();
+        assert!(!escapes.is_empty(), "our colours stay: {shown:?}");
+        for e in escapes {
+            let seq = format!("\x1b{}", &e[..=e.find('m').unwrap()]);
+            assert!(own_sequences().contains(&seq), "{seq:?} in {shown:?}");
+        }
+        let plain = anstream::adapter::strip_str(&shown).to_string();
+        assert!(
+            !plain
+                .chars()
+                .any(|c| is_unsafe(c) && c != '\n' && c != '\t'),
+            "{plain:?}"
+        );
+        assert!(plain.starts_with(
+            "URGENT\n\ta␛]52;c;ZXZpbA==␇b␛[2Jc␛]8;;https://x.example/␛\\d��31m␡e�f��g␛␛[8mh␍␈"
+        ));
+    }
+
+    #[test]
+    fn ordinary_text_is_displayed_as_it_is() {
+        let s = "Bonjour, ça va ? 👋🏽 שלום\n\tfin";
+        assert!(matches!(display(s), Cow::Borrowed(t) if t == s));
+    }
+
+    #[test]
+    fn json_escapes_what_serde_json_leaves_raw() {
+        let v = serde_json::json!({ "note": HOSTILE, "lines": "a\nb" });
+        let text = json_text(&serde_json::to_string_pretty(&v).unwrap());
+        assert!(!text.chars().any(|c| is_unsafe(c) && c != '\n'), "{text:?}");
+        assert!(text.contains("\\u009b") && text.contains("\\u202e") && text.contains("\\u007f"));
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, v, "the exact text survives the escaping");
+    }
+
+    /// The programs print only through this module: no `println!` or raw standard output in
+    /// the binaries or the rest of `cli/`, so that nothing escapes the display filter.
+    #[test]
+    fn the_programs_print_only_through_the_display_filter() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        let mut dirs = vec![root.join("bin"), root.join("cli")];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.extension().is_some_and(|x| x == "rs") && !p.ends_with("cli/output.rs")
+                {
+                    files.push(p);
+                }
+            }
+        }
+        assert!(files.len() > 20, "the sources were found: {files:?}");
+        let forbidden = [
+            "println!(",
+            "print!(",
+            "eprintln!(",
+            "eprint!(",
+            "anstream::",
+            "io::stdout()",
+            "io::stderr()",
+            "dbg!(",
+        ];
+        for f in &files {
+            let text = std::fs::read_to_string(f).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            for (n, line) in lines.iter().enumerate() {
+                for bad in forbidden {
+                    // `io::stdout().is_terminal()` asks a question; it prints nothing. A pipe
+                    // to another process says so in the comment above it.
+                    let allowed = line.contains(".is_terminal()")
+                        || (n > 0
+                            && lines[n - 1].trim_start().starts_with("//")
+                            && lines[n - 1].contains("not a terminal"));
+                    assert!(
+                        !line.contains(bad) || allowed,
+                        "{}:{}: `{bad}` prints around the display filter; use sourdine::outln!, errln! or cli::output",
+                        f.display(),
+                        n + 1
+                    );
+                }
+            }
+        }
     }
 }

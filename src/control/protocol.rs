@@ -87,6 +87,9 @@ pub enum Request {
     Close {
         /// The ticket.
         id: String,
+        /// Close it although someone else claimed it (audited).
+        #[serde(default)]
+        force: bool,
     },
     /// Reopens a ticket.
     Reopen {
@@ -148,6 +151,9 @@ pub enum Request {
         /// sender (refused without it; audited with it).
         #[serde(default)]
         unverified: bool,
+        /// Answer although someone else claimed the ticket (audited).
+        #[serde(default)]
+        force: bool,
     },
     /// A canned answer by name (empty name: the list of names).
     Template {

@@ -11,6 +11,7 @@
 
 pub mod local;
 pub mod remote;
+pub mod reveal;
 
 use std::path::Path;
 use std::time::Duration;

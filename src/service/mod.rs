@@ -396,6 +396,7 @@ impl Service {
             Request::Note { id, text } => {
                 need(Role::Counsellor)?;
                 let id = Store::parse_ticket_id(&id)?;
+                let text = crate::text::clean_lines(&text);
                 let text = text.trim();
                 if text.is_empty() {
                     return Err(invalid("the note is empty; nothing was saved"));
@@ -407,8 +408,9 @@ impl Service {
                 }
                 Ok(done(true, format!("note added to ticket {id}")))
             }
-            Request::Close { id } => {
+            Request::Close { id, force } => {
                 need(Role::Counsellor)?;
+                self.respect_claim(caller, &id, force, "close")?;
                 self.change(
                     &id,
                     |id| self.store.set_status(id, &actor, Status::Closed),
@@ -425,6 +427,7 @@ impl Service {
             }
             Request::Tag { id, tag } => {
                 need(Role::Counsellor)?;
+                let tag = crate::text::clean_line(&tag);
                 self.change(
                     &id,
                     |id| self.store.set_tag(id, &actor, &tag, true),
@@ -433,6 +436,7 @@ impl Service {
             }
             Request::Untag { id, tag } => {
                 need(Role::Counsellor)?;
+                let tag = crate::text::clean_line(&tag);
                 self.change(
                     &id,
                     |id| self.store.set_tag(id, &actor, &tag, false),
@@ -465,7 +469,7 @@ impl Service {
             }
             Request::Urgent { id, reason } => {
                 need(Role::Counsellor)?;
-                let reason = reason.map(|r| r.trim().to_string());
+                let reason = reason.map(|r| crate::text::clean_line(&r));
                 if reason.as_deref() == Some("") {
                     return Err(invalid("give a reason with --reason"));
                 }
@@ -495,9 +499,12 @@ impl Service {
                 id,
                 text,
                 unverified,
+                force,
             } => {
                 need(Role::Counsellor)?;
                 let id = Store::parse_ticket_id(&id)?;
+                self.respect_claim(caller, &id, force, "reply")?;
+                let text = crate::text::clean_lines(&text);
                 let text = text.trim_end();
                 if text.trim().is_empty() {
                     return Err(invalid("the reply is empty; nothing was queued"));
@@ -550,7 +557,8 @@ impl Service {
             Request::Forget { id, reason } => {
                 need(Role::Supervisor)?;
                 let id = Store::parse_ticket_id(&id)?;
-                let reason = crate::anonymise::body::redact_addresses(reason.trim());
+                let reason =
+                    crate::anonymise::body::redact_addresses(&crate::text::clean_line(&reason));
                 if reason.is_empty() {
                     return Err(invalid("give a reason with --reason"));
                 }
@@ -566,16 +574,21 @@ impl Service {
             }
             Request::RevealRequest { id, reason } => {
                 need(Role::Supervisor)?;
+                self.reveal_party(caller)?;
                 let id = Store::parse_ticket_id(&id)?;
-                if reason.trim().is_empty() {
+                let reason = crate::text::clean_line(&reason);
+                if reason.is_empty() {
                     return Err(invalid("a reveal needs a reason (--reason)"));
                 }
-                let request = self.store.reveal_request(&id, &actor, reason.trim())?;
+                let request = self.store.reveal_request(&id, &actor, &reason)?;
                 Ok(Response::RevealRequested { request })
             }
             Request::RevealApprove { request } => {
                 need(Role::Supervisor)?;
-                let (ticket, envelope) = self.store.reveal_approve(&request, &actor)?;
+                self.reveal_party(caller)?;
+                let (ticket, envelope) = self
+                    .store
+                    .reveal_approve(&request, &actor, |asker| self.may_reveal(asker))?;
                 Ok(Response::Revealed {
                     ticket,
                     address: envelope.address.clone(),
@@ -690,6 +703,75 @@ impl Service {
             )
         })?;
         Ok(self.store.audit_shown(actor, action, refs, Some(detail))?)
+    }
+
+    /// Refuses to `what` (reply, close) a ticket claimed by someone else, unless `force`; a
+    /// forced action is recorded in the audit log (before it is done) as overriding the claim.
+    fn respect_claim(
+        &self,
+        caller: &Caller,
+        id: &str,
+        force: bool,
+        what: &'static str,
+    ) -> Result<(), ServiceError> {
+        let id = Store::parse_ticket_id(id)?;
+        let summary = self.store.ticket_summary(&id)?;
+        let (Some(uid), Some(holder)) = (summary.claimed_by_uid, summary.claimed_by.as_deref())
+        else {
+            return Ok(());
+        };
+        if uid == caller.uid {
+            return Ok(());
+        }
+        if !force {
+            let verb = if what == "reply" { "answer" } else { what };
+            return Err(ServiceError::new(
+                ErrorKind::Conflict,
+                format!(
+                    "ticket {id} is claimed by {holder}: ask them, or ask them to release it (ticket release {id}); to {verb} it anyway, give --force (recorded in the audit log)"
+                ),
+            ));
+        }
+        self.store.audit_action(
+            &caller.actor(),
+            "claim.overridden",
+            Some(&id),
+            Some(format!("{what} despite the claim of {holder} (--force)")),
+        )?;
+        Ok(())
+    }
+
+    /// Refuses a caller who may not be one of a reveal's two supervisors (see
+    /// [`roles::may_reveal`]).
+    fn reveal_party(&self, caller: &Caller) -> Result<(), ServiceError> {
+        if self.may_reveal(&caller.actor()) {
+            return Ok(());
+        }
+        Err(ServiceError::new(
+            ErrorKind::Forbidden,
+            format!(
+                "a reveal needs two different supervisors named in [roles] (supervisor_users or supervisor_groups); {} is {}, who takes part only when supervisor_users names them (a weaker setup: see docs/OPERATING.md)",
+                caller.name,
+                if caller.uid == 0 {
+                    "root"
+                } else {
+                    "the service's own user"
+                }
+            ),
+        ))
+    }
+
+    /// Whether `actor` may ask for or approve a reveal: root and the service's own user only
+    /// when `[roles] supervisor_users` names them.
+    fn may_reveal(&self, actor: &Actor) -> bool {
+        actor.uid.is_some_and(|uid| {
+            roles::may_reveal(
+                &self.config.roles,
+                uid,
+                &actor.name,
+                nix::unistd::geteuid().as_raw(),
+            )
+        })
     }
 
     fn change(

@@ -62,12 +62,13 @@ impl Caller {
     }
 }
 
-/// The system's name for `uid`, or `uid N`.
+/// The system's name for `uid` (without control or bidi characters), or `uid N`.
 pub fn user_name(uid: u32) -> String {
     User::from_uid(Uid::from_raw(uid))
         .ok()
         .flatten()
-        .map(|u| u.name)
+        .map(|u| crate::text::clean_line(&u.name))
+        .filter(|n| !n.is_empty())
         .unwrap_or_else(|| format!("uid {uid}"))
 }
 
@@ -144,6 +145,18 @@ pub fn resolve(
     Err(Refusal { uid, name })
 }
 
+/// Whether a supervisor (user `uid`, `name`) may be one of the two people of a reveal. Root
+/// and the service's own user (`service_uid`) stand for whoever holds those accounts, not
+/// for a person: they count only when `supervisor_users` names them. Every other supervisor
+/// got the role from `[roles]`, which names them, so they count.
+pub fn may_reveal(roles: &RolesConfig, uid: u32, name: &str, service_uid: u32) -> bool {
+    if uid == 0 || uid == service_uid {
+        user_matches(&roles.supervisor_users, uid, name)
+    } else {
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,6 +193,18 @@ mod tests {
             resolve(&roles(), 5001, 4242, 999).unwrap().role,
             Role::Supervisor
         );
+    }
+
+    #[test]
+    fn root_and_the_service_user_reveal_only_when_named() {
+        let mut r = roles();
+        assert!(!may_reveal(&r, 0, "root", 999));
+        assert!(!may_reveal(&r, 999, "sourdine", 999));
+        assert!(may_reveal(&r, 5001, "anna", 999));
+        r.supervisor_users.push("root".into());
+        r.supervisor_users.push("999".into());
+        assert!(may_reveal(&r, 0, "root", 999));
+        assert!(may_reveal(&r, 999, "sourdine", 999));
     }
 
     #[test]

@@ -73,14 +73,63 @@ pub fn load(dir: &Path, name: &str, lang: Language) -> Option<String> {
     }
     let c = code(lang);
     for file in [format!("{name}.{c}.txt"), format!("{name}.txt")] {
+        // The operator's text, like everything people write, without control characters.
         if let Ok(text) = std::fs::read_to_string(dir.join(&file)) {
-            return Some(text);
+            return Some(crate::text::clean_lines(&text));
         }
         if let Some((_, text)) = SHIPPED.iter().find(|(f, _)| *f == file) {
             return Some(text.to_string());
         }
     }
     None
+}
+
+/// What marks a gap in a canned answer, for the counsellor to fill (the shipped templates
+/// use it).
+pub const GAP: &str = "[...]";
+
+/// The gaps left to fill in a reply started from a canned answer, one description each
+/// ("line 5: [...]"): the [`GAP`] mark (or `[…]`), a `{placeholder}`, a list item with
+/// nothing after its dash, or two or more blank lines in a row between paragraphs (how the
+/// first shipped templates left room). Empty when there is none.
+pub fn gaps(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut blank_from: Option<usize> = None;
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trim();
+        if t.is_empty() {
+            blank_from.get_or_insert(i);
+            continue;
+        }
+        if let Some(start) = blank_from.take()
+            && start > 0
+            && i - start >= 2
+        {
+            out.push(format!(
+                "lines {}-{}: blank lines left to fill",
+                start + 1,
+                i
+            ));
+        }
+        if t.contains(GAP) || t.contains("[…]") {
+            out.push(format!("line {}: {t}", i + 1));
+        } else if let Some(p) = placeholder(t) {
+            out.push(format!("line {}: {p}", i + 1));
+        } else if matches!(t, "-" | "*" | "•") {
+            out.push(format!("line {}: an empty list item", i + 1));
+        }
+    }
+    out
+}
+
+/// The first `{name}` placeholder in a line (letters, digits and `_` between braces).
+fn placeholder(line: &str) -> Option<&str> {
+    let start = line.find('{')?;
+    let len = line[start..].find('}')?;
+    let inner = &line[start + 1..start + len];
+    (!inner.is_empty() && inner.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        .then(|| &line[start..=start + len])
 }
 
 /// The names of the templates available (shipped and in `dir`), without language suffixes.
@@ -153,6 +202,33 @@ mod tests {
             assert!(!t.contains('{'), "{t}");
             assert!(t.contains("112"));
         }
+    }
+
+    #[test]
+    fn shipped_reply_templates_have_a_gap_and_filled_ones_none() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in names(dir.path()) {
+            for lang in [Language::Fr, Language::Nl, Language::En] {
+                let t = load(dir.path(), &name, lang).unwrap();
+                assert!(!gaps(&t).is_empty(), "{name} {lang:?} has a gap to fill");
+                let filled = t.replace(GAP, "something written for this writer");
+                assert_eq!(gaps(&filled), Vec::<String>::new(), "{name} {lang:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn gaps_of_every_kind_are_found() {
+        assert_eq!(
+            gaps("Hello,\n\nThanks.\n\n\n\nBye\n- \n{reference}\nsee […] here\n"),
+            vec![
+                "lines 4-6: blank lines left to fill",
+                "line 8: an empty list item",
+                "line 9: {reference}",
+                "line 10: see […] here"
+            ]
+        );
+        assert!(gaps("Hello,\n\nA reply {with braces} and - dashes.\n\nBye\n\n\n").is_empty());
     }
 
     #[test]

@@ -298,10 +298,13 @@ impl Store {
     }
 
     /// Approves a reveal request as a second, different person and opens the envelope, once.
+    /// `may_ask` says whether the one who asked may take part in a reveal (the roles may have
+    /// changed since).
     pub fn reveal_approve(
         &self,
         request: &str,
         actor: &Actor,
+        may_ask: impl FnOnce(&Actor) -> bool,
     ) -> Result<(String, Envelope), StoreError> {
         let _w = self.write.lock().expect("write lock");
         let request = crate::ids::normalise_base32(request)
@@ -320,6 +323,12 @@ impl Store {
             return Err(StoreError(Kind::Forbidden(
                 "a reveal must be approved by a second supervisor, not by the one who asked".into(),
             )));
+        }
+        if !may_ask(&rec.requested_by) {
+            return Err(StoreError(Kind::Forbidden(format!(
+                "request {request} was made by {}, who may not take part in a reveal (not named in [roles] supervisor_users); a named supervisor must make a new request",
+                rec.requested_by.name
+            ))));
         }
         let envelope = self.open_envelope(&rec.ticket)?;
         let now = self.precision.round(self.now());

@@ -33,7 +33,8 @@ enum Scene {
     Nothing,
     /// `sourdine init` ran.
     Init,
-    /// `sourdine init` ran and one message was taken in (its ticket is `K7QH2M4X` below).
+    /// `sourdine init` ran and one message was taken in (its ticket is `K7QH2M4X` below);
+    /// `T/reply.txt` holds a reply.
     OneTicket,
     /// `sourdine init` ran and `sourdine run` is running.
     Running,
@@ -208,6 +209,30 @@ cases! {
         config: Config::Base(""),
         scene: Scene::OneTicket,
     };
+    reply_off_a_terminal_without_yes: Case {
+        mistake: "`ticket reply` outside a terminal without `--yes`",
+        command: "ticket reply K7QH2M4X --file reply.txt",
+        first_line: "ticket: not sent: this needs a clear yes, and standard input or output is not a terminal to ask on; give --yes to send it",
+        exit: 2,
+        config: Config::Base(""),
+        scene: Scene::OneTicket,
+    };
+    saved_reply_with_a_gap_off_a_terminal: Case {
+        mistake: "`ticket reply --template` of a saved reply whose gap was not filled, outside a terminal",
+        command: "ticket reply K7QH2M4X --template welcome --yes",
+        first_line: "ticket: not sent: the saved reply `welcome` still has a gap to fill (line 5: [...]); write it in a terminal (ticket reply K7QH2M4X --template welcome) or give the finished text with --file F",
+        exit: 1,
+        config: Config::Base(""),
+        scene: Scene::OneTicket,
+    };
+    forget_off_a_terminal_without_yes: Case {
+        mistake: "`ticket forget` outside a terminal without `--yes`",
+        command: "ticket forget K7QH2M4X --reason duplicate",
+        first_line: "ticket: nothing was destroyed: this needs a clear yes, and standard input or output is not a terminal to ask on; give --yes to destroy the ticket",
+        exit: 2,
+        config: Config::Base(""),
+        scene: Scene::OneTicket,
+    };
     misspelt_subcommand: Case {
         mistake: "A misspelt subcommand",
         command: "ticket lst",
@@ -361,6 +386,11 @@ fn check(name: &str) {
             place.sourdine(&["init"]);
             let mail = root().join("fixtures/clients/gmail.eml");
             place.sourdine(&["ingest", mail.to_str().unwrap()]);
+            fs::write(
+                place.path().join("reply.txt"),
+                "Thank you for writing to us.\n",
+            )
+            .unwrap();
             let list = place
                 .command(&bin("ticket"))
                 .args(["list", "--json"])

@@ -333,8 +333,12 @@ fn forget_destroys_a_ticket_now() {
         &gone,
         "--reason",
         "the writer asked, writer x@y.example",
+        "--yes",
     ]));
-    assert!(out.contains("forgotten"), "{out}");
+    assert!(
+        out.contains("destroyed: nothing of it can be read any more"),
+        "{out}"
+    );
     assert!(!env.ticket(&["show", &gone]).status.success());
     assert_eq!(env.ticket_ids().len(), 1);
     let audit = ok(env.sourdine(&["audit", "--json"]));

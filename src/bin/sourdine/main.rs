@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
+use sourdine::{errln, outln};
 
 /// sourdine: privacy-preserving e-mail intake for anonymous helplines.
 ///
@@ -156,7 +157,7 @@ fn main() -> ExitCode {
         Command::GenerateDocs { out } => sourdine::cli::docs::generate(Cli::command(), &out)
             .map(|files| {
                 for f in files {
-                    println!("{}", out.join(f).display());
+                    outln!("{}", out.join(f).display());
                 }
                 ExitCode::SUCCESS
             })
@@ -165,8 +166,13 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("sourdine: {}", sourdine::cli::error_line(&e));
-            ExitCode::FAILURE
+            errln!("sourdine: {}", sourdine::cli::error_line(&e));
+            // A yes that was needed and not given: the command line lacked --yes.
+            let needs_yes = matches!(
+                e.downcast_ref(),
+                Some(sourdine::cli::confirm::ConfirmError::NeedsYes(_))
+            );
+            ExitCode::from(if needs_yes { 2 } else { 1 })
         }
     }
 }

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
+use sourdine::{errln, outln};
 
 /// ticket: read and answer the helpline's messages.
 ///
@@ -51,14 +52,14 @@ enum Command {
     Show(cmd::show::Args),
     /// Save an attachment's cleaned bytes to a file (0600; the copy is yours to delete).
     Attachment(cmd::attachment::Args),
-    /// Answer the writer of a ticket (through the outbox; your name is never in it).
+    /// Answer the writer of a ticket, after a clear yes (through the outbox; your name is never in it).
     Reply(cmd::reply::Args),
     /// Add an internal note to a ticket (never sent to the writer).
     Note(cmd::note::Args),
-    /// Close a ticket.
+    /// Close a ticket (refused when someone else claimed it, unless --force).
     Close(cmd::state::Args),
     /// Reopen a closed ticket.
-    Reopen(cmd::state::Args),
+    Reopen(cmd::state::ReopenArgs),
     /// Add a tag to a ticket.
     Tag(cmd::tag::Args),
     /// Remove a tag from a ticket.
@@ -71,7 +72,7 @@ enum Command {
     Search(cmd::search::Args),
     /// Mark a ticket as a situation of possible grave and imminent danger (or clear the mark).
     Urgent(cmd::urgent::Args),
-    /// Destroy a ticket now, for good (supervisors): the writer asked to be forgotten.
+    /// Destroy a ticket now, for good (supervisors), after a clear yes: the writer asked to be forgotten.
     Forget(cmd::forget::Args),
     /// Lift the secret (two supervisors): request, approve, or list requests.
     Reveal(cmd::reveal::Args),
@@ -95,12 +96,12 @@ fn main() -> ExitCode {
         return match sourdine::cli::docs::generate(Cli::command(), out) {
             Ok(files) => {
                 for f in files {
-                    println!("{}", out.join(f).display());
+                    outln!("{}", out.join(f).display());
                 }
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("ticket: {e}");
+                errln!("ticket: {e}");
                 ExitCode::FAILURE
             }
         };
@@ -108,7 +109,7 @@ fn main() -> ExitCode {
     let mut session = match cmd::Session::open(cli.socket.as_deref(), cli.config.as_deref()) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("ticket: {}", sourdine::cli::error_line(&e));
+            errln!("ticket: {}", sourdine::cli::error_line(&e));
             return ExitCode::from(2);
         }
     };
@@ -119,8 +120,8 @@ fn main() -> ExitCode {
         Command::Attachment(a) => cmd::attachment::run(s, a),
         Command::Note(a) => cmd::note::run(s, a),
         Command::Reply(a) => cmd::reply::run(s, a),
-        Command::Close(a) => cmd::state::run(s, a, true),
-        Command::Reopen(a) => cmd::state::run(s, a, false),
+        Command::Close(a) => cmd::state::close(s, a),
+        Command::Reopen(a) => cmd::state::reopen(s, a),
         Command::Tag(a) => cmd::tag::run(s, a, true),
         Command::Untag(a) => cmd::tag::run(s, a, false),
         Command::Claim(a) => cmd::claim::run(s, a, true),
@@ -135,8 +136,13 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("ticket: {}", sourdine::cli::error_line(&e));
-            ExitCode::FAILURE
+            errln!("ticket: {}", sourdine::cli::error_line(&e));
+            // A yes that was needed and not given: the command line lacked --yes.
+            let needs_yes = matches!(
+                e.downcast_ref(),
+                Some(sourdine::cli::confirm::ConfirmError::NeedsYes(_))
+            );
+            ExitCode::from(if needs_yes { 2 } else { 1 })
         }
     }
 }

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use sourdine::cli::desk::unexpected;
 use sourdine::cli::output::{ALERT, DIM, OK, Table, WARN, paint};
 use sourdine::control::protocol::{Request, Response};
+use sourdine::outln;
 use sourdine::store::{AuditEntry, AuditVerification, ExpectedHead, HeadVerdict};
 use sourdine::time::format_precise;
 
@@ -63,9 +64,9 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
             other => return Err(unexpected(other).into()),
         };
         if args.json {
-            println!("{}", serde_json::to_string_pretty(&v)?);
+            sourdine::cli::output::json(&v)?;
         } else if args.head {
-            println!("{} {}", v.head_seq, v.head);
+            outln!("{} {}", v.head_seq, v.head);
         } else {
             print_verification(&v);
         }
@@ -89,11 +90,11 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
         other => return Err(unexpected(other).into()),
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&entries)?);
+        sourdine::cli::output::json(&entries)?;
         return Ok(ExitCode::SUCCESS);
     }
     if entries.is_empty() && args.ticket.is_some() {
-        println!("No audit entry names this ticket.");
+        outln!("No audit entry names this ticket.");
         return Ok(ExitCode::SUCCESS);
     }
     let mut t = Table::new(&["SEQ", "TIME (UTC)", "WHO", "ACTION", "TICKET", "DETAIL"]);
@@ -146,14 +147,14 @@ fn print_verification(v: &AuditVerification) {
             .as_ref()
             .is_some_and(|c| v.problem.as_deref() == Some(c.message.as_str()));
     if !chain_ok {
-        anstream::println!(
+        outln!(
             "{}: entry {} ({})",
             paint(ALERT, "audit chain BROKEN"),
             v.first_bad.unwrap_or(0),
             v.problem.as_deref().unwrap_or("?")
         );
     } else {
-        anstream::println!(
+        outln!(
             "{}: {span}, head {} {}",
             paint(OK, "audit chain intact"),
             v.head_seq,
@@ -161,7 +162,7 @@ fn print_verification(v: &AuditVerification) {
         );
     }
     if let Some(b) = &v.base {
-        println!(
+        outln!(
             "  entries 1 to {} were removed by retention{}",
             b.seq,
             b.last_removal
@@ -181,14 +182,14 @@ fn print_verification(v: &AuditVerification) {
                 HeadVerdict::Differs => (ALERT, "DIFFERS"),
                 HeadVerdict::Broken => (ALERT, "BROKEN"),
             };
-            anstream::println!(
+            outln!(
                 "recorded head {}: {}: {}",
                 c.expected,
                 paint(style, verdict),
                 c.message
             );
         }
-        None => anstream::println!(
+        None => outln!(
             "{}",
             paint(
                 DIM,

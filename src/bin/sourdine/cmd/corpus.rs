@@ -11,6 +11,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use sourdine::corpus::{self, MessageKind, Mix};
+use sourdine::outln;
 
 /// How the corpus is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -88,7 +89,7 @@ pub fn run(_config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     })?;
     sink.finish()?;
     let secs = started.elapsed().as_secs_f64();
-    println!(
+    outln!(
         "{} messages, {} bytes ({:.1} MB), seed {}, written to {} in {:.1} s",
         args.count,
         bytes,
@@ -98,7 +99,7 @@ pub fn run(_config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
         secs
     );
     for kind in MessageKind::ALL {
-        println!(
+        outln!(
             "  {:<7} {}",
             kind.name(),
             kinds.get(&kind).copied().unwrap_or(0)

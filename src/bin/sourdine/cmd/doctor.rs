@@ -7,6 +7,7 @@ use std::time::Duration;
 use sourdine::cli::output::{ALERT, BOLD, DIM, OK, WARN, paint};
 use sourdine::config::Config;
 use sourdine::doctor::{Options, Report, Verdict};
+use sourdine::outln;
 
 /// Arguments of `sourdine doctor`.
 #[derive(Debug, clap::Args)]
@@ -30,7 +31,7 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     super::protect()?;
     let path = sourdine::cli::config_path(config);
     if !args.json {
-        println!("sourdine doctor: {}", path.display());
+        outln!("sourdine doctor: {}", path.display());
     }
     let report = match Config::load(&path) {
         Ok(cfg) => {
@@ -44,7 +45,7 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
         Err(e) => Report::config_failed(&path, &e),
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report.json())?);
+        sourdine::cli::output::json(&report.json())?;
     } else {
         print(&report);
     }
@@ -63,12 +64,12 @@ fn print(report: &Report) {
             Verdict::Warn => WARN,
             Verdict::Fail => ALERT,
         };
-        anstream::println!("{} {}", paint(style, c.verdict.mark()), c.name);
+        outln!("{} {}", paint(style, c.verdict.mark()), c.name);
         for line in c.detail.lines() {
-            println!("       {line}");
+            outln!("       {line}");
         }
         if let Some(fix) = &c.fix {
-            anstream::println!("       {} {fix}", paint(BOLD, "fix:"));
+            outln!("       {} {fix}", paint(BOLD, "fix:"));
         }
     }
     let style = if report.failures() > 0 {
@@ -78,5 +79,5 @@ fn print(report: &Report) {
     } else {
         OK
     };
-    anstream::println!("{}", paint(style, report.summary()));
+    outln!("{}", paint(style, report.summary()));
 }

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sourdine::intake::import::Plan;
+use sourdine::{errln, outln};
 
 /// Arguments of `sourdine ingest`.
 #[derive(Debug, clap::Args)]
@@ -38,13 +39,13 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
         cfg.intake.max_message_bytes,
         cfg.intake.batch_size,
         |bytes| bar.inc(bytes),
-        |problem| bar.suspend(|| eprintln!("sourdine: {problem}")),
+        |problem| bar.suspend(|| errln!("sourdine: {problem}")),
     )?;
     bar.finish_and_clear();
     if args.json {
-        println!("{}", serde_json::to_string(&counts)?);
+        sourdine::cli::output::json_line(&counts)?;
     } else {
-        println!(
+        outln!(
             "{} ticketed, {} quarantined, {} already seen, {} skipped (not mail){}",
             counts.ticketed,
             counts.quarantined,

@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use sourdine::outln;
 use sourdine::store::Store;
 
 /// Arguments of `sourdine init`.
@@ -15,7 +16,7 @@ pub fn run(config: Option<&Path>, _args: Args) -> anyhow::Result<ExitCode> {
     let report = match Store::init(&cfg) {
         Ok(r) => r,
         Err(e) if e.is_locked() => {
-            println!(
+            outln!(
                 "Nothing to do: the store exists and is in use by the running service{}.",
                 e.owner_pid()
                     .map(|p| format!(" (pid {p})"))
@@ -29,14 +30,14 @@ pub fn run(config: Option<&Path>, _args: Args) -> anyhow::Result<ExitCode> {
     let mut report = report;
     report.created.extend(templates);
     if report.created.is_empty() {
-        println!("Nothing to do: the store and keys already exist.");
+        outln!("Nothing to do: the store and keys already exist.");
     } else {
         for c in &report.created {
-            println!("created {c}");
+            outln!("created {c}");
         }
     }
-    println!("data directory: {} (0700)", cfg.data_dir.display());
-    println!(
+    outln!("data directory: {} (0700)", cfg.data_dir.display());
+    outln!(
         "key directory:  {} (keep it out of backups of the data directory)",
         cfg.key_dir().display()
     );

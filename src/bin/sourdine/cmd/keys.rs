@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use sourdine::cli::desk::unexpected;
 use sourdine::control::protocol::{Request, Response};
+use sourdine::outln;
 
 /// Key subcommands.
 #[derive(Debug, clap::Subcommand)]
@@ -28,11 +29,13 @@ pub fn run(config: Option<&Path>, cmd: Command) -> anyhow::Result<ExitCode> {
         other => return Err(unexpected(other).into()),
     };
     if json {
-        println!("{}", serde_json::to_string_pretty(&r)?);
+        sourdine::cli::output::json(&r)?;
     } else {
-        println!(
+        outln!(
             "key epoch {} started; {} key(s) re-wrapped; destroyed epoch(s) {:?}",
-            r.epoch, r.rewrapped, r.destroyed
+            r.epoch,
+            r.rewrapped,
+            r.destroyed
         );
     }
     Ok(ExitCode::SUCCESS)

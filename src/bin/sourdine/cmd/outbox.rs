@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use sourdine::cli::desk::unexpected;
 use sourdine::cli::output::{REF, Table, paint};
 use sourdine::control::protocol::{Request, Response};
+use sourdine::{out, outln};
 
 /// Arguments of `sourdine outbox`.
 #[derive(Debug, clap::Args)]
@@ -28,11 +29,11 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
         entries.retain(|e| e.delivery.state == "queued");
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&entries)?);
+        sourdine::cli::output::json(&entries)?;
         return Ok(ExitCode::SUCCESS);
     }
     if entries.is_empty() {
-        println!("The outbox is empty.");
+        outln!("The outbox is empty.");
         return Ok(ExitCode::SUCCESS);
     }
     let mut t = Table::new(&["REFERENCE", "TICKET", "KIND", "QUEUED", "STATE", "DETAIL"]);
@@ -46,6 +47,6 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
             e.delivery.reason.clone().unwrap_or_default(),
         ]);
     }
-    anstream::print!("{}", t.render());
+    out!("{}", t.render());
     Ok(ExitCode::SUCCESS)
 }

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use sourdine::cli::desk::unexpected;
 use sourdine::control::protocol::{Request, Response};
+use sourdine::outln;
 
 /// Arguments of `sourdine purge`.
 #[derive(Debug, clap::Args)]
@@ -26,7 +27,7 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
         other => return Err(unexpected(other).into()),
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&r)?);
+        sourdine::cli::output::json(&r)?;
         return Ok(ExitCode::SUCCESS);
     }
     let verb = if r.dry_run {
@@ -41,27 +42,29 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
             format!(": {}", v.join(" "))
         }
     };
-    println!("{verb} {} ticket(s){}", r.tickets.len(), list(&r.tickets));
-    println!(
+    outln!("{verb} {} ticket(s){}", r.tickets.len(), list(&r.tickets));
+    outln!(
         "{verb} the reply address of {} ticket(s){}",
         r.reply_addresses.len(),
         list(&r.reply_addresses)
     );
-    println!(
+    outln!(
         "{verb} {} quarantined message(s){}",
         r.quarantine.len(),
         list(&r.quarantine)
     );
-    println!(
+    outln!(
         "{} {} audit entr{} (behind a checkpoint that keeps the chain verifiable)",
         if r.dry_run { "would remove" } else { "removed" },
         r.audit_entries,
         if r.audit_entries == 1 { "y" } else { "ies" }
     );
     if let Some(k) = &r.rekey {
-        println!(
+        outln!(
             "key epoch {} started: {} key(s) re-wrapped; destroyed epoch(s) {:?}, so what was removed cannot be opened again",
-            k.epoch, k.rewrapped, k.destroyed
+            k.epoch,
+            k.rewrapped,
+            k.destroyed
         );
     }
     Ok(ExitCode::SUCCESS)

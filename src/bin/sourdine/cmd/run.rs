@@ -1,5 +1,6 @@
 //! `sourdine run`
 
+use sourdine::outln;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -19,7 +20,7 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     let report = sourdine::daemon::run(cfg, args.once)?;
     if args.once {
         match report.taken_in {
-            Some(n) => println!(
+            Some(n) => outln!(
                 "took in {n} message(s) from the mailbox{}; nothing is left waiting",
                 if report.oversize > 0 {
                     format!(
@@ -30,10 +31,10 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
                     String::new()
                 }
             ),
-            None => println!("no [imap] configured: nothing to take in"),
+            None => outln!("no [imap] configured: nothing to take in"),
         }
         match report.sent {
-            Some(n) => println!(
+            Some(n) => outln!(
                 "sent {n} message(s) to writers{}{}",
                 if report.deferred > 0 {
                     format!(", {} deferred (tried again later)", report.deferred)
@@ -46,9 +47,9 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
                     String::new()
                 }
             ),
-            None => println!("no [smtp] configured: replies wait in the outbox"),
+            None => outln!("no [smtp] configured: replies wait in the outbox"),
         }
-        println!("retention: {} ticket(s) destroyed", report.purged_tickets);
+        outln!("retention: {} ticket(s) destroyed", report.purged_tickets);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use sourdine::cli::output::{ALERT, OK, paint};
 use sourdine::control::client::Client;
 use sourdine::control::protocol::{Request, Response};
+use sourdine::outln;
 use sourdine::service::StatusReport;
 use sourdine::time::{Precision, format_precise, relative};
 
@@ -52,9 +53,9 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
         }
         None => {
             if args.json {
-                println!("{}", serde_json::json!({ "state": "not running" }));
+                sourdine::cli::output::json_line(&serde_json::json!({ "state": "not running" }))?;
             } else {
-                println!(
+                outln!(
                     "sourdine is not running (no socket at {}, no status file in {})",
                     cfg.control_socket.display(),
                     cfg.runtime_dir().display()
@@ -69,34 +70,35 @@ fn print(r: &StatusReport, state: &str, as_of: Option<i64>, json: bool) -> anyho
     // A report published for counsellors is a snapshot at a step of received_precision.
     let as_of = as_of.or(r.as_of.map(|t| t.0));
     if json {
-        println!(
-            "{}",
-            serde_json::json!({ "state": state, "as_of": as_of.map(format_precise), "report": r })
-        );
+        sourdine::cli::output::json_line(
+            &serde_json::json!({ "state": state, "as_of": as_of.map(format_precise), "report": r }),
+        )?;
         return Ok(());
     }
     let now = jiff::Timestamp::now().as_second();
     let colour = if state == "running" { OK } else { ALERT };
-    anstream::println!("sourdine {}: {}", r.version, paint(colour, state));
+    outln!("sourdine {}: {}", r.version, paint(colour, state));
     if let Some(t) = as_of {
-        println!(
+        outln!(
             "  as of:       {} ({})",
             format_precise(t),
             relative(now, t, Precision::Minute)
         );
     }
     if let (Some(pid), Some(started)) = (r.pid, r.started) {
-        println!(
+        outln!(
             "  pid:         {pid}, started {}",
             format_precise(started.0)
         );
     }
-    println!(
+    outln!(
         "  tickets:     {} open, {} waiting, {} closed",
-        r.open, r.waiting, r.closed
+        r.open,
+        r.waiting,
+        r.closed
     );
     match r.quarantine_oldest_days_left {
-        Some(days) if r.quarantined > 0 => println!(
+        Some(days) if r.quarantined > 0 => outln!(
             "  quarantine:  {} (the oldest is destroyed {}; `sourdine quarantine list`)",
             r.quarantined,
             match days {
@@ -105,12 +107,12 @@ fn print(r: &StatusReport, state: &str, as_of: Option<i64>, json: bool) -> anyho
                 n => format!("in {n} days"),
             }
         ),
-        _ => println!("  quarantine:  {}", r.quarantined),
+        _ => outln!("  quarantine:  {}", r.quarantined),
     }
     match &r.intake {
-        None => println!("  intake:      not configured ([imap])"),
+        None => outln!("  intake:      not configured ([imap])"),
         Some(i) => {
-            println!(
+            outln!(
                 "  intake:      last poll {}, {} waiting, {} taken in, {} errors since start",
                 i.last_poll
                     .map(|t| relative(now, t.0, Precision::Minute))
@@ -122,7 +124,7 @@ fn print(r: &StatusReport, state: &str, as_of: Option<i64>, json: bool) -> anyho
                 i.errors
             );
             if let Some(e) = &i.last_error {
-                println!("  last error:  {e}");
+                outln!("  last error:  {e}");
             }
         }
     }

@@ -10,6 +10,7 @@ use anyhow::Context;
 use sourdine::cli::desk::unexpected;
 use sourdine::cli::output::human_size;
 use sourdine::control::protocol::{Request, Response};
+use sourdine::errln;
 
 /// Arguments of `ticket attachment`.
 #[derive(Debug, clap::Args)]
@@ -18,8 +19,8 @@ pub struct Args {
     id: String,
     /// The attachment: its number (as `ticket show` lists it) or its name (attachment-2.jpg).
     attachment: String,
-    /// Where to write the cleaned bytes (`-` for standard output). The file is created 0600
-    /// and must not exist yet.
+    /// Where to write the cleaned bytes (`-` for standard output, when it is a file or a
+    /// pipe, never a terminal). The file is created 0600 and must not exist yet.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: PathBuf,
 }
@@ -33,7 +34,7 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
         other => return Err(unexpected(other).into()),
     };
     if args.output.as_os_str() == "-" {
-        std::io::stdout().write_all(&bytes)?;
+        sourdine::cli::output::write_raw(&bytes)?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut f = OpenOptions::new()
@@ -44,7 +45,7 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot create {}", args.output.display()))?;
     f.write_all(&bytes)?;
     f.sync_all()?;
-    eprintln!(
+    errln!(
         "wrote {} ({}, {}) to {}\nThis exported copy is yours to delete when you no longer need it.",
         view.name,
         view.content_type,

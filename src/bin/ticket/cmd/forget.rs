@@ -2,14 +2,19 @@
 
 use std::process::ExitCode;
 
+use sourdine::cli::confirm::{Answer, Ask, can_ask, confirm};
 use sourdine::cli::desk::unexpected;
+use sourdine::cli::output::{ALERT, DIM, paint};
 use sourdine::control::protocol::{Request, Response};
+use sourdine::outln;
+use sourdine::store::Store;
 
 /// Arguments of `ticket forget` (supervisors).
 ///
 /// Destroys the ticket now: its messages, attachments, notes, outbox entries, reply address
 /// and threading token, then rotates the keys so that nothing of it can be opened again from
-/// old copies of the store. Cannot be undone.
+/// old copies of the store. Cannot be undone. On a terminal you are asked to type the
+/// ticket's reference; elsewhere give --yes.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The ticket reference.
@@ -17,30 +22,63 @@ pub struct Args {
     /// Why (recorded in the audit log; write it without the writer's details).
     #[arg(long, value_name = "TEXT", required = true)]
     reason: String,
+    /// Destroy it without asking (needed when standard input or output is not a terminal).
+    #[arg(long, short = 'y')]
+    yes: bool,
     /// Print JSON.
     #[arg(long)]
     json: bool,
 }
 
 pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
+    let id = Store::parse_ticket_id(&args.id)?;
+    if args.reason.trim().is_empty() {
+        anyhow::bail!("give a reason with --reason; nothing was destroyed");
+    }
+    if !args.yes && can_ask() {
+        let t = match s.call(Request::Show { id: id.clone() })? {
+            Response::Ticket(t) => t,
+            other => return Err(unexpected(other).into()),
+        };
+        outln!(
+            "{} {id}: {}, {} message(s), received {}",
+            paint(ALERT, "Destroy ticket"),
+            t.status.as_str(),
+            t.messages.len(),
+            s.precision().format(t.received.0)
+        );
+        outln!("{} {}", paint(DIM, "Subject:"), t.subject);
+        outln!(
+            "Its messages, attachments, notes, replies and the writer's reply address are destroyed, with the keys that could open them. This cannot be undone."
+        );
+    }
+    let ask = Ask {
+        question: "Destroy it for good?",
+        answer: Answer::Type(&id),
+        not_done: "nothing was destroyed",
+        with_yes: "to destroy the ticket",
+    };
+    if !confirm(&ask, args.yes)? {
+        outln!("Nothing was destroyed.");
+        return Ok(ExitCode::FAILURE);
+    }
     let r = match s.call(Request::Forget {
-        id: args.id.clone(),
+        id: id.clone(),
         reason: args.reason,
     })? {
         Response::Rekeyed(r) => r,
         other => return Err(unexpected(other).into()),
     };
     if args.json {
-        println!(
-            "{}",
-            serde_json::json!({ "forgotten": args.id, "epoch": r.epoch, "destroyed_epochs": r.destroyed })
-        );
+        sourdine::cli::output::json_line(&serde_json::json!({
+            "destroyed": id,
+            "forgotten": id,
+            "epoch": r.epoch,
+            "destroyed_epochs": r.destroyed,
+        }))?;
     } else {
-        println!(
-            "Ticket {} is forgotten: its records are gone and key epoch(s) {:?} destroyed (new epoch {}).",
-            args.id.to_uppercase(),
-            r.destroyed,
-            r.epoch
+        outln!(
+            "Ticket {id} destroyed: nothing of it can be read any more (its records are gone and the keys that could open them destroyed). The audit log keeps that you destroyed it, and why."
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use sourdine::cli::desk::unexpected;
 use sourdine::cli::output::{ALERT, DIM, REF, Table, paint, truncate};
 use sourdine::control::protocol::{Request, Response};
+use sourdine::outln;
 use sourdine::store::{ListFilter, StatusFilter};
 use sourdine::time::relative;
 
@@ -76,11 +77,11 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
         other => return Err(unexpected(other).into()),
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&tickets)?);
+        sourdine::cli::output::json(&tickets)?;
         return Ok(ExitCode::SUCCESS);
     }
     if tickets.is_empty() {
-        println!("No tickets match.");
+        outln!("No tickets match.");
         return Ok(ExitCode::SUCCESS);
     }
     let more = table_default && tickets.len() > TABLE_ROWS;

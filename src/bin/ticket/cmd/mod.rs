@@ -19,6 +19,7 @@ use std::process::ExitCode;
 
 use sourdine::cli::desk::{Desk, unexpected};
 use sourdine::control::protocol::{Request, Response};
+use sourdine::outln;
 use sourdine::service::{ServiceError, Whoami};
 use sourdine::time::Precision;
 
@@ -51,12 +52,11 @@ impl Session {
         match self.call(request)? {
             Response::Done { changed, message } => {
                 if json {
-                    println!(
-                        "{}",
-                        serde_json::json!({ "changed": changed, "message": message })
-                    );
+                    sourdine::cli::output::json_line(
+                        &serde_json::json!({ "changed": changed, "message": message }),
+                    )?;
                 } else {
-                    println!("{message}");
+                    outln!("{message}");
                 }
                 Ok(ExitCode::SUCCESS)
             }

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use sourdine::cli::desk::unexpected;
 use sourdine::cli::output::{ALERT, BOLD, REF, Table, paint};
 use sourdine::control::protocol::{Request, Response};
+use sourdine::{out, outln};
 
 /// Lifting the secret, allowed by Belgian penal code art. 458bis in grave and imminent danger
 /// to a minor or a vulnerable person. A supervisor asks with a reason; a second, different
@@ -37,11 +38,11 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
             other => return Err(unexpected(other).into()),
         };
         if args.json {
-            println!("{}", serde_json::to_string_pretty(&reveals)?);
+            sourdine::cli::output::json(&reveals)?;
             return Ok(ExitCode::SUCCESS);
         }
         if reveals.is_empty() {
-            println!("No reveal requests.");
+            outln!("No reveal requests.");
             return Ok(ExitCode::SUCCESS);
         }
         let mut t = Table::new(&[
@@ -62,7 +63,7 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
                 r.reason.clone(),
             ]);
         }
-        anstream::print!("{}", t.render());
+        out!("{}", t.render());
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(request) = args.approve {
@@ -71,12 +72,11 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
             other => return Err(unexpected(other).into()),
         };
         if args.json {
-            println!(
-                "{}",
-                serde_json::json!({ "ticket": ticket, "address": address })
-            );
+            sourdine::cli::output::json_line(
+                &serde_json::json!({ "ticket": ticket, "address": address }),
+            )?;
         } else {
-            anstream::println!(
+            outln!(
                 "{}\nTicket {}: the writer's reply address is\n\n    {}\n\nThis is shown once and recorded in the audit log. Do not store it elsewhere.",
                 paint(ALERT, "SECRET LIFTED"),
                 paint(REF, &ticket),
@@ -95,12 +95,9 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
         other => return Err(unexpected(other).into()),
     };
     if args.json {
-        println!(
-            "{}",
-            serde_json::json!({ "ticket": id, "request": request })
-        );
+        sourdine::cli::output::json_line(&serde_json::json!({ "ticket": id, "request": request }))?;
     } else {
-        anstream::println!(
+        outln!(
             "Reveal request {} recorded for ticket {id}.\nA second supervisor approves it with: ticket reveal --approve {request}",
             paint(REF, &request)
         );

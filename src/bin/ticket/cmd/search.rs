@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use sourdine::cli::desk::unexpected;
 use sourdine::cli::output::{ALERT, DIM, REF, paint, truncate};
 use sourdine::control::protocol::{Request, Response};
+use sourdine::outln;
 
 /// Arguments of `ticket search`.
 #[derive(Debug, clap::Args)]
@@ -30,11 +31,11 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
         other => return Err(unexpected(other).into()),
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&hits)?);
+        sourdine::cli::output::json(&hits)?;
         return Ok(ExitCode::SUCCESS);
     }
     if hits.is_empty() {
-        println!("Nothing found.");
+        outln!("Nothing found.");
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = String::new();

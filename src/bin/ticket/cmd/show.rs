@@ -25,7 +25,7 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
         other => return Err(unexpected(other).into()),
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&t)?);
+        sourdine::cli::output::json(&t)?;
         return Ok(ExitCode::SUCCESS);
     }
     let p = s.precision();

@@ -1,5 +1,6 @@
 //! `ticket whoami`
 
+use sourdine::outln;
 use std::process::ExitCode;
 
 /// Arguments of `ticket whoami`.
@@ -13,9 +14,9 @@ pub struct Args {
 pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
     let w = &s.whoami;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(w)?);
+        sourdine::cli::output::json(w)?;
     } else {
-        println!(
+        outln!(
             "{} (uid {}), {}, {}",
             w.caller.name,
             w.caller.uid,

@@ -10,6 +10,7 @@ use anyhow::Context;
 use sourdine::cli::desk::{Desk, unexpected};
 use sourdine::cli::output::{WARN, human_size, paint};
 use sourdine::control::protocol::{Request, Response};
+use sourdine::{errln, outln};
 
 /// Arguments of `sourdine quarantine export`.
 #[derive(Debug, clap::Args)]
@@ -28,7 +29,7 @@ pub struct Args {
 }
 
 pub fn run(desk: &mut Desk, args: Args) -> anyhow::Result<ExitCode> {
-    anstream::eprintln!(
+    errln!(
         "{}",
         paint(
             WARN,
@@ -40,8 +41,8 @@ pub fn run(desk: &mut Desk, args: Args) -> anyhow::Result<ExitCode> {
         args.reference.trim(),
         args.output.display()
     );
-    if !super::confirm(&question, args.yes)? {
-        eprintln!("Not exported.");
+    if !super::confirm(&question, "not exported", "to export it", args.yes)? {
+        errln!("Not exported.");
         return Ok(ExitCode::FAILURE);
     }
     // Created before anything is read, so that a wrong path costs nothing: never through a
@@ -85,7 +86,7 @@ pub fn run(desk: &mut Desk, args: Args) -> anyhow::Result<ExitCode> {
     f.write_all(&bytes)?;
     f.sync_all()?;
     if args.json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({
                 "reference": reference,
@@ -96,7 +97,7 @@ pub fn run(desk: &mut Desk, args: Args) -> anyhow::Result<ExitCode> {
             })
         );
     } else {
-        println!(
+        outln!(
             "wrote quarantine entry {reference} ({}, {fields} header values replaced, {boundaries} boundaries renamed) to {}",
             human_size(bytes.len() as u64),
             args.output.display()

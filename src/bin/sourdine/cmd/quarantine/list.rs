@@ -6,6 +6,7 @@ use sourdine::cli::desk::{Desk, unexpected};
 use sourdine::cli::output::{REF, Table, human_size, paint};
 use sourdine::config::Config;
 use sourdine::control::protocol::{Request, Response};
+use sourdine::{out, outln};
 
 /// Arguments of `sourdine quarantine list`.
 #[derive(Debug, clap::Args)]
@@ -21,11 +22,11 @@ pub fn run(desk: &mut Desk, cfg: &Config, args: Args) -> anyhow::Result<ExitCode
         other => return Err(unexpected(other).into()),
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&entries)?);
+        sourdine::cli::output::json(&entries)?;
         return Ok(ExitCode::SUCCESS);
     }
     if entries.is_empty() {
-        println!("The quarantine is empty.");
+        outln!("The quarantine is empty.");
         return Ok(ExitCode::SUCCESS);
     }
     let mut t = Table::new(&["REFERENCE", "RECEIVED", "SIZE", "REASON"]);
@@ -37,7 +38,7 @@ pub fn run(desk: &mut Desk, cfg: &Config, args: Args) -> anyhow::Result<ExitCode
             e.reason.clone(),
         ]);
     }
-    anstream::print!("{}", t.render());
-    println!("{} quarantined", entries.len());
+    out!("{}", t.render());
+    outln!("{} quarantined", entries.len());
     Ok(ExitCode::SUCCESS)
 }

@@ -6,7 +6,6 @@ mod release;
 mod retry;
 mod show;
 
-use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -96,20 +95,15 @@ pub fn run(config: Option<&Path>, cmd: Command) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Asks `question` on the terminal; `yes` answers for the operator. Outside a terminal and
-/// without `yes`, refuses (nothing is done without a clear yes from a person).
-fn confirm(question: &str, yes: bool) -> anyhow::Result<bool> {
-    if yes {
-        return Ok(true);
-    }
-    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-        anyhow::bail!(
-            "this needs a clear yes: run it in a terminal to answer the question, or give --yes"
-        );
-    }
-    eprint!("{question} [y/N] ");
-    std::io::stderr().flush()?;
-    let mut answer = String::new();
-    std::io::stdin().read_line(&mut answer)?;
-    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "oui" | "ja"))
+/// Asks `question` on the terminal (see [`sourdine::cli::confirm`]); `yes` answers for the
+/// operator. Outside a terminal and without `yes`, refuses: nothing is done without a clear
+/// yes from a person.
+fn confirm(question: &str, not_done: &str, with_yes: &str, yes: bool) -> anyhow::Result<bool> {
+    let ask = sourdine::cli::confirm::Ask {
+        question,
+        answer: sourdine::cli::confirm::Answer::YesNo,
+        not_done,
+        with_yes,
+    };
+    Ok(sourdine::cli::confirm::confirm(&ask, yes)?)
 }

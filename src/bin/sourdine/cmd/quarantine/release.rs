@@ -6,6 +6,7 @@ use sourdine::cli::desk::{Desk, unexpected};
 use sourdine::cli::output::{WARN, paint};
 use sourdine::control::protocol::{Request, Response};
 use sourdine::store::Outcome;
+use sourdine::{errln, outln};
 
 /// Arguments of `sourdine quarantine release`.
 #[derive(Debug, clap::Args)]
@@ -22,7 +23,7 @@ pub struct Args {
 
 pub fn run(desk: &mut Desk, args: Args) -> anyhow::Result<ExitCode> {
     if !args.yes {
-        anstream::eprintln!(
+        errln!(
             "{}",
             paint(
                 WARN,
@@ -34,8 +35,8 @@ pub fn run(desk: &mut Desk, args: Args) -> anyhow::Result<ExitCode> {
         "Release quarantine entry {} as a ticket?",
         args.reference.trim()
     );
-    if !super::confirm(&question, args.yes)? {
-        eprintln!("Not released.");
+    if !super::confirm(&question, "not released", "to release it", args.yes)? {
+        errln!("Not released.");
         return Ok(ExitCode::FAILURE);
     }
     let r = match desk.call(Request::QuarantineRelease {
@@ -45,7 +46,7 @@ pub fn run(desk: &mut Desk, args: Args) -> anyhow::Result<ExitCode> {
         other => return Err(unexpected(other).into()),
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&r)?);
+        sourdine::cli::output::json(&r)?;
         return Ok(ExitCode::SUCCESS);
     }
     let what = match &r.outcome {
@@ -53,9 +54,10 @@ pub fn run(desk: &mut Desk, args: Args) -> anyhow::Result<ExitCode> {
         Outcome::FollowUp { ticket } => format!("a follow-up in ticket {ticket}"),
         other => format!("{other:?}"),
     };
-    println!(
+    outln!(
         "Quarantine entry {} is released as {what}, {} attachment(s) withheld; it has left the quarantine.",
-        r.reference, r.attachments_withheld
+        r.reference,
+        r.attachments_withheld
     );
     Ok(ExitCode::SUCCESS)
 }

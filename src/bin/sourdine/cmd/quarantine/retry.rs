@@ -6,6 +6,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sourdine::cli::desk::{Desk, unexpected};
 use sourdine::cli::output::{OK, REF, WARN, paint};
 use sourdine::control::protocol::{Request, Response};
+use sourdine::outln;
 use sourdine::service::quarantine::{Retried, RetryResult};
 use sourdine::store::Outcome;
 
@@ -39,9 +40,9 @@ pub fn run(desk: &mut Desk, args: Args) -> anyhow::Result<ExitCode> {
     };
     if references.is_empty() {
         if args.json {
-            println!("[]");
+            outln!("[]");
         } else {
-            println!("The quarantine is empty.");
+            outln!("The quarantine is empty.");
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -63,7 +64,7 @@ pub fn run(desk: &mut Desk, args: Args) -> anyhow::Result<ExitCode> {
             Response::QuarantineRetried(mut v) => {
                 for x in &v {
                     if !args.json {
-                        bar.suspend(|| anstream::println!("{}", line(x)));
+                        bar.suspend(|| outln!("{}", line(x)));
                     }
                 }
                 results.append(&mut v);
@@ -78,9 +79,9 @@ pub fn run(desk: &mut Desk, args: Args) -> anyhow::Result<ExitCode> {
         .filter(|r| matches!(r.result, RetryResult::Filed { .. }))
         .count();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&results)?);
+        sourdine::cli::output::json(&results)?;
     } else {
-        println!(
+        outln!(
             "{filed} of {} retried message(s) left the quarantine",
             results.len()
         );

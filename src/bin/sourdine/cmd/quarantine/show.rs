@@ -28,7 +28,7 @@ pub fn run(desk: &mut Desk, cfg: &Config, args: Args) -> anyhow::Result<ExitCode
         other => return Err(unexpected(other).into()),
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&q)?);
+        sourdine::cli::output::json(&q)?;
         return Ok(ExitCode::SUCCESS);
     }
     let p = cfg.received_precision;
