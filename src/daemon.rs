@@ -129,6 +129,7 @@ pub fn run(cfg: Config, once: bool) -> Result<OnceReport, DaemonError> {
         what: "disabling core dumps".into(),
         source,
     })?;
+    crate::intake::worker::log_sandbox();
     let started = std::time::Instant::now();
     let (service, tickets) = Service::open_for_daemon(&cfg)?;
     let service = Arc::new(service);
