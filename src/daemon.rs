@@ -129,7 +129,6 @@ pub fn run(cfg: Config, once: bool) -> Result<OnceReport, DaemonError> {
         what: "disabling core dumps".into(),
         source,
     })?;
-    crate::intake::worker::log_sandbox();
     let started = std::time::Instant::now();
     let (service, tickets) = Service::open_for_daemon(&cfg)?;
     let service = Arc::new(service);
@@ -138,6 +137,7 @@ pub fn run(cfg: Config, once: bool) -> Result<OnceReport, DaemonError> {
         seconds = started.elapsed().as_secs_f32(),
         "store opened, catalog built"
     );
+    crate::intake::worker::log_sandbox();
     {
         let rt = service.runtime();
         let mut rt = rt.write().expect("runtime lock");
