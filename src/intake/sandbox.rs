@@ -126,6 +126,8 @@ impl Confinement {
 /// step the kernel supports must succeed, or the worker must end ([`FAILED_STATUS`]).
 pub fn confine(memory_mib: u64, cpu_secs: u64) -> Result<Confinement, SandboxError> {
     use nix::sys::resource::{Resource, setrlimit};
+    #[cfg(feature = "failpoints")]
+    let probe = hooks::before()?;
     nix::sys::prctl::set_dumpable(false).map_err(SandboxError::Dumpable)?;
     nix::sys::prctl::set_no_new_privs().map_err(SandboxError::NoNewPrivs)?;
     let bytes = memory_mib * 1024 * 1024;
@@ -143,8 +145,6 @@ pub fn confine(memory_mib: u64, cpu_secs: u64) -> Result<Confinement, SandboxErr
     if threads != 1 {
         return Err(SandboxError::Threads(threads));
     }
-    #[cfg(feature = "failpoints")]
-    let probe = hooks::before()?;
     let (landlock_abi, landlock) = restrict_files()?;
     let seccomp = filter_calls()?;
     #[cfg(feature = "failpoints")]

@@ -285,9 +285,9 @@ fn attachments(env: &Env, id: &str) -> Vec<Value> {
         .clone()
 }
 
-/// A kernel that refuses a restriction it supports (simulated): the worker ends with status
-/// 71 and says why; `sourdine ingest` withholds the attachment, tickets the message, goes on,
-/// and logs the status without writer data.
+/// A kernel that refuses a restriction it supports, or PR_SET_DUMPABLE (both simulated): the
+/// worker ends with status 71 and says why; `sourdine ingest` withholds the attachment,
+/// tickets the message, goes on, and logs the status without writer data.
 #[test]
 fn a_worker_that_cannot_confine_itself_ends_and_its_attachment_is_withheld() {
     if !failpoints_build() {
@@ -304,6 +304,21 @@ fn a_worker_that_cannot_confine_itself_ends_and_its_attachment_is_withheld() {
     );
     assert!(
         run.stderr.contains("could not confine itself"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.replies, 0);
+    // PR_SET_DUMPABLE refused (it used to be ignored): the worker ends the same way.
+    let run = run_worker(&[("SOURDINE_FAILPOINT", "sandbox-prctl-refused")]);
+    assert_eq!(
+        run.status.code(),
+        Some(71),
+        "{:?} {}",
+        run.status,
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("cannot turn off core dumps"),
         "{}",
         run.stderr
     );

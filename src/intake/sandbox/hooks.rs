@@ -6,7 +6,9 @@
 //! - `sandbox-without-landlock`: the Landlock calls fail with ENOSYS (a kernel built without it);
 //! - `sandbox-without-seccomp`: `seccomp` fails with EINVAL (a kernel without seccomp filters);
 //! - `sandbox-landlock-refused`: `landlock_restrict_self` fails with EPERM (a restriction the
-//!   kernel supports is refused: the worker must end).
+//!   kernel supports is refused: the worker must end);
+//! - `sandbox-prctl-refused`: `prctl` fails with EPERM (so `PR_SET_DUMPABLE` does: the worker
+//!   must end).
 //!
 //! `$SOURDINE_SANDBOX_PROBE` names one thing the sandbox must refuse, which the worker tries
 //! once confined, before its first request, saying on standard error what happened:
@@ -31,7 +33,7 @@ pub(super) struct Probe {
 
 /// Before the sandbox: the simulated kernel, and the probe's socket.
 pub(super) fn before() -> Result<Option<Probe>, SandboxError> {
-    let simulated: [(&str, &[i64], i32); 3] = [
+    let simulated: [(&str, &[i64], i32); 4] = [
         (
             "sandbox-without-landlock",
             &[
@@ -51,6 +53,8 @@ pub(super) fn before() -> Result<Option<Probe>, SandboxError> {
             &[libc::SYS_landlock_restrict_self],
             libc::EPERM,
         ),
+        // Last: installing a filter needs prctl (no_new_privs).
+        ("sandbox-prctl-refused", &[libc::SYS_prctl], libc::EPERM),
     ];
     for (name, calls, errno) in simulated {
         if crate::failpoint::active(name) {
