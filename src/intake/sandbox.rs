@@ -45,6 +45,15 @@ pub const REFUSED: [(i64, i32); 2] = [
     (libc::SYS_clone3, libc::ENOSYS),
 ];
 
+/// The `clone` flags that would make new namespaces (refused: threads share the worker's).
+const NEW_NAMESPACES: i32 = libc::CLONE_NEWNS
+    | libc::CLONE_NEWCGROUP
+    | libc::CLONE_NEWUTS
+    | libc::CLONE_NEWIPC
+    | libc::CLONE_NEWUSER
+    | libc::CLONE_NEWPID
+    | libc::CLONE_NEWNET;
+
 /// Why the worker could not confine itself.
 #[derive(Debug, thiserror::Error)]
 pub enum SandboxError {
@@ -184,9 +193,12 @@ fn restrict_files() -> Result<(Option<u32>, bool), SandboxError> {
 
 /// Installs the seccomp filters: the refusals first (they let every other call through), then
 /// the list, which must come last since it forbids `seccomp` itself. Returns false when the
-/// kernel has no seccomp filters (the first install fails with EINVAL or ENOSYS).
+/// kernel has no seccomp filters (the first install fails with EINVAL or ENOSYS), or on a
+/// processor the filter compiler does not know (it knows x86_64, aarch64 and riscv64).
 fn filter_calls() -> Result<bool, SandboxError> {
-    let arch = TargetArch::try_from(std::env::consts::ARCH)?;
+    let Ok(arch) = TargetArch::try_from(std::env::consts::ARCH) else {
+        return Ok(false);
+    };
     for (n, (call, errno)) in REFUSED.into_iter().enumerate() {
         let program = compile(
             [(call, vec![])].into(),
@@ -277,11 +289,13 @@ pub fn allowed(pid: u32) -> Result<BTreeMap<i64, Vec<SeccompRule>>, BackendError
     // The main heap (malloc's main arena).
     r.insert(libc::SYS_brk, any());
     // A thread per file (a bounded stack for the cleaner): threads only, never a process
-    // (CLONE_THREAD set). `clone3` is listed so that its refusal (ENOSYS) applies.
+    // (CLONE_THREAD set) and never a new namespace. `clone3` is listed so that its refusal
+    // (ENOSYS) applies.
     let thread = libc::CLONE_THREAD as u64;
+    let namespaces = NEW_NAMESPACES as u64;
     r.insert(
         libc::SYS_clone,
-        vec![all(vec![masked(0, thread, thread)?])?],
+        vec![all(vec![masked(0, thread | namespaces, thread)?])?],
     );
     r.insert(libc::SYS_clone3, any());
     // Listed so that its refusal (EPERM) applies: glibc's malloc opens a file of /proc by
