@@ -170,6 +170,7 @@ pub fn run(cfg: Config, once: bool) -> Result<OnceReport, DaemonError> {
         seconds = started.elapsed().as_secs_f32(),
         "store opened, catalog built"
     );
+    crate::intake::worker::log_sandbox();
     {
         let rt = service.runtime();
         let mut rt = rt.write().expect("runtime lock");

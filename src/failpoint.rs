@@ -6,21 +6,26 @@
 #[cfg(feature = "failpoints")]
 static HITS: std::sync::Mutex<Vec<(String, u32)>> = std::sync::Mutex::new(Vec::new());
 
-/// Sleeps forever here if `$SOURDINE_FAILPOINT` names `name` (failpoints builds only): a
-/// process that hangs.
+/// Blocks forever here if `$SOURDINE_FAILPOINT` names `name` (failpoints builds only): a
+/// process that hangs. (It parks rather than sleeps: the attachment cleaner's sandbox allows
+/// the futex waits of parking, not the sleeping calls.)
 #[inline]
 pub fn hang(name: &str) {
-    #[cfg(feature = "failpoints")]
-    if std::env::var("SOURDINE_FAILPOINT").is_ok_and(|v| v.split(',').any(|p| p == name)) {
+    if active(name) {
         loop {
-            std::thread::sleep(std::time::Duration::from_secs(3600));
+            std::thread::park();
         }
     }
-    #[cfg(not(feature = "failpoints"))]
-    let _ = name;
 }
 
-/// Sleeps forever here if `when` holds and `$SOURDINE_FAILPOINT` names `name` (failpoints
+/// Whether `$SOURDINE_FAILPOINT` names `name` (always false outside failpoints builds).
+#[inline]
+pub fn active(name: &str) -> bool {
+    cfg!(feature = "failpoints")
+        && std::env::var("SOURDINE_FAILPOINT").is_ok_and(|v| v.split(',').any(|p| p == name))
+}
+
+/// Blocks forever here if `when` holds and `$SOURDINE_FAILPOINT` names `name` (failpoints
 /// builds only): a process that hangs on one input only.
 #[inline]
 pub fn hang_when(name: &str, when: bool) {

@@ -2,16 +2,19 @@
 //!
 //! Local checks ([`local`]): the configuration, the permissions of the data directory, the
 //! store files, the key files, the password files and the control socket, free disk space,
-//! and the clock. Remote checks ([`remote`]): IMAP login and capabilities, the mailbox,
-//! copies left on the provider (counts only), SMTP connection and login.
+//! and the clock; then the attachment cleaner's sandbox ([`sandbox`]). Remote checks
+//! ([`remote`]): IMAP login and capabilities, the mailbox, copies left on the provider (counts
+//! only), SMTP connection and login.
 //!
 //! Doctor never opens the store (the running service owns it), never fetches a message, and
 //! reports folder counts only: no subject, address or content is read, printed or logged.
-//! Every network step runs under a timeout; doctor starts no background process.
+//! Every network step runs under a timeout; doctor starts no background process (the sandbox
+//! check starts one cleaner in its report mode and waits for it to exit).
 
 pub mod local;
 pub mod remote;
 pub mod reveal;
+pub mod sandbox;
 
 use std::path::Path;
 use std::time::Duration;
@@ -220,6 +223,7 @@ impl Default for Options {
 /// Runs every check on a loaded configuration.
 pub fn run(cfg: &Config, opts: &Options) -> Result<Report, DoctorError> {
     let mut checks = local::checks(cfg);
+    checks.push(sandbox::check());
     if opts.offline {
         checks.extend(remote::skipped_offline(cfg));
     } else {

@@ -3,6 +3,7 @@
 pub mod imap;
 pub mod import;
 pub mod pipeline;
+pub mod sandbox;
 pub mod worker;
 
 use serde::{Deserialize, Serialize};

@@ -3,10 +3,12 @@
 //! Parsing hostile files can crash a parser in ways no `catch_unwind` stops (lopdf can
 //! overflow the stack). So the cleaners of [`crate::anonymise::clean`] run in a long-lived
 //! child process of the same binary (`sourdine __clean-worker`) that lowers its own limits
-//! at start: address space, CPU time, no file writes, few file descriptors, no core dumps,
-//! no new privileges, and a bounded stack for the cleaning thread. The parent sends one file
-//! at a time over a pipe, waits at most `timeout`, and restarts the worker if it dies or
-//! hangs; that attachment is then withheld, and the message is still ticketed.
+//! at start (address space, CPU time, no file writes, few file descriptors, no core dumps,
+//! no new privileges) and then shuts itself in ([`super::sandbox`]: Landlock and seccomp), so
+//! that it can only read its pipe, write its pipe and use memory; the cleaning thread has a
+//! bounded stack. The parent sends one file at a time over a pipe, waits at most `timeout`,
+//! and restarts the worker if it dies or hangs; that attachment is then withheld, and the
+//! message is still ticketed.
 //!
 //! The same worker prepares whole messages ([`Cleaner::prepare`]): it anonymises one raw
 //! message and cleans its attachments, telling the parent which attachment it is cleaning.
@@ -17,7 +19,7 @@
 
 use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -29,11 +31,15 @@ use crate::anonymise::{
     WithheldReason,
 };
 use crate::frame;
+use crate::intake::sandbox::{self, Confinement, SandboxError};
 
 /// The quarantine reason of a message whose preparation passed its budget.
 pub const TOO_SLOW: &str = "took too long to prepare";
 /// The quarantine reason of a message whose preparation crashed (the parser, on this input).
 pub const CRASHED: &str = "the parser failed on this message";
+/// The quarantine reason of a message that no worker could prepare because the kernel refused
+/// the worker's sandbox (nothing is prepared outside it).
+pub const UNCONFINED: &str = "the preparing worker could not shut itself in";
 
 /// The hidden subcommand that runs the worker.
 pub const WORKER_COMMAND: &str = "__clean-worker";
@@ -186,22 +192,22 @@ impl Default for WorkerSettings {
     }
 }
 
-/// The worker's main loop (`sourdine __clean-worker`): lowers its limits, then cleans one
-/// file per request until its input closes.
-pub fn worker_main(settings: &WorkerSettings) -> std::io::Result<()> {
-    use nix::sys::resource::{Resource, setrlimit};
-    let _ = nix::sys::prctl::set_dumpable(false);
-    let _ = nix::sys::prctl::set_no_new_privs();
-    let mib = settings.memory_mib * 1024 * 1024;
-    setrlimit(Resource::RLIMIT_CORE, 0, 0)?;
-    setrlimit(Resource::RLIMIT_AS, mib, mib)?;
-    setrlimit(
-        Resource::RLIMIT_CPU,
-        settings.cpu_secs,
-        settings.cpu_secs + 5,
-    )?;
-    setrlimit(Resource::RLIMIT_FSIZE, 0, 0)?;
-    setrlimit(Resource::RLIMIT_NOFILE, 16, 16)?;
+/// Why a worker ended with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkerError {
+    /// It could not confine itself: it must end with [`sandbox::FAILED_STATUS`].
+    #[error("the attachment cleaner could not confine itself: {0}")]
+    Sandbox(#[from] SandboxError),
+    /// Its pipes failed or a request was malformed.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// The worker's main loop (`sourdine __clean-worker`): lowers its limits and confines itself,
+/// then serves one request at a time until its input closes.
+pub fn worker_main(settings: &WorkerSettings) -> Result<(), WorkerError> {
+    // Confined before the serving thread starts: the thread inherits the filters.
+    sandbox::confine(settings.memory_mib, settings.cpu_secs)?;
     // Requests are served on one thread with a large stack, for the life of the worker: no
     // thread (and no fresh stack and heap arena) per request.
     let limits = settings.limits.clone();
@@ -210,11 +216,11 @@ pub fn worker_main(settings: &WorkerSettings) -> std::io::Result<()> {
         .stack_size(CLEANER_STACK)
         .spawn(move || serve(limits))?
         .join()
-        .unwrap_or_else(|_| Err(std::io::Error::other("the worker thread panicked")))
+        .unwrap_or_else(|_| Err(std::io::Error::other("the worker thread panicked").into()))
 }
 
 /// The worker's request loop.
-fn serve(limits: CleanLimits) -> std::io::Result<()> {
+fn serve(limits: CleanLimits) -> Result<(), WorkerError> {
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
     let mut input = stdin.lock();
@@ -226,7 +232,7 @@ fn serve(limits: CleanLimits) -> std::io::Result<()> {
         match frame::read_into(&mut input, u64::MAX >> 1, &mut frame) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(()),
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         }
         let (request, rest) = frame::split::<Request>(&frame)?;
         let head = frame.len() - rest.len();
@@ -349,6 +355,117 @@ fn prepare_here(
 /// Bytes that make the `prepare-worker-hang` failpoint hang on the message holding them
 /// (failpoints builds only).
 pub const FAILPOINT_MARK: &[u8] = b"sourdine-failpoint-slow-message";
+/// `sourdine __clean-worker --sandbox-report`: confines itself as a worker does, then prints
+/// what could be applied (one line of JSON) instead of serving requests.
+pub fn report_main(settings: &WorkerSettings) -> Result<(), WorkerError> {
+    let confinement = sandbox::confine(settings.memory_mib, settings.cpu_secs)?;
+    let line = serde_json::to_string(&confinement).map_err(std::io::Error::other)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{line}")?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Why a worker could not say what its sandbox applies.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// The worker could not be started.
+    #[error("cannot start the attachment cleaner: {0}")]
+    Start(#[from] std::io::Error),
+    /// The kernel refused a restriction it supports: every worker would end at start.
+    #[error("the attachment cleaner cannot confine itself ({status}): {message}")]
+    Refused {
+        /// The worker's exit status.
+        status: ExitStatus,
+        /// The worker's own words (no file was read).
+        message: String,
+    },
+    /// The worker ended otherwise, or its answer could not be read.
+    #[error("the attachment cleaner ended without an answer ({0})")]
+    Failed(ExitStatus),
+}
+
+/// Starts `program __clean-worker --sandbox-report` and returns what the worker's sandbox
+/// applies on this kernel.
+pub fn sandbox_report(program: &Path) -> Result<Confinement, ReportError> {
+    let mut command = Command::new(program);
+    command.env_clear();
+    if let Some(fp) = crate::failpoint::inherited() {
+        command.env("SOURDINE_FAILPOINT", fp);
+    }
+    let out = command
+        .args([WORKER_COMMAND, "--sandbox-report"])
+        .stdin(Stdio::null())
+        .output()?;
+    if out.status.code() == Some(i32::from(sandbox::FAILED_STATUS)) {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let line = stderr.trim().lines().last().unwrap_or_default();
+        return Err(ReportError::Refused {
+            status: out.status,
+            message: line
+                .rsplit("confine itself: ")
+                .next()
+                .unwrap_or(line)
+                .to_string(),
+        });
+    }
+    match serde_json::from_slice(&out.stdout) {
+        Ok(c) if out.status.success() => Ok(c),
+        _ => Err(ReportError::Failed(out.status)),
+    }
+}
+
+/// Logs, once at the service's start, what the cleaner's sandbox applies on this kernel: a
+/// warning when a layer is missing, an error when the worker cannot confine itself at all.
+pub fn log_sandbox() {
+    let Some(program) = worker_program() else {
+        return;
+    };
+    match sandbox_report(&program) {
+        Ok(c) if c.complete() => {
+            tracing::info!(sandbox = %c.describe(), "the attachment cleaner is confined");
+        }
+        Ok(c) => {
+            let missing: Vec<&str> = [("Landlock", c.landlock), ("seccomp", c.seccomp)]
+                .into_iter()
+                .filter_map(|(name, on)| (!on).then_some(name))
+                .collect();
+            tracing::warn!(
+                missing = %missing.join(" and "),
+                sandbox = %c.describe(),
+                "the attachment cleaner runs without part of its sandbox: this kernel lacks it, or a system-call filter hides it (`sourdine doctor` says how to fix it)"
+            );
+        }
+        Err(e) => tracing::error!(
+            error = %e,
+            "the attachment cleaner cannot confine itself: every attachment will be withheld (`sourdine doctor` says more)"
+        ),
+    }
+}
+
+/// Says how a worker ended when it died or hung, from its status only (nothing of the file).
+fn log_end(timed_out: bool, status: Option<ExitStatus>) {
+    use std::os::unix::process::ExitStatusExt;
+    let code = status.and_then(|s| s.code());
+    let signal = status.and_then(|s| s.signal());
+    if code == Some(i32::from(sandbox::FAILED_STATUS)) {
+        tracing::error!(
+            exit_status = sandbox::FAILED_STATUS,
+            "the attachment cleaner could not confine itself (the kernel refused a restriction it supports); the attachment is withheld (`sourdine doctor` checks the sandbox)"
+        );
+    } else if signal == Some(nix::libc::SIGSYS) {
+        tracing::warn!(
+            signal = "SIGSYS",
+            "the attachment cleaner was stopped by its sandbox (it made a system call it may not make); it is restarted and the attachment withheld"
+        );
+    } else {
+        tracing::warn!(
+            timed_out,
+            status = ?status,
+            "the attachment cleaner died or hung on a file; only the worker was affected: it is restarted and the attachment withheld"
+        );
+    }
+}
 
 struct Worker {
     child: Child,
@@ -626,8 +743,15 @@ impl Cleaner {
                 Exchange::Done(result) => return result,
                 Exchange::Failed { timed_out } => {
                     // The worker crashed or hung, or the budget is spent: it is replaced.
-                    *slot = None;
+                    let status = slot.take().and_then(|mut w| {
+                        let _ = w.child.kill();
+                        w.child.wait().ok()
+                    });
                     drop(slot);
+                    if status.and_then(|s| s.code()) == Some(i32::from(sandbox::FAILED_STATUS)) {
+                        log_end(timed_out, status);
+                        return Err(UNCONFINED.to_string());
+                    }
                     if Instant::now() >= deadline {
                         tracing::warn!(
                             "a message took longer than intake.max_prepare_seconds to prepare; it is quarantined"
@@ -636,10 +760,7 @@ impl Cleaner {
                     }
                     match cleaning {
                         Some(i) => {
-                            tracing::warn!(
-                                timed_out,
-                                "the attachment cleaner died or hung on a file; the attachment is withheld and the message prepared again"
-                            );
+                            log_end(timed_out, status);
                             request.withhold.push(i);
                         }
                         // A worker that had served before may have run out of its CPU time:
@@ -648,6 +769,7 @@ impl Cleaner {
                         None => {
                             tracing::warn!(
                                 timed_out,
+                                status = ?status,
                                 "the preparing worker died on a message; it is quarantined"
                             );
                             return Err(CRASHED.to_string());
@@ -717,11 +839,7 @@ impl Cleaner {
             },
             Err((timed_out, _)) => {
                 let status = slot.as_mut().and_then(|w| w.child.wait().ok());
-                tracing::warn!(
-                    timed_out,
-                    status = ?status,
-                    "the attachment cleaner died or hung on a file; only the worker was affected: it is restarted and the attachment withheld"
-                );
+                log_end(timed_out, status);
                 *slot = None;
                 Err(WithheldReason::CleanerFailed)
             }

@@ -29,6 +29,11 @@ const UNITS: [&str; 4] = [
 /// The path every unit names the program by; install.sh rewrites it for another prefix.
 const INSTALLED_BIN: &str = "/usr/local/bin/sourdine";
 
+/// The units' system-call allow-list: what an ordinary service needs, plus the calls with
+/// which the attachment cleaner confines itself (seccomp, Landlock).
+const SYSCALL_FILTER: &str =
+    "@system-service seccomp landlock_create_ruleset landlock_add_rule landlock_restrict_self";
+
 /// Settings the single-helpline service must have, as the brief and the guide state them.
 const REQUIRED: &[(&str, &str)] = &[
     ("User", "sourdine"),
@@ -66,7 +71,7 @@ const REQUIRED: &[(&str, &str)] = &[
     ("LockPersonality", "yes"),
     ("MemoryDenyWriteExecute", "yes"),
     ("RestrictAddressFamilies", "AF_UNIX AF_INET AF_INET6"),
-    ("SystemCallFilter", "@system-service"),
+    ("SystemCallFilter", SYSCALL_FILTER),
     ("SystemCallArchitectures", "native"),
 ];
 
@@ -389,8 +394,9 @@ fn units_have_the_protections_the_guide_describes() {
         for key in ["DynamicUser", "PrivateUsers", "CoredumpFilter"] {
             assert!(values(&u, "Service", key).is_empty(), "{name}: {key}=");
         }
-        // The attachment cleaner runs as `sourdine __clean-worker` and lowers its limits.
-        assert_eq!(value(&u, "Service", "SystemCallFilter"), "@system-service");
+        // The attachment cleaner runs as `sourdine __clean-worker`, lowers its limits and
+        // confines itself.
+        assert_eq!(value(&u, "Service", "SystemCallFilter"), SYSCALL_FILTER);
     }
 }
 
@@ -477,8 +483,16 @@ fn the_service_stays_within_its_system_call_filter() {
     let filter = value(&main, "Service", "SystemCallFilter");
     let allowed = syscall_set(filter);
     // What the attachment cleaner needs: the service starts `sourdine __clean-worker`, which
-    // lowers its own limits.
-    for call in ["execve", "setrlimit", "prlimit64", "prctl"] {
+    // lowers its own limits and confines itself.
+    for call in [
+        "execve",
+        "setrlimit",
+        "prlimit64",
+        "prctl",
+        "seccomp",
+        "landlock_create_ruleset",
+        "landlock_restrict_self",
+    ] {
         assert!(allowed.contains(call), "{filter} does not allow {call}");
     }
     let families: BTreeSet<&str> = value(&main, "Service", "RestrictAddressFamilies")

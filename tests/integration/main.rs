@@ -28,6 +28,7 @@ mod quarantine;
 mod replies;
 mod retention;
 mod roles;
+mod sandbox;
 mod senders;
 mod spam;
 mod timing;

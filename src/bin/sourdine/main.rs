@@ -89,6 +89,8 @@ enum Command {
     ///   disk space       free space and inodes where data_dir lives
     ///   clock            later than this build and the store's newest file; synchronised,
     ///                    when the system says (no server's time is compared)
+    ///   cleaner sandbox  the attachment cleaner confines itself (Landlock, seccomp); warns
+    ///                    when the kernel lacks one
     ///   IMAP             connection, TLS and login; IDLE, UIDPLUS and MOVE; the mailbox;
     ///                    copies left on the provider (Sent, Trash, All Mail, Junk, Archive,
     ///                    the oversize and move: folders), counted only

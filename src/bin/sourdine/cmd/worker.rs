@@ -4,7 +4,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use sourdine::anonymise::clean::CleanLimits;
-use sourdine::intake::worker::{WorkerSettings, worker_main};
+use sourdine::intake::sandbox::FAILED_STATUS;
+use sourdine::intake::worker::{WorkerError, WorkerSettings, report_main, worker_main};
 
 /// Settings the parent passes to the worker.
 #[derive(Debug, clap::Args)]
@@ -21,6 +22,9 @@ pub struct Args {
     max_pdf_depth: usize,
     #[arg(long, default_value_t = 100_000_000)]
     max_image_pixels: u64,
+    /// Confine itself, print what the sandbox applies (JSON), and exit (doctor, service start).
+    #[arg(long)]
+    sandbox_report: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -35,6 +39,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         memory_mib: args.memory_mib,
         cpu_secs: args.cpu_secs,
     };
-    worker_main(&settings)?;
-    Ok(ExitCode::SUCCESS)
+    let result = if args.sandbox_report {
+        report_main(&settings)
+    } else {
+        worker_main(&settings)
+    };
+    match result {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        // Its own status, which the parent reports (its standard error is usually closed).
+        Err(e @ WorkerError::Sandbox(_)) => {
+            eprintln!("sourdine: {e}");
+            Ok(ExitCode::from(FAILED_STATUS))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
