@@ -31,7 +31,7 @@ pub fn judge(report: &Result<Confinement, ReportError>) -> Check {
             return Check::fail(
                 ID,
                 NAME,
-                format!("{e}; every attachment is withheld"),
+                format!("{e}; every message is quarantined until it can"),
                 "the kernel or a container runtime refuses seccomp(2) or landlock_*(2) calls; allow them (a container's seccomp profile, an LSM policy), or run sourdine outside that container",
             );
         }

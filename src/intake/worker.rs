@@ -438,7 +438,7 @@ pub fn log_sandbox() {
         }
         Err(e) => tracing::error!(
             error = %e,
-            "the attachment cleaner cannot confine itself: every attachment will be withheld (`sourdine doctor` says more)"
+            "the attachment cleaner cannot confine itself: every message will be quarantined until it can (`sourdine doctor` says more)"
         ),
     }
 }
