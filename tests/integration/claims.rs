@@ -176,7 +176,10 @@ fn a_claim_keeps_others_from_answering_and_closing() {
     assert_eq!(&row[column..column + holder.len()], holder, "{table}");
 
     // The other counsellor: no reply, no close, without --force; the message names the holder.
-    let out = who.ticket(COUNSELLOR_2, &["reply", &id, "--file", &f, "--yes"]);
+    let out = who.ticket(
+        COUNSELLOR_2,
+        &["reply", &id, "--file", &f, "--yes", "--unverified"],
+    );
     refused(
         &out,
         &[&format!("ticket {id} is claimed by {holder}"), "--force"],
@@ -204,13 +207,24 @@ fn a_claim_keeps_others_from_answering_and_closing() {
         .unwrap();
     ok(note);
     // The holder answers without --force.
-    ok(who.ticket(COUNSELLOR_1, &["reply", &id, "--file", &f, "--yes"]));
+    ok(who.ticket(
+        COUNSELLOR_1,
+        &["reply", &id, "--file", &f, "--yes", "--unverified"],
+    ));
     assert!(audited(&env, "claim.overridden").is_empty());
 
     // With --force, the other counsellor may; the audit log says they overrode the claim.
     ok(who.ticket(
         COUNSELLOR_2,
-        &["reply", &id, "--file", &f, "--yes", "--force"],
+        &[
+            "reply",
+            &id,
+            "--file",
+            &f,
+            "--yes",
+            "--unverified",
+            "--force",
+        ],
     ));
     ok(who.ticket(COUNSELLOR_2, &["close", &id, "--force"]));
     let shown = env.show(&id);

@@ -102,7 +102,7 @@ fn reply_off_a_terminal_needs_yes() {
     assert!(outbox(&env).is_empty(), "nothing was queued");
 
     // With --yes it is queued, and the message says no service runs to send it.
-    let out = ok(env.ticket(&["reply", &id, "--file", &f, "--yes"]));
+    let out = ok(env.ticket(&["reply", &id, "--file", &f, "--yes", "--unverified"]));
     assert!(
         out.starts_with("Reply ")
             && out.contains(&format!(" to ticket {id} queued; it will be sent when the service runs with an [smtp] server configured")),
@@ -117,7 +117,7 @@ fn reply_off_a_terminal_needs_yes() {
 fn the_reply_message_says_what_really_happens() {
     let (env, id) = helpline("[smtp]\nhost = \"127.0.0.1\"\nport = 9\ntls = \"none\"\n");
     let f = reply_file(&env, "Thank you for writing to us.\n");
-    let out = ok(env.ticket(&["reply", &id, "--file", &f, "--yes"]));
+    let out = ok(env.ticket(&["reply", &id, "--file", &f, "--yes", "--unverified"]));
     assert!(
         out.contains(
             "queued; it will be sent when the service runs (no sourdine service is running now)"
@@ -125,9 +125,15 @@ fn the_reply_message_says_what_really_happens() {
         "{out}"
     );
     assert!(!out.contains("sends it now"), "{out}");
-    let v: Value = serde_json::from_str(&ok(
-        env.ticket(&["reply", &id, "--file", &f, "--yes", "--json"])
-    ))
+    let v: Value = serde_json::from_str(&ok(env.ticket(&[
+        "reply",
+        &id,
+        "--file",
+        &f,
+        "--yes",
+        "--unverified",
+        "--json",
+    ])))
     .unwrap();
     assert_eq!(v["service_running"], false);
     assert_eq!(v["sending_now"], false);
@@ -135,7 +141,7 @@ fn the_reply_message_says_what_really_happens() {
     let (env, id) = helpline("");
     let _d = env.start_daemon();
     let f = reply_file(&env, "Thank you for writing to us.\n");
-    let out = ok(env.ticket_via_socket(&["reply", &id, "--file", &f, "--yes"]));
+    let out = ok(env.ticket_via_socket(&["reply", &id, "--file", &f, "--yes", "--unverified"]));
     assert!(
         out.contains("queued; it will be sent once an [smtp] server is configured"),
         "{out}"
@@ -148,7 +154,7 @@ fn the_reply_message_says_what_really_happens() {
 fn a_saved_reply_with_a_gap_is_not_sent_off_a_terminal() {
     let (env, id) = helpline("");
     for name in ["welcome", "referral"] {
-        let out = env.ticket(&["reply", &id, "--template", name, "--yes"]);
+        let out = env.ticket(&["reply", &id, "--template", name, "--yes", "--unverified"]);
         assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
         let err = first_line(&out);
         assert!(
@@ -164,7 +170,7 @@ fn a_saved_reply_with_a_gap_is_not_sent_off_a_terminal() {
     fs::write(dir.join("named.txt"), "Hello {name},\n\nWe read you.\n").unwrap();
     fs::write(dir.join("old.txt"), "Hello,\n\nThanks.\n\n\n\nBye\n").unwrap();
     for name in ["named", "old"] {
-        let out = env.ticket(&["reply", &id, "--template", name, "--yes"]);
+        let out = env.ticket(&["reply", &id, "--template", name, "--yes", "--unverified"]);
         assert_eq!(out.status.code(), Some(1), "{name}: {}", text(&out.stderr));
         assert!(
             first_line(&out).contains("gap to fill"),
@@ -180,7 +186,14 @@ fn a_saved_reply_with_a_gap_is_not_sent_off_a_terminal() {
     .unwrap();
     let out = env.ticket(&["reply", &id, "--template", "thanks"]);
     assert_eq!(out.status.code(), Some(2), "still needs --yes");
-    ok(env.ticket(&["reply", &id, "--template", "thanks", "--yes"]));
+    ok(env.ticket(&[
+        "reply",
+        &id,
+        "--template",
+        "thanks",
+        "--yes",
+        "--unverified",
+    ]));
     assert_eq!(outbox(&env).len(), 1);
 }
 

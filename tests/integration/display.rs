@@ -155,7 +155,14 @@ fn counsellors_text_cannot_drive_a_terminal() {
     fs::write(&reply, hostile("replymark")).unwrap();
     ok(inert(
         "reply",
-        env.ticket(&["reply", &id, "--file", reply.to_str().unwrap(), "--yes"]),
+        env.ticket(&[
+            "reply",
+            &id,
+            "--file",
+            reply.to_str().unwrap(),
+            "--yes",
+            "--unverified",
+        ]),
     ));
     // A second ticket, forgotten with a hostile reason (which the audit log keeps).
     let other = env.dir.path().join("b.eml");

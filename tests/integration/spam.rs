@@ -100,6 +100,13 @@ fn score(raw: &[u8]) -> Verdict {
     }
 }
 
+/// What the counsellor writes into the saved reply's gap, in the order of [`WRITERS`].
+const FILLED: [&str; 3] = [
+    "Ce que vous ressentez est important, et vous avez bien fait de l'écrire. Vous n'êtes pas obligée d'en parler à votre famille tout de suite : nous pouvons d'abord en parler ensemble, à votre rythme.",
+    "Wat je voelt is belangrijk, en het is goed dat je het hebt opgeschreven. Je hoeft het niet meteen aan je familie te vertellen: we kunnen er eerst samen over praten, in jouw tempo.",
+    "What you feel matters, and you did well to write it down. You do not have to tell your family straight away: we can talk about it together first, at your own pace.",
+];
+
 /// The writer's first mail in each language, and the acknowledgement and reply it gets.
 const WRITERS: [(&str, &str, &str); 3] = [
     (
@@ -159,7 +166,23 @@ fn outgoing_mail_scores_under_one_with_spamassassin() {
             .find(|id| env.show(id)["subject"] == *subject)
             .expect("the ticket");
         assert_eq!(env.show(&id)["language"], *lang);
-        at(&["ticket", "reply", &id, "--template", "welcome", "--yes"]);
+        // The saved reply as a counsellor sends it: its gap filled in the writer's language.
+        let saved = std::fs::read_to_string(
+            crate::common::root().join(format!("deploy/templates/welcome.{lang}.txt")),
+        )
+        .unwrap();
+        let filled = saved.replace("[...]", FILLED[day]);
+        assert_ne!(filled, saved, "the saved reply has its gap");
+        let file = env.dir.path().join(format!("reply-{lang}.txt"));
+        std::fs::write(&file, filled).unwrap();
+        at(&[
+            "ticket",
+            "reply",
+            &id,
+            "--file",
+            file.to_str().unwrap(),
+            "--yes",
+        ]);
         at(&["sourdine", "run", "--once"]);
         wait_inbox(&stack, "writer", 2 * (day + 1), Duration::from_secs(30));
     }

@@ -48,9 +48,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Ok(()) => Ok(ExitCode::SUCCESS),
         // Its own status, which the parent reports (its standard error is usually closed).
         Err(e @ WorkerError::Sandbox(_)) => {
-            eprintln!("sourdine: {e}");
+            sourdine::errln!("sourdine: {e}");
             Ok(ExitCode::from(FAILED_STATUS))
         }
-        Err(e) => Err(e.into()),
+        // Confined, it may not print (a terminal check is a system call its filter refuses),
+        // and its standard error is closed anyway: the parent sees the status.
+        Err(WorkerError::Io(_)) => Ok(ExitCode::FAILURE),
     }
 }

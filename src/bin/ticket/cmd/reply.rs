@@ -99,7 +99,6 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
         );
     }
     let asking = !args.yes && sourdine::cli::confirm::can_ask();
-    let unverified = unverified_confirmed(&ticket, args.unverified, !asking)?;
     if asking {
         let unedited = start.as_deref().is_some_and(|t| same_text(t, &text));
         preview(
@@ -120,6 +119,8 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
         outln!("Not sent.");
         return Ok(ExitCode::FAILURE);
     }
+    // At the prompt, the warning was shown before the yes; without one, --unverified says it.
+    let unverified = unverified_confirmed(&ticket, args.unverified, !asking)?;
     let queued = s.call(Request::Reply {
         id: ticket.id.clone(),
         text,
