@@ -205,7 +205,7 @@ fn forged_verdicts_get_no_acknowledgement() {
     assert_eq!(answer["error"]["kind"], "conflict", "{answer}");
     assert!(!env.show(&id).to_string().contains("RAWREPLYTOKEN"));
     let failed_id = ticket_with(&env, "FORGEFAILFIRST");
-    let again = env.ticket(&["reply", &failed_id, "--file", f.to_str().unwrap()]);
+    let again = env.ticket(&["reply", &failed_id, "--file", f.to_str().unwrap(), "--yes"]);
     assert!(!again.status.success(), "refused without --unverified");
     assert!(text(&again.stderr).contains("--unverified"));
     // With --unverified it is queued, audited, and delivered to the From address only.
