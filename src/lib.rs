@@ -21,5 +21,6 @@ pub mod outbox;
 pub mod seal;
 pub mod service;
 pub mod store;
+pub mod taxonomy;
 pub mod threading;
 pub mod time;

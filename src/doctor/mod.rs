@@ -9,6 +9,7 @@
 //! reports folder counts only: no subject, address or content is read, printed or logged.
 //! Every network step runs under a timeout; doctor starts no background process.
 
+pub mod classification;
 pub mod local;
 pub mod remote;
 

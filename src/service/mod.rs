@@ -3,9 +3,12 @@
 //! go through the daemon, so the output is the same either way.
 
 pub mod catalog;
+mod classification;
 pub mod roles;
 pub mod search;
 pub mod startup;
+pub mod stats;
+pub mod suppress;
 pub mod templates;
 
 use std::sync::{Arc, RwLock};
@@ -184,6 +187,7 @@ pub struct Service {
     catalog: RwLock<Option<Catalog>>,
     runtime: Arc<RwLock<Runtime>>,
     outbox_wake: Arc<Notify>,
+    in_use: classification::InUse,
 }
 
 impl std::fmt::Debug for Service {
@@ -225,6 +229,8 @@ impl Service {
             }
             None => service.warm_up()?,
         };
+        // A bad classification file stops the start, with what to fix.
+        service.taxonomy()?;
         Ok((service, tickets))
     }
 
@@ -248,6 +254,7 @@ impl Service {
             catalog: RwLock::new(None),
             runtime: Arc::new(RwLock::new(Runtime::default())),
             outbox_wake: Arc::new(Notify::new()),
+            in_use: classification::InUse::default(),
         }
     }
 
@@ -376,13 +383,18 @@ impl Service {
                 }
                 Ok(done(true, format!("note added to ticket {id}")))
             }
-            Request::Close { id } => {
+            Request::Close { id, classification } => {
                 need(Role::Counsellor)?;
-                self.change(
-                    &id,
-                    |id| self.store.set_status(id, &actor, Status::Closed),
-                    "closed",
-                )
+                self.close(&actor, &id, classification)
+            }
+            Request::Classification => {
+                need(Role::Counsellor)?;
+                self.classification()
+            }
+            Request::Stats { from, to } => {
+                need(Role::Supervisor)?;
+                let report = self.stats(&actor, from.as_deref(), to.as_deref())?;
+                Ok(Response::Stats(Box::new(report)))
             }
             Request::Reopen { id } => {
                 need(Role::Counsellor)?;
@@ -522,6 +534,7 @@ impl Service {
                 if let Some(c) = self.catalog.write().expect("catalog lock").as_mut() {
                     c.remove(&id);
                 }
+                self.in_use.reset();
                 Ok(Response::Rekeyed(report))
             }
             Request::RotateKeys => {
@@ -560,7 +573,11 @@ impl Service {
             }
             Request::Audit { tail } => {
                 need(Role::Supervisor)?;
-                Ok(Response::Audit(self.store.audit_entries(tail)?))
+                let mut entries = self.store.audit_entries(tail)?;
+                for e in &mut entries {
+                    self.store.open_audit_codes(e);
+                }
+                Ok(Response::Audit(entries))
             }
             Request::AuditVerify => {
                 need(Role::Supervisor)?;
@@ -758,6 +775,9 @@ impl Service {
                 for id in &report.tickets {
                     c.remove(id);
                 }
+            }
+            if !report.tickets.is_empty() {
+                self.in_use.reset();
             }
             for id in &report.reply_addresses {
                 self.touched(id, false)?;

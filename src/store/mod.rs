@@ -8,6 +8,7 @@
 //! * One process owns the store at a time (`data_dir/lock`, naming the owner's pid).
 
 mod audit;
+mod classification;
 mod files;
 mod intake;
 mod maintenance;
@@ -15,6 +16,7 @@ mod outbox;
 mod read;
 pub mod records;
 mod retention;
+mod stats;
 mod views;
 mod workflow;
 
@@ -31,6 +33,7 @@ pub use intake::Outcome;
 pub use outbox::{OutboxView, Outgoing};
 pub use read::{sort_summaries, summary_order};
 pub use retention::{PurgeReport, RekeyReport};
+pub use stats::{Fact, Month, StatsInput, open_facts_file};
 pub use views::{
     AttachmentView, ListFilter, MessageView, QuarantineView, StatusFilter, TicketSummary,
     TicketView,
@@ -484,6 +487,7 @@ impl Store {
                 "destroyed key epochs that wrap nothing any more (an interrupted rotation)"
             );
         }
+        store.recover_stats()?;
         let orphans = store.remove_orphan_files()?;
         if orphans > 0 {
             tracing::info!(

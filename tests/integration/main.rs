@@ -21,3 +21,4 @@ mod proxy;
 mod replies;
 mod retention;
 mod roles;
+mod stats;

@@ -39,6 +39,11 @@ struct Cli {
     )]
     config: Option<PathBuf>,
 
+    /// The language of labels and reports: fr, nl or en [default: $SOURDINE_LANG, else the
+    /// locale (LC_ALL, LC_MESSAGES, LANG), else en]
+    #[arg(long, global = true, value_name = "LANG", value_parser = sourdine::cli::lang::parse)]
+    lang: Option<sourdine::anonymise::Language>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -55,8 +60,8 @@ enum Command {
     Reply(cmd::reply::Args),
     /// Add an internal note to a ticket (never sent to the writer).
     Note(cmd::note::Args),
-    /// Close a ticket.
-    Close(cmd::state::Args),
+    /// Close a ticket, recording the contact's classification (--type, --category, --role).
+    Close(cmd::close::Args),
     /// Reopen a closed ticket.
     Reopen(cmd::state::Args),
     /// Add a tag to a ticket.
@@ -75,6 +80,11 @@ enum Command {
     Forget(cmd::forget::Args),
     /// Lift the secret (two supervisors): request, approve, or list requests.
     Reveal(cmd::reveal::Args),
+    /// List the contact classification: types, categories and roles, with their labels.
+    Classification(cmd::classification::Args),
+    /// Statistics for reports (supervisors): contacts by month, type, category, role and
+    /// language, replies and time to reply, with small counts hidden.
+    Stats(cmd::stats::Args),
     /// Show who the service thinks you are, and your role.
     Whoami(cmd::whoami::Args),
     /// Writes the man pages and shell completions of `ticket` into a folder (packaging).
@@ -119,8 +129,8 @@ fn main() -> ExitCode {
         Command::Attachment(a) => cmd::attachment::run(s, a),
         Command::Note(a) => cmd::note::run(s, a),
         Command::Reply(a) => cmd::reply::run(s, a),
-        Command::Close(a) => cmd::state::run(s, a, true),
-        Command::Reopen(a) => cmd::state::run(s, a, false),
+        Command::Close(a) => cmd::close::run(s, a, cli.lang),
+        Command::Reopen(a) => cmd::state::run(s, a),
         Command::Tag(a) => cmd::tag::run(s, a, true),
         Command::Untag(a) => cmd::tag::run(s, a, false),
         Command::Claim(a) => cmd::claim::run(s, a, true),
@@ -129,6 +139,8 @@ fn main() -> ExitCode {
         Command::Urgent(a) => cmd::urgent::run(s, a),
         Command::Reveal(a) => cmd::reveal::run(s, a),
         Command::Forget(a) => cmd::forget::run(s, a),
+        Command::Classification(a) => cmd::classification::run(s, a, cli.lang),
+        Command::Stats(a) => cmd::stats::run(s, a, cli.lang),
         Command::Whoami(a) => cmd::whoami::run(s, a),
         Command::GenerateDocs { .. } => unreachable!("handled before connecting"),
     };

@@ -1,10 +1,10 @@
-//! `ticket close` and `ticket reopen`
+//! `ticket reopen` (`ticket close` is in close.rs)
 
 use std::process::ExitCode;
 
 use sourdine::control::protocol::Request;
 
-/// Arguments of `ticket close` / `ticket reopen`.
+/// Arguments of `ticket reopen`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The ticket reference.
@@ -14,11 +14,6 @@ pub struct Args {
     json: bool,
 }
 
-pub fn run(s: &mut super::Session, args: Args, close: bool) -> anyhow::Result<ExitCode> {
-    let request = if close {
-        Request::Close { id: args.id }
-    } else {
-        Request::Reopen { id: args.id }
-    };
-    s.simple(request, args.json)
+pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
+    s.simple(Request::Reopen { id: args.id }, args.json)
 }
