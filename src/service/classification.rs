@@ -40,7 +40,23 @@ impl Service {
         let (taxonomy, _) = Taxonomy::load(&path, explicit).map_err(|e| bad(e.to_string()))?;
         let mut guard = self.in_use.0.lock().expect("codes in use");
         if guard.is_none() {
-            *guard = Some(self.store.classification_codes_in_use()?);
+            // The daemon's catalog holds every ticket's classification: no store read. Else
+            // only the classification records are read.
+            let from_catalog = self
+                .catalog
+                .read()
+                .expect("catalog lock")
+                .as_ref()
+                .map(|c| {
+                    c.summaries()
+                        .filter_map(|s| s.classification.as_ref())
+                        .flat_map(|c| c.codes().map(|(d, code)| (d, code.to_string())))
+                        .collect::<CodesInUse>()
+                });
+            *guard = Some(match from_catalog {
+                Some(codes) => codes,
+                None => self.store.classification_codes_in_use()?,
+            });
         }
         let in_use = guard.as_ref().expect("just read");
         taxonomy
