@@ -22,8 +22,12 @@ Runs sourdine's whole job on this machine with a throwaway mail server on loopba
   7. shows one ticket and exports its photo, cleaned of its metadata
   8. answers a ticket with `ticket reply`
   9. waits for the reply in the writer's mailbox and shows it
- 10. stops the service and the mail servers
-It takes well under a minute after the build. Run it as root.
+ 10. closes the three tickets, classifying each contact (ticket close --type ...)
+ 11. stops the service and the mail servers
+ 12. adds a year of earlier, generated contacts (answered and classified), so that the
+     statistics have something to count
+ 13. shows the statistics (ticket stats) and writes them as an HTML report
+It takes about a minute after the build. Run it as root.
 
 Options:
   --keep   keep the work directory (configuration, store, mail, logs) at the end
@@ -261,6 +265,78 @@ for entry in "${samples[@]}"; do
   say "sent: ${entry#*|} (fixtures/$fixture)"
 done
 
+# A year of earlier contacts: generated mails dated over the last eleven months, taken in
+# with `sourdine ingest`; most are answered some hours after they arrived and closed with a
+# classification (the store's clock moved with SOURDINE_CLOCK_OFFSET), a few wait.
+earlier_contacts() {
+  local dir=$work/earlier n=0 back k day hour when lang subject text id delay kind
+  local now this_month
+  mkdir -p "$dir/mail" "$dir/follow-ups"
+  now=$(date -u +%s)
+  this_month=$(date -u +%Y-%m-01)
+  printf 'Thank you for writing. We are here to listen.\n' > "$dir/reply.txt"
+  for back in $(seq 11 -1 1); do
+    for k in $(seq 1 $(( 7 + (back * 5) % 9 ))); do
+      n=$((n + 1))
+      day=$(( 1 + (n * 7) % 27 )); hour=$(( 7 + (n * 5) % 13 ))
+      when=$(date -u -d "$this_month -$back months +$((day - 1)) days +$hour hours" +%s)
+      case $(( n % 20 )) in
+        [0-9]) lang="fr"; text="Bonjour, je ne sais pas avec qui parler de mes pensées et je suis très inquiet." ;;
+        1[0-6]) lang="nl"; text="Hallo, ik weet niet met wie ik over mijn gedachten kan praten en ik ben echt bang." ;;
+        *) lang="en"; text="Hello, I do not know who to talk to about my thoughts and I am really worried." ;;
+      esac
+      subject="Earlier contact EARLIER$(printf '%03d' "$n") ($lang)"
+      printf 'From: <earlier%03d@example.test>\nTo: <contact@example.test>\nSubject: %s\nDate: %s\nMessage-ID: <earlier%03d.%s@example.test>\n\n%s\n' \
+        "$n" "$subject" "$(date -u -R -d "@$when")" "$n" "$when" "$text" > "$dir/mail/$(printf '%03d' "$n").eml"
+      printf '%03d %s\n' "$n" "$when" >> "$dir/index"
+    done
+  done
+  "$bin/sourdine" ingest "$dir/mail" | sed 's/^/   /'
+  "$bin/ticket" list --status all --json |
+    awk '/"id":/ { gsub(/[",]/, "", $2); id = $2 } /"subject":/ && match($0, /EARLIER[0-9]+/) { print substr($0, RSTART + 7, RLENGTH - 7), id }' > "$dir/ids"
+  # Some writers wrote again an hour later, answering in the same thread (the ticket's tag).
+  while read -r n when; do
+    [ $(( 10#$n % 9 )) -eq 0 ] || continue
+    id=$(awk -v n="$n" '$1 == n { print $2 }' "$dir/ids")
+    printf 'From: <earlier%s@example.test>\nTo: <contact@example.test>\nSubject: Re: [%s]\nDate: %s\n\n%s\n' \
+      "$n" "$id" "$(date -u -R -d "@$((when + 3600))")" "One more thing, sorry. I wanted to add something to my message." \
+      > "$dir/follow-ups/$n.eml"
+  done < "$dir/index"
+  "$bin/sourdine" ingest "$dir/follow-ups" | sed 's/^/   /'
+  while read -r n when; do
+    id=$(awk -v n="$n" '$1 == n { print $2 }' "$dir/ids")
+    [ -n "$id" ] || die "the earlier contact $n was not ticketed"
+    k=$((10#$n))
+    case $(( k % 25 )) in
+      [0-9]|1[0-4]) kind=(--type counselling --category "$(cat_of "$k")" --role "$(role_of "$k")")
+                    [ $(( k % 3 )) -eq 0 ] && kind+=(--category "$(cat_of $((k + 2)))") ;;
+      1[5-9]) kind=(--type information --category finding_help --role "$(role_of "$k")") ;;
+      2[01]) kind=(--type silent_or_test) ;;
+      22) kind=(--type abusive --role unknown) ;;
+      *) kind=(--type misdirected) ;;
+    esac
+    delay=0
+    if [ $(( k % 25 )) -lt 20 ]; then
+      [ $(( k % 13 )) -eq 0 ] && continue  # still waiting for an answer
+      delay=$(( 1 + (k * 17) % 40 ))
+      SOURDINE_CLOCK_OFFSET=$(( when + delay * 3600 + 600 - now )) \
+        "$bin/ticket" reply "$id" --file "$dir/reply.txt" --yes >/dev/null
+    fi
+    SOURDINE_CLOCK_OFFSET=$(( when + (delay + 2) * 3600 - now )) \
+      "$bin/ticket" close "$id" "${kind[@]}" >/dev/null
+  done < "$dir/index"
+  say "$(wc -l < "$dir/index") earlier contacts over the last eleven months, some followed up"
+}
+cat_of() {  # N: a category, chosen by N
+  local cats=(sexual_thoughts online_material contact_with_children past_behaviour mental_health finding_help)
+  printf '%s' "${cats[$(( $1 % 6 ))]}"
+}
+role_of() {  # N: a role, chosen by N
+  case $(( $1 % 20 )) in
+    [0-9]) printf own ;; 1[0-4]) printf relative ;; 1[5-7]) printf professional ;; *) printf unknown ;;
+  esac
+}
+
 # --- 6. the tickets -------------------------------------------------------------------------
 step "Tickets: the service takes the mail in, cleans it and files it"
 count_tickets() { "$bin/ticket" list --status all --json | grep -c '"id":' || true; }
@@ -346,7 +422,17 @@ say "It comes from the helpline: $from"
 say "Neither the counsellor's login ($login) nor this machine's name ($host) is in it."
 say "It went to the writer's address, sealed when the ticket was made and opened only to send."
 
-# --- 10. the end ----------------------------------------------------------------------------
+# --- 10. classification ---------------------------------------------------------------------
+step "A counsellor closes the three tickets, recording what each contact was (codes only)"
+say "The helpline's classification (deploy/classification.toml, installed by sourdine init; the"
+say "helpline edits it) lists the codes; closing a ticket needs a type:"
+as_counsellor classification
+dutch_ticket=$(ticket_with KEEPAMSUBJECT)
+as_counsellor close "$photo_ticket" --type counselling --category sexual_thoughts --category mental_health --role own
+as_counsellor close "$dutch_ticket" --type information --category finding_help --role relative
+as_counsellor close "$english_ticket" --type counselling --category online_material --role own
+
+# --- 11. the service stops ------------------------------------------------------------------
 step "Stopping the service and the mail servers"
 kill -TERM "$daemon_pid"
 wait "$daemon_pid" || die "sourdine run did not stop cleanly: see $logs/sourdine.log"
@@ -354,5 +440,19 @@ daemon_pid=
 bash "$repo/deploy/dev/mailstack.sh" stop "$mail" </dev/null >>"$logs/mailstack.log" 2>&1
 mail_started=
 say "stopped."
+
+# --- 12. a year of earlier contacts ---------------------------------------------------------
+step "A year of earlier contacts, generated, so that the statistics have something to count"
+earlier_contacts
+say "With the service stopped, sourdine and ticket open the store directly. Each answer was"
+say "written at its own time (SOURDINE_CLOCK_OFFSET moves the store's clock) and stays in the"
+say "outbox: the mail servers are gone. Most tickets were closed with a classification."
+
+# --- 13. the statistics ---------------------------------------------------------------------
+step "Statistics for the helpline's report (supervisors; counts under 5 are hidden)"
+as_counsellor stats
+as_counsellor stats --html "$work/report.html"
+say "The report is one page, with no script and nothing loaded from elsewhere; open it in a"
+say "browser or print it. The same figures: ticket stats --json, or --csv for a spreadsheet."
 printf '\nDemo done in %d s.%s\n' "$(( $(date +%s) - started_at ))" \
   "$([ -n "$keep" ] || printf ' The work directory %s is removed (--keep keeps it).' "$work")"

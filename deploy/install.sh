@@ -275,6 +275,10 @@ for t in "$REPO"/deploy/templates/*.txt; do
   fi
   file_as 0640 root "$SVC_USER" "$t" "$dest"
 done
+# The contact classification the helpline edits (never overwritten).
+if [ ! -e "$D$CONF_DIR/classification.toml" ]; then
+  file_as 0640 root "$SVC_USER" "$REPO/deploy/classification.toml" "$CONF_DIR/classification.toml"
+fi
 
 if [ -e "$D$CONFIG" ]; then
   say "  $D$CONFIG exists: kept as it is (compare with $REPO/deploy/sourdine.example.toml)"

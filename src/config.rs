@@ -90,6 +90,13 @@ pub struct Config {
     /// given this group, mode 0750). Default: none (root only).
     #[serde(default)]
     pub counsellors_group: Option<String>,
+    /// The contact classification file (types, categories, roles); default:
+    /// `classification.toml` beside the configuration file.
+    #[serde(default)]
+    pub classification: Option<PathBuf>,
+    /// Closing a ticket needs a type from the classification (default true).
+    #[serde(default = "yes")]
+    pub classification_required: bool,
     /// Who may do what.
     #[serde(default)]
     pub roles: RolesConfig,
@@ -105,6 +112,9 @@ pub struct Config {
     /// The store.
     #[serde(default)]
     pub store: StoreConfig,
+    /// Statistics.
+    #[serde(default)]
+    pub stats: StatsConfig,
     /// Logging.
     #[serde(default)]
     pub log: LogConfig,
@@ -125,6 +135,10 @@ pub struct Config {
 
 fn default_socket() -> PathBuf {
     PathBuf::from(DEFAULT_SOCKET)
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Users and groups mapped to roles. Root and the service's own user are always supervisors.
@@ -198,6 +212,9 @@ pub struct RetentionConfig {
     pub audit_days: u64,
     /// The service applies these every this many minutes (default 60).
     pub purge_interval_minutes: u64,
+    /// The coded facts the statistics count (kept apart from the tickets, which they
+    /// outlive) are removed this many months after the month of their contact. Default 120.
+    pub stats_months: u64,
 }
 
 impl Default for RetentionConfig {
@@ -208,6 +225,7 @@ impl Default for RetentionConfig {
             quarantine_days: 30,
             audit_days: 730,
             purge_interval_minutes: 60,
+            stats_months: 120,
         }
     }
 }
@@ -281,6 +299,20 @@ pub struct StoreConfig {
 impl Default for StoreConfig {
     fn default() -> Self {
         StoreConfig { cache_mib: 16 }
+    }
+}
+
+/// Statistics settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StatsConfig {
+    /// Counts from 1 to under this are shown as `<N` (default 5).
+    pub threshold: u32,
+}
+
+impl Default for StatsConfig {
+    fn default() -> Self {
+        StatsConfig { threshold: 5 }
     }
 }
 
@@ -651,6 +683,19 @@ impl Config {
         if r.purge_interval_minutes == 0 {
             return Err(self.invalid("retention.purge_interval_minutes", "must be at least 1"));
         }
+        if !(3..=1000).contains(&self.stats.threshold) {
+            return Err(self.invalid(
+                "stats.threshold",
+                "must be between 3 and 1000 (below 3, a hidden count could be worked out)",
+            ));
+        }
+        if self
+            .classification
+            .as_ref()
+            .is_some_and(|p| !p.is_absolute())
+        {
+            return Err(self.invalid("classification", "must be an absolute path"));
+        }
         let a = &self.attachments;
         for (key, v, min) in [
             (
@@ -792,6 +837,19 @@ impl Config {
                 .unwrap_or_else(|_| base.to_path_buf())
                 .join("templates")
         })
+    }
+
+    /// The classification file, and whether the configuration names it (else it is the
+    /// default, `classification.toml` beside the configuration file).
+    pub fn classification_path(&self) -> (PathBuf, bool) {
+        match &self.classification {
+            Some(p) => (p.clone(), true),
+            None => {
+                let base = self.source.parent().unwrap_or(Path::new("."));
+                let base = std::path::absolute(base).unwrap_or_else(|_| base.to_path_buf());
+                (base.join("classification.toml"), false)
+            }
+        }
     }
 
     /// The key directory: `key_dir`, or `keys` beside the configuration file.

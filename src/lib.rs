@@ -21,6 +21,7 @@ pub mod outbox;
 pub mod seal;
 pub mod service;
 pub mod store;
+pub mod taxonomy;
 pub mod text;
 pub mod threading;
 pub mod time;

@@ -1,11 +1,15 @@
 //! Shared plumbing for the two binaries: configuration discovery, logging, the panic hook,
 //! and human output (tables, colour, pager). The binaries only parse arguments and print.
 
+pub mod classify;
 pub mod confirm;
 pub mod desk;
 pub mod docs;
 pub mod editor;
+pub mod lang;
 pub mod output;
+pub mod report;
+pub mod stats;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};

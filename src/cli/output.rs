@@ -100,6 +100,37 @@ pub fn eprint(text: &str) {
     let _ = err.flush();
 }
 
+/// A writer onto standard error through [`display`], for code that writes to an
+/// `impl Write` (a prompt, a picker): whole lines are filtered, the rest at each flush.
+#[derive(Debug, Default)]
+pub struct ErrWriter {
+    pending: Vec<u8>,
+}
+
+impl Write for ErrWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        if let Some(end) = self.pending.iter().rposition(|&b| b == b'\n') {
+            let line: Vec<u8> = self.pending.drain(..=end).collect();
+            eprint(&String::from_utf8_lossy(&line));
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.pending.is_empty() {
+            eprint(&String::from_utf8_lossy(&std::mem::take(&mut self.pending)));
+        }
+        Ok(())
+    }
+}
+
+impl Drop for ErrWriter {
+    fn drop(&mut self) {
+        let _ = self.flush();
+    }
+}
+
 /// Prints a value as indented JSON on standard output. Strings keep their exact content,
 /// but every control and bidi character in them is written as a `\uXXXX` escape (serde_json
 /// leaves DEL, C1 and bidi characters raw), so the text printed holds none.

@@ -87,9 +87,24 @@ pub enum Request {
     Close {
         /// The ticket.
         id: String,
+        /// What the counsellor records about the contact (needed unless the configuration
+        /// says `classification_required = false`).
+        #[serde(default)]
+        classification: Option<crate::taxonomy::Classification>,
         /// Close it although someone else claimed it (audited).
         #[serde(default)]
         force: bool,
+    },
+    /// The contact classification: codes and labels.
+    Classification,
+    /// The statistics (supervisors).
+    Stats {
+        /// First month, `YYYY-MM` (default: eleven months before `to`).
+        #[serde(default)]
+        from: Option<String>,
+        /// Last month, `YYYY-MM` (default: the current month).
+        #[serde(default)]
+        to: Option<String>,
     },
     /// Reopens a ticket.
     Reopen {
@@ -252,6 +267,8 @@ impl Request {
             Request::Attachment { .. } => "attachment",
             Request::Note { .. } => "note",
             Request::Close { .. } => "close",
+            Request::Classification => "classification",
+            Request::Stats { .. } => "stats",
             Request::Reopen { .. } => "reopen",
             Request::Tag { .. } => "tag",
             Request::Untag { .. } => "untag",
@@ -367,6 +384,15 @@ pub enum Response {
     Verification(AuditVerification),
     /// The service's state.
     Status(Box<StatusReport>),
+    /// The contact classification.
+    Classification {
+        /// Codes and labels.
+        taxonomy: crate::taxonomy::Taxonomy,
+        /// Whether closing a ticket needs a type.
+        required: bool,
+    },
+    /// The statistics, suppressed, with the labels.
+    Stats(Box<crate::service::stats::StatsReport>),
 }
 
 /// A request on the wire.

@@ -43,6 +43,7 @@ pub fn checks(cfg: &Config) -> Vec<Check> {
     out.push(password_files(cfg, service.as_ref()));
     out.push(socket(cfg));
     out.push(super::reveal::check(&cfg.roles, service.as_ref()));
+    out.push(super::classification::check(cfg));
     out.push(disk(&cfg.data_dir));
     out.push(clock(cfg));
     out

@@ -11,6 +11,7 @@
 //! Every network step runs under a timeout; doctor starts no background process (the sandbox
 //! check starts one cleaner in its report mode and waits for it to exit).
 
+pub mod classification;
 pub mod local;
 pub mod remote;
 pub mod reveal;

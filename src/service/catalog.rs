@@ -221,6 +221,7 @@ mod tests {
             answered: false,
             claimed_by: Some("alice".into()),
             claimed_by_uid: Some(1001),
+            classification: None,
         }
     }
 

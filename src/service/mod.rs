@@ -4,10 +4,13 @@
 
 pub mod ack_memory;
 pub mod catalog;
+mod classification;
 pub mod quarantine;
 pub mod roles;
 pub mod search;
 pub mod startup;
+pub mod stats;
+pub mod suppress;
 pub mod templates;
 
 use std::sync::{Arc, Mutex, RwLock};
@@ -211,6 +214,7 @@ pub struct Service {
     outbox_wake: Arc<Notify>,
     /// The addresses acknowledged today (see [`ack_memory`]).
     acknowledged: Mutex<ack_memory::AckMemory>,
+    in_use: classification::InUse,
 }
 
 impl std::fmt::Debug for Service {
@@ -252,6 +256,8 @@ impl Service {
             }
             None => service.warm_up()?,
         };
+        // A bad classification file stops the start, with what to fix.
+        service.taxonomy()?;
         Ok((service, tickets))
     }
 
@@ -279,6 +285,7 @@ impl Service {
             runtime: Arc::new(RwLock::new(Runtime::default())),
             outbox_wake: Arc::new(Notify::new()),
             acknowledged: Mutex::new(ack_memory::AckMemory::new(&cfg.key_dir(), &cfg.data_dir)),
+            in_use: classification::InUse::default(),
         }
     }
 
@@ -408,14 +415,23 @@ impl Service {
                 }
                 Ok(done(true, format!("note added to ticket {id}")))
             }
-            Request::Close { id, force } => {
+            Request::Close {
+                id,
+                classification,
+                force,
+            } => {
                 need(Role::Counsellor)?;
                 self.respect_claim(caller, &id, force, "close")?;
-                self.change(
-                    &id,
-                    |id| self.store.set_status(id, &actor, Status::Closed),
-                    "closed",
-                )
+                self.close(&actor, &id, classification)
+            }
+            Request::Classification => {
+                need(Role::Counsellor)?;
+                self.classification()
+            }
+            Request::Stats { from, to } => {
+                need(Role::Supervisor)?;
+                let report = self.stats(&actor, from.as_deref(), to.as_deref())?;
+                Ok(Response::Stats(Box::new(report)))
             }
             Request::Reopen { id } => {
                 need(Role::Counsellor)?;
@@ -566,6 +582,7 @@ impl Service {
                 if let Some(c) = self.catalog.write().expect("catalog lock").as_mut() {
                     c.remove(&id);
                 }
+                self.in_use.reset();
                 Ok(Response::Rekeyed(report))
             }
             Request::RotateKeys => {
@@ -613,7 +630,11 @@ impl Service {
             | Request::QuarantineExport { .. }) => self.quarantine_request(caller, r),
             Request::Audit { tail, ticket } => {
                 need(Role::Supervisor)?;
-                Ok(Response::Audit(self.audit_log(ticket.as_deref(), tail)?))
+                let mut entries = self.audit_log(ticket.as_deref(), tail)?;
+                for e in &mut entries {
+                    self.store.open_audit_codes(e);
+                }
+                Ok(Response::Audit(entries))
             }
             Request::AuditVerify { expect_head } => {
                 need(Role::Supervisor)?;
@@ -1048,6 +1069,9 @@ impl Service {
                 for id in &report.tickets {
                     c.remove(id);
                 }
+            }
+            if !report.tickets.is_empty() {
+                self.in_use.reset();
             }
             for id in &report.reply_addresses {
                 self.touched(id, false)?;

@@ -8,6 +8,7 @@
 //! * One process owns the store at a time (`data_dir/lock`, naming the owner's pid).
 
 mod audit;
+mod classification;
 mod files;
 mod intake;
 mod maintenance;
@@ -16,6 +17,7 @@ mod quarantine;
 mod read;
 pub mod records;
 mod retention;
+mod stats;
 mod views;
 mod workflow;
 
@@ -36,6 +38,7 @@ pub use outbox::{OutboxView, Outgoing};
 pub use quarantine::QuarantinedMessage;
 pub use read::{sort_summaries, summary_order};
 pub use retention::{PurgeReport, RekeyReport};
+pub use stats::{Fact, Month, StatsInput, open_facts_file};
 pub use views::{
     AttachmentView, ListFilter, MessageView, QuarantineView, StatusFilter, TicketSummary,
     TicketView,
@@ -490,6 +493,7 @@ impl Store {
                 "destroyed key epochs that wrap nothing any more (an interrupted rotation)"
             );
         }
+        store.recover_stats()?;
         let orphans = store.remove_orphan_files()?;
         if orphans > 0 {
             tracing::info!(

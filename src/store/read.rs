@@ -74,7 +74,8 @@ impl Store {
     fn summary(&self, id: &str, rec: &TicketRecord) -> Result<TicketSummary, StoreError> {
         let key = self.content_key(id)?;
         let secret = self.ticket_secret(id, rec, &key)?;
-        Ok(summary_of(id, rec, secret))
+        let classification = self.classification_of(id, &key)?;
+        Ok(summary_of(id, rec, secret, classification))
     }
 
     /// The summary of one ticket.
@@ -124,7 +125,10 @@ impl Store {
         Ok(out)
     }
 
-    fn message_records(&self, id: &str) -> Result<Vec<(u32, MessageRecord)>, StoreError> {
+    pub(super) fn message_records(
+        &self,
+        id: &str,
+    ) -> Result<Vec<(u32, MessageRecord)>, StoreError> {
         let prefix = keys::messages_of(id);
         let mut out = Vec::new();
         for item in self.db.scan_prefix(&prefix) {
@@ -207,6 +211,7 @@ impl Store {
             language: secret.language,
             urgent_reason: secret.urgent_reason,
             claimed_by: rec.claimed_by.map(|a| a.name),
+            classification: self.classification_of(id, &key)?,
             notes: self.notes(id, &key)?,
             messages,
         })
@@ -310,7 +315,8 @@ impl Store {
             text.push('\n');
             text.push_str(&n.text);
         }
-        Ok((summary_of(id, &rec, secret), text))
+        let classification = self.classification_of(id, &key)?;
+        Ok((summary_of(id, &rec, secret, classification), text))
     }
 
     /// The text of a ticket to cut a search excerpt from: its messages and notes.
@@ -330,7 +336,12 @@ impl Store {
 }
 
 /// A ticket's summary from its record and its opened secret.
-fn summary_of(id: &str, rec: &TicketRecord, secret: TicketSecret) -> TicketSummary {
+fn summary_of(
+    id: &str,
+    rec: &TicketRecord,
+    secret: TicketSecret,
+    classification: Option<crate::taxonomy::Classification>,
+) -> TicketSummary {
     TicketSummary {
         id: id.into(),
         status: rec.status,
@@ -344,5 +355,6 @@ fn summary_of(id: &str, rec: &TicketRecord, secret: TicketSecret) -> TicketSumma
         answered: rec.last_out.is_some(),
         claimed_by: rec.claimed_by.as_ref().map(|a| a.name.clone()),
         claimed_by_uid: rec.claimed_by.as_ref().and_then(|a| a.uid),
+        classification,
     }
 }

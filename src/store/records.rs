@@ -383,6 +383,10 @@ pub mod keys {
     pub const OUTBOX: &[u8] = b"o:";
     /// Our Message-IDs, to the outbox entry (for bounces).
     pub const OUR_MESSAGE_ID: &[u8] = b"i:";
+    /// A ticket's classification (sealed under its content key).
+    pub const CLASSIFICATION: &[u8] = b"c:";
+    /// The generation of the statistics' facts file (`stats/facts`).
+    pub const STATS_GENERATION: &[u8] = b"meta:stats-generation";
 
     /// `prefix` + `id`.
     pub fn of(prefix: &[u8], id: &str) -> Vec<u8> {
@@ -459,6 +463,14 @@ pub mod aad {
     /// A quarantine entry's key.
     pub fn quarantine_key(reference: &str) -> Vec<u8> {
         format!("sourdine/v1/key/quarantine/{reference}").into_bytes()
+    }
+    /// A ticket's classification.
+    pub fn classification(id: &str) -> Vec<u8> {
+        format!("sourdine/v1/classification/{id}").into_bytes()
+    }
+    /// The codes of a classification's audit entry.
+    pub fn audit_codes(id: &str) -> Vec<u8> {
+        format!("sourdine/v1/audit/classification/{id}").into_bytes()
     }
 }
 

@@ -48,6 +48,10 @@ pub struct PurgeReport {
     pub audit_entries: u64,
     /// The key rotation that made the erasure final.
     pub rekey: Option<RekeyReport>,
+    /// Statistics facts and monthly counts removed for their age (`retention.stats_months`);
+    /// the destroyed tickets' own facts are kept for the statistics.
+    #[serde(default)]
+    pub stats_expired: usize,
 }
 
 const DAY: i64 = 86_400;
@@ -66,6 +70,7 @@ impl Store {
         }
         batch.remove(keys::of(keys::TICKET, id));
         batch.remove(keys::of(keys::KEYS, id));
+        batch.remove(keys::of(keys::CLASSIFICATION, id));
         batch.remove(keys::of(keys::ENVELOPE, id));
         for item in self.db.scan_prefix(keys::messages_of(id)) {
             let (k, v) = item?;
@@ -155,11 +160,15 @@ impl Store {
                 last_old = Some((e.seq, e.mac));
                 report.audit_entries += 1;
             }
+            // The destroyed tickets' facts go to the statistics, in the same change.
+            let stats = self.stats_plan(&report.tickets, Some(policy.stats_months))?;
+            report.stats_expired = stats.as_ref().map_or(0, |p| p.expired());
             if dry_run {
                 return Ok(report);
             }
 
             let mut batch = sled::Batch::default();
+            let stats = self.stats_into(&mut batch, stats)?;
             let mut head = self.audit_head()?;
             let mut files = Vec::new();
             for id in &report.tickets {
@@ -214,7 +223,7 @@ impl Store {
             }
             let total =
                 report.tickets.len() + report.reply_addresses.len() + report.quarantine.len();
-            if total > 0 || report.audit_entries > 0 {
+            if total > 0 || report.audit_entries > 0 || report.stats_expired > 0 {
                 self.audit_push(
                     &mut batch,
                     &mut head,
@@ -233,7 +242,10 @@ impl Store {
                     ),
                 );
                 self.commit(batch)?;
+            } else if stats {
+                self.commit(batch)?;
             }
+            self.stats_finish(stats)?;
             files
         };
         for f in &files {
@@ -313,6 +325,9 @@ impl Store {
             let _w = self.write.lock().expect("write lock");
             self.ticket_record(id)?;
             let mut batch = sled::Batch::default();
+            // Its facts stay in the statistics, with no tie to it.
+            let stats = self.stats_plan(&[id.to_string()], None)?;
+            let stats = self.stats_into(&mut batch, stats)?;
             let files = self.delete_ticket_into(&mut batch, id)?;
             let mut head = self.audit_head()?;
             self.audit_push(
@@ -327,6 +342,7 @@ impl Store {
                 ),
             );
             self.commit(batch)?;
+            self.stats_finish(stats)?;
             files
         };
         for f in &files {

@@ -102,6 +102,8 @@ pub struct TicketSummary {
     pub claimed_by: Option<String>,
     /// The uid of who claimed it.
     pub claimed_by_uid: Option<u32>,
+    /// What the counsellor recorded when closing it (codes; null until then).
+    pub classification: Option<crate::taxonomy::Classification>,
 }
 
 /// A whole ticket, for `ticket show`.
@@ -133,6 +135,8 @@ pub struct TicketView {
     pub urgent_reason: Option<String>,
     /// Who claimed it.
     pub claimed_by: Option<String>,
+    /// What the counsellor recorded when closing it (codes; null until then).
+    pub classification: Option<crate::taxonomy::Classification>,
     /// The thread, oldest first.
     pub messages: Vec<MessageView>,
     /// Internal notes, oldest first (never sent).

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::audit::{Actor, NewEntry};
+use super::audit::{Actor, Head, NewEntry};
 use super::intake::{decode, encode};
 use super::records::{NoteRecord, RevealRecord, Status, TicketRecord, TicketSecret, aad, keys};
 use super::{Kind, Store, StoreError};
@@ -58,6 +58,19 @@ impl Store {
         action: &'static str,
         f: impl FnOnce(&mut TicketRecord, &mut TicketSecret) -> Result<Change, StoreError>,
     ) -> Result<Change, StoreError> {
+        self.update_ticket_with(id, actor, action, f, |_, _, _| Ok(()))
+    }
+
+    /// [`Store::update_ticket`], with `extra` adding its own writes (and audit entries) to the
+    /// change's batch when there is a change.
+    fn update_ticket_with(
+        &self,
+        id: &str,
+        actor: &Actor,
+        action: &'static str,
+        f: impl FnOnce(&mut TicketRecord, &mut TicketSecret) -> Result<Change, StoreError>,
+        extra: impl FnOnce(&mut sled::Batch, &mut Head, &Key) -> Result<(), StoreError>,
+    ) -> Result<Change, StoreError> {
         let _w = self.write.lock().expect("write lock");
         let mut rec = self.ticket_record(id)?;
         let key = self.content_key(id)?;
@@ -80,6 +93,7 @@ impl Store {
                 detail: None,
             },
         );
+        extra(&mut batch, &mut head, &key)?;
         self.commit(batch)?;
         Ok(Change::Done)
     }
@@ -144,19 +158,38 @@ impl Store {
         actor: &Actor,
         status: Status,
     ) -> Result<Change, StoreError> {
+        self.set_status_with(id, actor, status, |_, _, _| Ok(()))
+    }
+
+    /// [`Store::set_status`], with `extra` adding its own writes to the same commit when the
+    /// status changes (the classification recorded at closing).
+    pub(super) fn set_status_with(
+        &self,
+        id: &str,
+        actor: &Actor,
+        status: Status,
+        extra: impl FnOnce(&mut sled::Batch, &mut Head, &Key) -> Result<(), StoreError>,
+    ) -> Result<Change, StoreError> {
         let action = match status {
             Status::Closed => "ticket.closed",
             _ => "ticket.reopened",
         };
         let now = self.precision.round(self.now());
-        self.update_ticket(id, actor, action, |rec, _| {
-            if rec.status == status || (status == Status::Open && rec.status != Status::Closed) {
-                return Ok(Change::Unchanged);
-            }
-            rec.status = status;
-            rec.closed_at = (status == Status::Closed).then_some(now);
-            Ok(Change::Done)
-        })
+        self.update_ticket_with(
+            id,
+            actor,
+            action,
+            |rec, _| {
+                if rec.status == status || (status == Status::Open && rec.status != Status::Closed)
+                {
+                    return Ok(Change::Unchanged);
+                }
+                rec.status = status;
+                rec.closed_at = (status == Status::Closed).then_some(now);
+                Ok(Change::Done)
+            },
+            extra,
+        )
     }
 
     /// Adds or removes a tag.

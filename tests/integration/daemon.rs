@@ -231,7 +231,7 @@ fn counsellor_workflow() {
         3
     );
 
-    ok(env.ticket(&["close", &ids[2]]));
+    ok(env.ticket(&["close", &ids[2], "--type", "counselling"]));
     assert_eq!(
         json(env.ticket(&["list", "--json"]))
             .as_array()

@@ -164,7 +164,7 @@ fn demo_runs_end_to_end_and_leaves_nothing_running() {
 
     // Every step ran, in order.
     let mut at = 0;
-    for n in 1..=10 {
+    for n in 1..=13 {
         let marker = format!("== Step {n}: ");
         let i = stdout[at..]
             .find(&marker)
@@ -236,6 +236,27 @@ fn demo_runs_end_to_end_and_leaves_nothing_running() {
         reply.contains(&"Thank you for writing to us. We read your message carefully."),
         "{reply:#?}"
     );
+
+    // The contacts are classified and the statistics printed, small counts hidden.
+    for line in [
+        "closed (type counselling; categories sexual_thoughts, mental_health; role own)",
+        "   $ ticket stats\n",
+        "Contacts (new tickets)",
+        "Contacts by category",
+        "<5: between 1 and 4",
+        "   │ wrote ",
+    ] {
+        assert!(
+            stdout.contains(line),
+            "{line:?} missing from the demo:\n{all}"
+        );
+    }
+    let contacts: u64 = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("   │   Contacts (new tickets)"))
+        .and_then(|rest| rest.trim().parse().ok())
+        .unwrap_or_else(|| panic!("the contacts figure:\n{all}"));
+    assert!(contacts > 100, "a year of contacts is counted: {contacts}");
 
     // Nothing left running, and the work directory is gone (no --keep).
     let left = processes_in(&work_dir);

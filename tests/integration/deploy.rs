@@ -606,6 +606,7 @@ fn privacy_promise_matches_the_retention_defaults() {
         ("retention.quarantine_days", r.quarantine_days),
         ("retention.audit_days", r.audit_days),
         ("retention.purge_interval_minutes", r.purge_interval_minutes),
+        ("retention.stats_months", r.stats_months),
     ]
     .into_iter()
     .collect();
@@ -812,6 +813,11 @@ fn install_stages_a_complete_tree_and_keeps_an_existing_configuration() {
         let t = t.unwrap();
         assert!(p("/etc/sourdine/templates").join(t.file_name()).is_file());
     }
+    assert_eq!(
+        fs::read(p("/etc/sourdine/classification.toml")).unwrap(),
+        fs::read(root().join("deploy/classification.toml")).unwrap(),
+        "the default classification is installed beside the configuration"
+    );
     // The configuration: valid, and it names the folders the unit gives the service.
     let config_path = p("/etc/sourdine/sourdine.toml");
     let cfg = Config::load(&config_path).unwrap();

@@ -31,5 +31,6 @@ mod roles;
 mod sandbox;
 mod senders;
 mod spam;
+mod stats;
 mod timing;
 mod words;

@@ -225,6 +225,14 @@ cases! {
         config: Config::Base(""),
         scene: Scene::OneTicket,
     };
+    close_without_a_type: Case {
+        mistake: "`ticket close` without `--type`, outside a terminal",
+        command: "ticket close K7QH2M4X",
+        first_line: "ticket: ticket K7QH2M4X was not closed: closing needs the contact's type; give --type CODE (and --category CODE, --role CODE as they apply). `ticket classification` lists the codes; on a terminal, `ticket close K7QH2M4X` asks for them",
+        exit: 1,
+        config: Config::Base(""),
+        scene: Scene::OneTicket,
+    };
     forget_off_a_terminal_without_yes: Case {
         mistake: "`ticket forget` outside a terminal without `--yes`",
         command: "ticket forget K7QH2M4X --reason duplicate",

@@ -95,7 +95,7 @@ fn ticket_life_cycle_ends_with_nothing_readable() {
         "--unverified",
     ]));
     for id in &ids {
-        ok(env.ticket(&["close", id]));
+        ok(env.ticket(&["close", id, "--type", "counselling"]));
     }
     let q_before: Value =
         serde_json::from_str(&ok(env.sourdine(&["quarantine", "list", "--json"]))).unwrap();
@@ -229,7 +229,7 @@ fn key_rotation_destroys_old_epochs() {
     let r2: Value = serde_json::from_str(&ok(env.sourdine(&["keys", "rotate", "--json"]))).unwrap();
     assert_eq!(r2["epoch"], 3);
     assert!(!env.key_dir.join("kek-000002.key").exists());
-    ok(env.ticket(&["close", &a]));
+    ok(env.ticket(&["close", &a, "--type", "counselling"]));
     let out = env
         .cmd("sourdine")
         .args(["purge", "--json"])
@@ -271,7 +271,7 @@ fn purge_dry_run_changes_nothing() {
     fs::write(dir.join("empty.eml"), "").unwrap();
     ok(env.sourdine(&["ingest", dir.to_str().unwrap()]));
     let id = env.ticket_ids().remove(0);
-    ok(env.ticket(&["close", &id]));
+    ok(env.ticket(&["close", &id, "--type", "counselling"]));
     // sled settles its log on the first open after a write session (a snapshot file, zero
     // padding of the segment): a read-only command first (not `ticket list`, which records
     // what it showed in the audit log), then compare.

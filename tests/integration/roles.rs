@@ -138,6 +138,15 @@ fn roles_reveal_and_audit_chain() {
         "{}",
         text(&out.stderr)
     );
+    // The statistics are for supervisors; the classification is for every counsellor.
+    let out = who.run(COUNSELLOR, GROUP, &["stats"]);
+    assert!(
+        !out.status.success() && text(&out.stderr).contains("needs the supervisor role"),
+        "{}",
+        text(&out.stderr)
+    );
+    ok(who.run(COUNSELLOR, GROUP, &["classification"]));
+    ok(who.run(SUPERVISOR_A, GROUP, &["stats", "--json"]));
 
     // Supervisor A asks; A cannot approve; the counsellor cannot approve; B approves, once.
     let asked: Value = serde_json::from_str(&ok(who.run(

@@ -40,6 +40,11 @@ struct Cli {
     )]
     config: Option<PathBuf>,
 
+    /// The language of labels and reports: fr, nl or en [default: $SOURDINE_LANG, else the
+    /// locale (LC_ALL, LC_MESSAGES, LANG), else en]
+    #[arg(long, global = true, value_name = "LANG", value_parser = sourdine::cli::lang::parse)]
+    lang: Option<sourdine::anonymise::Language>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -56,10 +61,11 @@ enum Command {
     Reply(cmd::reply::Args),
     /// Add an internal note to a ticket (never sent to the writer).
     Note(cmd::note::Args),
-    /// Close a ticket (refused when someone else claimed it, unless --force).
-    Close(cmd::state::Args),
+    /// Close a ticket, recording the contact's classification (--type, --category, --role);
+    /// refused when someone else claimed it, unless --force.
+    Close(cmd::close::Args),
     /// Reopen a closed ticket.
-    Reopen(cmd::state::ReopenArgs),
+    Reopen(cmd::state::Args),
     /// Add a tag to a ticket.
     Tag(cmd::tag::Args),
     /// Remove a tag from a ticket.
@@ -76,6 +82,11 @@ enum Command {
     Forget(cmd::forget::Args),
     /// Lift the secret (two supervisors): request, approve, or list requests.
     Reveal(cmd::reveal::Args),
+    /// List the contact classification: types, categories and roles, with their labels.
+    Classification(cmd::classification::Args),
+    /// Statistics for reports (supervisors): contacts by month, type, category, role and
+    /// language, replies and time to reply, with small counts hidden.
+    Stats(cmd::stats::Args),
     /// Show who the service thinks you are, and your role.
     Whoami(cmd::whoami::Args),
     /// Writes the man pages and shell completions of `ticket` into a folder (packaging).
@@ -120,8 +131,8 @@ fn main() -> ExitCode {
         Command::Attachment(a) => cmd::attachment::run(s, a),
         Command::Note(a) => cmd::note::run(s, a),
         Command::Reply(a) => cmd::reply::run(s, a),
-        Command::Close(a) => cmd::state::close(s, a),
-        Command::Reopen(a) => cmd::state::reopen(s, a),
+        Command::Close(a) => cmd::close::run(s, a, cli.lang),
+        Command::Reopen(a) => cmd::state::run(s, a),
         Command::Tag(a) => cmd::tag::run(s, a, true),
         Command::Untag(a) => cmd::tag::run(s, a, false),
         Command::Claim(a) => cmd::claim::run(s, a, true),
@@ -130,6 +141,8 @@ fn main() -> ExitCode {
         Command::Urgent(a) => cmd::urgent::run(s, a),
         Command::Reveal(a) => cmd::reveal::run(s, a),
         Command::Forget(a) => cmd::forget::run(s, a),
+        Command::Classification(a) => cmd::classification::run(s, a, cli.lang),
+        Command::Stats(a) => cmd::stats::run(s, a, cli.lang),
         Command::Whoami(a) => cmd::whoami::run(s, a),
         Command::GenerateDocs { .. } => unreachable!("handled before connecting"),
     };

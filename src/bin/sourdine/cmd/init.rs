@@ -29,6 +29,9 @@ pub fn run(config: Option<&Path>, _args: Args) -> anyhow::Result<ExitCode> {
     let templates = sourdine::service::templates::install(&cfg.templates_dir())?;
     let mut report = report;
     report.created.extend(templates);
+    report
+        .created
+        .extend(sourdine::taxonomy::install(&cfg.classification_path().0)?);
     if report.created.is_empty() {
         outln!("Nothing to do: the store and keys already exist.");
     } else {

@@ -59,6 +59,18 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
         r.audit_entries,
         if r.audit_entries == 1 { "y" } else { "ies" }
     );
+    if !r.tickets.is_empty() {
+        println!(
+            "the destroyed tickets' coded facts stay in the statistics (ticket stats), tied to no ticket"
+        );
+    }
+    if r.stats_expired > 0 {
+        println!(
+            "{} {} statistics fact(s) older than retention.stats_months",
+            if r.dry_run { "would remove" } else { "removed" },
+            r.stats_expired
+        );
+    }
     if let Some(k) = &r.rekey {
         outln!(
             "key epoch {} started: {} key(s) re-wrapped; destroyed epoch(s) {:?}, so what was removed cannot be opened again",

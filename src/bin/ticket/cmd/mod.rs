@@ -2,6 +2,8 @@
 
 pub mod attachment;
 pub mod claim;
+pub mod classification;
+pub mod close;
 pub mod forget;
 pub mod list;
 pub mod note;
@@ -10,6 +12,7 @@ pub mod reveal;
 pub mod search;
 pub mod show;
 pub mod state;
+pub mod stats;
 pub mod tag;
 pub mod urgent;
 pub mod whoami;

@@ -55,6 +55,9 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
     if let Some(c) = &t.claimed_by {
         let _ = writeln!(out, "{} {c}", paint(DIM, "Claimed: "));
     }
+    if let Some(c) = &t.classification {
+        let _ = writeln!(out, "{} {}", paint(DIM, "Class:   "), c.audit_text());
+    }
     if !t.tags.is_empty() {
         let _ = writeln!(out, "{} {}", paint(DIM, "Tags:    "), t.tags.join(", "));
     }

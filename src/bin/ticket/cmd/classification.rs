@@ -1,0 +1,69 @@
+//! `ticket classification`
+
+use std::process::ExitCode;
+
+use sourdine::anonymise::Language;
+use sourdine::cli::desk::unexpected;
+use sourdine::cli::output::{BOLD, DIM, Table, page, paint};
+use sourdine::control::protocol::{Request, Response};
+use sourdine::taxonomy::Dimension;
+
+/// Arguments of `ticket classification`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Print JSON: {"types": [{"code", "labels": {"fr", "nl", "en"}}], "categories": [...],
+    /// "roles": [...]}.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(s: &mut super::Session, args: Args, lang: Option<Language>) -> anyhow::Result<ExitCode> {
+    let (taxonomy, required) = match s.call(Request::Classification)? {
+        Response::Classification { taxonomy, required } => (taxonomy, required),
+        other => return Err(unexpected(other).into()),
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&taxonomy)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let lang = sourdine::cli::lang::resolve(lang)?;
+    let mut out = String::new();
+    for (dim, title) in [
+        (Dimension::Type, "Types (one per contact: --type CODE)"),
+        (
+            Dimension::Category,
+            "Categories (none, one or several: --category CODE ...)",
+        ),
+        (
+            Dimension::Role,
+            "The writer's role (at most one: --role CODE)",
+        ),
+    ] {
+        out.push_str(&paint(BOLD, title));
+        out.push('\n');
+        let mut t = Table::new(&["CODE", "LABEL"]);
+        for e in taxonomy.entries(dim) {
+            let mut label = e.labels.get(lang).to_string();
+            if e.retired {
+                label.push_str(&paint(DIM, " (retired: no longer offered)"));
+            }
+            t.row(vec![e.code.clone(), label]);
+        }
+        for line in t.render().lines() {
+            out.push_str("  ");
+            out.push_str(line);
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+    out.push_str(&paint(
+        DIM,
+        if required {
+            "Closing a ticket needs a type: ticket close ID --type CODE [--category CODE]... [--role CODE]\n"
+        } else {
+            "A type is optional when closing (classification_required = false).\n"
+        },
+    ));
+    page(&out);
+    Ok(ExitCode::SUCCESS)
+}
