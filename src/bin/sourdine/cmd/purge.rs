@@ -60,12 +60,12 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
         if r.audit_entries == 1 { "y" } else { "ies" }
     );
     if !r.tickets.is_empty() {
-        println!(
+        outln!(
             "the destroyed tickets' coded facts stay in the statistics (ticket stats), tied to no ticket"
         );
     }
     if r.stats_expired > 0 {
-        println!(
+        outln!(
             "{} {} statistics fact(s) older than retention.stats_months",
             if r.dry_run { "would remove" } else { "removed" },
             r.stats_expired

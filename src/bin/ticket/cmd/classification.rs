@@ -23,7 +23,7 @@ pub fn run(s: &mut super::Session, args: Args, lang: Option<Language>) -> anyhow
         other => return Err(unexpected(other).into()),
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&taxonomy)?);
+        sourdine::cli::output::json(&taxonomy)?;
         return Ok(ExitCode::SUCCESS);
     }
     let lang = sourdine::cli::lang::resolve(lang)?;

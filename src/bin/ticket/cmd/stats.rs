@@ -41,9 +41,9 @@ pub fn run(s: &mut super::Session, args: Args, lang: Option<Language>) -> anyhow
         other => return Err(unexpected(other).into()),
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report.stats)?);
+        sourdine::cli::output::json(&report.stats)?;
     } else if args.csv {
-        print!("{}", sourdine::cli::stats::csv(&report));
+        sourdine::out!("{}", sourdine::cli::stats::csv(&report));
     } else if let Some(path) = args.html {
         let today = jiff::Timestamp::now().strftime("%Y-%m-%d").to_string();
         let page = sourdine::cli::report::html(&report, lang, &today);
@@ -56,7 +56,7 @@ pub fn run(s: &mut super::Session, args: Args, lang: Option<Language>) -> anyhow
             .with_context(|| format!("cannot write {}", path.display()))?;
         f.write_all(page.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
-        println!(
+        sourdine::outln!(
             "wrote {} ({} to {}); open it in a browser, or print it",
             path.display(),
             report.stats.from,
