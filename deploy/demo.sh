@@ -320,7 +320,7 @@ earlier_contacts() {
       [ $(( k % 13 )) -eq 0 ] && continue  # still waiting for an answer
       delay=$(( 1 + (k * 17) % 40 ))
       SOURDINE_CLOCK_OFFSET=$(( when + delay * 3600 + 600 - now )) \
-        "$bin/ticket" reply "$id" --file "$dir/reply.txt" --yes >/dev/null
+        "$bin/ticket" reply "$id" --file "$dir/reply.txt" --yes --unverified >/dev/null
     fi
     SOURDINE_CLOCK_OFFSET=$(( when + (delay + 2) * 3600 - now )) \
       "$bin/ticket" close "$id" "${kind[@]}" >/dev/null

@@ -154,7 +154,7 @@ fn build(env: &Env, set: &[Contact]) -> Vec<String> {
             ok(ticket_at(
                 env,
                 when,
-                &["reply", &ids[i], "--file", file, "--yes"],
+                &["reply", &ids[i], "--file", file, "--yes", "--unverified"],
             ));
         }
     }
@@ -162,7 +162,7 @@ fn build(env: &Env, set: &[Contact]) -> Vec<String> {
     ok(ticket_at(
         env,
         later,
-        &["reply", &ids[0], "--file", file, "--yes"],
+        &["reply", &ids[0], "--file", file, "--yes", "--unverified"],
     ));
     for (i, c) in set.iter().enumerate() {
         let mut args = vec!["close", ids[i].as_str(), "--type", c.kind];
@@ -525,7 +525,7 @@ fn counts_outlive_the_tickets_and_cannot_be_tied_back() {
         }
     }
 
-    ok(env.ticket(&["forget", &ids[3], "--reason", "the writer asked"]));
+    ok(env.ticket(&["forget", &ids[3], "--reason", "the writer asked", "--yes"]));
     assert_eq!(stats_json(&env, &[]), before, "after ticket forget");
     let later = [("SOURDINE_CLOCK_OFFSET", (400 * DAY).to_string())];
     let purged: Value = serde_json::from_str(&ok(env
