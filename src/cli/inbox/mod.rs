@@ -177,6 +177,10 @@ impl Inbox<'_> {
             }
             match event::read()? {
                 Event::Key(k) if k.kind != KeyEventKind::Release => {
+                    // The tests' way to check that a panic gives the terminal back.
+                    if crate::failpoint::active("inbox-panic") {
+                        panic!("failpoint inbox-panic");
+                    }
                     let effects = self.state.key(key_of(k));
                     if self.carry_out(effects)? {
                         return Ok(());
