@@ -479,3 +479,110 @@ fn ticket_alone_without_a_terminal_prints_the_help() {
         text(&out.stderr)
     );
 }
+
+/// One request on the control socket, as the inbox sends it; the answer's `ok` part.
+fn ask(env: &Env, request: Value) -> Value {
+    use std::io::{BufRead, BufReader, Write};
+    let mut s = std::os::unix::net::UnixStream::connect(env.socket()).unwrap();
+    let line = serde_json::json!({ "v": 1, "request": request }).to_string();
+    s.write_all(format!("{line}\n").as_bytes()).unwrap();
+    let mut answer = String::new();
+    BufReader::new(s).read_line(&mut answer).unwrap();
+    let v: Value = serde_json::from_str(&answer).unwrap();
+    v["ok"]["data"].clone()
+}
+
+/// The service records every list it sends, except one that proves, with the proof of the
+/// caller's last answer, to hold the very same tickets; a proof cannot be made up, and the
+/// change counter moves with every change.
+#[test]
+fn a_live_list_is_recorded_unless_it_proves_the_same_set() {
+    let env = Env::new();
+    let mails = env.dir.path().join("mails");
+    mail(
+        &mails,
+        "a",
+        "First",
+        "Sat, 01 Jun 2024 08:00:00 +0000",
+        "Text.",
+    );
+    mail(
+        &mails,
+        "b",
+        "Second",
+        "Sun, 02 Jun 2024 08:00:00 +0000",
+        "Text.",
+    );
+    let _d = env.start_daemon();
+    ok(env.sourdine(&["ingest", mails.to_str().unwrap()]));
+    let lists = || {
+        audit(&env)
+            .iter()
+            .filter(|e| e["action"] == "ticket.list")
+            .count()
+    };
+    let live = |shown: Option<&str>| {
+        ask(
+            &env,
+            serde_json::json!({ "op": "live_list", "shown": shown }),
+        )
+    };
+    let changes = || {
+        ask(&env, serde_json::json!({ "op": "changes" }))
+            .as_u64()
+            .unwrap()
+    };
+
+    let first = live(None);
+    assert_eq!(first["tickets"].as_array().unwrap().len(), 2);
+    assert_eq!(first["recorded"], true);
+    assert_eq!(lists(), 1);
+    let proof = first["shown"].as_str().unwrap().to_string();
+    // The same set, proved: nothing more in the log.
+    let again = live(Some(&proof));
+    assert_eq!(
+        (again["recorded"].clone(), lists()),
+        (Value::Bool(false), 1)
+    );
+    assert_eq!(again["shown"], first["shown"]);
+    // A made-up or altered proof is recorded like any list.
+    for forged in [
+        "00".repeat(32),
+        proof.replace(&proof[..2], "ff"),
+        "not hex".into(),
+    ] {
+        if forged == proof {
+            continue;
+        }
+        assert_eq!(live(Some(&forged))["recorded"], true, "{forged}");
+    }
+    let recorded = lists();
+    assert!(recorded >= 3, "{recorded}");
+    // A note moves the counter but not the set: a refresh adds nothing.
+    let before = changes();
+    let id = env.ticket_ids()[0].clone();
+    let after_list = lists();
+    let note = env
+        .cmd("ticket")
+        .args(["note", &id, "--file", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().unwrap().write_all(b"a note")?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    ok(note);
+    assert!(changes() > before);
+    assert_eq!(live(Some(&proof))["recorded"], false);
+    assert_eq!(lists(), after_list);
+    // A ticket closed leaves the open list: the set changed, so it is recorded.
+    ok(env.ticket(&["close", &id, "--type", "information"]));
+    let fewer = live(Some(&proof));
+    assert_eq!(fewer["recorded"], true);
+    assert_eq!(fewer["tickets"].as_array().unwrap().len(), 1);
+    assert_eq!(lists(), after_list + 1);
+}
