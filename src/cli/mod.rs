@@ -6,6 +6,8 @@ pub mod confirm;
 pub mod desk;
 pub mod docs;
 pub mod editor;
+pub mod i18n;
+pub mod inbox;
 pub mod lang;
 pub mod output;
 pub mod report;

@@ -176,6 +176,14 @@ pub fn write_raw(bytes: &[u8]) -> std::io::Result<()> {
     out.flush()
 }
 
+/// The terminal on standard output, for the full-screen inbox ([`crate::cli::inbox`]), which
+/// draws on it with ratatui. Every text the inbox draws went through [`display`] first
+/// (`cli::inbox::text::inert`); only ratatui's own sequences (moves, styles, clearing) are
+/// written around it.
+pub fn screen() -> std::io::Stdout {
+    std::io::stdout()
+}
+
 /// Prints formatted text on standard output through the display filter.
 #[macro_export]
 macro_rules! out {

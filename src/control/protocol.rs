@@ -255,6 +255,22 @@ pub enum Request {
     },
     /// The service's state.
     Status,
+    /// The catalog's change counter: a view that stays open (the inbox) asks for it at most
+    /// once a second and fetches the list again only when it moved.
+    Changes,
+    /// Tickets passing a filter, for a view that stays open: recorded in the audit log as
+    /// `list` is, except when they are the same set the proof `shown` names.
+    LiveList {
+        /// The filter.
+        #[serde(default)]
+        filter: ListFilter,
+        /// Only the caller's claimed tickets.
+        #[serde(default)]
+        mine: bool,
+        /// The proof of the view's last answer (`LiveList::shown`).
+        #[serde(default)]
+        shown: Option<String>,
+    },
 }
 
 impl Request {
@@ -294,6 +310,8 @@ impl Request {
             Request::Audit { .. } => "audit",
             Request::AuditVerify { .. } => "audit_verify",
             Request::Status => "status",
+            Request::Changes => "changes",
+            Request::LiveList { .. } => "live_list",
         }
     }
 }
@@ -393,6 +411,10 @@ pub enum Response {
     },
     /// The statistics, suppressed, with the labels.
     Stats(Box<crate::service::stats::StatsReport>),
+    /// The catalog's change counter.
+    Changes(u64),
+    /// A list for a view that stays open.
+    LiveList(crate::service::live::LiveList),
 }
 
 /// A request on the wire.

@@ -55,6 +55,8 @@ pub struct Catalog {
     /// Keyed by the summary's own reference (shared with the search index, not copied).
     summaries: HashMap<Arc<str>, TicketSummary>,
     index: SearchIndex,
+    /// Counts the changes made since the catalog was built (see [`Catalog::changes`]).
+    changes: u64,
 }
 
 impl Catalog {
@@ -69,6 +71,7 @@ impl Catalog {
 
     /// Re-reads one ticket after a change (or drops it when it no longer exists).
     pub fn refresh(&mut self, store: &Store, id: &str) -> Result<(), StoreError> {
+        self.changes += 1;
         match store.ticket_summary_and_text(id) {
             Ok((mut s, text)) => {
                 s.id = self.shared_id(id);
@@ -86,6 +89,7 @@ impl Catalog {
 
     /// Re-reads one ticket's summary only (state, tags, claim changed; no new text).
     pub fn refresh_summary(&mut self, store: &Store, id: &str) -> Result<(), StoreError> {
+        self.changes += 1;
         match store.ticket_summary(id) {
             Ok(mut s) => {
                 s.id = self.shared_id(id);
@@ -112,14 +116,23 @@ impl Catalog {
 
     /// Adds text to a ticket's index entries (a new note).
     pub fn index_text(&mut self, id: &str, text: &str) {
+        self.changes += 1;
         let id = self.shared_id(id);
         self.index.add(&id, text);
     }
 
     /// Forgets a ticket.
     pub fn remove(&mut self, id: &str) {
+        self.changes += 1;
         self.summaries.remove(id);
         self.index.remove(id);
+    }
+
+    /// A counter that grows with every change to a ticket (new mail, a note, a tag, a claim,
+    /// a state, a ticket destroyed): a view that stays open asks for it, and fetches the list
+    /// again only when it moved.
+    pub fn changes(&self) -> u64 {
+        self.changes
     }
 
     /// Every summary.

@@ -5,6 +5,7 @@
 pub mod ack_memory;
 pub mod catalog;
 mod classification;
+pub mod live;
 pub mod quarantine;
 pub mod roles;
 pub mod search;
@@ -644,6 +645,19 @@ impl Service {
             Request::Status => {
                 need(Role::Counsellor)?;
                 Ok(Response::Status(Box::new(self.status_for(caller)?)))
+            }
+            Request::Changes => {
+                need(Role::Counsellor)?;
+                Ok(Response::Changes(self.changes()?))
+            }
+            Request::LiveList {
+                filter,
+                mine,
+                shown,
+            } => {
+                need(Role::Counsellor)?;
+                let list = self.live_list(caller, filter, mine, shown.as_deref())?;
+                Ok(Response::LiveList(list))
             }
         }
     }

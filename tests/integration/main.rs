@@ -19,6 +19,7 @@ mod durability;
 mod faults;
 mod fuzz_replay;
 mod imap;
+mod inbox;
 mod ingest;
 mod mailstack;
 mod mistakes;

@@ -18,6 +18,9 @@ use sourdine::{errln, outln};
 ///
 /// ticket talks to the running service (`sourdine run`) through its socket. When no service
 /// runs, it opens the store directly (operators, with --config).
+///
+/// `ticket` alone, on a terminal, opens the inbox: the list, the threads and every step of
+/// the work on single keys (`?` lists them).
 #[derive(Debug, Parser)]
 #[command(
     name = "ticket",
@@ -45,12 +48,16 @@ struct Cli {
     #[arg(long, global = true, value_name = "LANG", value_parser = sourdine::cli::lang::parse)]
     lang: Option<sourdine::anonymise::Language>,
 
+    /// Without a command, on a terminal: the inbox.
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// The inbox: a full-screen view of the tickets, worked with single keys (also `ticket`
+    /// alone, on a terminal).
+    Inbox(cmd::inbox::Args),
     /// List tickets: urgent first, then the writer who has waited longest.
     List(cmd::list::Args),
     /// Show a ticket's whole thread and its notes (the read is audited).
@@ -103,7 +110,16 @@ fn main() -> ExitCode {
     sourdine::hardening::private_umask();
     let cli = Cli::parse();
     sourdine::cli::init_logging("warn");
-    if let Command::GenerateDocs { out } = &cli.command {
+    // `ticket` alone: the inbox on a terminal, else the help (as a missing command was).
+    let command = match cli.command {
+        Some(c) => c,
+        None if sourdine::cli::confirm::can_ask() => Command::Inbox(cmd::inbox::Args {}),
+        None => {
+            errln!("{}", Cli::command().render_help());
+            return ExitCode::from(2);
+        }
+    };
+    if let Command::GenerateDocs { out } = &command {
         return match sourdine::cli::docs::generate(Cli::command(), out) {
             Ok(files) => {
                 for f in files {
@@ -125,7 +141,8 @@ fn main() -> ExitCode {
         }
     };
     let s = &mut session;
-    let result = match cli.command {
+    let result = match command {
+        Command::Inbox(_) => cmd::inbox::run(s, cli.lang),
         Command::List(a) => cmd::list::run(s, a),
         Command::Show(a) => cmd::show::run(s, a),
         Command::Attachment(a) => cmd::attachment::run(s, a),

@@ -5,6 +5,7 @@ pub mod claim;
 pub mod classification;
 pub mod close;
 pub mod forget;
+pub mod inbox;
 pub mod list;
 pub mod note;
 pub mod reply;

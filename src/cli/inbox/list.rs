@@ -1,0 +1,196 @@
+//! The ticket list: `ticket list`'s order, columns and marks (urgent, waiting time, claimant,
+//! tags, subject). Narrow screens drop the columns that matter least, and subjects are cut
+//! with an ellipsis.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState, Wrap};
+
+use super::draw::Ctx;
+use super::state::State;
+use super::text::{fit, inert_line, waited, width};
+use crate::anonymise::Language;
+use crate::store::TicketSummary;
+use crate::store::records::Status;
+use crate::tr;
+
+/// The columns, in the order shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// Marks: `!` urgent; the second place is kept for the overdue mark (issue 20).
+    Marks,
+    /// The reference.
+    Ticket,
+    /// open, waiting, closed.
+    Status,
+    /// How long the writer has waited.
+    Waiting,
+    /// When the first message arrived.
+    Received,
+    /// Messages in the thread.
+    Messages,
+    /// Who claimed it.
+    Claimed,
+    /// The subject, then the tags.
+    Subject,
+}
+
+/// The order in which narrow screens drop columns.
+const DROPPED_FIRST: [Column; 3] = [Column::Received, Column::Messages, Column::Status];
+/// The narrowest subject kept before dropping another column.
+const SUBJECT_MIN: usize = 36;
+/// The widest claimant shown.
+const CLAIMED_MAX: usize = 12;
+/// Space between columns.
+const GAP: usize = 1;
+/// What marks the selected row (in every terminal, with or without colour).
+pub const SELECTED: &str = "› ";
+
+/// A column's title in `lang`.
+pub fn title(lang: Language, c: Column) -> String {
+    match c {
+        Column::Marks => String::new(),
+        Column::Ticket => tr!(lang, "column-ticket"),
+        Column::Status => tr!(lang, "column-status"),
+        Column::Waiting => tr!(lang, "column-waiting"),
+        Column::Received => tr!(lang, "column-received"),
+        Column::Messages => tr!(lang, "column-messages"),
+        Column::Claimed => tr!(lang, "column-claimed"),
+        Column::Subject => tr!(lang, "column-subject"),
+    }
+}
+
+/// A ticket's state in `lang`.
+pub fn status(lang: Language, s: Status) -> String {
+    match s {
+        Status::Open => tr!(lang, "status-open"),
+        Status::Waiting => tr!(lang, "status-waiting"),
+        Status::Closed => tr!(lang, "status-closed"),
+    }
+}
+
+/// One row's cells as text (Marks .. Claimed; the subject is fitted later).
+fn cells(t: &TicketSummary, lang: Language, ctx: &Ctx) -> [String; 7] {
+    [
+        if t.urgent { "!".into() } else { String::new() },
+        inert_line(&t.id),
+        status(lang, t.status),
+        waited(lang, ctx.now, t.last_in.0, ctx.precision),
+        ctx.precision.format(t.received.0),
+        t.messages.to_string(),
+        fit(
+            &inert_line(t.claimed_by.as_deref().unwrap_or_default()),
+            CLAIMED_MAX,
+        ),
+    ]
+}
+
+/// The columns shown and their widths for a screen `total` cells wide; the subject takes
+/// what is left.
+pub fn layout(rows: &[[String; 7]], lang: Language, total: usize) -> Vec<(Column, usize)> {
+    const FIXED: [Column; 7] = [
+        Column::Marks,
+        Column::Ticket,
+        Column::Status,
+        Column::Waiting,
+        Column::Received,
+        Column::Messages,
+        Column::Claimed,
+    ];
+    let mut cols: Vec<(Column, usize)> = FIXED
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let w = rows
+                .iter()
+                .map(|r| width(&r[i]))
+                .chain([width(&title(lang, c))])
+                .max()
+                .unwrap_or(0);
+            (c, if c == Column::Marks { 2 } else { w })
+        })
+        .collect();
+    let used = |cols: &[(Column, usize)]| -> usize {
+        width(SELECTED) + cols.iter().map(|(_, w)| w + GAP).sum::<usize>()
+    };
+    for drop in DROPPED_FIRST {
+        if total.saturating_sub(used(&cols)) >= SUBJECT_MIN {
+            break;
+        }
+        cols.retain(|(c, _)| *c != drop);
+    }
+    let subject = total.saturating_sub(used(&cols)).max(1);
+    cols.push((Column::Subject, subject));
+    cols
+}
+
+/// The subject, then the tags in brackets, fitted into `w` cells.
+fn subject_cell<'a>(t: &TicketSummary, w: usize, ctx: &Ctx) -> Line<'a> {
+    let subject = inert_line(&t.subject);
+    if t.tags.is_empty() {
+        return Line::from(fit(&subject, w));
+    }
+    let tags = inert_line(&format!("[{}]", t.tags.join(", ")));
+    let room = w.saturating_sub((width(&tags) + 1).min(w / 3));
+    let subject = fit(&subject, room);
+    let left = w.saturating_sub(width(&subject) + 1);
+    Line::from(vec![
+        Span::raw(subject),
+        Span::raw(" "),
+        Span::styled(fit(&tags, left), ctx.theme.dim()),
+    ])
+}
+
+/// Draws the list in `area`.
+pub fn draw(frame: &mut Frame, area: Rect, state: &mut State, ctx: &Ctx) {
+    let lang = state.lang;
+    if state.tickets.is_empty() {
+        let text = if state.loaded {
+            tr!(lang, "inbox-empty")
+        } else {
+            tr!(lang, "inbox-loading")
+        };
+        frame.render_widget(
+            Paragraph::new(Text::styled(inert_line(&text), ctx.theme.dim()))
+                .wrap(Wrap { trim: true }),
+            area,
+        );
+        return;
+    }
+    let rows: Vec<[String; 7]> = state.tickets.iter().map(|t| cells(t, lang, ctx)).collect();
+    let cols = layout(&rows, lang, area.width as usize);
+    let header = Row::new(
+        cols.iter()
+            .map(|(c, w)| Cell::from(fit(&title(lang, *c), *w))),
+    )
+    .style(ctx.theme.bold());
+    let body = state.tickets.iter().zip(&rows).map(|(t, cells)| {
+        Row::new(cols.iter().map(|&(c, w)| match c {
+            Column::Marks => Cell::from(Span::styled(cells[0].clone(), ctx.theme.alert())),
+            Column::Ticket => Cell::from(Span::styled(cells[1].clone(), ctx.theme.reference())),
+            Column::Subject => Cell::from(subject_cell(t, w, ctx)),
+            Column::Status => Cell::from(cells[2].clone()),
+            Column::Waiting => Cell::from(cells[3].clone()),
+            Column::Received => Cell::from(cells[4].clone()),
+            Column::Messages => Cell::from(cells[5].clone()),
+            Column::Claimed => Cell::from(cells[6].clone()),
+        }))
+    });
+    let widths: Vec<Constraint> = cols
+        .iter()
+        .map(|(_, w)| Constraint::Length(*w as u16))
+        .collect();
+    let table = Table::new(body, widths)
+        .header(header)
+        .column_spacing(GAP as u16)
+        .row_highlight_style(ctx.theme.selected())
+        .highlight_symbol(SELECTED)
+        .highlight_spacing(HighlightSpacing::Always);
+    let mut ts = TableState::new()
+        .with_offset(state.offset)
+        .with_selected(Some(state.selected));
+    frame.render_stateful_widget(table, area, &mut ts);
+    state.offset = ts.offset();
+    state.page = (area.height as usize).saturating_sub(1).max(1);
+}
