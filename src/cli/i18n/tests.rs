@@ -146,7 +146,9 @@ fn the_code_and_the_files_name_the_same_messages() {
         }
         let in_inbox = f.components().any(|c| c.as_os_str() == "inbox");
         if in_inbox && !f.ends_with("tests.rs") {
-            for c in literal.captures_iter(&text) {
+            // A failpoint's name is a switch for tests, not a text for a person.
+            let shown = text.lines().filter(|l| !l.contains("failpoint"));
+            for c in shown.flat_map(|l| literal.captures_iter(l)) {
                 assert!(
                     english.contains_key(&c[1]),
                     "{}: {:?} is not a message of locales/en/ticket.ftl",
