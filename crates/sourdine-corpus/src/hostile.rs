@@ -1,6 +1,7 @@
 //! Hostile shapes of mail: the slowest inputs known for each pass over a message, at any
-//! size. The growth tests (`tests.rs` beside this file) check that preparing them grows
-//! linearly with their size; the benchmark suite's `worst` section prints their MB/s.
+//! size. sourdine's growth tests (`src/anonymise/growth.rs` in the product) check that
+//! preparing them grows linearly with their size; the benchmark suite's `worst` section
+//! prints their MB/s.
 
 /// The shapes, by name: blank lines, long lines, deep and wide HTML, many small parts, long
 /// quoted threads, big headers, many attribution-like lines, many signature-like lines...
@@ -151,6 +152,3 @@ fn missing_boundaries(bytes: usize) -> Vec<u8> {
     s.push_str(&"z".repeat(bytes));
     s.into_bytes()
 }
-
-#[cfg(test)]
-mod tests;
