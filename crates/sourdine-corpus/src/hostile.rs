@@ -24,6 +24,7 @@ pub const SHAPES: &[&str] = &[
     "wide-signature-html",
     "nested-signature-html",
     "html-entities",
+    "deep-html-entities",
     "html-long-attribute",
     "html-signature-search",
     "many-parts",
@@ -74,6 +75,8 @@ pub fn hostile(shape: &str, bytes: usize) -> Option<Vec<u8>> {
         )),
         "nested-signature-html" => html(nest("<div class=\"signature\">", "</div>", 400, "text ")),
         "html-entities" => html(times("&amp;&nbsp;&")),
+        // Deeper than the DOM is given: the flat-text fallback decodes each short run.
+        "deep-html-entities" => html(nest("<div>", "</div>", 600, "<p>caf&eacute; &amp;</p>")),
         "html-long-attribute" => html(format!(
             "<a href=\"https://x.example/?{}\">x</a>",
             times("&")
