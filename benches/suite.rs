@@ -34,9 +34,9 @@ use sourdine::anonymise::AttachmentContent;
 use sourdine::config::Config;
 use sourdine::control::client::Client;
 use sourdine::control::protocol::{Request, Response};
-use sourdine::corpus::{Mix, generate};
 use sourdine::intake::pipeline::{Arrival, Prepared, PreparedItem};
 use sourdine::service::Service;
+use sourdine_corpus::{Mix, generate};
 
 fn env_usize(name: &str, default: usize, smoke: usize) -> usize {
     if smoke_mode() {
@@ -652,7 +652,7 @@ fn ingest() {
 }
 
 /// The slowest inputs known, each at about 5 MB (`SOURDINE_BENCH_WORST_KB`), prepared by the
-/// anonymiser in-process: MB/s per shape (`sourdine::corpus::hostile`).
+/// anonymiser in-process: MB/s per shape (`sourdine_corpus::hostile`).
 fn worst() {
     let kb = env_usize("SOURDINE_BENCH_WORST_KB", 5 << 10, 64);
     let runs = env_usize("SOURDINE_BENCH_RUNS", 10, 1).min(3);
@@ -661,8 +661,8 @@ fn worst() {
     );
     let cfg = Config::load(&Instance::new("").config).unwrap();
     let opts = cfg.anonymise_options();
-    for shape in sourdine::corpus::hostile::SHAPES {
-        let raw = sourdine::corpus::hostile::hostile(shape, kb << 10).unwrap();
+    for shape in sourdine_corpus::hostile::SHAPES {
+        let raw = sourdine_corpus::hostile::hostile(shape, kb << 10).unwrap();
         let best = (0..runs)
             .map(|_| {
                 let t = Instant::now();

@@ -916,6 +916,8 @@ pub fn is_loopback_host(host: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Checks the contact address as the outbox will read it (`lettre::Address`), with the
+/// reason in words.
 fn check_address(addr: &str) -> Result<(), &'static str> {
     let Some((local, domain)) = addr.rsplit_once('@') else {
         return Err("must be an e-mail address (local@domain)");
@@ -930,6 +932,17 @@ fn check_address(addr: &str) -> Result<(), &'static str> {
         return Err(
             "must be a bare address such as contact@helpline.example, without a display name or spaces (replies show smtp.from_name as the name)",
         );
+    }
+    if let Err(e) = addr.parse::<lettre::Address>() {
+        return Err(match e {
+            lettre::address::AddressError::InvalidUser => {
+                "must be an e-mail address that mail servers accept: the part before @ is not valid"
+            }
+            lettre::address::AddressError::InvalidDomain => {
+                "must be an e-mail address that mail servers accept: the domain is not valid"
+            }
+            _ => "must be an e-mail address (local@domain)",
+        });
     }
     if !domain.contains('.') && !domain.eq_ignore_ascii_case("localhost") {
         return Err("the domain must be a fully qualified name");
@@ -986,7 +999,8 @@ fn describe_syntax_error(text: &str, e: &toml::de::Error) -> String {
             let nearest = known
                 .iter()
                 .filter(|k| **k != "password")
-                .map(|k| (edit_distance(unknown, k), *k))
+                // A transposed pair of letters counts as one edit (optimal string alignment).
+                .map(|k| (strsim::osa_distance(unknown, k), *k))
                 .min()
                 .filter(|(d, k)| *d <= 3 && *d * 3 <= k.len());
             return match nearest {
@@ -1017,24 +1031,6 @@ fn describe_syntax_error(text: &str, e: &toml::de::Error) -> String {
         }
         _ => format!("line {line_no}: {message}"),
     }
-}
-
-/// The number of single-character insertions, deletions and substitutions between two words.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (diagonal + usize::from(ca != *cb))
-                .min(above + 1)
-                .min(row[j] + 1);
-            diagonal = above;
-        }
-    }
-    row[b.len()]
 }
 
 /// A password file that cannot be used: unreadable, or open to other users.
@@ -1199,6 +1195,52 @@ mod tests {
     }
 
     #[test]
+    fn contact_address_is_one_the_outbox_can_send() {
+        let with = |addr: &str| {
+            parse(&format!(
+                "data_dir = \"/d\"\ncontact_address = \"{addr}\"\n"
+            ))
+        };
+        for bad in [
+            "con..tact@helpline.example",
+            ".contact@helpline.example",
+            "con,tact@helpline.example",
+            "contact@helpline..example",
+            "contact@-helpline.example",
+        ] {
+            let e = with(bad).expect_err(bad);
+            assert_eq!(e.key(), Some("contact_address"), "{bad}");
+            // What the config accepts, lettre (the outbox) accepts.
+            assert!(bad.parse::<lettre::Address>().is_err(), "{bad}");
+        }
+        let e = with("con..tact@helpline.example").unwrap_err();
+        assert!(e.to_string().contains("the part before @"), "{e}");
+        let e = with("contact@helpline..example").unwrap_err();
+        assert!(e.to_string().contains("the domain"), "{e}");
+        for good in [
+            "contact@helpline.example",
+            "contact+help@helpline.example",
+            "c.o-n_t'a%ct@sub.helpline.example",
+            "contact@hélpline.example",
+            "contact@localhost",
+        ] {
+            let c = with(good).unwrap_or_else(|e| panic!("{good}: {e}"));
+            assert!(c.contact_address.parse::<lettre::Address>().is_ok());
+        }
+    }
+
+    #[test]
+    fn a_transposed_letter_counts_as_one_edit() {
+        let e = parse("data_dir = \"/d\"\ncontact_address = \"a@b.example\"\n[imap]\ntsl = 1\n")
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .ends_with("line 4: unknown key `tsl` in [imap]; did you mean `tls`?"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn the_example_configuration_is_valid_and_matches_the_defaults() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/sourdine.example.toml");
         let c = Config::load(&path).unwrap();
@@ -1280,14 +1322,6 @@ mod tests {
                 .ends_with("line 3: missing key `username` in [imap]"),
             "{e}"
         );
-    }
-
-    #[test]
-    fn edit_distances() {
-        assert_eq!(edit_distance("contact_adress", "contact_address"), 1);
-        assert_eq!(edit_distance("recieved", "received"), 2);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("same", "same"), 0);
     }
 
     #[test]

@@ -9,7 +9,6 @@ pub mod anonymise;
 pub mod cli;
 pub mod config;
 pub mod control;
-pub mod corpus;
 pub mod daemon;
 pub mod doctor;
 pub mod failpoint;

@@ -107,15 +107,19 @@ pub fn relative(now: i64, then: i64, precision: Precision) -> String {
 }
 
 /// A UTC time that serialises as RFC 3339 (`2024-06-03T10:00:00Z`); already rounded by
-/// whoever made it.
+/// whoever made it. A time outside the years 0001 to 9999, which RFC 3339 cannot write (a
+/// damaged record, a clock far off), serialises as its seconds in a string (`"-62135596801"`),
+/// so that every stamp reads back, in self-describing formats and in postcard alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Stamp(pub i64);
 
 impl Serialize for Stamp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match jiff::Timestamp::from_second(self.0) {
-            Ok(ts) => s.serialize_str(&ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()),
-            Err(_) => s.serialize_i64(self.0),
+            Ok(ts) if (1..=9999).contains(&ts.to_zoned(jiff::tz::TimeZone::UTC).year()) => {
+                s.serialize_str(&ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+            }
+            _ => s.serialize_str(&self.0.to_string()),
         }
     }
 }
@@ -124,6 +128,9 @@ impl<'de> Deserialize<'de> for Stamp {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Stamp, D::Error> {
         use serde::de::Error;
         let s = String::deserialize(d)?;
+        if let Ok(secs) = s.parse::<i64>() {
+            return Ok(Stamp(secs));
+        }
         let ts: jiff::Timestamp = s.parse().map_err(D::Error::custom)?;
         Ok(Stamp(ts.as_second()))
     }
@@ -157,6 +164,18 @@ mod tests {
             serde_json::from_str::<Stamp>(&j).unwrap(),
             Stamp(1_717_408_800)
         );
+    }
+
+    proptest::proptest! {
+        /// Every stamp reads back as itself, in JSON (the control socket, `--json`) and in
+        /// postcard (the catalog's frames), also outside the calendar's years.
+        #[test]
+        fn stamps_read_back_as_written(secs in proptest::prelude::any::<i64>()) {
+            let j = serde_json::to_string(&Stamp(secs)).unwrap();
+            proptest::prop_assert_eq!(serde_json::from_str::<Stamp>(&j).unwrap(), Stamp(secs));
+            let p = postcard::to_allocvec(&Stamp(secs)).unwrap();
+            proptest::prop_assert_eq!(postcard::from_bytes::<Stamp>(&p).unwrap(), Stamp(secs));
+        }
     }
 
     #[test]

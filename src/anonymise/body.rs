@@ -436,7 +436,7 @@ pub fn html_nesting_estimate(html: &str) -> usize {
 
 /// Text of an HTML document without building a tree, in linear time: tags dropped (block
 /// elements become line breaks), the content of scripts, styles and similar elements dropped,
-/// common entities decoded. Nothing of the markup survives, so nothing can load.
+/// character references decoded. Nothing of the markup survives, so nothing can load.
 pub fn html_to_flat_text(html: &str) -> String {
     const SKIP_CONTENT: &[&str] = &[
         "script", "style", "title", "head", "template", "svg", "math", "noscript", "iframe",
@@ -483,49 +483,42 @@ pub fn html_to_flat_text(html: &str) -> String {
     out
 }
 
-/// Decodes the common named entities and numeric character references.
+/// Decodes the character references of a text between tags as HTML does (every named entity,
+/// with or without its `;` where HTML allows it, and numeric references), with html5ever's
+/// tokenizer in the state of a `<title>`'s text, where `<` starts no markup. Linear.
 fn decode_entities(s: &str) -> String {
+    use html5ever::tendril::StrTendril;
+    use html5ever::tokenizer::states::{RawKind, State};
+    use html5ever::tokenizer::{
+        BufferQueue, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+    };
+
+    /// Collects the characters the tokenizer gives.
+    struct Text(std::cell::RefCell<String>);
+    impl TokenSink for Text {
+        type Handle = ();
+        fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+            if let Token::CharacterTokens(t) = token {
+                self.0.borrow_mut().push_str(&t);
+            }
+            TokenSinkResult::Continue
+        }
+    }
+
     if !s.contains('&') {
         return s.to_string();
     }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        // The `;` is looked for in the next ten bytes only: a text of many `&` is not rescanned.
-        let end = memchr::memchr(b';', &rest.as_bytes()[1..rest.len().min(11)]).map(|j| j + 1);
-        let decoded = end.and_then(|j| {
-            let name = &rest[1..j];
-            let c = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some(' '),
-                _ => name
-                    .strip_prefix("#x")
-                    .or_else(|| name.strip_prefix("#X"))
-                    .and_then(|h| u32::from_str_radix(h, 16).ok())
-                    .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
-                    .and_then(char::from_u32),
-            };
-            c.map(|c| (c, j + 1))
-        });
-        match decoded {
-            Some((c, len)) => {
-                out.push(c);
-                rest = &rest[len..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    let opts = TokenizerOpts {
+        initial_state: Some(State::RawData(RawKind::Rcdata)),
+        discard_bom: false,
+        ..TokenizerOpts::default()
+    };
+    let tokenizer = Tokenizer::new(Text(String::with_capacity(s.len()).into()), opts);
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(s));
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    tokenizer.sink.0.into_inner()
 }
 
 /// What to do with a marked element.
@@ -1580,6 +1573,19 @@ mod tests {
             "<head><title>T</title></head><p>a &lt;b&gt; &#233;&#x41;</p><script>evil()</script>c<!-- hidden -->",
         );
         assert_eq!(t.trim(), "a <b> éA\nc");
+    }
+
+    #[test]
+    fn flat_text_decodes_every_named_and_numeric_entity() {
+        let t = html_to_flat_text(
+            "<p>&Eacute;t&eacute; &agrave; l&rsquo;&eacute;cole&nbsp;: 5&euro; &hellip; &#233;&#x41;&#X42; &amp;amp; &zzz; &copy 2024</p>",
+        );
+        assert_eq!(t.trim(), "Été à l’école\u{a0}: 5€ … éAB &amp; &zzz; © 2024");
+        // Text that only looks like markup stays text: nothing is lost.
+        assert_eq!(
+            html_to_flat_text("x </ y > &lt;3 <? z").trim(),
+            "x </ y > <3 <? z"
+        );
     }
 
     #[test]

@@ -14,6 +14,8 @@ mod boundaries;
 pub mod clean;
 mod doors;
 pub mod export;
+#[cfg(test)]
+mod growth;
 pub mod headerblock;
 pub mod headers;
 pub mod invisible;

@@ -13,6 +13,7 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 use anstyle::{AnsiColor, Style};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::text::is_unsafe;
 
@@ -208,30 +209,41 @@ pub fn paint(style: Style, text: impl std::fmt::Display) -> String {
     format!("{style}{text}{style:#}")
 }
 
-/// Visible width of a string, ignoring ANSI escapes.
+/// Visible width of a string in terminal columns (two for wide East Asian characters and
+/// emoji, none for combining marks), ignoring ANSI escapes.
 pub fn width(s: &str) -> usize {
     let mut w = 0;
-    let mut in_esc = false;
-    for c in s.chars() {
-        if in_esc {
-            if c.is_ascii_alphabetic() {
-                in_esc = false;
-            }
-        } else if c == '\x1b' {
-            in_esc = true;
-        } else {
-            w += 1;
-        }
+    let mut rest = s;
+    while let Some(i) = rest.find('\x1b') {
+        w += UnicodeWidthStr::width(&rest[..i]);
+        // An escape runs to its first ASCII letter.
+        let after = &rest[i + 1..];
+        rest = after
+            .find(|c: char| c.is_ascii_alphabetic())
+            .map_or("", |j| &after[j + 1..]);
     }
-    w
+    w + UnicodeWidthStr::width(rest)
 }
 
-/// Cuts `s` to at most `max` visible characters, with an ellipsis.
+/// Cuts `s` to at most `max` columns, with an ellipsis.
 pub fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
+    if width(s) <= max {
         return s.to_string();
     }
-    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    let room = max.saturating_sub(1);
+    let mut out = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        w += UnicodeWidthChar::width(c).unwrap_or(1);
+        if w > room {
+            break;
+        }
+        out.push(c);
+    }
+    // Sequences (emoji with a variation selector) can be wider than their characters.
+    while width(&out) > room {
+        out.pop();
+    }
     out.push('…');
     out
 }
@@ -367,6 +379,45 @@ mod tests {
     fn truncation_adds_an_ellipsis() {
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("abc", 4), "abc");
+    }
+
+    #[test]
+    fn wide_characters_take_two_columns() {
+        assert_eq!(width("日本語"), 6);
+        assert_eq!(width("😀 ok"), 5);
+        assert_eq!(
+            width("e\u{301}cole"),
+            5,
+            "a combining accent takes no column"
+        );
+        assert_eq!(width(&paint(BOLD, "日本")), 4);
+        // Cut to columns, never through a wide character.
+        assert_eq!(truncate("日本語のテキスト", 6), "日本…");
+        assert_eq!(width(&truncate("😀😀😀😀", 6)), 5);
+        assert_eq!(truncate("日本", 4), "日本");
+        // A control character left in old text shows as one visible symbol.
+        assert_eq!(width("a\x07b"), 3);
+    }
+
+    #[test]
+    fn table_aligns_cjk_and_emoji_subjects() {
+        let mut t = Table::new(&["SUBJECT", "N"]);
+        t.row(vec!["日本からの相談".into(), "1".into()]);
+        t.row(vec!["cœur 💔 brisé".into(), "2".into()]);
+        t.row(vec!["plain".into(), "3".into()]);
+        let plain: String = anstream::adapter::strip_str(&t.render()).to_string();
+        // 14 columns for seven wide characters, 13 for the emoji (two) and twelve others.
+        let lines: Vec<_> = plain.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "SUBJECT         N",
+                "日本からの相談  1",
+                "cœur 💔 brisé   2",
+                "plain           3"
+            ],
+            "{plain}"
+        );
     }
 
     /// One sample of each class of character that can take over a terminal.

@@ -8,6 +8,7 @@ use crate::service::stats::{Cell, Cells, StatsReport};
 use crate::store::Month;
 use crate::taxonomy::{Dimension, Taxonomy, UNCLASSIFIED};
 
+use super::output::width as columns;
 use super::output::{BOLD, DIM, Table, paint};
 
 /// The words of the report in one language.
@@ -316,14 +317,10 @@ pub fn text(r: &StatsReport, lang: Language) -> String {
         (w.first_reply, first_reply_text(r, w)),
         (w.waiting, s.waiting.text()),
     ];
-    let width = key
-        .iter()
-        .map(|(n, _)| n.chars().count())
-        .max()
-        .unwrap_or(0);
+    let width = key.iter().map(|(n, _)| columns(n)).max().unwrap_or(0);
     let _ = writeln!(out, "\n{}", paint(BOLD, w.summary));
     for (name, value) in key {
-        let pad = width - name.chars().count();
+        let pad = width - columns(name);
         let _ = writeln!(out, "  {name}{}  {value}", " ".repeat(pad));
     }
     let mut months = Table::new(&[w.month, w.count]);

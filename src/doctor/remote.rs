@@ -6,10 +6,12 @@
 //! counted with STATUS (MESSAGES): no message is fetched, and no subject, address or content
 //! is read. Every response stream is drained; the IMAP session ends with LOGOUT.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use async_imap::types::NameAttribute;
 use futures_util::TryStreamExt;
+use unicode_normalization::UnicodeNormalization;
 
 use super::Check;
 use crate::config::{AfterIntake, Config, ImapConfig, SmtpConfig, Tls};
@@ -375,17 +377,122 @@ fn special_use(a: &NameAttribute<'_>) -> Option<Role> {
 }
 
 /// The role a folder's last name component suggests, for servers without special-use
-/// attributes.
+/// attributes: the names servers and mail clients give these folders in English, French,
+/// Dutch and German (the helpline's languages and its neighbours'), Spanish, Italian and
+/// Portuguese.
 fn role_by_name(leaf: &str) -> Option<Role> {
-    let l = leaf.trim().to_ascii_lowercase();
+    let l: String = shown(leaf).nfc().collect::<String>().trim().to_lowercase();
     match l.as_str() {
-        "sent" | "sent items" | "sent messages" | "sent mail" => Some(Role::Sent),
-        "trash" | "deleted items" | "deleted messages" | "bin" => Some(Role::Trash),
-        "all mail" => Some(Role::All),
-        "junk" | "spam" | "junk e-mail" | "junk email" | "bulk mail" => Some(Role::Junk),
-        "archive" | "archives" => Some(Role::Archive),
+        "sent"
+        | "sent items"
+        | "sent messages"
+        | "sent mail"
+        | "envoyés"
+        | "éléments envoyés"
+        | "messages envoyés"
+        | "courrier envoyé"
+        | "verzonden"
+        | "verzonden items"
+        | "verzonden berichten"
+        | "gesendet"
+        | "gesendete elemente"
+        | "gesendete objekte"
+        | "gesendete nachrichten"
+        | "enviados"
+        | "elementos enviados"
+        | "itens enviados"
+        | "inviati"
+        | "posta inviata"
+        | "elementi inviati" => Some(Role::Sent),
+        "trash"
+        | "deleted items"
+        | "deleted messages"
+        | "bin"
+        | "corbeille"
+        | "éléments supprimés"
+        | "messages supprimés"
+        | "prullenbak"
+        | "verwijderde items"
+        | "verwijderde berichten"
+        | "papierkorb"
+        | "gelöschte elemente"
+        | "gelöschte objekte"
+        | "gelöschte nachrichten"
+        | "papelera"
+        | "elementos eliminados"
+        | "lixeira"
+        | "itens excluídos"
+        | "cestino"
+        | "posta eliminata"
+        | "elementi eliminati" => Some(Role::Trash),
+        "all mail" | "tous les messages" | "alle berichten" | "alle nachrichten" => Some(Role::All),
+        "junk"
+        | "spam"
+        | "junk e-mail"
+        | "junk email"
+        | "bulk mail"
+        | "courrier indésirable"
+        | "courriers indésirables"
+        | "indésirables"
+        | "pourriels"
+        | "ongewenste e-mail"
+        | "ongewenste email"
+        | "junk-e-mail"
+        | "correo no deseado"
+        | "posta indesiderata"
+        | "lixo eletrônico" => Some(Role::Junk),
+        "archive" | "archives" | "archief" | "archiv" | "archivo" | "archivio" | "arquivo" => {
+            Some(Role::Archive)
+        }
         _ => None,
     }
+}
+
+/// A folder name as people read it: IMAP writes names in modified UTF-7 (RFC 3501, 5.1.3:
+/// `&AMk-l&AOk-ments envoy&AOk-s` is "Éléments envoyés"). A name that is not valid modified
+/// UTF-7 is shown as it is.
+fn shown(name: &str) -> Cow<'_, str> {
+    use base64::Engine;
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    const MUTF7: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::IMAP_MUTF7,
+        GeneralPurposeConfig::new()
+            .with_decode_padding_mode(DecodePaddingMode::RequireNone)
+            .with_decode_allow_trailing_bits(true),
+    );
+    if !name.contains('&') {
+        return Cow::Borrowed(name);
+    }
+    let mut out = String::with_capacity(name.len());
+    let mut rest = name;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let Some((encoded, after)) = rest[i + 1..].split_once('-') else {
+            return Cow::Borrowed(name);
+        };
+        if encoded.is_empty() {
+            out.push('&');
+        } else {
+            let Ok(bytes) = MUTF7.decode(encoded) else {
+                return Cow::Borrowed(name);
+            };
+            if bytes.len() % 2 != 0 {
+                return Cow::Borrowed(name);
+            }
+            let units = bytes
+                .chunks_exact(2)
+                .map(|p| u16::from_be_bytes([p[0], p[1]]));
+            for c in char::decode_utf16(units) {
+                let Ok(c) = c else {
+                    return Cow::Borrowed(name);
+                };
+                out.push(c);
+            }
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
 }
 
 /// One folder of the LIST answer.
@@ -492,9 +599,9 @@ fn copies_check(counted: &[(Target, Option<u32>)], waiting: u32, mailbox: &str) 
             }
             (true, Some(n)) => format!("{n} message(s)"),
         };
-        parts.push(format!("{} ({label}): {what}", t.name));
+        parts.push(format!("{} ({label}): {what}", shown(&t.name)));
         if copies.unwrap_or(0) > 0 {
-            full.push(t.name.clone());
+            full.push(shown(&t.name).into_owned());
             oversize |= t.role == Role::Oversize;
         }
     }
@@ -676,6 +783,45 @@ mod tests {
                 ("Done", Role::MoveTarget, false, true),
             ]
         );
+    }
+
+    #[test]
+    fn folder_names_are_read_in_modified_utf7() {
+        assert_eq!(shown("&AMk-l&AOk-ments envoy&AOk-s"), "Éléments envoyés");
+        assert_eq!(shown("&BB4EQgQ,BEAEMAQyBDsENQQ9BD0ESwQ1-"), "Отправленные");
+        assert_eq!(shown("Tom &- Jerry"), "Tom & Jerry");
+        assert_eq!(shown("INBOX.Sent"), "INBOX.Sent");
+        // Not modified UTF-7: shown as the server wrote it.
+        assert_eq!(shown("&2D3eAA-"), "😀");
+        for raw in ["A&B", "&AMk", "&!!!-", "&AA-", "&2D0-"] {
+            assert_eq!(shown(raw), raw);
+        }
+    }
+
+    #[test]
+    fn localized_folder_names_have_their_role() {
+        for (leaf, role) in [
+            ("&AMk-l&AOk-ments envoy&AOk-s", Role::Sent),
+            ("Verzonden items", Role::Sent),
+            ("GESENDET", Role::Sent),
+            ("Corbeille", Role::Trash),
+            ("Prullenbak", Role::Trash),
+            ("Papierkorb", Role::Trash),
+            ("Gel&APY-schte Elemente", Role::Trash),
+            ("Spam", Role::Junk),
+            ("Courrier ind&AOk-sirable", Role::Junk),
+            ("Ongewenste e-mail", Role::Junk),
+            ("Tous les messages", Role::All),
+            ("Archief", Role::Archive),
+        ] {
+            assert_eq!(role_by_name(leaf), Some(role), "{leaf}");
+        }
+        // Written decomposed (e + U+0301), as a macOS client may create it.
+        assert_eq!(
+            role_by_name("Courrier inde\u{301}sirable"),
+            Some(Role::Junk)
+        );
+        assert_eq!(role_by_name("Projets"), None);
     }
 
     #[test]

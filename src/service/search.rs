@@ -1,41 +1,73 @@
 //! The search index: in memory only, built when the service starts, never written to disk,
 //! so destroying a ticket's key leaves no searchable trace of it anywhere.
 //!
-//! Words are lowercased and stripped of accents ("Écrire" finds "ecrire"); a query finds the
-//! tickets that contain every one of its words, each word matching as a prefix.
+//! Words are folded: full Unicode case folding ("Straße" finds "strasse"), compatibility
+//! decomposition without the accents ("Écrire" finds "ecrire", also when written decomposed),
+//! and the ligatures and letters that have no decomposition spelled out ("cœur" finds "coeur",
+//! "Cæsar" "caesar", "Łódź" "lodz"). A query finds the tickets that contain every one of its
+//! words, each word matching as a prefix.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use icu_casemap::CaseMapper;
 use roaring::RoaringBitmap;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
 
 /// Longest word indexed, in characters (longer runs are rarely words: base64, URLs).
 const MAX_WORD: usize = 40;
 
-/// Folds a character for searching: lowercase, Latin accents removed.
-fn fold(c: char) -> char {
-    let c = c.to_lowercase().next().unwrap_or(c);
-    match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' => 'a',
-        'ç' | 'ć' | 'č' => 'c',
-        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' => 'e',
-        'ì' | 'í' | 'î' | 'ï' | 'ī' => 'i',
-        'ñ' | 'ń' => 'n',
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' => 'o',
-        'ù' | 'ú' | 'û' | 'ü' | 'ū' => 'u',
-        'ý' | 'ÿ' => 'y',
-        'ś' | 'š' => 's',
-        'ź' | 'ż' | 'ž' => 'z',
-        'ł' => 'l',
-        c => c,
+/// Appends `c` folded for searching to `out` (nothing for a combining mark).
+fn fold_into(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
     }
+    let mut buf = [0; 4];
+    // Decomposed before and after folding: a compatibility character can decompose to
+    // capitals (U+210C BLACK-LETTER CAPITAL H), a folded one to a letter and a mark.
+    let bare: String = c
+        .encode_utf8(&mut buf)
+        .nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .collect();
+    let folded = CaseMapper::new().fold_string(&bare);
+    for c in folded.nfkd().filter(|c| !is_combining_mark(*c)) {
+        match c {
+            'œ' => out.push_str("oe"),
+            'æ' => out.push_str("ae"),
+            'ø' => out.push('o'),
+            'ł' => out.push('l'),
+            'đ' => out.push('d'),
+            c => out.push(c),
+        }
+    }
+}
+
+/// A word (or any text) folded for searching.
+fn fold(word: &str) -> String {
+    if word.is_ascii() {
+        return word.to_ascii_lowercase();
+    }
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        fold_into(c, &mut out);
+    }
+    out
+}
+
+/// Whether `c` belongs to a word (a combining accent does, when the text is decomposed).
+fn in_word(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
 }
 
 /// The searchable words of a text, folded.
 pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
+    text.split(|c: char| !in_word(c))
         .filter(|w| !w.is_empty() && w.chars().count() <= MAX_WORD)
-        .map(|w| w.chars().map(fold).collect())
+        .map(fold)
+        .filter(|w| !w.is_empty())
 }
 
 /// An inverted index from folded words to tickets.
@@ -166,18 +198,23 @@ impl SearchIndex {
 
 /// A short excerpt of `text` around the first word of `query` found in it, on one line.
 pub fn excerpt(text: &str, query: &str, width: usize) -> Option<String> {
-    let folded: Vec<char> = text.chars().map(fold).collect();
-    let lower: String = folded.iter().collect();
+    // The folded text, and where in it each character of `text` starts.
+    let mut lower = String::with_capacity(text.len());
+    let mut starts = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        starts.push(lower.len());
+        fold_into(c, &mut lower);
+    }
     let pos = words(query)
         .filter_map(|w| {
             // A match at the start of a word.
             lower.match_indices(w.as_str()).find_map(|(i, _)| {
                 let before = lower[..i].chars().next_back();
-                (before.is_none_or(|c| !c.is_alphanumeric())).then_some(i)
+                (before.is_none_or(|c| !in_word(c))).then_some(i)
             })
         })
         .min()?;
-    let char_pos = lower[..pos].chars().count();
+    let char_pos = starts.partition_point(|&s| s < pos);
     let chars: Vec<char> = text.chars().collect();
     let start = char_pos.saturating_sub(width / 3);
     let end = (start + width).min(chars.len());
@@ -218,6 +255,44 @@ mod tests {
         assert!(ix.search("").is_empty());
         ix.remove("A");
         assert!(ix.search("ecole").is_empty());
+    }
+
+    #[test]
+    fn ligatures_sharp_s_and_decomposed_accents_fold_like_their_letters() {
+        let mut ix = SearchIndex::new();
+        let t: Vec<Arc<str>> = (0..6).map(|i| i.to_string().into()).collect();
+        ix.add(&t[0], "J'ai le cœur brisé, ŒUVRE d'une vie");
+        ix.add(&t[1], "Ich wohne in der Hauptstraße");
+        ix.add(&t[2], "Cæsar et l'ex æquo");
+        ix.add(
+            &t[3],
+            "l'e\u{301}cole (written decomposed, as some clients do)",
+        );
+        ix.add(&t[4], "la \u{fb01}n du mois");
+        ix.add(&t[5], "ΟΔΟΣ");
+        assert_eq!(ix.search("coeur"), vec![t[0].clone()]);
+        assert_eq!(ix.search("Cœur"), vec![t[0].clone()]);
+        assert_eq!(ix.search("oeuvre"), vec![t[0].clone()]);
+        assert_eq!(ix.search("hauptstrasse"), vec![t[1].clone()]);
+        assert_eq!(ix.search("HAUPTSTRASSE"), vec![t[1].clone()]);
+        assert_eq!(ix.search("caesar aequo"), vec![t[2].clone()]);
+        assert_eq!(ix.search("ecole"), vec![t[3].clone()]);
+        assert_eq!(ix.search("école"), vec![t[3].clone()]);
+        assert_eq!(ix.search("fin"), vec![t[4].clone()]);
+        assert_eq!(
+            ix.search("οδος"),
+            vec![t[5].clone()],
+            "final sigma folds to sigma"
+        );
+        let e = excerpt(
+            "Bonjour, mon cœur bat trop vite depuis hier soir.",
+            "coeur",
+            20,
+        )
+        .unwrap();
+        assert!(e.contains("cœur bat"), "{e}");
+        let e = excerpt("In der Hauptstraße wohnt er.", "hauptstrasse", 40).unwrap();
+        assert_eq!(e, "In der Hauptstraße wohnt er.");
     }
 
     #[test]

@@ -41,13 +41,13 @@ fn sources() -> Vec<Vec<u8>> {
             }
         }
     }
-    let mix = sourdine::corpus::Mix {
+    let mix = sourdine_corpus::Mix {
         jpeg: 0,
         pdf: 0,
         ..Default::default()
     };
     for i in 0..40 {
-        out.push(sourdine::corpus::generate(3, i, &mix));
+        out.push(sourdine_corpus::generate(3, i, &mix));
     }
     out
 }

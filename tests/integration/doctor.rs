@@ -247,6 +247,86 @@ fn doctor_passes_against_the_test_mail_servers_and_counts_copies_left_there() {
     assert_eq!(check(&report, "imap.copies")["verdict"], "warn");
 }
 
+/// A folder name as IMAP writes it (modified UTF-7, RFC 3501 section 5.1.3).
+fn imap_utf7(name: &str) -> String {
+    use base64::Engine;
+    let engine = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::IMAP_MUTF7,
+        base64::engine::general_purpose::NO_PAD,
+    );
+    let mut out = String::new();
+    let mut wide: Vec<u16> = Vec::new();
+    let flush = |wide: &mut Vec<u16>, out: &mut String| {
+        if !wide.is_empty() {
+            let bytes: Vec<u8> = wide.iter().flat_map(|u| u.to_be_bytes()).collect();
+            out.push_str(&format!("&{}-", engine.encode(bytes)));
+            wide.clear();
+        }
+    };
+    for c in name.chars() {
+        if c == '&' {
+            flush(&mut wide, &mut out);
+            out.push_str("&-");
+        } else if (' '..='~').contains(&c) {
+            flush(&mut wide, &mut out);
+            out.push(c);
+        } else {
+            wide.extend(c.encode_utf16(&mut [0; 2]).iter());
+        }
+    }
+    flush(&mut wide, &mut out);
+    out
+}
+
+#[test]
+fn doctor_finds_copies_in_folders_named_in_french_dutch_and_german() {
+    if !mailstack::available() {
+        return;
+    }
+    let stack = MailStack::start();
+    let imap = stack.imap_config("starttls", &password_file("contact-pass"));
+    let env = Env::init_with(&imap).with_contact("contact@example.test");
+    // Folders as Outlook, Thunderbird and webmails name them in these languages, without
+    // special-use attributes (only Sent has one on the test server).
+    let folders = [
+        ("Éléments envoyés", "sent mail"),
+        ("Verzonden items", "sent mail"),
+        ("Gesendet", "sent mail"),
+        ("Corbeille", "trash"),
+        ("Prullenbak", "trash"),
+        ("Papierkorb", "trash"),
+        ("Courrier indésirable", "junk"),
+        ("Ongewenste e-mail", "junk"),
+        ("Archief", "archive"),
+    ];
+    let raw = b"Subject: a private matter\r\nFrom: someone@example.test\r\n\r\nbetween us\r\n";
+    for (name, _) in folders {
+        stack.append("contact", "contact-pass", &imap_utf7(name), raw);
+    }
+    assert_eq!(
+        imap_utf7("Éléments envoyés"),
+        "&AMk-l&AOk-ments envoy&AOk-s"
+    );
+    let (code, out) = human(&env, &[]);
+    assert_eq!(code, 0, "a warning only: {out}");
+    let copies = block(&out, "copies left on the provider");
+    assert!(copies.starts_with("[warn]"), "{copies}");
+    for (name, role) in folders {
+        assert!(
+            copies.contains(&format!("{name} ({role}): 1 message(s)")),
+            "{name} is not counted:\n{copies}"
+        );
+    }
+    assert!(
+        copies.contains("fix: these copies identify writers: empty "),
+        "{copies}"
+    );
+    assert!(
+        !out.contains("private matter") && !out.contains("between us"),
+        "{out}"
+    );
+}
+
 #[test]
 fn doctor_names_a_refused_login_and_the_password_file() {
     if !mailstack::available() {

@@ -474,7 +474,10 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 fn the_table_shows_the_head_of_the_queue_and_says_there_is_more() {
     let env = Env::init_with("");
     let corpus = env.dir.path().join("corpus");
-    ok(env.sourdine(&["corpus", "--count", "53", "--out", corpus.to_str().unwrap()]));
+    // 53 generated messages (seed 1, as `sourdine-corpus --count 53` writes them).
+    let mix = sourdine_corpus::Mix::default();
+    sourdine_corpus::write::write(&corpus, sourdine_corpus::write::Format::Eml, 1, 53, &mix)
+        .unwrap();
     ok(env.sourdine(&["ingest", corpus.to_str().unwrap()]));
     let rows = |out: &str| out.lines().filter(|l| l.contains("open")).count();
     let table = ok(env.ticket(&["list"]));

@@ -15,35 +15,13 @@ const SIGNATURE: &[u8; 8] = b"\x89PNG\r\n\x1a\n";
 /// The largest value a PNG length or dimension may have.
 const MAX_U31: u32 = 0x7FFF_FFFF;
 
-/// CRC-32 (ISO 3309, as used by PNG), one table entry per byte value.
-const CRC_TABLE: [u32; 256] = {
-    let mut table = [0u32; 256];
-    let mut n = 0;
-    while n < 256 {
-        let mut c = n as u32;
-        let mut k = 0;
-        while k < 8 {
-            c = if c & 1 != 0 {
-                0xEDB8_8320 ^ (c >> 1)
-            } else {
-                c >> 1
-            };
-            k += 1;
-        }
-        table[n] = c;
-        n += 1;
-    }
-    table
-};
-
+/// The CRC-32 of PNG (ISO 3309) over the parts, one after the other.
 fn crc32(parts: &[&[u8]]) -> u32 {
-    let mut c = 0xFFFF_FFFFu32;
+    let mut h = crc32fast::Hasher::new();
     for part in parts {
-        for &b in *part {
-            c = CRC_TABLE[((c ^ u32::from(b)) & 0xFF) as usize] ^ (c >> 8);
-        }
+        h.update(part);
     }
-    c ^ 0xFFFF_FFFF
+    h.finalize()
 }
 
 fn be32(b: &[u8], at: usize) -> Option<u32> {

@@ -117,9 +117,6 @@ enum Command {
     /// Key management.
     #[command(subcommand)]
     Keys(cmd::keys::Command),
-    /// Benchmark helper: write a generated corpus of realistic helpline mail.
-    #[command(hide = true)]
-    Corpus(cmd::corpus::Args),
     /// Writes the man pages and shell completions of `sourdine` into a folder (packaging).
     #[command(name = "__generate-docs", hide = true)]
     GenerateDocs {
@@ -155,7 +152,6 @@ fn main() -> ExitCode {
         Command::Keys(c) => cmd::keys::run(config, c),
         Command::CleanWorker(args) => cmd::worker::run(args),
         Command::Catalog => cmd::catalog::run(),
-        Command::Corpus(args) => cmd::corpus::run(config, args),
         Command::GenerateDocs { out } => sourdine::cli::docs::generate(Cli::command(), &out)
             .map(|files| {
                 for f in files {

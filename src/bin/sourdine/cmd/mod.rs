@@ -2,7 +2,6 @@
 
 pub mod audit;
 pub mod catalog;
-pub mod corpus;
 pub mod doctor;
 pub mod ingest;
 pub mod init;

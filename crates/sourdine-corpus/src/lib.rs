@@ -1,4 +1,7 @@
-//! A deterministic corpus of realistic helpline mail, for benchmarks.
+#![forbid(unsafe_code)]
+//! A deterministic corpus of realistic helpline mail, for sourdine's benchmarks and tests
+//! (a crate of its own: the product never ships it), and the hostile shapes of mail that
+//! are the slowest inputs known for each pass over a message ([`hostile`]).
 //!
 //! [`generate`] returns the raw RFC 5322 bytes (CRLF line ends) of message number `index` of
 //! the corpus named by `seed`. Every message depends on `(seed, index)` alone, so any message
@@ -37,7 +40,7 @@
 //! issue's reference corpus was 5,000 mails ≈ 661 MB): 2,340 plain, 1,092 quoting, 1,047 HTML,
 //! 307 with a photo and 214 with a document. The attachments make 84 % of the bytes.
 //! Generating them takes about 23 s of CPU in a release build (JPEG encoding dominates), so
-//! `sourdine corpus` (two threads) writes them in 12–23 s on two cores, depending on what
+//! `sourdine-corpus` (two threads, [`write`]) writes them in 12–23 s on two cores, depending on what
 //! else the machine runs.
 
 pub mod hostile;
@@ -48,6 +51,7 @@ mod pdf;
 mod people;
 mod rng;
 mod text;
+pub mod write;
 
 #[cfg(test)]
 mod tests;

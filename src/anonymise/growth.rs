@@ -1,8 +1,10 @@
-//! Growth tests: preparing each hostile shape at 8 times the size must cost about 8 times
-//! the CPU time, never the 64 times of quadratic work. No run is compared with a fixed time.
+//! Growth tests: preparing each hostile shape (the corpus crate's `hostile` module, a
+//! dev-dependency) at 8 times the size must cost about 8 times the CPU time, never the 64
+//! times of quadratic work. No run is compared with a fixed time.
 
-use super::*;
-use crate::anonymise::{Limits, Options, anonymise};
+use sourdine_corpus::hostile::{SHAPES, hostile};
+
+use super::{Limits, Options, anonymise};
 
 /// Allowed ratio of CPU times between sizes N and 8N (linear: about 8; quadratic: 64).
 const MAX_RATIO: f64 = 24.0;

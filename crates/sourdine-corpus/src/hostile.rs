@@ -1,6 +1,7 @@
 //! Hostile shapes of mail: the slowest inputs known for each pass over a message, at any
-//! size. The growth tests (`tests.rs` beside this file) check that preparing them grows
-//! linearly with their size; the benchmark suite's `worst` section prints their MB/s.
+//! size. sourdine's growth tests (`src/anonymise/growth.rs` in the product) check that
+//! preparing them grows linearly with their size; the benchmark suite's `worst` section
+//! prints their MB/s.
 
 /// The shapes, by name: blank lines, long lines, deep and wide HTML, many small parts, long
 /// quoted threads, big headers, many attribution-like lines, many signature-like lines...
@@ -23,6 +24,7 @@ pub const SHAPES: &[&str] = &[
     "wide-signature-html",
     "nested-signature-html",
     "html-entities",
+    "deep-html-entities",
     "html-long-attribute",
     "html-signature-search",
     "many-parts",
@@ -73,6 +75,8 @@ pub fn hostile(shape: &str, bytes: usize) -> Option<Vec<u8>> {
         )),
         "nested-signature-html" => html(nest("<div class=\"signature\">", "</div>", 400, "text ")),
         "html-entities" => html(times("&amp;&nbsp;&")),
+        // Deeper than the DOM is given: the flat-text fallback decodes each short run.
+        "deep-html-entities" => html(nest("<div>", "</div>", 600, "<p>caf&eacute; &amp;</p>")),
         "html-long-attribute" => html(format!(
             "<a href=\"https://x.example/?{}\">x</a>",
             times("&")
@@ -151,6 +155,3 @@ fn missing_boundaries(bytes: usize) -> Vec<u8> {
     s.push_str(&"z".repeat(bytes));
     s.into_bytes()
 }
-
-#[cfg(test)]
-mod tests;
