@@ -25,3 +25,4 @@ pub mod taxonomy;
 pub mod text;
 pub mod threading;
 pub mod time;
+pub mod users;

@@ -370,7 +370,7 @@ fn operator(caller: &Caller) -> Result<(), ServiceError> {
         ErrorKind::Forbidden,
         format!(
             "quarantined messages are for the operator only (root or {}, the service's user); {} is a supervisor",
-            super::roles::user_name(service_uid),
+            crate::users::user_name(service_uid),
             caller.name
         ),
     ))

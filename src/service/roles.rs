@@ -2,13 +2,11 @@
 //! (SO_PEERCRED), the user's groups from the system (getgrouplist): never from `$USER` or
 //! anything the client says.
 
-use std::ffi::CString;
-
-use nix::unistd::{Gid, Group, Uid, User};
 use serde::{Deserialize, Serialize};
 
 use crate::config::RolesConfig;
 use crate::store::Actor;
+use crate::users::{gid_of, groups_of, user_name};
 
 /// What a caller may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -62,16 +60,6 @@ impl Caller {
     }
 }
 
-/// The system's name for `uid` (without control or bidi characters), or `uid N`.
-pub fn user_name(uid: u32) -> String {
-    User::from_uid(Uid::from_raw(uid))
-        .ok()
-        .flatten()
-        .map(|u| crate::text::clean_line(&u.name))
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| format!("uid {uid}"))
-}
-
 /// Why a caller is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
@@ -84,33 +72,9 @@ pub struct Refusal {
     pub name: String,
 }
 
-fn gid_of(group: &str) -> Option<u32> {
-    if let Ok(n) = group.parse::<u32>() {
-        return Some(n);
-    }
-    Group::from_name(group)
-        .ok()
-        .flatten()
-        .map(|g| g.gid.as_raw())
-}
-
 fn user_matches(list: &[String], uid: u32, name: &str) -> bool {
     list.iter()
         .any(|u| u == name || u.parse::<u32>().is_ok_and(|n| n == uid))
-}
-
-/// The groups of a user: the primary gid from the credentials plus the system's list.
-fn groups_of(uid: u32, gid: u32) -> Vec<u32> {
-    let mut groups = vec![gid];
-    if let Ok(Some(user)) = User::from_uid(Uid::from_raw(uid))
-        && let Ok(cname) = CString::new(user.name)
-        && let Ok(list) = nix::unistd::getgrouplist(&cname, Gid::from_raw(gid))
-    {
-        groups.extend(list.into_iter().map(Gid::as_raw));
-    }
-    groups.sort_unstable();
-    groups.dedup();
-    groups
 }
 
 /// The role of a peer: root and the service's own user are supervisors; others by the

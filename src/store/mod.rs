@@ -651,7 +651,7 @@ fn check_owner(data_dir: &Path) -> Result<(), StoreError> {
         use std::os::unix::fs::MetadataExt;
         let me = nix::unistd::geteuid().as_raw();
         if meta.uid() != me {
-            let owner = crate::service::roles::user_name(meta.uid());
+            let owner = crate::users::user_name(meta.uid());
             let uid = meta.uid();
             return Err(StoreError(if me == 0 {
                 Kind::NotOwner {
