@@ -271,23 +271,6 @@ impl Default for AttachmentsConfig {
     }
 }
 
-impl AttachmentsConfig {
-    /// The worker settings these values make.
-    pub fn worker_settings(&self) -> crate::intake::worker::WorkerSettings {
-        crate::intake::worker::WorkerSettings {
-            limits: crate::anonymise::clean::CleanLimits {
-                max_zip_members: self.max_zip_members,
-                max_expanded_bytes: self.max_expanded_bytes,
-                max_pdf_depth: self.max_pdf_depth,
-                max_image_pixels: self.max_image_pixels,
-            },
-            timeout: std::time::Duration::from_secs(self.worker_timeout_secs),
-            memory_mib: self.worker_memory_mib,
-            cpu_secs: 600,
-        }
-    }
-}
-
 /// Store settings.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]

@@ -265,7 +265,7 @@ impl Service {
         let cleaner = crate::intake::worker::worker_program().map(|program| {
             Arc::new(crate::intake::worker::Cleaner::new(
                 &program,
-                cfg.attachments.worker_settings(),
+                crate::intake::worker::WorkerSettings::from_config(&cfg.attachments),
                 cfg.attachments.workers,
             ))
         });
