@@ -17,6 +17,7 @@ mod frame;
 pub mod hardening;
 pub mod ids;
 pub mod intake;
+pub mod model;
 pub mod outbox;
 pub mod seal;
 pub mod service;

@@ -9,8 +9,8 @@ use crate::control::client::{Client, ConnectError};
 use crate::control::protocol::{Bytes, Request, Response};
 use crate::intake::import::{Batching, ImportError, Plan, feed};
 use crate::intake::{BATCH_BYTES, BatchLimits, IngestCounts};
-use crate::service::roles::Role;
-use crate::service::{Caller, Service, ServiceError, require};
+use crate::model::{Caller, Role};
+use crate::service::{Service, ServiceError, require};
 
 /// Where the command sends its requests.
 pub enum Desk {

@@ -25,9 +25,10 @@ use tokio::sync::watch;
 use zeroize::Zeroizing;
 
 use crate::config::{AfterIntake, ImapConfig, Tls};
-use crate::intake::pipeline::{Arrival, Prepared};
+use crate::intake::pipeline::Arrival;
+use crate::model::Actor;
+use crate::model::Prepared;
 use crate::service::{Service, ServiceError};
-use crate::store::Actor;
 
 /// An intake error. Opaque; ask it with the `is_*` methods. Never carries writer data.
 #[derive(Debug, thiserror::Error)]

@@ -6,8 +6,9 @@ use std::sync::Mutex;
 use super::stats::{StatsReport, compute};
 use super::{ErrorKind, Service, ServiceError, done, invalid};
 use crate::control::protocol::Response;
+use crate::model::Actor;
 use crate::store::records::Status;
-use crate::store::{Actor, Change, Month, Store};
+use crate::store::{Change, Month, Store};
 use crate::taxonomy::{Classification, CodesInUse, Taxonomy};
 
 /// The longest period `ticket stats` covers, in months.

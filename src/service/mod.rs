@@ -22,15 +22,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::control::protocol::{Bytes, Request, Response};
-use crate::intake::pipeline::{Arrival, Pipeline, Prepared};
+use crate::intake::pipeline::{Arrival, Pipeline};
+use crate::model::{Actor, Outcome, Prepared, PreparedItem};
 use crate::store::records::Status;
 use crate::store::{
-    Actor, Change, ListFilter, Outcome, Store, StoreError, TicketRefs, TicketSummary, summary_order,
+    Change, ListFilter, Store, StoreError, TicketRefs, TicketSummary, summary_order,
 };
 use crate::time::{Clock, Stamp};
 use catalog::Catalog;
 
-pub use roles::{Caller, Role};
+pub use crate::model::{Caller, Role};
 
 /// An error a caller sees. Its message never carries writer data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -896,7 +897,7 @@ impl Service {
         let ack: Vec<Option<(crate::anonymise::Language, Zeroizing<String>)>> = prepared
             .iter()
             .map(|p| match &p.item {
-                crate::intake::pipeline::PreparedItem::Message(a) if self.acknowledges(a) => a
+                PreparedItem::Message(a) if self.acknowledges(a) => a
                     .secrets
                     .from_address
                     .as_ref()

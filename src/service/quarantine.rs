@@ -11,8 +11,9 @@ use crate::anonymise::quarantine::{self, Readable};
 use crate::anonymise::{
     Anonymised, Attachment, AttachmentContent, AttachmentKind, Language, WithheldReason,
 };
-use crate::intake::pipeline::{Arrival, Prepared, PreparedItem, digest};
-use crate::store::{Outcome, QuarantinedMessage};
+use crate::intake::pipeline::{Arrival, digest};
+use crate::model::{Outcome, Prepared, PreparedItem};
+use crate::store::QuarantinedMessage;
 use crate::time::Stamp;
 
 const DAY: i64 = 86_400;

@@ -2,63 +2,9 @@
 //! (SO_PEERCRED), the user's groups from the system (getgrouplist): never from `$USER` or
 //! anything the client says.
 
-use serde::{Deserialize, Serialize};
-
 use crate::config::RolesConfig;
-use crate::store::Actor;
+use crate::model::{Caller, Role};
 use crate::users::{gid_of, groups_of, user_name};
-
-/// What a caller may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// Reads and answers tickets.
-    Counsellor,
-    /// Also approves reveals, takes over claims, runs operator commands.
-    Supervisor,
-}
-
-impl Role {
-    /// The role's name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Counsellor => "counsellor",
-            Role::Supervisor => "supervisor",
-        }
-    }
-}
-
-/// Who is calling.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Caller {
-    /// Unix uid.
-    pub uid: u32,
-    /// User name (or `uid N` when the system has no name for it).
-    pub name: String,
-    /// Role.
-    pub role: Role,
-}
-
-impl Caller {
-    /// The audit actor for this caller.
-    pub fn actor(&self) -> Actor {
-        Actor {
-            uid: Some(self.uid),
-            name: self.name.clone(),
-        }
-    }
-
-    /// The current process's user, as a supervisor: whoever can open the store files
-    /// directly is the operator.
-    pub fn this_process() -> Caller {
-        let uid = nix::unistd::getuid().as_raw();
-        Caller {
-            uid,
-            name: user_name(uid),
-            role: Role::Supervisor,
-        }
-    }
-}
 
 /// Why a caller is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -26,26 +26,7 @@ pub use refs::TicketRefs;
 
 use super::records::keys;
 use super::{Store, StoreError};
-
-/// Who acted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Actor {
-    /// The Unix uid, from the socket's peer credentials or the process (None for the service
-    /// itself).
-    pub uid: Option<u32>,
-    /// The user name (or `sourdine` for the service's own duties).
-    pub name: String,
-}
-
-impl Actor {
-    /// The service itself (intake, retention, outbox).
-    pub fn service() -> Actor {
-        Actor {
-            uid: None,
-            name: "sourdine".into(),
-        }
-    }
-}
+use crate::model::Actor;
 
 /// One audit entry. Its binary form is the stored record (entries written before the
 /// `tickets` list existed are read by [`decode_entry`]).

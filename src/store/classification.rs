@@ -4,11 +4,12 @@
 
 use base64::Engine;
 
-use super::audit::{Actor, AuditEntry, NewEntry};
+use super::audit::{AuditEntry, NewEntry};
 use super::intake::{decode, encode};
 use super::records::{Status, aad, keys};
 use super::workflow::Change;
 use super::{Store, StoreError};
+use crate::model::Actor;
 use crate::seal::{self, Key};
 use crate::taxonomy::{Classification, CodesInUse};
 

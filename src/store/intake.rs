@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::audit::{Actor, NewEntry};
+use super::audit::NewEntry;
 use super::records::{
     AttachmentMeta, DedupeTarget, Delivery, Direction, MessageContent, MessageRecord, Payload,
     QuarantineRecord, Status, TicketKeys, TicketRecord, TicketSecret, aad, keys,
@@ -13,41 +13,13 @@ use super::records::{
 use super::{Store, StoreError};
 use crate::anonymise::{Anonymised, AttachmentContent, WithheldReason};
 use crate::ids::{TicketId, random_base32};
-use crate::intake::pipeline::{Prepared, PreparedItem};
+use crate::model::{Actor, Outcome, Prepared, PreparedItem};
 use crate::seal::{self, Envelope, Key};
 use crate::threading;
 
 /// Sealed payloads larger than this go to a file rather than into sled (whose leaves of up
 /// to 17 values become unsynced blob files past ~128 KiB).
 pub(crate) const INLINE_LIMIT: usize = 6 * 1024;
-
-/// What became of one message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "outcome", rename_all = "snake_case")]
-pub enum Outcome {
-    /// A new ticket was made.
-    Ticketed {
-        /// Its reference.
-        ticket: String,
-    },
-    /// It joined an existing ticket (a follow-up).
-    FollowUp {
-        /// The ticket.
-        ticket: String,
-    },
-    /// Quarantined, sealed.
-    Quarantined {
-        /// The quarantine reference.
-        reference: String,
-    },
-    /// The same bytes were taken in before.
-    AlreadySeen,
-    /// A delivery report about one of our replies, recorded on it.
-    Bounce {
-        /// The ticket of the reply.
-        ticket: String,
-    },
-}
 
 /// Adds the removal of a quarantine entry to the batch that files its message (see
 /// [`Store::commit_intake_locked`]).

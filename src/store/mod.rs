@@ -30,10 +30,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 pub use audit::{
-    Actor, AuditEntry, AuditVerification, BaseView, ExpectedHead, HeadCheck, HeadVerdict, Removal,
+    AuditEntry, AuditVerification, BaseView, ExpectedHead, HeadCheck, HeadVerdict, Removal,
     TicketRefs,
 };
-pub use intake::Outcome;
 pub use outbox::{OutboxView, Outgoing};
 pub use quarantine::QuarantinedMessage;
 pub use read::{sort_summaries, summary_order};
@@ -46,6 +45,7 @@ pub use views::{
 pub use workflow::{Change, NoteView, RevealView};
 
 use crate::config::Config;
+pub use crate::model::{Actor, Outcome};
 use crate::seal::{Key, Keyring, SealError};
 use crate::time::{Clock, Precision};
 use records::keys;
@@ -711,7 +711,7 @@ mod tests {
     use crate::anonymise::{
         Anonymised, Attachment, AttachmentContent, AttachmentKind, Language, Secrets, Signals,
     };
-    use crate::intake::pipeline::{Prepared, PreparedItem};
+    use crate::model::{Prepared, PreparedItem};
 
     fn config(dir: &Path) -> Config {
         Config::parse(

@@ -5,13 +5,14 @@
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-use super::audit::{Actor, NewEntry};
+use super::audit::NewEntry;
 use super::intake::{decode, encode};
 use super::records::{
     Delivery, Direction, MessageContent, MessageRecord, OutKind, OutboxRecord, Status, aad, keys,
 };
 use super::{Kind, Store, StoreError};
 use crate::ids::random_base32;
+use crate::model::Actor;
 use crate::threading;
 use crate::time::Stamp;
 

@@ -6,13 +6,13 @@ use std::collections::HashSet;
 
 use zeroize::Zeroizing;
 
-use super::audit::{Actor, NewEntry};
+use super::audit::NewEntry;
 use super::intake::{decode, dedupe_key, encode};
 use super::records::{QuarantineRecord, aad, keys};
 use super::retention::RekeyReport;
-use super::{Kind, Outcome, QuarantineView, Store, StoreError};
+use super::{Kind, QuarantineView, Store, StoreError};
 use crate::ids::TicketId;
-use crate::intake::pipeline::Prepared;
+use crate::model::{Actor, Outcome, Prepared, PreparedItem};
 use crate::seal;
 use crate::time::Stamp;
 
@@ -68,10 +68,7 @@ impl Store {
         actor: &Actor,
         action: &'static str,
     ) -> Result<(Outcome, RekeyReport), StoreError> {
-        if matches!(
-            prepared.item,
-            crate::intake::pipeline::PreparedItem::Rejected { .. }
-        ) {
+        if matches!(prepared.item, PreparedItem::Rejected { .. }) {
             return Err(StoreError::invalid(
                 "a message that the pipeline refuses stays in quarantine",
             ));

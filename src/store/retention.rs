@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::audit::{Actor, Base, Found, Head, NewEntry, Removal, Removed};
+use super::audit::{Base, Found, Head, NewEntry, Removal, Removed};
 use super::intake::{decode, dedupe_key, encode};
 use super::records::{
     MessageRecord, OutboxRecord, QuarantineRecord, RevealRecord, Status, TicketKeys, TicketRecord,
@@ -21,6 +21,7 @@ use super::records::{
 };
 use super::{Store, StoreError};
 use crate::config::RetentionConfig;
+use crate::model::Actor;
 
 /// What a key rotation did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

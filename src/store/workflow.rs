@@ -3,11 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::audit::{Actor, Head, NewEntry};
+use super::audit::{Head, NewEntry};
 use super::intake::{decode, encode};
 use super::records::{NoteRecord, RevealRecord, Status, TicketRecord, TicketSecret, aad, keys};
 use super::{Kind, Store, StoreError};
 use crate::ids::{TicketId, random_base32};
+use crate::model::Actor;
 use crate::seal::{self, Envelope, Key};
 use crate::time::Stamp;
 

@@ -9,9 +9,10 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Actor, AuditEntry, Base, DAMAGE_FOUND, Format, Found, Head, NewEntry, Removal, Removed,
-    decode_entry, entry_key, mac_of, parse_hex32,
+    AuditEntry, Base, DAMAGE_FOUND, Format, Found, Head, NewEntry, Removal, Removed, decode_entry,
+    entry_key, mac_of, parse_hex32,
 };
+use crate::model::Actor;
 use crate::store::records::keys;
 use crate::store::{Store, StoreError};
 use crate::time::{Precision, Stamp};
