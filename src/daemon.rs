@@ -15,7 +15,8 @@ use tokio::sync::watch;
 
 use crate::config::Config;
 use crate::control::server;
-use crate::service::{Service, ServiceError, StatusReport};
+use crate::model::{ServiceError, StatusReport};
+use crate::service::Service;
 use crate::time::Stamp;
 
 /// A reason the service could not start or had to stop.

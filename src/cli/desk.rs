@@ -6,11 +6,10 @@ use std::path::{Path, PathBuf};
 
 use crate::config::{Config, DEFAULT_CONFIG_PATH, DEFAULT_SOCKET};
 use crate::control::client::{Client, ConnectError};
-use crate::control::protocol::{Bytes, Request, Response};
 use crate::intake::import::{Batching, ImportError, Plan, feed};
 use crate::intake::{BATCH_BYTES, BatchLimits, IngestCounts};
-use crate::model::{Caller, Role};
-use crate::service::{Service, ServiceError, require};
+use crate::model::{Bytes, Caller, Request, Response, Role, ServiceError};
+use crate::service::{Service, require};
 
 /// Where the command sends its requests.
 pub enum Desk {

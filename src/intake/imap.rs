@@ -28,7 +28,8 @@ use crate::config::{AfterIntake, ImapConfig, Tls};
 use crate::intake::pipeline::Arrival;
 use crate::model::Actor;
 use crate::model::Prepared;
-use crate::service::{Service, ServiceError};
+use crate::model::ServiceError;
+use crate::service::Service;
 
 /// An intake error. Opaque; ask it with the `is_*` methods. Never carries writer data.
 #[derive(Debug, thiserror::Error)]

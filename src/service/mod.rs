@@ -18,12 +18,10 @@ use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::Notify;
 use zeroize::Zeroizing;
 
-use serde::{Deserialize, Serialize};
-
 use crate::config::Config;
-use crate::control::protocol::{Bytes, Request, Response};
 use crate::intake::pipeline::{Arrival, Pipeline};
-use crate::model::{Actor, Outcome, Prepared, PreparedItem};
+use crate::model::{Actor, Bytes, Outcome, Prepared, PreparedItem, Request, Response, SearchHit};
+pub use crate::model::{ErrorKind, IntakeStatus, ServiceError, StatusReport, Whoami};
 use crate::store::records::Status;
 use crate::store::{
     Change, ListFilter, Store, StoreError, TicketRefs, TicketSummary, summary_order,
@@ -32,62 +30,6 @@ use crate::time::{Clock, Stamp};
 use catalog::Catalog;
 
 pub use crate::model::{Caller, Role};
-
-/// An error a caller sees. Its message never carries writer data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[error("{message}")]
-pub struct ServiceError {
-    kind: ErrorKind,
-    message: String,
-}
-
-/// The kinds of [`ServiceError`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorKind {
-    /// No such ticket, attachment or request.
-    NotFound,
-    /// The caller's role does not allow it.
-    Forbidden,
-    /// The request makes no sense.
-    Invalid,
-    /// The ticket's state does not allow it (claimed by someone else...).
-    Conflict,
-    /// The store or daemon cannot serve now (locked, not initialised, busy).
-    Unavailable,
-    /// Something broke on the service's side.
-    Internal,
-}
-
-impl ServiceError {
-    /// An error of `kind`.
-    pub fn new(kind: ErrorKind, message: impl Into<String>) -> ServiceError {
-        ServiceError {
-            kind,
-            message: message.into(),
-        }
-    }
-    /// The kind.
-    pub fn kind(&self) -> ErrorKind {
-        self.kind
-    }
-    /// Not found.
-    pub fn is_not_found(&self) -> bool {
-        self.kind == ErrorKind::NotFound
-    }
-    /// Refused for the caller's role.
-    pub fn is_forbidden(&self) -> bool {
-        self.kind == ErrorKind::Forbidden
-    }
-    /// Unavailable.
-    pub fn is_unavailable(&self) -> bool {
-        self.kind == ErrorKind::Unavailable
-    }
-    /// In conflict with the ticket's state.
-    pub fn is_conflict(&self) -> bool {
-        self.kind == ErrorKind::Conflict
-    }
-}
 
 impl From<StoreError> for ServiceError {
     fn from(e: StoreError) -> Self {
@@ -105,90 +47,6 @@ impl From<StoreError> for ServiceError {
             ErrorKind::Internal
         };
         ServiceError::new(kind, e.to_string())
-    }
-}
-
-/// Who the caller is, and how the service shows times.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Whoami {
-    /// The caller, as the service sees them.
-    pub caller: Caller,
-    /// How precisely arrival times are stored.
-    pub precision: crate::time::Precision,
-    /// The service's version.
-    pub version: String,
-}
-
-/// One search result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SearchHit {
-    /// The ticket.
-    pub id: String,
-    /// Its state.
-    pub status: Status,
-    /// Urgent.
-    pub urgent: bool,
-    /// Its subject.
-    pub subject: String,
-    /// A line of text around the first match.
-    pub excerpt: String,
-}
-
-/// The state of the intake duty, as `sourdine status` shows it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct IntakeStatus {
-    /// The last poll that completed without error.
-    pub last_poll: Option<Stamp>,
-    /// Messages the mailbox held at the last poll.
-    pub waiting: Option<u64>,
-    /// Messages taken in since start.
-    pub taken_in: u64,
-    /// Errors since start.
-    pub errors: u64,
-    /// The last error (no writer data).
-    pub last_error: Option<String>,
-}
-
-/// The state of the service.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct StatusReport {
-    /// sourdine's version.
-    pub version: String,
-    /// Whether a daemon answered (else the store was opened directly).
-    pub daemon: bool,
-    /// The daemon's pid.
-    pub pid: Option<u32>,
-    /// When the daemon started.
-    pub started: Option<Stamp>,
-    /// Open tickets.
-    pub open: usize,
-    /// Tickets waiting for the writer.
-    pub waiting: usize,
-    /// Closed tickets.
-    pub closed: usize,
-    /// Quarantined messages.
-    pub quarantined: usize,
-    /// Whole days before the oldest quarantined message is destroyed.
-    #[serde(default)]
-    pub quarantine_oldest_days_left: Option<i64>,
-    /// The intake duty, when configured.
-    pub intake: Option<IntakeStatus>,
-    /// When the counts were taken, for a report published to counsellors (a snapshot at each
-    /// step of `received_precision`); None: live.
-    #[serde(default)]
-    pub as_of: Option<Stamp>,
-}
-
-impl StatusReport {
-    /// This report as counsellors may see it, taken at `step` (a time rounded to `p`): every
-    /// time rounded to `p`, so that it tells no arrival finer than the stored times do.
-    pub fn published(mut self, p: crate::time::Precision, step: i64) -> StatusReport {
-        self.started = self.started.map(|t| Stamp(p.round(t.0)));
-        if let Some(i) = self.intake.as_mut() {
-            i.last_poll = i.last_poll.map(|t| Stamp(p.round(t.0)));
-        }
-        self.as_of = Some(Stamp(p.round(step)));
-        self
     }
 }
 

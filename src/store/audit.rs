@@ -15,87 +15,16 @@
 //! or old records put back): that takes a head recorded elsewhere (`check.rs`).
 
 mod check;
-mod refs;
 #[cfg(test)]
 mod tests;
 
 use serde::{Deserialize, Serialize};
 
-pub use check::{AuditVerification, BaseView, ExpectedHead, HeadCheck, HeadVerdict};
-pub use refs::TicketRefs;
+use crate::model::{AuditEntry, Removal, TicketRefs};
 
 use super::records::keys;
 use super::{Store, StoreError};
-use crate::model::Actor;
-
-/// One audit entry. Its binary form is the stored record (entries written before the
-/// `tickets` list existed are read by [`decode_entry`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditEntry {
-    /// Position in the chain, from 1.
-    pub seq: u64,
-    /// When, in UTC seconds, rounded to the configured precision.
-    pub time: i64,
-    /// Who.
-    pub actor: Actor,
-    /// What, e.g. `ticket.created`, `ticket.read`.
-    pub action: String,
-    /// Which ticket, if any.
-    pub ticket: Option<String>,
-    /// System-written detail (never writer data, never counsellor free text).
-    pub detail: Option<String>,
-    /// MAC of the previous entry (zeros for the first).
-    #[serde(with = "hex32")]
-    pub prev: [u8; 32],
-    /// MAC over this entry and `prev`.
-    #[serde(with = "hex32")]
-    pub mac: [u8; 32],
-    /// The tickets a list or a search showed (references only).
-    pub tickets: TicketRefs,
-}
-
-impl AuditEntry {
-    /// Whether the entry names ticket `id`, as its ticket or in its list.
-    pub fn names(&self, id: &str) -> bool {
-        self.ticket.as_deref() == Some(id) || self.tickets.contains(id)
-    }
-}
-
-/// 64 hex digits as 32 bytes.
-pub(crate) fn parse_hex32(s: &str) -> Option<[u8; 32]> {
-    if s.len() != 64 || !s.is_ascii() {
-        return None;
-    }
-    let mut out = [0u8; 32];
-    for (i, b) in out.iter_mut().enumerate() {
-        *b = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok()?;
-    }
-    Some(out)
-}
-
-mod hex32 {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(v: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
-        if s.is_human_readable() {
-            s.serialize_str(&crate::ids::hex(v))
-        } else {
-            s.serialize_bytes(v)
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 32], D::Error> {
-        use serde::de::Error;
-        if d.is_human_readable() {
-            let s = String::deserialize(d)?;
-            super::parse_hex32(&s).ok_or_else(|| D::Error::custom("expected 64 hex digits"))
-        } else {
-            let v: Vec<u8> = serde::Deserialize::deserialize(d)?;
-            v.try_into()
-                .map_err(|_| D::Error::custom("expected 32 bytes"))
-        }
-    }
-}
+use crate::model::{Actor, hex32};
 
 /// How an entry was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -210,19 +139,6 @@ struct StoredHead {
 fn head_auth(key: &crate::seal::Key, h: &Head) -> [u8; 32] {
     let bytes = postcard::to_stdvec(&(HEAD_V2, h.seq, h.mac)).expect("head serialises");
     *blake3::keyed_hash(key.as_bytes(), &bytes).as_bytes()
-}
-
-/// Why entries before the base are gone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Removal {
-    /// The retention policy removed them.
-    Retention,
-    /// They were removed before this store's audit log was upgraded (by retention, as far as
-    /// the store can tell: the base was not authenticated then).
-    Upgrade,
-    /// They were found missing when the store was opened (recorded in the chain).
-    Damage,
 }
 
 /// Entries up to `up_to` were removed by `time` (rounded to the store's precision). Removals

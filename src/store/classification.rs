@@ -4,12 +4,12 @@
 
 use base64::Engine;
 
-use super::audit::{AuditEntry, NewEntry};
+use super::audit::NewEntry;
 use super::intake::{decode, encode};
 use super::records::{Status, aad, keys};
 use super::workflow::Change;
 use super::{Store, StoreError};
-use crate::model::Actor;
+use crate::model::{Actor, AuditEntry};
 use crate::seal::{self, Key};
 use crate::taxonomy::{Classification, CodesInUse};
 

@@ -18,7 +18,6 @@ mod read;
 pub mod records;
 mod retention;
 mod stats;
-mod views;
 mod workflow;
 
 use std::collections::HashSet;
@@ -29,23 +28,19 @@ use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-pub use audit::{
-    AuditEntry, AuditVerification, BaseView, ExpectedHead, HeadCheck, HeadVerdict, Removal,
-    TicketRefs,
-};
-pub use outbox::{OutboxView, Outgoing};
+pub use outbox::Outgoing;
 pub use quarantine::QuarantinedMessage;
 pub use read::{sort_summaries, summary_order};
-pub use retention::{PurgeReport, RekeyReport};
-pub use stats::{Fact, Month, StatsInput, open_facts_file};
-pub use views::{
-    AttachmentView, ListFilter, MessageView, QuarantineView, StatusFilter, TicketSummary,
-    TicketView,
-};
-pub use workflow::{Change, NoteView, RevealView};
+pub use stats::{Fact, StatsInput, open_facts_file};
+pub use workflow::Change;
 
 use crate::config::Config;
-pub use crate::model::{Actor, Outcome};
+pub use crate::model::{
+    Actor, AttachmentView, AuditEntry, AuditVerification, BaseView, ExpectedHead, HeadCheck,
+    HeadVerdict, ListFilter, MessageView, Month, NoteView, OutboxView, Outcome, PurgeReport,
+    QuarantineView, RekeyReport, Removal, RevealView, StatusFilter, TicketRefs, TicketSummary,
+    TicketView,
+};
 use crate::seal::{Key, Keyring, SealError};
 use crate::time::{Clock, Precision};
 use records::keys;

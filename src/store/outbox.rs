@@ -2,7 +2,6 @@
 //! the ticket's thread; the address is opened from the sealed envelope only at the moment of
 //! sending ([`Store::outgoing`]) and never written down.
 
-use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::audit::NewEntry;
@@ -12,7 +11,7 @@ use super::records::{
 };
 use super::{Kind, Store, StoreError};
 use crate::ids::random_base32;
-use crate::model::Actor;
+use crate::model::{Actor, OutboxView};
 use crate::threading;
 use crate::time::Stamp;
 
@@ -50,21 +49,6 @@ impl std::fmt::Debug for Outgoing {
             .field("ticket", &self.ticket)
             .finish_non_exhaustive()
     }
-}
-
-/// An outbox entry as operators and tests see it (no text, no address).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OutboxView {
-    /// The reference.
-    pub reference: String,
-    /// The ticket.
-    pub ticket: String,
-    /// Reply or acknowledgement.
-    pub kind: OutKind,
-    /// When it was queued.
-    pub created: Stamp,
-    /// Where it stands.
-    pub delivery: super::records::DeliveryView,
 }
 
 impl Store {

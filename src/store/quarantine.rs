@@ -9,10 +9,9 @@ use zeroize::Zeroizing;
 use super::audit::NewEntry;
 use super::intake::{decode, dedupe_key, encode};
 use super::records::{QuarantineRecord, aad, keys};
-use super::retention::RekeyReport;
-use super::{Kind, QuarantineView, Store, StoreError};
+use super::{Kind, Store, StoreError};
 use crate::ids::TicketId;
-use crate::model::{Actor, Outcome, Prepared, PreparedItem};
+use crate::model::{Actor, Outcome, Prepared, PreparedItem, QuarantineView, RekeyReport};
 use crate::seal;
 use crate::time::Stamp;
 

@@ -7,11 +7,11 @@ use super::records::{
     Direction, MessageContent, MessageRecord, QuarantineRecord, TicketKeys, TicketRecord,
     TicketSecret, aad, keys,
 };
-use super::views::{
-    AttachmentView, ListFilter, MessageView, QuarantineView, TicketSummary, TicketView,
-};
 use super::{Kind, Store, StoreError};
 use crate::ids::TicketId;
+use crate::model::{
+    AttachmentView, ListFilter, MessageView, QuarantineView, TicketSummary, TicketView,
+};
 use crate::seal::{self, Key};
 use crate::time::Stamp;
 

@@ -5,40 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::anonymise::{AttachmentKind, Language, Verification, WithheldReason};
+pub use crate::model::{DeliveryView, Direction, OutKind, Status};
 use crate::seal::WrappedKey;
-
-/// The state of a ticket.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    /// The writer's message awaits an answer.
-    Open,
-    /// We answered; the writer has not written back.
-    Waiting,
-    /// Closed by a counsellor.
-    Closed,
-}
-
-impl Status {
-    /// The status as the CLI spells it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Open => "open",
-            Status::Waiting => "waiting",
-            Status::Closed => "closed",
-        }
-    }
-}
-
-/// Which way a message went.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Direction {
-    /// From the writer.
-    In,
-    /// From the helpline to the writer.
-    Out,
-}
 
 /// A ticket's record (key `t:` + reference).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -230,16 +198,6 @@ pub struct RevealRecord {
     pub approved_at: Option<i64>,
 }
 
-/// What kind of message the outbox delivers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OutKind {
-    /// A counsellor's reply.
-    Reply,
-    /// The automatic acknowledgement.
-    Acknowledgement,
-}
-
 /// Where a message to the writer stands (as stored; see [`DeliveryView`] for output).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Delivery {
@@ -269,22 +227,6 @@ pub enum Delivery {
         /// When the bounce arrived.
         at: i64,
     },
-}
-
-/// Where a message to the writer stands, for people and scripts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeliveryView {
-    /// `queued`, `sent`, `not_delivered` or `bounced`.
-    pub state: String,
-    /// Attempts made (queued).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attempts: Option<u32>,
-    /// Why it failed (no writer data).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// When it was sent, refused or bounced.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub at: Option<crate::time::Stamp>,
 }
 
 impl From<&Delivery> for DeliveryView {

@@ -11,9 +11,7 @@
 
 use std::collections::BTreeSet;
 
-use serde::{Deserialize, Serialize};
-
-use super::audit::{Base, Found, Head, NewEntry, Removal, Removed};
+use super::audit::{Base, Found, Head, NewEntry, Removed};
 use super::intake::{decode, dedupe_key, encode};
 use super::records::{
     MessageRecord, OutboxRecord, QuarantineRecord, RevealRecord, Status, TicketKeys, TicketRecord,
@@ -21,39 +19,7 @@ use super::records::{
 };
 use super::{Store, StoreError};
 use crate::config::RetentionConfig;
-use crate::model::Actor;
-
-/// What a key rotation did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RekeyReport {
-    /// The new key epoch.
-    pub epoch: u32,
-    /// Data keys re-wrapped under it.
-    pub rewrapped: usize,
-    /// Epochs whose key files were destroyed.
-    pub destroyed: Vec<u32>,
-}
-
-/// What a purge removed (counts and references; never writer data).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PurgeReport {
-    /// Nothing was changed: this is what would be removed.
-    pub dry_run: bool,
-    /// Tickets whose sealed reply address was destroyed.
-    pub reply_addresses: Vec<String>,
-    /// Tickets destroyed.
-    pub tickets: Vec<String>,
-    /// Quarantine entries destroyed.
-    pub quarantine: Vec<String>,
-    /// Audit entries removed behind a checkpoint.
-    pub audit_entries: u64,
-    /// The key rotation that made the erasure final.
-    pub rekey: Option<RekeyReport>,
-    /// Statistics facts and monthly counts removed for their age (`retention.stats_months`);
-    /// the destroyed tickets' own facts are kept for the statistics.
-    #[serde(default)]
-    pub stats_expired: usize,
-}
+use crate::model::{Actor, PurgeReport, RekeyReport, Removal};
 
 const DAY: i64 = 86_400;
 

@@ -34,6 +34,7 @@ use super::intake::{decode, encode};
 use super::records::{Direction, Status, TicketRecord, keys};
 use super::{Store, StoreError};
 use crate::anonymise::Language;
+use crate::model::Month;
 use crate::seal::{self, Key};
 use crate::taxonomy::Classification;
 
@@ -43,91 +44,6 @@ const FACTS_NEXT: &str = "facts.next";
 const FACTS_AAD: &[u8] = b"sourdine/v1/stats/facts";
 /// The facts file's key is derived from the audit key, which no erasure destroys.
 const STATS_KEY_CONTEXT: &str = "sourdine 2024 statistics facts v1";
-
-/// A calendar month (UTC), counted from year 0: `year * 12 + month - 1`. Written `YYYY-MM`
-/// in JSON.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Month(pub u32);
-
-impl Month {
-    /// The month holding `secs` (UTC).
-    pub fn of(secs: i64) -> Month {
-        let date = jiff::Timestamp::from_second(secs)
-            .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .date();
-        Month::new(date.year() as i32, date.month() as u32)
-    }
-
-    fn new(year: i32, month: u32) -> Month {
-        Month((year.max(0) as u32) * 12 + month.clamp(1, 12) - 1)
-    }
-
-    /// Parses `YYYY-MM`.
-    pub fn parse(s: &str) -> Option<Month> {
-        let (y, m) = s.trim().split_once('-')?;
-        if y.len() != 4 || m.len() != 2 {
-            return None;
-        }
-        let (y, m): (i32, u32) = (y.parse().ok()?, m.parse().ok()?);
-        ((1970..=9999).contains(&y) && (1..=12).contains(&m)).then(|| Month::new(y, m))
-    }
-
-    /// The year.
-    pub fn year(self) -> i32 {
-        (self.0 / 12) as i32
-    }
-
-    /// The month of the year, 1 to 12.
-    pub fn number(self) -> u32 {
-        self.0 % 12 + 1
-    }
-
-    /// The first second of the month (UTC).
-    pub fn start(self) -> i64 {
-        jiff::civil::date(self.year() as i16, self.number() as i8, 1)
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .map(|z| z.timestamp().as_second())
-            .unwrap_or(0)
-    }
-
-    /// `n` months later.
-    pub fn plus(self, n: u32) -> Month {
-        Month(self.0.saturating_add(n))
-    }
-
-    /// `n` months earlier.
-    pub fn minus(self, n: u32) -> Month {
-        Month(self.0.saturating_sub(n))
-    }
-}
-
-impl std::fmt::Display for Month {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:04}-{:02}", self.year(), self.number())
-    }
-}
-
-impl Serialize for Month {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if s.is_human_readable() {
-            s.collect_str(self)
-        } else {
-            s.serialize_u32(self.0)
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Month {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Month, D::Error> {
-        if d.is_human_readable() {
-            let s = String::deserialize(d)?;
-            Month::parse(&s).ok_or_else(|| serde::de::Error::custom("expected YYYY-MM"))
-        } else {
-            u32::deserialize(d).map(Month)
-        }
-    }
-}
 
 /// What the statistics know of one contact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,44 +1,14 @@
 //! Changes counsellors make to tickets: notes, status, tags, claims, urgency, and the
 //! two-supervisor reveal. Each change and its audit entry are committed together, durably.
 
-use serde::{Deserialize, Serialize};
-
 use super::audit::{Head, NewEntry};
 use super::intake::{decode, encode};
 use super::records::{NoteRecord, RevealRecord, Status, TicketRecord, TicketSecret, aad, keys};
 use super::{Kind, Store, StoreError};
 use crate::ids::{TicketId, random_base32};
-use crate::model::Actor;
+use crate::model::{Actor, NoteView, RevealView};
 use crate::seal::{self, Envelope, Key};
 use crate::time::Stamp;
-
-/// An internal note as counsellors see it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NoteView {
-    /// Who wrote it.
-    pub author: String,
-    /// When.
-    pub time: Stamp,
-    /// The text.
-    pub text: String,
-}
-
-/// A reveal request as supervisors see it (never the address).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RevealView {
-    /// The request reference (for `ticket reveal --approve`).
-    pub request: String,
-    /// The ticket.
-    pub ticket: String,
-    /// Who asked.
-    pub requested_by: String,
-    /// When.
-    pub requested_at: Stamp,
-    /// Why (the requester's words).
-    pub reason: String,
-    /// Who approved it, if anyone did.
-    pub approved_by: Option<String>,
-}
 
 /// What changed, for the caller's message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

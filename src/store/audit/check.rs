@@ -4,125 +4,14 @@
 //! are checked, and a damage found is written into the chain itself, so that appending new
 //! entries cannot hide it; the records of older versions are authenticated once.
 
-use std::str::FromStr;
-
-use serde::{Deserialize, Serialize};
-
 use super::{
     AuditEntry, Base, DAMAGE_FOUND, Format, Found, Head, NewEntry, Removal, Removed, decode_entry,
-    entry_key, mac_of, parse_hex32,
+    entry_key, mac_of,
 };
-use crate::model::Actor;
+use crate::model::{Actor, AuditVerification, BaseView, ExpectedHead, HeadCheck, HeadVerdict};
 use crate::store::records::keys;
 use crate::store::{Store, StoreError};
 use crate::time::{Precision, Stamp};
-
-/// A head recorded earlier: "SEQ MAC", as `sourdine audit --head` prints it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExpectedHead {
-    /// The entry's sequence number.
-    pub seq: u64,
-    /// Its MAC.
-    #[serde(with = "super::hex32")]
-    pub mac: [u8; 32],
-}
-
-impl FromStr for ExpectedHead {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<ExpectedHead, String> {
-        let wrong = || {
-            "expected what `sourdine audit --head` printed: a sequence number and 64 hex digits, such as \"351 9f2c...\" (in quotes)".to_string()
-        };
-        let mut parts = s.split_whitespace();
-        let (Some(seq), Some(mac), None) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(wrong());
-        };
-        Ok(ExpectedHead {
-            seq: seq.parse().map_err(|_| wrong())?,
-            mac: parse_hex32(&mac.to_ascii_lowercase()).ok_or_else(wrong)?,
-        })
-    }
-}
-
-impl std::fmt::Display for ExpectedHead {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}", self.seq, crate::ids::hex(&self.mac))
-    }
-}
-
-/// What became of a head recorded earlier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HeadVerdict {
-    /// Its entry is in the log, unchanged, and the chain from it to the head holds.
-    Holds,
-    /// Its entry is not in the log: cut from the end, or the store is an older copy.
-    Missing,
-    /// Its entry is in the log but differs: the log was rewritten from there, or an older
-    /// copy was restored and written to since.
-    Differs,
-    /// Its entry is in the log, but the chain is broken.
-    Broken,
-    /// Its entry was removed by the retention policy: it cannot be checked any more.
-    Removed,
-}
-
-/// The answer to `--expect-head`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HeadCheck {
-    /// The head recorded earlier.
-    pub expected: ExpectedHead,
-    /// What became of it.
-    pub verdict: HeadVerdict,
-    /// The same, for people.
-    pub message: String,
-}
-
-/// The base, as verification reports it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BaseView {
-    /// The last removed entry (the log starts after it).
-    pub seq: u64,
-    /// When entries were last removed (rounded).
-    pub last_removal: Option<Stamp>,
-}
-
-/// The result of checking the chain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditVerification {
-    /// Entries checked.
-    pub entries: u64,
-    /// True when every MAC and link holds, the head and base agree with the entries, no
-    /// damage was ever found, and the expected head (if any) holds or was removed by
-    /// retention.
-    pub ok: bool,
-    /// The first entry that failed, if any.
-    pub first_bad: Option<u64>,
-    /// What failed.
-    pub problem: Option<String>,
-    /// The MAC of the last entry, hex.
-    pub head: String,
-    /// The sequence number of the last entry.
-    #[serde(default)]
-    pub head_seq: u64,
-    /// Where the log starts, when retention removed its oldest entries.
-    #[serde(default)]
-    pub base: Option<BaseView>,
-    /// The check of a head recorded earlier (`--expect-head`).
-    #[serde(default)]
-    pub expected: Option<HeadCheck>,
-}
-
-impl AuditVerification {
-    fn fail(&mut self, seq: u64, problem: impl Into<String>) {
-        if self.ok {
-            self.ok = false;
-            self.first_bad = Some(seq);
-            self.problem = Some(problem.into());
-        }
-    }
-}
 
 /// What is wrong with entry `e`, given its key's sequence number, the one expected, the
 /// previous entry's MAC, and whether an entry in the new format came before.

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use super::*;
 use crate::config::{Config, RetentionConfig};
+use crate::model::{ExpectedHead, HeadCheck, HeadVerdict};
 use crate::time::Clock;
 
 fn config(dir: &Path) -> Config {
