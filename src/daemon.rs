@@ -213,7 +213,8 @@ async fn run_once(cfg: Config, service: Arc<Service>) -> Result<OnceReport, Daem
             })??;
     report.purged_tickets = purge.tickets.len();
     if let Some(smtp) = cfg.smtp.clone() {
-        let outbox = crate::outbox::Outbox::new(&cfg, &smtp, service.clone())?;
+        let outbox =
+            crate::outbox::Outbox::new(&cfg, &smtp, service.shared_store(), service.outbox_wake())?;
         let (r, _) = outbox.pass().await?;
         report.sent = Some(r.sent);
         report.deferred = r.deferred;
@@ -286,7 +287,12 @@ async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
     };
     let outbox = match cfg.smtp.clone() {
         Some(smtp) => {
-            let outbox = crate::outbox::Outbox::new(&cfg, &smtp, service.clone())?;
+            let outbox = crate::outbox::Outbox::new(
+                &cfg,
+                &smtp,
+                service.shared_store(),
+                service.outbox_wake(),
+            )?;
             Some(tokio::spawn(outbox.run(stop_rx.clone())))
         }
         None => None,

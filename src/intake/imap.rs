@@ -25,11 +25,24 @@ use tokio::sync::watch;
 use zeroize::Zeroizing;
 
 use crate::config::{AfterIntake, ImapConfig, Tls};
-use crate::intake::pipeline::Arrival;
-use crate::model::Actor;
-use crate::model::Prepared;
-use crate::model::ServiceError;
-use crate::service::Service;
+use crate::intake::pipeline::{Arrival, Pipeline};
+use crate::model::{Actor, IntakeStatus, Outcome, Prepared, ServiceError};
+use crate::store::Store;
+
+/// What the mailbox duty files its messages into: the service, which also brings its catalog
+/// up to date and queues the acknowledgements. The intake names only this, so that it
+/// depends on nothing above it.
+pub trait Filing: Send + Sync {
+    /// The store: the mailbox's UIDVALIDITY, the dedupe keys, audit entries.
+    fn store(&self) -> &Store;
+    /// The pipeline every message goes through.
+    fn pipeline(&self) -> &Pipeline;
+    /// Files prepared messages as one durable batch: when this returns Ok, every outcome is on
+    /// disk.
+    fn file(&self, prepared: Vec<Prepared>) -> Result<Vec<Outcome>, ServiceError>;
+    /// Updates the intake's part of the service's status (`sourdine status`).
+    fn intake_status(&self, update: &mut dyn FnMut(&mut IntakeStatus));
+}
 
 /// An intake error. Opaque; ask it with the `is_*` methods. Never carries writer data.
 #[derive(Debug, thiserror::Error)]
@@ -337,7 +350,7 @@ pub struct PassReport {
 pub struct Intake {
     cfg: ImapConfig,
     password: Zeroizing<String>,
-    service: Arc<Service>,
+    service: Arc<dyn Filing>,
     uidplus: bool,
     moves: bool,
     idle: bool,
@@ -371,7 +384,7 @@ fn uid_set(uids: &[u32]) -> String {
 
 impl Intake {
     /// An intake for the configured mailbox (reads the password file now).
-    pub fn new(cfg: ImapConfig, service: Arc<Service>) -> Result<Intake, ImapError> {
+    pub fn new(cfg: ImapConfig, service: Arc<dyn Filing>) -> Result<Intake, ImapError> {
         let password = read_password(&cfg)?;
         Ok(Intake {
             cfg,
@@ -556,7 +569,7 @@ impl Intake {
                 &keys,
             );
             crate::failpoint::hit("imap-mid-batch");
-            Ok(service.commit_prepared(prepared)?.len())
+            Ok(service.file(prepared)?.len())
         })
         .await
         .map_err(|_| ImapError::new(ErrorKind::Store, "the intake worker failed"))?
@@ -817,17 +830,16 @@ impl Intake {
     }
 
     fn record_pass(&self, r: &PassReport) {
-        let rt = self.service.runtime();
-        let mut rt = rt.write().expect("runtime lock");
-        let i = rt.intake.get_or_insert_with(Default::default);
         // The last poll, at the configured precision: status files and logs must not tell
         // when a message arrived more precisely than the store does.
-        let precision = self.service.config().received_precision;
-        i.last_poll = Some(crate::time::Stamp(
-            precision.round(jiff::Timestamp::now().as_second()),
-        ));
-        i.waiting = Some(r.waiting.saturating_sub(r.taken + r.oversize));
-        i.taken_in += r.taken;
+        let precision = self.service.store().precision();
+        self.service.intake_status(&mut |i| {
+            i.last_poll = Some(crate::time::Stamp(
+                precision.round(jiff::Timestamp::now().as_second()),
+            ));
+            i.waiting = Some(r.waiting.saturating_sub(r.taken + r.oversize));
+            i.taken_in += r.taken;
+        });
     }
 
     /// Logs how many messages were taken in during the past hour, once an hour (never a line
@@ -848,11 +860,10 @@ impl Intake {
     }
 
     fn record_error(&self, e: &ImapError) {
-        let rt = self.service.runtime();
-        let mut rt = rt.write().expect("runtime lock");
-        let i = rt.intake.get_or_insert_with(Default::default);
-        i.errors += 1;
-        i.last_error = Some(e.to_string());
+        self.service.intake_status(&mut |i| {
+            i.errors += 1;
+            i.last_error = Some(e.to_string());
+        });
     }
 }
 

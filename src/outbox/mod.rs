@@ -28,9 +28,8 @@ use tokio::sync::{Notify, watch};
 
 use crate::anonymise::headers::{MAX_REFERENCES, is_header_safe_id};
 use crate::config::{Config, SmtpConfig, Tls};
-use crate::service::Service;
-use crate::store::Outgoing;
 use crate::store::records::Delivery;
+use crate::store::{Outgoing, Store, StoreError};
 
 /// An outbox setup or delivery error. Never carries writer data.
 #[derive(Debug, thiserror::Error)]
@@ -50,7 +49,7 @@ pub struct OutboxReport {
 
 /// The outbox duty.
 pub struct Outbox {
-    service: Arc<Service>,
+    store: Arc<Store>,
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
     contact: String,
@@ -103,11 +102,13 @@ pub fn transport(
 }
 
 impl Outbox {
-    /// The outbox for `[smtp]`.
+    /// The outbox for `[smtp]`, over the service's store, woken by `wake` when a message is
+    /// queued.
     pub fn new(
         cfg: &Config,
         smtp: &SmtpConfig,
-        service: Arc<Service>,
+        store: Arc<Store>,
+        wake: Arc<Notify>,
     ) -> Result<Outbox, OutboxError> {
         let contact = cfg.contact_address.clone();
         let from = Mailbox::new(
@@ -125,8 +126,8 @@ impl Outbox {
             first_retry: smtp.retry_secs.max(1) as i64,
             max_retry: smtp.max_retry_secs.max(smtp.retry_secs).max(1) as i64,
             give_up_after: smtp.give_up_after_hours as i64 * 3600,
-            wake: service.outbox_wake(),
-            service,
+            wake,
+            store,
         })
     }
 
@@ -180,9 +181,9 @@ impl Outbox {
 
     /// Sends everything due now. Returns what happened and when the next retry is due.
     pub async fn pass(&self) -> Result<(OutboxReport, Option<i64>), OutboxError> {
-        let s = self.service.clone();
-        let now = s.store().now();
-        let (due, _) = tokio::task::spawn_blocking(move || s.store().outbox_due(now))
+        let s = self.store.clone();
+        let now = s.now();
+        let (due, _) = tokio::task::spawn_blocking(move || s.outbox_due(now))
             .await
             .map_err(|_| err("the outbox worker failed"))?
             .map_err(|e| err(e.to_string()))?;
@@ -197,9 +198,9 @@ impl Outbox {
         // When the next attempt is due, counting the retries this pass just scheduled: a
         // retry may already be due (it was scheduled from the time the attempt began, and
         // the attempt took longer than its wait), and is then due now, not in a minute.
-        let s = self.service.clone();
-        let now = s.store().now();
-        let (due, next) = tokio::task::spawn_blocking(move || s.store().outbox_due(now))
+        let s = self.store.clone();
+        let now = s.now();
+        let (due, next) = tokio::task::spawn_blocking(move || s.outbox_due(now))
             .await
             .map_err(|_| err("the outbox worker failed"))?
             .map_err(|e| err(e.to_string()))?;
@@ -216,11 +217,11 @@ impl Outbox {
     }
 
     async fn send_one(&self, reference: &str) -> Result<Delivery, OutboxError> {
-        let s = self.service.clone();
+        let s = self.store.clone();
         let r = reference.to_string();
         let prepared = tokio::task::spawn_blocking(move || {
-            let delivery = s.store().delivery_of(&r)?;
-            Ok::<_, crate::store::StoreError>((s.store().outgoing(&r), delivery))
+            let delivery = s.delivery_of(&r)?;
+            Ok::<_, StoreError>((s.outgoing(&r), delivery))
         })
         .await
         .map_err(|_| err("the outbox worker failed"))?
@@ -231,7 +232,7 @@ impl Outbox {
             // Sent meanwhile, or gone with its ticket: nothing to do.
             _ => return Ok(delivery.unwrap_or(Delivery::Sent { at: 0 })),
         };
-        let now = self.service.store().now();
+        let now = self.store.now();
         let outcome = match outgoing {
             Ok(Some(out)) => match self.build(&out) {
                 Ok(msg) => match tokio::time::timeout(self.timeout, self.transport.send(msg)).await
@@ -275,10 +276,10 @@ impl Outbox {
             },
             Err(e) => return Err(err(e.to_string())),
         };
-        let s = self.service.clone();
+        let s = self.store.clone();
         let r = reference.to_string();
         let d = outcome.clone();
-        tokio::task::spawn_blocking(move || s.record_delivery(&r, d))
+        tokio::task::spawn_blocking(move || s.outbox_update(&r, d))
             .await
             .map_err(|_| err("the outbox worker failed"))?
             .map_err(|e| err(e.to_string()))?;
@@ -293,9 +294,9 @@ impl Outbox {
         now: i64,
         why: String,
     ) -> Result<Delivery, OutboxError> {
-        let s = self.service.clone();
+        let s = self.store.clone();
         let r = reference.to_string();
-        let created = tokio::task::spawn_blocking(move || s.store().outbox_created(&r))
+        let created = tokio::task::spawn_blocking(move || s.outbox_created(&r))
             .await
             .map_err(|_| err("the outbox worker failed"))?
             .map_err(|e| err(e.to_string()))?
@@ -320,7 +321,7 @@ impl Outbox {
         loop {
             let wait = match self.pass().await {
                 Ok((_, next)) => {
-                    let now = self.service.store().now();
+                    let now = self.store.now();
                     next.map(|n| Duration::from_secs((n - now).clamp(1, 60) as u64))
                         .unwrap_or(Duration::from_secs(60))
                 }

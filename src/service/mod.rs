@@ -65,7 +65,7 @@ pub struct Runtime {
 
 /// The operations, over an open store.
 pub struct Service {
-    store: Store,
+    store: Arc<Store>,
     pipeline: Pipeline,
     config: Config,
     catalog: RwLock<Option<Catalog>>,
@@ -138,7 +138,7 @@ impl Service {
                 .with_budget(std::time::Duration::from_secs(
                     cfg.intake.max_prepare_seconds,
                 )),
-            store,
+            store: Arc::new(store),
             config: cfg.clone(),
             catalog: RwLock::new(None),
             runtime: Arc::new(RwLock::new(Runtime::default())),
@@ -176,13 +176,9 @@ impl Service {
         self.outbox_wake.clone()
     }
 
-    /// Records a delivery attempt's result.
-    pub fn record_delivery(
-        &self,
-        reference: &str,
-        delivery: crate::store::records::Delivery,
-    ) -> Result<(), StoreError> {
-        self.store.outbox_update(reference, delivery)
+    /// The store, shared with a duty that writes it beside the service (the outbox).
+    pub fn shared_store(&self) -> Arc<Store> {
+        self.store.clone()
     }
 
     /// The in-memory catalog's search index size (words, bytes), if built.
@@ -999,6 +995,25 @@ impl Service {
             None,
             None,
         );
+    }
+}
+
+impl crate::intake::imap::Filing for Service {
+    fn store(&self) -> &Store {
+        &self.store
+    }
+
+    fn pipeline(&self) -> &Pipeline {
+        &self.pipeline
+    }
+
+    fn file(&self, prepared: Vec<Prepared>) -> Result<Vec<Outcome>, ServiceError> {
+        self.commit_prepared(prepared)
+    }
+
+    fn intake_status(&self, update: &mut dyn FnMut(&mut IntakeStatus)) {
+        let mut rt = self.runtime.write().expect("runtime lock");
+        update(rt.intake.get_or_insert_with(Default::default));
     }
 }
 
