@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::{Check, Verdict};
+use super::check::{Check, Verdict};
+use super::service_user::{ServiceUser, account, group};
 use crate::config::{AfterIntake, Config};
 
 /// The id of the configuration check.
@@ -290,52 +291,6 @@ pub fn clock_verdict(now: i64, build: i64, newest_store_file: Option<i64>, sync:
             "make sure the clock is synchronised (chronyc tracking, ntpq -p or timedatectl show, whichever this system uses)",
         ),
     }
-}
-
-// --- the service user ------------------------------------------------------------------------
-
-/// The user the service runs as: the owner of `data_dir`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServiceUser {
-    /// Its uid.
-    pub uid: u32,
-    /// The group of `data_dir`.
-    pub gid: u32,
-    /// Its name (or uid).
-    pub name: String,
-    /// The group's name (or gid).
-    pub group: String,
-}
-
-impl ServiceUser {
-    /// The owner of `data_dir`, if it exists.
-    pub fn of(data_dir: &Path) -> Option<ServiceUser> {
-        let meta = fs::metadata(data_dir).ok()?;
-        Some(ServiceUser {
-            uid: meta.uid(),
-            gid: meta.gid(),
-            name: account(meta.uid()),
-            group: group(meta.gid()),
-        })
-    }
-}
-
-/// The name of `uid`, or its number.
-fn account(uid: u32) -> String {
-    nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid))
-        .ok()
-        .flatten()
-        .map(|u| u.name)
-        .unwrap_or_else(|| uid.to_string())
-}
-
-/// The name of `gid`, or its number.
-fn group(gid: u32) -> String {
-    nix::unistd::Group::from_gid(nix::unistd::Gid::from_raw(gid))
-        .ok()
-        .flatten()
-        .map(|g| g.name)
-        .unwrap_or_else(|| gid.to_string())
 }
 
 fn me() -> u32 {

@@ -11,7 +11,7 @@ use std::time::Duration;
 use async_imap::types::NameAttribute;
 use futures_util::TryStreamExt;
 
-use super::Check;
+use super::check::Check;
 use crate::config::{AfterIntake, Config, ImapConfig, SmtpConfig, Tls};
 use crate::intake::imap::{ImapError, ImapSession, connect, imap_err, read_password, short, timed};
 
