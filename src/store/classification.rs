@@ -5,7 +5,7 @@
 use base64::Engine;
 
 use super::audit::NewEntry;
-use super::intake::{decode, encode};
+use super::codec::{decode, encode};
 use super::records::{Status, aad, keys};
 use super::workflow::Change;
 use super::{Store, StoreError};

@@ -3,12 +3,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde::{Deserialize, Serialize};
-
 use super::audit::NewEntry;
+use super::codec::encode;
 use super::records::{
     AttachmentMeta, DedupeTarget, Delivery, Direction, MessageContent, MessageRecord, Payload,
-    QuarantineRecord, Status, TicketKeys, TicketRecord, TicketSecret, aad, keys,
+    QuarantineRecord, Status, TicketKeys, TicketRecord, TicketSecret, aad, dedupe_key, keys,
 };
 use super::{Store, StoreError};
 use crate::anonymise::{Anonymised, AttachmentContent, WithheldReason};
@@ -550,24 +549,6 @@ impl Store {
             Payload::File(name) => Ok(seal::open(key, aad, &self.files.read(name)?)?),
         }
     }
-}
-
-/// The sled key of a dedupe digest.
-pub(crate) fn dedupe_key(d: &[u8; 32]) -> Vec<u8> {
-    let mut k = keys::DEDUPE.to_vec();
-    k.extend_from_slice(d);
-    k
-}
-
-/// Serialises a record (postcard).
-pub(crate) fn encode<T: Serialize>(v: &T) -> Vec<u8> {
-    postcard::to_stdvec(v).expect("records serialise")
-}
-
-/// Deserialises a record.
-pub(crate) fn decode<'a, T: Deserialize<'a>>(bytes: &'a [u8], what: &str) -> Result<T, StoreError> {
-    postcard::from_bytes(bytes)
-        .map_err(|_| StoreError::invalid(format!("unreadable {what} record")))
 }
 
 /// Whether two addresses are the same mailbox (the domain compared without case).

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use super::intake::decode;
+use super::codec::decode;
 use super::records::{MessageRecord, QuarantineRecord, keys};
 use super::{Store, StoreError};
 

@@ -9,6 +9,7 @@
 
 mod audit;
 mod classification;
+mod codec;
 mod files;
 mod intake;
 mod maintenance;

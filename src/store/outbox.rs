@@ -5,7 +5,7 @@
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::audit::NewEntry;
-use super::intake::{decode, encode};
+use super::codec::{decode, encode};
 use super::records::{
     Delivery, Direction, MessageContent, MessageRecord, OutKind, OutboxRecord, Status, aad, keys,
 };

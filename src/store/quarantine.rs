@@ -7,7 +7,8 @@ use std::collections::HashSet;
 use zeroize::Zeroizing;
 
 use super::audit::NewEntry;
-use super::intake::{decode, dedupe_key, encode};
+use super::codec::{decode, encode};
+use super::records::dedupe_key;
 use super::records::{QuarantineRecord, aad, keys};
 use super::{Kind, Store, StoreError};
 use crate::ids::TicketId;

@@ -2,7 +2,7 @@
 
 use zeroize::Zeroizing;
 
-use super::intake::decode;
+use super::codec::decode;
 use super::records::{
     Direction, MessageContent, MessageRecord, QuarantineRecord, TicketKeys, TicketRecord,
     TicketSecret, aad, keys,

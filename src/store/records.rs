@@ -416,6 +416,13 @@ pub mod aad {
     }
 }
 
+/// The sled key of a dedupe digest.
+pub(crate) fn dedupe_key(d: &[u8; 32]) -> Vec<u8> {
+    let mut k = keys::DEDUPE.to_vec();
+    k.extend_from_slice(d);
+    k
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,7 +12,8 @@
 use std::collections::BTreeSet;
 
 use super::audit::{Base, Found, Head, NewEntry, Removed};
-use super::intake::{decode, dedupe_key, encode};
+use super::codec::{decode, encode};
+use super::records::dedupe_key;
 use super::records::{
     MessageRecord, OutboxRecord, QuarantineRecord, RevealRecord, Status, TicketKeys, TicketRecord,
     aad, keys,

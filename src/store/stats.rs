@@ -30,7 +30,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::intake::{decode, encode};
+use super::codec::{decode, encode};
 use super::records::{Direction, Status, TicketRecord, keys};
 use super::{Store, StoreError};
 use crate::anonymise::Language;

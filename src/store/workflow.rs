@@ -2,7 +2,7 @@
 //! two-supervisor reveal. Each change and its audit entry are committed together, durably.
 
 use super::audit::{Head, NewEntry};
-use super::intake::{decode, encode};
+use super::codec::{decode, encode};
 use super::records::{NoteRecord, RevealRecord, Status, TicketRecord, TicketSecret, aad, keys};
 use super::{Kind, Store, StoreError};
 use crate::ids::{TicketId, random_base32};
