@@ -11,7 +11,7 @@ mod audit;
 mod classification;
 mod codec;
 mod files;
-mod intake;
+mod filing;
 mod maintenance;
 mod outbox;
 mod quarantine;

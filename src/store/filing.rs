@@ -1,5 +1,6 @@
-//! Committing a batch of prepared messages: new tickets, quarantine entries, dedupe keys and
-//! audit entries, made durable together.
+//! Filing a batch of prepared messages: new tickets, follow-ups joined to their ticket through
+//! our reply's token, delivery reports recorded on our replies, quarantine entries, with their
+//! dedupe keys and audit entries, made durable together.
 
 use std::collections::{HashMap, HashSet};
 
