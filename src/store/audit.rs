@@ -22,8 +22,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{AuditEntry, Removal, TicketRefs};
 
+use super::error::StoreError;
+use super::open::Store;
 use super::records::keys;
-use super::{Store, StoreError};
 use crate::model::{Actor, hex32};
 
 /// How an entry was written.

@@ -6,9 +6,10 @@ use base64::Engine;
 
 use super::audit::NewEntry;
 use super::codec::{decode, encode};
+use super::error::StoreError;
+use super::open::Store;
 use super::records::{Status, aad, keys};
 use super::workflow::Change;
-use super::{Store, StoreError};
 use crate::model::{Actor, AuditEntry};
 use crate::seal::{self, Key};
 use crate::taxonomy::{Classification, CodesInUse};

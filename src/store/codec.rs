@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::StoreError;
+use super::error::StoreError;
 
 /// Serialises a record (postcard).
 pub(crate) fn encode<T: Serialize>(v: &T) -> Vec<u8> {

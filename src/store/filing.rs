@@ -6,11 +6,12 @@ use std::collections::{HashMap, HashSet};
 
 use super::audit::NewEntry;
 use super::codec::encode;
+use super::error::StoreError;
+use super::open::Store;
 use super::records::{
     AttachmentMeta, DedupeTarget, Delivery, Direction, MessageContent, MessageRecord, Payload,
     QuarantineRecord, Status, TicketKeys, TicketRecord, TicketSecret, aad, dedupe_key, keys,
 };
-use super::{Store, StoreError};
 use crate::anonymise::{Anonymised, AttachmentContent, WithheldReason};
 use crate::ids::{TicketId, random_base32};
 use crate::model::{Actor, Outcome, Prepared, PreparedItem};

@@ -3,8 +3,9 @@
 use std::collections::HashSet;
 
 use super::codec::decode;
+use super::error::StoreError;
+use super::open::Store;
 use super::records::{MessageRecord, QuarantineRecord, keys};
-use super::{Store, StoreError};
 
 impl Store {
     /// Removes payload files that no record references: a crash between writing a batch's

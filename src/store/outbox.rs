@@ -6,10 +6,11 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::audit::NewEntry;
 use super::codec::{decode, encode};
+use super::error::{Kind, StoreError};
+use super::open::Store;
 use super::records::{
     Delivery, Direction, MessageContent, MessageRecord, OutKind, OutboxRecord, Status, aad, keys,
 };
-use super::{Kind, Store, StoreError};
 use crate::ids::random_base32;
 use crate::model::{Actor, OutboxView};
 use crate::threading;

@@ -8,9 +8,10 @@ use zeroize::Zeroizing;
 
 use super::audit::NewEntry;
 use super::codec::{decode, encode};
+use super::error::{Kind, StoreError};
+use super::open::Store;
 use super::records::dedupe_key;
 use super::records::{QuarantineRecord, aad, keys};
-use super::{Kind, Store, StoreError};
 use crate::ids::TicketId;
 use crate::model::{Actor, Outcome, Prepared, PreparedItem, QuarantineView, RekeyReport};
 use crate::seal;

@@ -3,11 +3,12 @@
 use zeroize::Zeroizing;
 
 use super::codec::decode;
+use super::error::{Kind, StoreError};
+use super::open::Store;
 use super::records::{
     Direction, MessageContent, MessageRecord, QuarantineRecord, TicketKeys, TicketRecord,
     TicketSecret, aad, keys,
 };
-use super::{Kind, Store, StoreError};
 use crate::ids::TicketId;
 use crate::model::{
     AttachmentView, ListFilter, MessageView, QuarantineView, TicketSummary, TicketView,

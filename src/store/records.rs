@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::anonymise::{AttachmentKind, Language, Verification, WithheldReason};
 pub use crate::model::{DeliveryView, Direction, OutKind, Status};
+
+/// The schema this build reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
 use crate::seal::WrappedKey;
 
 /// A ticket's record (key `t:` + reference).

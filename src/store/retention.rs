@@ -13,12 +13,13 @@ use std::collections::BTreeSet;
 
 use super::audit::{Base, Found, Head, NewEntry, Removed};
 use super::codec::{decode, encode};
+use super::error::StoreError;
+use super::open::Store;
 use super::records::dedupe_key;
 use super::records::{
     MessageRecord, OutboxRecord, QuarantineRecord, RevealRecord, Status, TicketKeys, TicketRecord,
     aad, keys,
 };
-use super::{Store, StoreError};
 use crate::config::RetentionConfig;
 use crate::model::{Actor, PurgeReport, RekeyReport, Removal};
 

@@ -31,8 +31,9 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::codec::{decode, encode};
+use super::error::StoreError;
+use super::open::Store;
 use super::records::{Direction, Status, TicketRecord, keys};
-use super::{Store, StoreError};
 use crate::anonymise::Language;
 use crate::model::Month;
 use crate::seal::{self, Key};
@@ -192,7 +193,7 @@ impl Store {
         } else {
             fs::remove_file(&next).map_err(io)?;
         }
-        super::fsync_dir(&dir)
+        super::files::fsync_dir(&dir)
     }
 
     /// The facts of one live ticket, and what the waiting count needs.
@@ -359,7 +360,7 @@ impl Store {
             fs::create_dir_all(&dir).map_err(|e| StoreError::io(dir.display().to_string(), e))?;
             fs::set_permissions(&dir, std::os::unix::fs::PermissionsExt::from_mode(0o700))
                 .map_err(|e| StoreError::io(dir.display().to_string(), e))?;
-            super::fsync_dir(&self.data_dir)?;
+            super::files::fsync_dir(&self.data_dir)?;
         }
         let path = dir.join(FACTS_NEXT);
         let err = |e| StoreError::io(format!("writing {}", path.display()), e);
@@ -373,7 +374,7 @@ impl Store {
             .map_err(err)?;
         f.write_all(&sealed).map_err(err)?;
         f.sync_all().map_err(err)?;
-        super::fsync_dir(&dir)?;
+        super::files::fsync_dir(&dir)?;
         crate::failpoint::hit("stats-written");
         Ok(())
     }
@@ -387,7 +388,7 @@ impl Store {
         let dir = self.stats_dir();
         let io = |e| StoreError::io(dir.display().to_string(), e);
         fs::rename(dir.join(FACTS_NEXT), dir.join(FACTS)).map_err(io)?;
-        super::fsync_dir(&dir)?;
+        super::files::fsync_dir(&dir)?;
         // The file system tells no more than the store's precision.
         let t = std::time::SystemTime::UNIX_EPOCH
             + std::time::Duration::from_secs(self.precision.round(self.now()).max(0) as u64);

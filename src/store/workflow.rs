@@ -3,8 +3,9 @@
 
 use super::audit::{Head, NewEntry};
 use super::codec::{decode, encode};
+use super::error::{Kind, StoreError};
+use super::open::Store;
 use super::records::{NoteRecord, RevealRecord, Status, TicketRecord, TicketSecret, aad, keys};
-use super::{Kind, Store, StoreError};
 use crate::ids::{TicketId, random_base32};
 use crate::model::{Actor, NoteView, RevealView};
 use crate::seal::{self, Envelope, Key};

@@ -9,8 +9,9 @@ use super::{
     entry_key, mac_of,
 };
 use crate::model::{Actor, AuditVerification, BaseView, ExpectedHead, HeadCheck, HeadVerdict};
+use crate::store::error::StoreError;
+use crate::store::open::Store;
 use crate::store::records::keys;
-use crate::store::{Store, StoreError};
 use crate::time::{Precision, Stamp};
 
 /// What is wrong with entry `e`, given its key's sequence number, the one expected, the
