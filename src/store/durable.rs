@@ -11,8 +11,9 @@ use super::files::fsync_dir;
 use super::open::{FILES_DIR, LOCK_FILE, Store};
 
 impl Store {
-    /// Applies `batch` and makes it durable: flush, then fsync of every sled file.
-    pub(super) fn commit(&self, batch: sled::Batch) -> Result<(), StoreError> {
+    /// Applies `batch` and makes it durable: flush, then fsync of every sled file. Only a
+    /// transaction calls it ([`super::txn::Txn::commit`]).
+    pub(super) fn apply_durably(&self, batch: sled::Batch) -> Result<(), StoreError> {
         self.db.apply_batch(batch)?;
         self.durable_flush()
     }

@@ -4,36 +4,46 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::audit::NewEntry;
+use super::chain::NewEntry;
 use super::codec::encode;
 use super::error::StoreError;
 use super::open::Store;
 use super::records::{
-    AttachmentMeta, DedupeTarget, Delivery, Direction, MessageContent, MessageRecord, Payload,
+    AttachmentMeta, DedupeTarget, Delivery, Direction, MessageContent, MessageRecord,
     QuarantineRecord, Status, TicketKeys, TicketRecord, TicketSecret, aad, dedupe_key, keys,
 };
+use super::txn::Txn;
 use crate::anonymise::{Anonymised, AttachmentContent, WithheldReason};
-use crate::ids::{TicketId, random_base32};
+use crate::ids::TicketId;
 use crate::model::{Actor, Outcome, Prepared, PreparedItem};
 use crate::seal::{self, Envelope, Key};
 use crate::threading;
-
-/// Sealed payloads larger than this go to a file rather than into sled (whose leaves of up
-/// to 17 values become unsynced blob files past ~128 KiB).
-pub(crate) const INLINE_LIMIT: usize = 6 * 1024;
-
-/// Adds the removal of a quarantine entry to the batch that files its message (see
-/// [`Store::commit_intake_locked`]).
-pub(crate) type Replacing<'a> = &'a mut dyn FnMut(
-    &mut sled::Batch,
-    &mut super::audit::Head,
-    &[Outcome],
-) -> Result<(), StoreError>;
 
 /// A ticket changed by this batch, with its unwrapped content key.
 struct Touched {
     rec: TicketRecord,
     key: Key,
+}
+
+/// What the messages filed so far in a batch have made, which the next ones must see.
+#[derive(Default)]
+struct Filed {
+    /// The digests of the batch's messages (a second copy in the batch is already seen).
+    seen: HashSet<[u8; 32]>,
+    /// The tickets changed, written once at the end.
+    touched: HashMap<String, Touched>,
+    /// The reply tokens of the batch's new tickets, and their tickets.
+    new_tokens: HashMap<String, String>,
+}
+
+/// What every record of one incoming message needs to know about it.
+struct Incoming {
+    /// Its arrival, rounded to the configured precision.
+    received: i64,
+    /// Its dedupe digest under the current key epoch.
+    digest: Option<[u8; 32]>,
+    /// A follow-up from an address other than the sealed one.
+    different_sender: bool,
 }
 
 impl Store {
@@ -45,263 +55,245 @@ impl Store {
     /// tag), never through its sender's address. A delivery report about one of our replies
     /// is recorded on the reply, not made a ticket.
     pub fn commit_intake(&self, items: Vec<Prepared>) -> Result<Vec<Outcome>, StoreError> {
-        let _w = self.write.lock().expect("write lock");
-        self.commit_intake_locked(items, None)
-    }
-
-    /// [`Store::commit_intake`], the write lock held by the caller. With `replacing`, the
-    /// items come out of the quarantine: the dedupe keys already point at the entry (so they
-    /// are not taken as already seen), and `replacing` adds the entry's removal to the same
-    /// batch.
-    pub(crate) fn commit_intake_locked(
-        &self,
-        items: Vec<Prepared>,
-        replacing: Option<Replacing<'_>>,
-    ) -> Result<Vec<Outcome>, StoreError> {
-        let mut batch = sled::Batch::default();
-        let mut head = self.audit_head()?;
-        let mut seen: HashMap<[u8; 32], ()> = HashMap::new();
-        let mut taken_ids: HashSet<String> = HashSet::new();
-        let mut touched: HashMap<String, Touched> = HashMap::new();
-        let mut new_tokens: HashMap<String, String> = HashMap::new();
-        let mut outcomes = Vec::with_capacity(items.len());
-        let mut wrote_files = false;
-        let now = self.now();
-
-        for item in items {
-            if replacing.is_none() && self.already_seen(&item.digests, &seen)? {
-                outcomes.push(Outcome::AlreadySeen);
-                continue;
-            }
-            let primary = item.digests.first().copied();
-            if let Some(d) = primary {
-                seen.insert(d, ());
-            }
-            let received = self.precision.round(item.received);
-            let mut anon = match item.item {
-                PreparedItem::Rejected { reason, raw } => {
-                    let reference = self.quarantine_into(
-                        &mut batch,
-                        &mut head,
-                        &mut taken_ids,
-                        &reason,
-                        &raw,
-                        received,
-                        primary,
-                        now,
-                    )?;
-                    wrote_files = true;
-                    outcomes.push(Outcome::Quarantined { reference });
-                    continue;
-                }
-                PreparedItem::Message(anon) => anon,
-            };
-
-            // A delivery report about one of our replies.
-            if anon.signals.is_bounce {
-                let ours = anon
-                    .signals
-                    .bounced_message_id
-                    .as_deref()
-                    .map(|id| self.outbox_by_message_id(id))
-                    .transpose()?
-                    .flatten();
-                if let Some((reference, mut out)) = ours {
-                    out.delivery = Delivery::Bounced {
-                        at: self.precision.round(now),
-                    };
-                    batch.insert(keys::of(keys::OUTBOX, &reference), encode(&out));
-                    if let Some(d) = primary {
-                        batch.insert(
-                            dedupe_key(&d),
-                            encode(&DedupeTarget::Ticket(out.ticket.clone())),
-                        );
-                    }
-                    self.audit_push(
-                        &mut batch,
-                        &mut head,
-                        NewEntry {
-                            time: now,
-                            actor: Actor::service(),
-                            action: "reply.bounced",
-                            ticket: Some(out.ticket.clone()),
-                            detail: Some(format!("reply {reference}")),
-                        },
-                    );
-                    outcomes.push(Outcome::Bounce { ticket: out.ticket });
-                    continue;
-                }
-            }
-
-            // A follow-up to one of our tickets?
-            if let Some(id) = self.find_thread(&anon, &touched, &new_tokens)? {
-                let t = match touched.remove(&id) {
-                    Some(t) => t,
-                    None => {
-                        let rec = self.ticket_record(&id)?;
-                        let key = self.content_key(&id)?;
-                        Touched { rec, key }
-                    }
-                };
-                let mut t = t;
-                let (different_sender, envelope) = self.follow_up_envelope(&id, &anon);
-                if let Some(sealed) = envelope {
-                    batch.insert(keys::of(keys::ENVELOPE, &id), sealed);
-                }
-                let seq = t.rec.next_seq;
-                let (msg, files) = self.message_record(
-                    &id,
-                    seq,
-                    &t.key,
-                    &mut anon,
-                    received,
-                    primary,
-                    &mut t.rec.next_attachment,
-                    different_sender,
-                    now,
-                )?;
-                wrote_files |= !files.is_empty();
-                batch.insert(keys::message(&id, seq), encode(&msg));
-                t.rec.next_seq += 1;
-                t.rec.messages += 1;
-                t.rec.last_in = t.rec.last_in.max(received);
-                if t.rec.status != Status::Open {
-                    t.rec.status = Status::Open;
-                    t.rec.closed_at = None;
-                }
-                if let Some(d) = primary {
-                    batch.insert(dedupe_key(&d), encode(&DedupeTarget::Ticket(id.clone())));
-                }
-                self.audit_push(
-                    &mut batch,
-                    &mut head,
-                    NewEntry {
-                        time: received,
-                        actor: Actor::service(),
-                        action: "ticket.follow_up",
-                        ticket: Some(id.clone()),
-                        detail: different_sender.then(|| "from a different address".to_string()),
-                    },
-                );
-                touched.insert(id.clone(), t);
-                outcomes.push(Outcome::FollowUp { ticket: id });
-                continue;
-            }
-
-            // A new ticket.
-            let id = self.fresh_reference(keys::TICKET, &mut taken_ids)?;
-            let content_key = Key::random();
-            let envelope_key = anon.secrets.from_address.as_ref().map(|_| Key::random());
-            if let (Some(ek), Some(address)) = (&envelope_key, anon.secrets.from_address.as_ref()) {
-                let env = Envelope {
-                    address: address.clone(),
-                    message_id: anon.secrets.message_id.clone(),
-                    references: anon.secrets.ancestry.clone(),
-                };
-                batch.insert(
-                    keys::of(keys::ENVELOPE, &id),
-                    env.seal(ek, &aad::envelope(&id)),
-                );
-            }
-            let tkeys = TicketKeys {
-                content: self.keyring().wrap(&content_key, &aad::content_key(&id)),
-                envelope: envelope_key
-                    .as_ref()
-                    .map(|k| self.keyring().wrap(k, &aad::envelope_key(&id))),
-            };
-            batch.insert(keys::of(keys::KEYS, &id), encode(&tkeys));
-            let mut next_attachment = 1u32;
-            let (msg, files) = self.message_record(
-                &id,
-                0,
-                &content_key,
-                &mut anon,
-                received,
-                primary,
-                &mut next_attachment,
-                false,
-                now,
-            )?;
-            wrote_files |= !files.is_empty();
-            batch.insert(keys::message(&id, 0), encode(&msg));
-            let secret = TicketSecret {
-                subject: anon.subject.clone(),
-                language: anon.language,
-                tags: Vec::new(),
-                sender: anon.signals.sender,
-                urgent_reason: None,
-            };
-            let token = loop {
-                let t = threading::new_token();
-                if !new_tokens.contains_key(&t)
-                    && !self.db.contains_key(keys::of(keys::TOKEN, &t))?
-                {
-                    break t;
-                }
-            };
-            batch.insert(keys::of(keys::TOKEN, &token), id.as_bytes());
-            new_tokens.insert(token.clone(), id.clone());
-            let rec = TicketRecord {
-                created: received,
-                status: Status::Open,
-                last_in: received,
-                last_out: None,
-                closed_at: None,
-                urgent: false,
-                claimed_by: None,
-                messages: 1,
-                next_seq: 1,
-                next_attachment,
-                next_note: 0,
-                token,
-                acknowledged: false,
-                secret: seal::seal(&content_key, &aad::ticket(&id), &encode(&secret)),
-            };
-            if let Some(d) = primary {
-                batch.insert(dedupe_key(&d), encode(&DedupeTarget::Ticket(id.clone())));
-            }
-            self.audit_push(
-                &mut batch,
-                &mut head,
-                NewEntry {
-                    time: received,
-                    actor: Actor::service(),
-                    action: "ticket.created",
-                    ticket: Some(id.clone()),
-                    detail: None,
-                },
-            );
-            touched.insert(
-                id.clone(),
-                Touched {
-                    rec,
-                    key: content_key,
-                },
-            );
-            outcomes.push(Outcome::Ticketed { ticket: id });
-        }
-        if let Some(finish) = replacing {
-            finish(&mut batch, &mut head, &outcomes)?;
-        }
-        for (id, t) in &touched {
-            batch.insert(keys::of(keys::TICKET, id), encode(&t.rec));
-        }
-        if wrote_files {
-            self.files.sync_dir()?;
-        }
-        self.commit(batch)?;
+        let mut txn = self.begin();
+        let outcomes = self.file_into(&mut txn, items, false)?;
+        txn.commit()?;
         Ok(outcomes)
     }
 
-    /// The ticket a message follows up, through our token only.
-    fn find_thread(
+    /// Files `items` into `txn` (see [`Store::commit_intake`]). `from_quarantine`: the items
+    /// come out of the quarantine, whose dedupe keys already point at their entry (so they are
+    /// not taken as already seen); the caller removes the entry in the same change.
+    pub(crate) fn file_into(
         &self,
+        txn: &mut Txn<'_>,
+        items: Vec<Prepared>,
+        from_quarantine: bool,
+    ) -> Result<Vec<Outcome>, StoreError> {
+        let mut filed = Filed::default();
+        let mut outcomes = Vec::with_capacity(items.len());
+        for item in items {
+            outcomes.push(self.file_one(txn, &mut filed, item, from_quarantine)?);
+        }
+        for (id, t) in &filed.touched {
+            txn.insert(keys::of(keys::TICKET, id), encode(&t.rec));
+        }
+        Ok(outcomes)
+    }
+
+    /// Files one message: already seen, quarantined, a delivery report, a follow-up or a new
+    /// ticket.
+    fn file_one(
+        &self,
+        txn: &mut Txn<'_>,
+        filed: &mut Filed,
+        item: Prepared,
+        from_quarantine: bool,
+    ) -> Result<Outcome, StoreError> {
+        if !from_quarantine && self.already_seen(&item.digests, &filed.seen)? {
+            return Ok(Outcome::AlreadySeen);
+        }
+        let digest = item.digests.first().copied();
+        if let Some(d) = digest {
+            filed.seen.insert(d);
+        }
+        let mut incoming = Incoming {
+            received: self.precision.round(item.received),
+            digest,
+            different_sender: false,
+        };
+        let mut anon = match item.item {
+            PreparedItem::Rejected { reason, raw } => {
+                let reference = self.quarantine_into(txn, &reason, &raw, &incoming)?;
+                return Ok(Outcome::Quarantined { reference });
+            }
+            PreparedItem::Message(anon) => anon,
+        };
+        if anon.signals.is_bounce
+            && let Some(outcome) = self.file_bounce(txn, &anon, &incoming)?
+        {
+            return Ok(outcome);
+        }
+        if let Some(id) = self.find_thread(&anon, filed)? {
+            return self.file_follow_up(txn, filed, id, &mut anon, &mut incoming);
+        }
+        self.file_new_ticket(txn, filed, &mut anon, &incoming)
+    }
+
+    /// A delivery report about one of our replies, recorded on it; None when it names no
+    /// reply of ours (it is then filed as any message).
+    fn file_bounce(
+        &self,
+        txn: &mut Txn<'_>,
         anon: &Anonymised,
-        touched: &HashMap<String, Touched>,
-        new_tokens: &HashMap<String, String>,
-    ) -> Result<Option<String>, StoreError> {
+        incoming: &Incoming,
+    ) -> Result<Option<Outcome>, StoreError> {
+        let ours = anon
+            .signals
+            .bounced_message_id
+            .as_deref()
+            .map(|id| self.outbox_by_message_id(id))
+            .transpose()?
+            .flatten();
+        let Some((reference, mut out)) = ours else {
+            return Ok(None);
+        };
+        out.delivery = Delivery::Bounced {
+            at: self.precision.round(txn.now()),
+        };
+        txn.insert(keys::of(keys::OUTBOX, &reference), encode(&out));
+        if let Some(d) = incoming.digest {
+            txn.insert(
+                dedupe_key(&d),
+                encode(&DedupeTarget::Ticket(out.ticket.clone())),
+            );
+        }
+        txn.audit(NewEntry {
+            time: txn.now(),
+            actor: Actor::service(),
+            action: "reply.bounced",
+            ticket: Some(out.ticket.clone()),
+            detail: Some(format!("reply {reference}")),
+        })?;
+        Ok(Some(Outcome::Bounce { ticket: out.ticket }))
+    }
+
+    /// A follow-up joins ticket `id`: its message, the envelope sealed again when it answers
+    /// from the sealed address, the ticket reopened.
+    fn file_follow_up(
+        &self,
+        txn: &mut Txn<'_>,
+        filed: &mut Filed,
+        id: String,
+        anon: &mut Anonymised,
+        incoming: &mut Incoming,
+    ) -> Result<Outcome, StoreError> {
+        let mut t = match filed.touched.remove(&id) {
+            Some(t) => t,
+            None => {
+                let rec = self.ticket_record(&id)?;
+                let key = self.content_key(&id)?;
+                Touched { rec, key }
+            }
+        };
+        let (different_sender, envelope) = self.follow_up_envelope(&id, anon);
+        if let Some(sealed) = envelope {
+            txn.insert(keys::of(keys::ENVELOPE, &id), sealed);
+        }
+        incoming.different_sender = different_sender;
+        self.add_message(txn, &id, &t.key, &mut t.rec, anon, incoming)?;
+        t.rec.last_in = t.rec.last_in.max(incoming.received);
+        if t.rec.status != Status::Open {
+            t.rec.status = Status::Open;
+            t.rec.closed_at = None;
+        }
+        if let Some(d) = incoming.digest {
+            txn.insert(dedupe_key(&d), encode(&DedupeTarget::Ticket(id.clone())));
+        }
+        txn.audit(NewEntry {
+            time: incoming.received,
+            actor: Actor::service(),
+            action: "ticket.follow_up",
+            ticket: Some(id.clone()),
+            detail: different_sender.then(|| "from a different address".to_string()),
+        })?;
+        filed.touched.insert(id.clone(), t);
+        Ok(Outcome::FollowUp { ticket: id })
+    }
+
+    /// A new ticket: its keys, the sealed envelope of the reply address, its first message,
+    /// its reply token.
+    fn file_new_ticket(
+        &self,
+        txn: &mut Txn<'_>,
+        filed: &mut Filed,
+        anon: &mut Anonymised,
+        incoming: &Incoming,
+    ) -> Result<Outcome, StoreError> {
+        let id = txn.fresh_reference(keys::TICKET, TicketId::LEN)?;
+        let content_key = Key::random();
+        let envelope_key = anon.secrets.from_address.as_ref().map(|_| Key::random());
+        if let (Some(ek), Some(address)) = (&envelope_key, anon.secrets.from_address.as_ref()) {
+            let env = Envelope {
+                address: address.clone(),
+                message_id: anon.secrets.message_id.clone(),
+                references: anon.secrets.ancestry.clone(),
+            };
+            txn.insert(
+                keys::of(keys::ENVELOPE, &id),
+                env.seal(ek, &aad::envelope(&id)),
+            );
+        }
+        let tkeys = TicketKeys {
+            content: self.keyring().wrap(&content_key, &aad::content_key(&id)),
+            envelope: envelope_key
+                .as_ref()
+                .map(|k| self.keyring().wrap(k, &aad::envelope_key(&id))),
+        };
+        txn.insert(keys::of(keys::KEYS, &id), encode(&tkeys));
+        let secret = TicketSecret {
+            subject: anon.subject.clone(),
+            language: anon.language,
+            tags: Vec::new(),
+            sender: anon.signals.sender,
+            urgent_reason: None,
+        };
+        let token = self.fresh_token(filed)?;
+        txn.insert(keys::of(keys::TOKEN, &token), id.as_bytes());
+        filed.new_tokens.insert(token.clone(), id.clone());
+        let mut rec = TicketRecord {
+            created: incoming.received,
+            status: Status::Open,
+            last_in: incoming.received,
+            last_out: None,
+            closed_at: None,
+            urgent: false,
+            claimed_by: None,
+            messages: 0,
+            next_seq: 0,
+            next_attachment: 1,
+            next_note: 0,
+            token,
+            acknowledged: false,
+            secret: seal::seal(&content_key, &aad::ticket(&id), &encode(&secret)),
+        };
+        self.add_message(txn, &id, &content_key, &mut rec, anon, incoming)?;
+        if let Some(d) = incoming.digest {
+            txn.insert(dedupe_key(&d), encode(&DedupeTarget::Ticket(id.clone())));
+        }
+        txn.audit(NewEntry {
+            time: incoming.received,
+            actor: Actor::service(),
+            action: "ticket.created",
+            ticket: Some(id.clone()),
+            detail: None,
+        })?;
+        filed.touched.insert(
+            id.clone(),
+            Touched {
+                rec,
+                key: content_key,
+            },
+        );
+        Ok(Outcome::Ticketed { ticket: id })
+    }
+
+    /// A reply token unused in the store and in this batch.
+    fn fresh_token(&self, filed: &Filed) -> Result<String, StoreError> {
+        loop {
+            let t = threading::new_token();
+            if !filed.new_tokens.contains_key(&t)
+                && !self.db.contains_key(keys::of(keys::TOKEN, &t))?
+            {
+                return Ok(t);
+            }
+        }
+    }
+
+    /// The ticket a message follows up, through our token only.
+    fn find_thread(&self, anon: &Anonymised, filed: &Filed) -> Result<Option<String>, StoreError> {
         let lookup = |token: &str| -> Result<Option<String>, StoreError> {
-            if let Some(id) = new_tokens.get(token) {
+            if let Some(id) = filed.new_tokens.get(token) {
                 return Ok(Some(id.clone()));
             }
             Ok(self
@@ -310,7 +302,8 @@ impl Store {
                 .map(|v| String::from_utf8_lossy(&v).into_owned()))
         };
         let exists = |id: &str| -> Result<bool, StoreError> {
-            Ok(touched.contains_key(id) || self.db.contains_key(keys::of(keys::TICKET, id))?)
+            Ok(filed.touched.contains_key(id)
+                || self.db.contains_key(keys::of(keys::TICKET, id))?)
         };
         for r in &anon.secrets.references {
             if let Some(token) = threading::token_of_message_id(r, &self.contact_domain)
@@ -337,49 +330,38 @@ impl Store {
     }
 
     /// Seals a raw message into quarantine, with its reason.
-    #[allow(clippy::too_many_arguments)]
     fn quarantine_into(
         &self,
-        batch: &mut sled::Batch,
-        head: &mut super::audit::Head,
-        taken_ids: &mut HashSet<String>,
+        txn: &mut Txn<'_>,
         reason: &str,
         raw: &[u8],
-        received: i64,
-        primary: Option<[u8; 32]>,
-        now: i64,
+        incoming: &Incoming,
     ) -> Result<String, StoreError> {
-        let reference = self.fresh_reference(keys::QUARANTINE, taken_ids)?;
+        let reference = txn.fresh_reference(keys::QUARANTINE, TicketId::LEN)?;
         let key = Key::random();
-        let file = super::files::Files::new_name();
-        self.files
-            .write(&file, &seal::seal(&key, &aad::file(&file), raw), now)?;
+        let file = txn.write_file(|name| seal::seal(&key, &aad::file(name), raw))?;
         let rec = QuarantineRecord {
             reason: reason.to_string(),
             size: raw.len() as u64,
-            received,
+            received: incoming.received,
             key: self.keyring().wrap(&key, &aad::quarantine_key(&reference)),
             file,
-            digests: primary.into_iter().collect(),
+            digests: incoming.digest.into_iter().collect(),
         };
-        batch.insert(keys::of(keys::QUARANTINE, &reference), encode(&rec));
-        if let Some(d) = primary {
-            batch.insert(
+        txn.insert(keys::of(keys::QUARANTINE, &reference), encode(&rec));
+        if let Some(d) = incoming.digest {
+            txn.insert(
                 dedupe_key(&d),
                 encode(&DedupeTarget::Quarantine(reference.clone())),
             );
         }
-        self.audit_push(
-            batch,
-            head,
-            NewEntry {
-                time: received,
-                actor: Actor::service(),
-                action: "quarantine.added",
-                ticket: None,
-                detail: Some(format!("quarantine {reference}")),
-            },
-        );
+        txn.audit(NewEntry {
+            time: incoming.received,
+            actor: Actor::service(),
+            action: "quarantine.added",
+            ticket: None,
+            detail: Some(format!("quarantine {reference}")),
+        })?;
         Ok(reference)
     }
 
@@ -416,26 +398,23 @@ impl Store {
         }
     }
 
-    /// Seals one incoming message of a thread: its attachments into files, its content
-    /// inline or into a file.
-    #[allow(clippy::too_many_arguments)]
-    fn message_record(
+    /// Adds one incoming message to the thread of ticket `id` (record `rec`, content key
+    /// `key`): its attachments sealed into files, its content inline or into a file.
+    fn add_message(
         &self,
+        txn: &mut Txn<'_>,
         id: &str,
-        seq: u32,
         key: &Key,
+        rec: &mut TicketRecord,
         anon: &mut Anonymised,
-        received: i64,
-        primary: Option<[u8; 32]>,
-        next_attachment: &mut u32,
-        different_sender: bool,
-        now: i64,
-    ) -> Result<(MessageRecord, Vec<String>), StoreError> {
+        incoming: &Incoming,
+    ) -> Result<(), StoreError> {
+        let seq = rec.next_seq;
         let mut files = Vec::new();
         let mut metas = Vec::new();
         for a in &mut anon.attachments {
             let mut meta = AttachmentMeta {
-                id: *next_attachment,
+                id: rec.next_attachment,
                 kind: a.kind,
                 size: a.size,
                 withheld: None,
@@ -443,16 +422,15 @@ impl Store {
                 file: None,
                 stored_size: 0,
             };
-            *next_attachment += 1;
+            rec.next_attachment += 1;
             meta.cleaned = matches!(a.content, AttachmentContent::Cleaned(_));
             match &mut a.content {
                 AttachmentContent::Kept(bytes) | AttachmentContent::Cleaned(bytes) => {
-                    let name = super::files::Files::new_name();
                     // Sealed in place: the attachment's bytes are not needed after this.
                     let bytes = std::mem::take(bytes);
                     meta.stored_size = bytes.len() as u64;
-                    self.files
-                        .write(&name, &seal::seal_vec(key, &aad::file(&name), bytes), now)?;
+                    let name =
+                        txn.write_file(|name| seal::seal_vec(key, &aad::file(name), bytes))?;
                     meta.file = Some(name.clone());
                     files.push(name);
                 }
@@ -469,87 +447,36 @@ impl Store {
             language: anon.language,
             attachments: metas,
             sender: anon.signals.sender,
-            different_sender,
+            different_sender: incoming.different_sender,
         };
-        let payload = self.seal_payload(
-            key,
-            &aad::message(id, seq),
-            encode(&content),
-            &mut files,
-            now,
-        )?;
-        Ok((
-            MessageRecord {
-                direction: Direction::In,
-                received,
-                digests: primary.into_iter().collect(),
-                files: files.clone(),
-                outbox: None,
-                automatic: false,
-                content: payload,
-            },
+        let payload =
+            txn.seal_payload(key, &aad::message(id, seq), encode(&content), &mut files)?;
+        let msg = MessageRecord {
+            direction: Direction::In,
+            received: incoming.received,
+            digests: incoming.digest.into_iter().collect(),
             files,
-        ))
+            outbox: None,
+            automatic: false,
+            content: payload,
+        };
+        txn.insert(keys::message(id, seq), encode(&msg));
+        rec.next_seq += 1;
+        rec.messages += 1;
+        Ok(())
     }
 
     fn already_seen(
         &self,
         digests: &[[u8; 32]],
-        in_batch: &HashMap<[u8; 32], ()>,
+        in_batch: &HashSet<[u8; 32]>,
     ) -> Result<bool, StoreError> {
         for d in digests {
-            if in_batch.contains_key(d) || self.db.contains_key(dedupe_key(d))? {
+            if in_batch.contains(d) || self.db.contains_key(dedupe_key(d))? {
                 return Ok(true);
             }
         }
         Ok(false)
-    }
-
-    /// A fresh random reference under `prefix`, unused in the store and in this batch.
-    fn fresh_reference(
-        &self,
-        prefix: &[u8],
-        taken: &mut HashSet<String>,
-    ) -> Result<String, StoreError> {
-        loop {
-            let id = random_base32(TicketId::LEN);
-            if !taken.contains(&id) && !self.db.contains_key(keys::of(prefix, &id))? {
-                taken.insert(id.clone());
-                return Ok(id);
-            }
-        }
-    }
-
-    /// Seals `plain` under `key`, inline when small, else into a new file (added to `files`).
-    pub(crate) fn seal_payload(
-        &self,
-        key: &Key,
-        aad: &[u8],
-        plain: Vec<u8>,
-        files: &mut Vec<String>,
-        now: i64,
-    ) -> Result<Payload, StoreError> {
-        if plain.len() + seal::OVERHEAD <= INLINE_LIMIT {
-            return Ok(Payload::Inline(seal::seal_vec(key, aad, plain)));
-        }
-        let name = super::files::Files::new_name();
-        self.files
-            .write(&name, &seal::seal_vec(key, aad, plain), now)?;
-        files.push(name.clone());
-        Ok(Payload::File(name))
-    }
-
-    /// Opens a sealed payload.
-    pub(crate) fn open_payload(
-        &self,
-        key: &Key,
-        aad: &[u8],
-        payload: &Payload,
-    ) -> Result<zeroize::Zeroizing<Vec<u8>>, StoreError> {
-        match payload {
-            Payload::Inline(sealed) => Ok(seal::open(key, aad, sealed)?),
-            Payload::File(name) => Ok(seal::open(key, aad, &self.files.read(name)?)?),
-        }
     }
 }
 

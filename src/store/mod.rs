@@ -8,6 +8,7 @@
 //! * One process owns the store at a time (`data_dir/lock`, naming the owner's pid).
 
 mod audit;
+mod chain;
 mod classification;
 mod codec;
 mod durable;
@@ -22,6 +23,7 @@ mod read;
 pub mod records;
 mod retention;
 mod stats;
+mod txn;
 mod workflow;
 
 pub use error::StoreError;

@@ -202,10 +202,9 @@ impl Store {
         };
         match store.db.get(keys::SCHEMA)? {
             None if create => {
-                store
-                    .db
-                    .insert(keys::SCHEMA, &SCHEMA_VERSION.to_be_bytes())?;
-                store.durable_flush()?;
+                let mut txn = store.begin();
+                txn.insert(keys::SCHEMA, &SCHEMA_VERSION.to_be_bytes());
+                txn.commit()?;
             }
             None => {
                 return Err(StoreError(Kind::Corrupt {

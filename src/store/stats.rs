@@ -34,6 +34,7 @@ use super::codec::{decode, encode};
 use super::error::StoreError;
 use super::open::Store;
 use super::records::{Direction, Status, TicketRecord, keys};
+use super::txn::Txn;
 use crate::anonymise::Language;
 use crate::model::Month;
 use crate::seal::{self, Key};
@@ -338,11 +339,11 @@ impl Store {
     }
 
     /// Writes the planned facts file (if any) as `facts.next`, synced, and records its
-    /// generation in `batch`, the one that destroys the tickets; the caller commits it, then
+    /// generation in `txn`, the change that destroys the tickets; the caller commits it, then
     /// calls [`Store::stats_finish`] with what this returned (whether there was a plan).
     pub(crate) fn stats_into(
         &self,
-        batch: &mut sled::Batch,
+        txn: &mut Txn<'_>,
         plan: Option<StatsPlan>,
     ) -> Result<bool, StoreError> {
         let Some(plan) = plan else {
@@ -350,7 +351,7 @@ impl Store {
         };
         let generation = plan.file.generation;
         self.stats_write(plan)?;
-        batch.insert(keys::STATS_GENERATION, &generation.to_be_bytes());
+        txn.insert(keys::STATS_GENERATION, &generation.to_be_bytes());
         Ok(true)
     }
 

@@ -4,11 +4,13 @@
 //! are checked, and a damage found is written into the chain itself, so that appending new
 //! entries cannot hide it; the records of older versions are authenticated once.
 
-use super::{
-    AuditEntry, Base, DAMAGE_FOUND, Format, Found, Head, NewEntry, Removal, Removed, decode_entry,
+use crate::model::{
+    Actor, AuditEntry, AuditVerification, BaseView, ExpectedHead, HeadCheck, HeadVerdict, Removal,
+};
+use crate::store::chain::{
+    AUDIT_BASE, Base, DAMAGE_FOUND, Format, Found, Head, NewEntry, Removed, decode_entry,
     entry_key, mac_of,
 };
-use crate::model::{Actor, AuditVerification, BaseView, ExpectedHead, HeadCheck, HeadVerdict};
 use crate::store::error::StoreError;
 use crate::store::open::Store;
 use crate::store::records::keys;
@@ -348,7 +350,7 @@ impl Store {
     /// (an `audit.damage_found` entry, which `--verify` reports from then on), so that the
     /// entries appended next cannot make a cut log verify again.
     pub(crate) fn audit_check_at_open(&self) -> Result<(), StoreError> {
-        let _w = self.write.lock().expect("write lock");
+        let mut txn = self.begin();
         let head = self.audit_head_found()?;
         let base = self.audit_base_found()?;
         let first = self.audit_edge(false)?;
@@ -365,8 +367,7 @@ impl Store {
         if !upgrading && problems.is_empty() {
             return Ok(());
         }
-        let now = self.now();
-        let mut batch = sled::Batch::default();
+        let now = txn.now();
         // The base, written again when it was from an older version or could not be trusted.
         let written_base = (rebuild_base || upgrading).then(|| {
             let why = if rebuild_base {
@@ -376,8 +377,8 @@ impl Store {
             };
             let b = new_base(&base, &first, why, self.precision.round(now));
             match &b {
-                Some(b) => self.audit_write_base(&mut batch, b),
-                None => batch.remove(super::AUDIT_BASE),
+                Some(b) => txn.write_audit_base(b),
+                None => txn.remove(AUDIT_BASE),
             }
             b
         });
@@ -387,7 +388,7 @@ impl Store {
             Some(b) => b.as_ref().map(Base::start),
             None => base.value().map(Base::start),
         };
-        let mut cursor = match (&last, head.value()) {
+        let cursor = match (&last, head.value()) {
             (_, Some(h)) if problems.is_empty() => *h,
             (Some((_, Some((e, _)))), _) => Head {
                 seq: e.seq,
@@ -399,13 +400,16 @@ impl Store {
             },
             (None, _) => start.unwrap_or_default(),
         };
+        let mut seq = cursor.seq;
+        txn.set_audit_head(cursor);
         if upgrading {
             let detail = "the head and base records are authenticated from here on";
             let e = service_entry(now, "audit.upgraded", detail.into());
-            self.audit_push(&mut batch, &mut cursor, e);
+            txn.audit(e)?;
+            seq += 1;
             tracing::info!(
                 target: "sourdine::audit",
-                entries = cursor.seq,
+                entries = seq,
                 "audit log upgraded: its head and base records are now authenticated"
             );
         }
@@ -414,13 +418,14 @@ impl Store {
             tracing::error!(
                 target: "sourdine::audit",
                 problem = %detail,
-                entry = cursor.seq + 1,
+                entry = seq + 1,
                 "the audit log was found damaged; recorded in the log itself, `sourdine audit --verify` reports it"
             );
             let e = service_entry(now, DAMAGE_FOUND, detail);
-            self.audit_push(&mut batch, &mut cursor, e);
+            txn.audit(e)?;
         }
-        self.commit(batch)
+        txn.commit()?;
+        Ok(())
     }
 
     /// What is wrong with the head record, given the last entry.
@@ -451,7 +456,7 @@ impl Store {
             }
             Found::Missing => {
                 let holds_work = last.is_some()
-                    || self.db.get(super::AUDIT_BASE)?.is_some()
+                    || self.db.get(AUDIT_BASE)?.is_some()
                     || self.db.scan_prefix(keys::TICKET).next().is_some()
                     || self.db.scan_prefix(keys::QUARANTINE).next().is_some();
                 if holds_work {
