@@ -155,7 +155,7 @@ impl Outbox {
             b = b.references(chain);
         }
         if self.plus_addressing {
-            let reply_to: Mailbox = crate::threading::plus_address(&self.contact, &out.token)
+            let reply_to: Mailbox = crate::reply_tokens::plus_address(&self.contact, &out.token)
                 .parse()
                 .map_err(|_| err("the plus-address is not a valid address"))?;
             b = b.reply_to(reply_to);

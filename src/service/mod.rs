@@ -382,7 +382,7 @@ impl Service {
                 }
                 self.check_unverified_reply(&actor, &id, unverified)?;
                 let summary = self.store.ticket_summary(&id)?;
-                let subject = crate::threading::reply_subject(&summary.subject, &id);
+                let subject = crate::reply_tokens::reply_subject(&summary.subject, &id);
                 let reference = self.store.queue_outgoing(
                     &id,
                     &actor,
@@ -830,7 +830,7 @@ impl Service {
             lang
         };
         let subject = match self.store.ticket_summary(id) {
-            Ok(s) => crate::threading::reply_subject(&s.subject, id),
+            Ok(s) => crate::reply_tokens::reply_subject(&s.subject, id),
             Err(_) => return,
         };
         let body = templates::acknowledgement(

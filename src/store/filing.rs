@@ -16,8 +16,8 @@ use super::txn::Txn;
 use crate::anonymise::{Anonymised, AttachmentContent, WithheldReason};
 use crate::ids::TicketId;
 use crate::model::{Actor, Outcome, Prepared, PreparedItem};
+use crate::reply_tokens;
 use crate::seal::{self, Envelope, Key};
-use crate::threading;
 
 /// A ticket changed by this batch, with its unwrapped content key.
 struct Touched {
@@ -281,7 +281,7 @@ impl Store {
     /// A reply token unused in the store and in this batch.
     fn fresh_token(&self, filed: &Filed) -> Result<String, StoreError> {
         loop {
-            let t = threading::new_token();
+            let t = reply_tokens::new_token();
             if !filed.new_tokens.contains_key(&t)
                 && !self.db.contains_key(keys::of(keys::TOKEN, &t))?
             {
@@ -306,7 +306,7 @@ impl Store {
                 || self.db.contains_key(keys::of(keys::TICKET, id))?)
         };
         for r in &anon.secrets.references {
-            if let Some(token) = threading::token_of_message_id(r, &self.contact_domain)
+            if let Some(token) = reply_tokens::token_of_message_id(r, &self.contact_domain)
                 && let Some(id) = lookup(&token)?
                 && exists(&id)?
             {
@@ -314,14 +314,14 @@ impl Store {
             }
         }
         for d in &anon.secrets.recipient_tokens {
-            if let Some(token) = threading::token_of_detail(d)
+            if let Some(token) = reply_tokens::token_of_detail(d)
                 && let Some(id) = lookup(&token)?
                 && exists(&id)?
             {
                 return Ok(Some(id));
             }
         }
-        for id in threading::tags_in_subject(&anon.subject) {
+        for id in reply_tokens::tags_in_subject(&anon.subject) {
             if exists(&id)? {
                 return Ok(Some(id));
             }

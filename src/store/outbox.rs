@@ -12,7 +12,7 @@ use super::records::{
     Delivery, Direction, MessageContent, MessageRecord, OutKind, OutboxRecord, Status, aad, keys,
 };
 use crate::model::{Actor, OutboxView};
-use crate::threading;
+use crate::reply_tokens;
 use crate::time::Stamp;
 
 /// A message ready to hand to the SMTP server. Holds the writer's address: wiped on drop,
@@ -77,7 +77,7 @@ impl Store {
         }
         let now = txn.now();
         let reference = txn.fresh_reference(keys::OUTBOX, 16)?;
-        let message_id = threading::mint_message_id(&rec.token, &self.contact_domain);
+        let message_id = reply_tokens::mint_message_id(&rec.token, &self.contact_domain);
         let seq = rec.next_seq;
         let content = MessageContent {
             subject: subject.to_string(),
