@@ -27,7 +27,7 @@ pub struct TicketRecord {
     /// Marked urgent (grave and imminent danger).
     pub urgent: bool,
     /// The counsellor who claimed it.
-    pub claimed_by: Option<crate::store::Actor>,
+    pub claimed_by: Option<crate::model::Actor>,
     /// Messages in the thread.
     pub messages: u32,
     /// Sequence number of the next message.
@@ -177,7 +177,7 @@ pub struct NoteRecord {
     /// When (precise: a counsellor's action).
     pub time: i64,
     /// Who wrote it.
-    pub author: crate::store::Actor,
+    pub author: crate::model::Actor,
     /// The text, sealed under the ticket's content key.
     #[serde(with = "serde_bytes")]
     pub sealed: Vec<u8>,
@@ -189,14 +189,14 @@ pub struct RevealRecord {
     /// The ticket.
     pub ticket: String,
     /// The supervisor who asked.
-    pub requested_by: crate::store::Actor,
+    pub requested_by: crate::model::Actor,
     /// When.
     pub requested_at: i64,
     /// The reason, sealed under the ticket's content key.
     #[serde(with = "serde_bytes")]
     pub reason_sealed: Vec<u8>,
     /// The second supervisor who approved it, once.
-    pub approved_by: Option<crate::store::Actor>,
+    pub approved_by: Option<crate::model::Actor>,
     /// When it was approved.
     pub approved_at: Option<i64>,
 }
