@@ -32,3 +32,5 @@ pub mod users;
 #[doc(hidden)]
 pub use reply_tokens as threading;
 
+#[cfg(test)]
+mod architecture_tests;
