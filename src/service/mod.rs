@@ -217,6 +217,45 @@ impl Service {
 
     /// Answers one request from `caller`.
     pub fn handle(&self, caller: &Caller, request: Request) -> Result<Response, ServiceError> {
+        match request {
+            r @ (Request::Whoami
+            | Request::List { .. }
+            | Request::Show { .. }
+            | Request::Attachment { .. }
+            | Request::Search { .. }
+            | Request::Classification
+            | Request::Template { .. }
+            | Request::Status) => self.answer_reading(caller, r),
+            r @ (Request::Note { .. }
+            | Request::Close { .. }
+            | Request::Reopen { .. }
+            | Request::Tag { .. }
+            | Request::Untag { .. }
+            | Request::Claim { .. }
+            | Request::Release { .. }
+            | Request::Urgent { .. }) => self.answer_change(caller, r),
+            r @ (Request::RevealRequest { .. }
+            | Request::RevealApprove { .. }
+            | Request::RevealList) => self.answer_reveal(caller, r),
+            r @ Request::Reply { .. } => self.answer_reply(caller, r),
+            r @ (Request::QuarantineShow { .. }
+            | Request::QuarantineRetry { .. }
+            | Request::QuarantineRelease { .. }
+            | Request::QuarantineExport { .. }) => self.quarantine_request(caller, r),
+            r @ (Request::Stats { .. }
+            | Request::Outbox
+            | Request::Purge { .. }
+            | Request::Forget { .. }
+            | Request::RotateKeys
+            | Request::Ingest { .. }
+            | Request::QuarantineList
+            | Request::Audit { .. }
+            | Request::AuditVerify { .. }) => self.answer_supervision(caller, r),
+        }
+    }
+
+    /// Requests that read: the caller, tickets, search, templates, the status.
+    fn answer_reading(&self, caller: &Caller, request: Request) -> Result<Response, ServiceError> {
         let actor = caller.actor();
         let need = |role| require(caller, role);
         match request {
@@ -255,6 +294,53 @@ impl Service {
                     bytes: Bytes(bytes.to_vec()),
                 })
             }
+            Request::Search { text, limit } => {
+                need(Role::Counsellor)?;
+                let hits = self.search(&text, limit.unwrap_or(DEFAULT_SEARCH_LIMIT))?;
+                self.record_shown(
+                    &actor,
+                    "ticket.search",
+                    hits.iter().map(|h| h.id.as_str()),
+                    format!("{} results", hits.len()),
+                )?;
+                Ok(Response::Search(hits))
+            }
+            Request::Classification => {
+                need(Role::Counsellor)?;
+                self.classification()
+            }
+            Request::Template { name, language } => {
+                need(Role::Counsellor)?;
+                let dir = self.config.templates_dir();
+                if name.is_empty() {
+                    return Ok(Response::Templates(templates::names(&dir)));
+                }
+                let lang = language.unwrap_or(self.config.replies.default_language);
+                templates::load(&dir, &name, lang)
+                    .map(Response::Template)
+                    .ok_or_else(|| {
+                        ServiceError::new(
+                            ErrorKind::NotFound,
+                            format!(
+                                "no template `{name}`; the templates are: {}",
+                                templates::names(&dir).join(", ")
+                            ),
+                        )
+                    })
+            }
+            Request::Status => {
+                need(Role::Counsellor)?;
+                Ok(Response::Status(Box::new(self.status_for(caller)?)))
+            }
+            _ => Err(invalid("not a request of this group")),
+        }
+    }
+
+    /// Requests that change a ticket: notes, closing, tags, claims, urgency.
+    fn answer_change(&self, caller: &Caller, request: Request) -> Result<Response, ServiceError> {
+        let actor = caller.actor();
+        let need = |role| require(caller, role);
+        match request {
             Request::Note { id, text } => {
                 need(Role::Counsellor)?;
                 let id = Store::parse_ticket_id(&id)?;
@@ -278,15 +364,6 @@ impl Service {
                 need(Role::Counsellor)?;
                 self.respect_claim(caller, &id, force, "close")?;
                 self.close(&actor, &id, classification)
-            }
-            Request::Classification => {
-                need(Role::Counsellor)?;
-                self.classification()
-            }
-            Request::Stats { from, to } => {
-                need(Role::Supervisor)?;
-                let report = self.stats(&actor, from.as_deref(), to.as_deref())?;
-                Ok(Response::Stats(Box::new(report)))
             }
             Request::Reopen { id } => {
                 need(Role::Counsellor)?;
@@ -355,17 +432,50 @@ impl Service {
                     what,
                 )
             }
-            Request::Search { text, limit } => {
-                need(Role::Counsellor)?;
-                let hits = self.search(&text, limit.unwrap_or(DEFAULT_SEARCH_LIMIT))?;
-                self.record_shown(
-                    &actor,
-                    "ticket.search",
-                    hits.iter().map(|h| h.id.as_str()),
-                    format!("{} results", hits.len()),
-                )?;
-                Ok(Response::Search(hits))
+            _ => Err(invalid("not a request of this group")),
+        }
+    }
+
+    /// The two-person reveal of an address: request, approval, the pending list.
+    fn answer_reveal(&self, caller: &Caller, request: Request) -> Result<Response, ServiceError> {
+        let actor = caller.actor();
+        let need = |role| require(caller, role);
+        match request {
+            Request::RevealRequest { id, reason } => {
+                need(Role::Supervisor)?;
+                self.reveal_party(caller)?;
+                let id = Store::parse_ticket_id(&id)?;
+                let reason = crate::text::clean_line(&reason);
+                if reason.is_empty() {
+                    return Err(invalid("a reveal needs a reason (--reason)"));
+                }
+                let request = self.store.reveal_request(&id, &actor, &reason)?;
+                Ok(Response::RevealRequested { request })
             }
+            Request::RevealApprove { request } => {
+                need(Role::Supervisor)?;
+                self.reveal_party(caller)?;
+                let (ticket, envelope) = self
+                    .store
+                    .reveal_approve(&request, &actor, |asker| self.may_reveal(asker))?;
+                Ok(Response::Revealed {
+                    ticket,
+                    address: envelope.address.clone(),
+                })
+            }
+            Request::RevealList => {
+                need(Role::Supervisor)?;
+                Ok(Response::Reveals(self.store.reveal_requests()?))
+            }
+            _ => Err(invalid("not a request of this group")),
+        }
+    }
+
+    /// A reply queued for sending, the writer's address checked first.
+    fn answer_reply(&self, caller: &Caller, request: Request) -> Result<Response, ServiceError> {
+        let actor = caller.actor();
+        let need = |role| require(caller, role);
+        match request {
             Request::Reply {
                 id,
                 text,
@@ -398,24 +508,23 @@ impl Service {
                     will_send: self.config.smtp.is_some(),
                 })
             }
-            Request::Template { name, language } => {
-                need(Role::Counsellor)?;
-                let dir = self.config.templates_dir();
-                if name.is_empty() {
-                    return Ok(Response::Templates(templates::names(&dir)));
-                }
-                let lang = language.unwrap_or(self.config.replies.default_language);
-                templates::load(&dir, &name, lang)
-                    .map(Response::Template)
-                    .ok_or_else(|| {
-                        ServiceError::new(
-                            ErrorKind::NotFound,
-                            format!(
-                                "no template `{name}`; the templates are: {}",
-                                templates::names(&dir).join(", ")
-                            ),
-                        )
-                    })
+            _ => Err(invalid("not a reply")),
+        }
+    }
+
+    /// The supervisor's requests: statistics, outbox, purge, forgetting, keys, ingest, audit.
+    fn answer_supervision(
+        &self,
+        caller: &Caller,
+        request: Request,
+    ) -> Result<Response, ServiceError> {
+        let actor = caller.actor();
+        let need = |role| require(caller, role);
+        match request {
+            Request::Stats { from, to } => {
+                need(Role::Supervisor)?;
+                let report = self.stats(&actor, from.as_deref(), to.as_deref())?;
+                Ok(Response::Stats(Box::new(report)))
             }
             Request::Outbox => {
                 need(Role::Supervisor)?;
@@ -444,32 +553,6 @@ impl Service {
                 need(Role::Supervisor)?;
                 Ok(Response::Rekeyed(self.store.rekey(&actor)?))
             }
-            Request::RevealRequest { id, reason } => {
-                need(Role::Supervisor)?;
-                self.reveal_party(caller)?;
-                let id = Store::parse_ticket_id(&id)?;
-                let reason = crate::text::clean_line(&reason);
-                if reason.is_empty() {
-                    return Err(invalid("a reveal needs a reason (--reason)"));
-                }
-                let request = self.store.reveal_request(&id, &actor, &reason)?;
-                Ok(Response::RevealRequested { request })
-            }
-            Request::RevealApprove { request } => {
-                need(Role::Supervisor)?;
-                self.reveal_party(caller)?;
-                let (ticket, envelope) = self
-                    .store
-                    .reveal_approve(&request, &actor, |asker| self.may_reveal(asker))?;
-                Ok(Response::Revealed {
-                    ticket,
-                    address: envelope.address.clone(),
-                })
-            }
-            Request::RevealList => {
-                need(Role::Supervisor)?;
-                Ok(Response::Reveals(self.store.reveal_requests()?))
-            }
             Request::Ingest { messages } => {
                 need(Role::Supervisor)?;
                 let outcomes = self.ingest(messages.into_iter().map(|b| b.0).collect())?;
@@ -479,10 +562,6 @@ impl Service {
                 need(Role::Supervisor)?;
                 Ok(Response::Quarantine(self.store.quarantine_list()?))
             }
-            r @ (Request::QuarantineShow { .. }
-            | Request::QuarantineRetry { .. }
-            | Request::QuarantineRelease { .. }
-            | Request::QuarantineExport { .. }) => self.quarantine_request(caller, r),
             Request::Audit { tail, ticket } => {
                 need(Role::Supervisor)?;
                 let mut entries = self.audit_log(ticket.as_deref(), tail)?;
@@ -496,10 +575,7 @@ impl Service {
                 let v = self.store.audit_verify_expecting(expect_head)?;
                 Ok(Response::Verification(v))
             }
-            Request::Status => {
-                need(Role::Counsellor)?;
-                Ok(Response::Status(Box::new(self.status_for(caller)?)))
-            }
+            _ => Err(invalid("not a request of this group")),
         }
     }
 
