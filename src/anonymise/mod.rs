@@ -418,6 +418,18 @@ struct Walker<'o> {
     bounced_message_id: Option<String>,
 }
 
+/// The children of a multipart, and where they are walked from.
+struct Children<'a, 'm> {
+    msg: &'a Message<'m>,
+    /// The bytes the message's offsets refer to.
+    raw: &'a [u8],
+    ids: Vec<u32>,
+    /// The children's nesting.
+    depth: usize,
+    /// The multipart's own boundary.
+    boundary: Vec<u8>,
+}
+
 impl Walker<'_> {
     /// Pre-scans one message (the top one, or a nested one) at nesting `depth`, and returns the
     /// bytes to parse: the same bytes, with nested-message types marked (see `prescan`).
@@ -546,103 +558,18 @@ impl Walker<'_> {
         let is_message = is_message_type(ctype, subtype);
 
         if let PartType::Multipart(children) = &part.body {
-            let children: Vec<u32> = children.iter().copied().filter(|&c| c > id).collect();
-            let own_boundary: Vec<u8> = ct
-                .as_ref()
-                .and_then(|(_, _, c)| c.attribute("boundary"))
-                .map(|b| b.as_bytes().to_vec())
-                .unwrap_or_default();
-            let digest = subtype == "digest" || subtype == MARKED_DIGEST;
-            match (subtype, mode) {
-                ("alternative", Mode::Normal | Mode::ReportText) => {
-                    let chosen = choose_alternative(msg, raw, &children);
-                    // A plain alternative often carries the signature without any marker;
-                    // the HTML alternative marks it: find it there to remove it here.
-                    let htmls: Vec<String> = children
-                        .iter()
-                        .filter(|&&c| Some(c) != chosen)
-                        .flat_map(|&c| find_html(msg, raw, c))
-                        .collect();
-                    let signatures = if self.opts.remove_signature {
-                        htmls
-                            .iter()
-                            .flat_map(|h| body::html_signature_texts(h))
-                            .collect()
-                    } else {
-                        Vec::new()
-                    };
-                    let hidden_links = doors::hidden_links(&htmls);
-                    for &c in &children {
-                        let m = if Some(c) == chosen {
-                            mode
-                        } else {
-                            Mode::NotChosen
-                        };
-                        let before = segments.len();
-                        self.walk_in(msg, raw, c, depth + 1, &own_boundary, m, false, segments)?;
-                        if Some(c) == chosen {
-                            for seg in &mut segments[before..] {
-                                if let Segment::Plain {
-                                    signatures: s,
-                                    hidden_links: l,
-                                    ..
-                                } = seg
-                                {
-                                    s.extend(signatures.iter().cloned());
-                                    l.extend(hidden_links.iter().cloned());
-                                }
-                            }
-                        }
-                    }
-                }
-                ("related", Mode::Normal | Mode::ReportText) => {
-                    for (i, &c) in children.iter().enumerate() {
-                        let m = if i == 0 { mode } else { Mode::NotChosen };
-                        self.walk_in(msg, raw, c, depth + 1, &own_boundary, m, false, segments)?;
-                    }
-                }
-                ("report", _) => {
-                    // First child: the human-readable text. The rest (status fields, returned
-                    // message or headers) names the recipients of our own mail: read for the
-                    // bounced Message-ID only, never kept.
-                    for (i, &c) in children.iter().enumerate() {
-                        if i == 0 {
-                            let m = if mode == Mode::NotChosen {
-                                mode
-                            } else {
-                                Mode::ReportText
-                            };
-                            self.walk_in(
-                                msg,
-                                raw,
-                                c,
-                                depth + 1,
-                                &own_boundary,
-                                m,
-                                false,
-                                segments,
-                            )?;
-                        } else {
-                            self.note_returned(msg, raw, c, &own_boundary);
-                        }
-                    }
-                }
-                _ => {
-                    for &c in &children {
-                        self.walk_in(
-                            msg,
-                            raw,
-                            c,
-                            depth + 1,
-                            &own_boundary,
-                            mode,
-                            digest,
-                            segments,
-                        )?;
-                    }
-                }
-            }
-            return Ok(());
+            let kids = Children {
+                msg,
+                raw,
+                ids: children.iter().copied().filter(|&c| c > id).collect(),
+                depth: depth + 1,
+                boundary: ct
+                    .as_ref()
+                    .and_then(|(_, _, c)| c.attribute("boundary"))
+                    .map(|b| b.as_bytes().to_vec())
+                    .unwrap_or_default(),
+            };
+            return self.walk_multipart(&kids, subtype, mode, segments);
         }
 
         if is_message {
@@ -671,7 +598,131 @@ impl Walker<'_> {
         }
 
         let bytes = decoded_body(raw, part, boundary);
-        if let Some(text) = hidden_text(ctype, subtype, part, &bytes) {
+        self.walk_leaf(part, &bytes, (ctype, subtype), depth, mode, segments)
+    }
+
+    /// Walks the children of a multipart of type `multipart/subtype`.
+    fn walk_multipart(
+        &mut self,
+        kids: &Children<'_, '_>,
+        subtype: &str,
+        mode: Mode,
+        segments: &mut Vec<Segment>,
+    ) -> Result<(), Rejection> {
+        let digest = subtype == "digest" || subtype == MARKED_DIGEST;
+        match (subtype, mode) {
+            ("alternative", Mode::Normal | Mode::ReportText) => {
+                self.walk_alternative(kids, mode, segments)?;
+            }
+            ("related", Mode::Normal | Mode::ReportText) => {
+                for (i, &c) in kids.ids.iter().enumerate() {
+                    let m = if i == 0 { mode } else { Mode::NotChosen };
+                    self.walk_child(kids, c, m, false, segments)?;
+                }
+            }
+            ("report", _) => {
+                // First child: the human-readable text. The rest (status fields, returned
+                // message or headers) names the recipients of our own mail: read for the
+                // bounced Message-ID only, never kept.
+                for (i, &c) in kids.ids.iter().enumerate() {
+                    if i == 0 {
+                        let m = if mode == Mode::NotChosen {
+                            mode
+                        } else {
+                            Mode::ReportText
+                        };
+                        self.walk_child(kids, c, m, false, segments)?;
+                    } else {
+                        self.note_returned(kids.msg, kids.raw, c, &kids.boundary);
+                    }
+                }
+            }
+            _ => {
+                for &c in &kids.ids {
+                    self.walk_child(kids, c, mode, digest, segments)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Walks one child of a multipart.
+    fn walk_child(
+        &mut self,
+        kids: &Children<'_, '_>,
+        id: u32,
+        mode: Mode,
+        in_digest: bool,
+        segments: &mut Vec<Segment>,
+    ) -> Result<(), Rejection> {
+        let (msg, raw, depth, boundary) = (kids.msg, kids.raw, kids.depth, &kids.boundary);
+        self.walk_in(msg, raw, id, depth, boundary, mode, in_digest, segments)
+    }
+
+    /// Walks a `multipart/alternative`: the chosen alternative's text, with the signatures and
+    /// hidden links that the HTML alternatives mark.
+    fn walk_alternative(
+        &mut self,
+        kids: &Children<'_, '_>,
+        mode: Mode,
+        segments: &mut Vec<Segment>,
+    ) -> Result<(), Rejection> {
+        let (msg, raw) = (kids.msg, kids.raw);
+        let chosen = choose_alternative(msg, raw, &kids.ids);
+        // A plain alternative often carries the signature without any marker;
+        // the HTML alternative marks it: find it there to remove it here.
+        let htmls: Vec<String> = kids
+            .ids
+            .iter()
+            .filter(|&&c| Some(c) != chosen)
+            .flat_map(|&c| find_html(msg, raw, c))
+            .collect();
+        let signatures = if self.opts.remove_signature {
+            htmls
+                .iter()
+                .flat_map(|h| body::html_signature_texts(h))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let hidden_links = doors::hidden_links(&htmls);
+        for &c in &kids.ids {
+            let m = if Some(c) == chosen {
+                mode
+            } else {
+                Mode::NotChosen
+            };
+            let before = segments.len();
+            self.walk_child(kids, c, m, false, segments)?;
+            if Some(c) == chosen {
+                for seg in &mut segments[before..] {
+                    if let Segment::Plain {
+                        signatures: s,
+                        hidden_links: l,
+                        ..
+                    } = seg
+                    {
+                        s.extend(signatures.iter().cloned());
+                        l.extend(hidden_links.iter().cloned());
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Walks a part that is neither a multipart nor a message, its body decoded to `bytes`:
+    /// text, hidden text, a header dump or an attachment.
+    fn walk_leaf(
+        &mut self,
+        part: &MessagePart<'_>,
+        bytes: &[u8],
+        (ctype, subtype): (&str, &str),
+        depth: usize,
+        mode: Mode,
+        segments: &mut Vec<Segment>,
+    ) -> Result<(), Rejection> {
+        if let Some(text) = hidden_text(ctype, subtype, part, bytes) {
             if mode != Mode::NotChosen {
                 segments.push(Segment::Plain {
                     text,
@@ -687,7 +738,7 @@ impl Walker<'_> {
             if mode == Mode::NotChosen {
                 return Ok(());
             }
-            let text = decode_text(&bytes, part);
+            let text = decode_text(bytes, part);
             let redact_addresses = mode == Mode::ReportText;
             if subtype != "html" {
                 return self.add_plain(text, redact_addresses, depth, segments);
@@ -709,7 +760,7 @@ impl Walker<'_> {
             return Ok(());
         }
         let declared = format!("{ctype}/{subtype}");
-        self.add_leaf(&bytes, &declared, depth, segments)
+        self.add_leaf(bytes, &declared, depth, segments)
     }
 
     /// Sniffs and applies the policy to one attachment.
