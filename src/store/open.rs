@@ -200,22 +200,32 @@ impl Store {
             synced_blobs: Mutex::new(HashSet::new()),
             _lock: lock,
         };
-        match store.db.get(keys::SCHEMA)? {
+        store.check_schema(create)?;
+        if maintenance {
+            store.finish_interrupted_work()?;
+        }
+        Ok(store)
+    }
+
+    /// Checks the schema version (writing it in a new store): a store written by a newer
+    /// version is refused.
+    fn check_schema(&self, create: bool) -> Result<(), StoreError> {
+        match self.db.get(keys::SCHEMA)? {
             None if create => {
-                let mut txn = store.begin();
+                let mut txn = self.begin();
                 txn.insert(keys::SCHEMA, &SCHEMA_VERSION.to_be_bytes());
                 txn.commit()?;
             }
             None => {
                 return Err(StoreError(Kind::Corrupt {
-                    dir: store.db_dir.clone(),
+                    dir: self.db_dir.clone(),
                     detail: "no schema version".into(),
                 }));
             }
             Some(v) => {
                 let found = u32::from_be_bytes(v.as_ref().try_into().map_err(|_| {
                     StoreError(Kind::Corrupt {
-                        dir: store.db_dir.clone(),
+                        dir: self.db_dir.clone(),
                         detail: "bad schema version".into(),
                     })
                 })?);
@@ -224,26 +234,29 @@ impl Store {
                 }
             }
         }
-        if !maintenance {
-            return Ok(store);
-        }
-        store.audit_check_at_open()?;
-        let epochs = store.destroy_unused_epochs()?;
+        Ok(())
+    }
+
+    /// At opening: checks the audit chain and finishes what a crash interrupted (a key
+    /// rotation, a statistics update, payload files written before a commit).
+    fn finish_interrupted_work(&self) -> Result<(), StoreError> {
+        self.audit_check_at_open()?;
+        let epochs = self.destroy_unused_epochs()?;
         if !epochs.is_empty() {
             tracing::info!(
                 ?epochs,
                 "destroyed key epochs that wrap nothing any more (an interrupted rotation)"
             );
         }
-        store.recover_stats()?;
-        let orphans = store.remove_orphan_files()?;
+        self.recover_stats()?;
+        let orphans = self.remove_orphan_files()?;
         if orphans > 0 {
             tracing::info!(
                 files = orphans,
                 "removed payload files left by an interrupted commit"
             );
         }
-        Ok(store)
+        Ok(())
     }
 
     /// The data directory.
