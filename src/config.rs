@@ -109,7 +109,6 @@ pub struct Config {
     /// Attachment cleaning and its limits.
     #[serde(default)]
     pub attachments: AttachmentsConfig,
-    /// The store.
     #[serde(default)]
     pub store: StoreConfig,
     /// Statistics.

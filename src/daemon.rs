@@ -63,7 +63,6 @@ pub struct StatusFile {
     pub state: String,
     /// When the file was written.
     pub updated: Stamp,
-    /// The report.
     pub report: StatusReport,
 }
 

@@ -24,7 +24,6 @@ pub const MAX_REQUEST: usize = 1024 * 1024;
 pub struct RequestFrame {
     /// Protocol version.
     pub v: u32,
-    /// The request.
     pub request: Request,
 }
 
@@ -43,7 +42,6 @@ pub enum WireResult {
 pub struct ResponseFrame {
     /// Protocol version.
     pub v: u32,
-    /// The result.
     #[serde(flatten)]
     pub result: WireResult,
 }

@@ -35,7 +35,6 @@ pub struct Check {
     pub id: String,
     /// A short name for people ("IMAP connection and login").
     pub name: String,
-    /// The verdict.
     pub verdict: Verdict,
     /// What was found, in one or a few short sentences.
     pub detail: String,

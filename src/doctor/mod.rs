@@ -39,7 +39,6 @@ pub enum DoctorError {
 /// Every check's result, in the order they ran.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Report {
-    /// The checks.
     pub checks: Vec<Check>,
 }
 

@@ -35,7 +35,6 @@ pub enum ImportError {
     TooLarge {
         /// The path the operator named.
         root: PathBuf,
-        /// The limit.
         limit: usize,
     },
 }

@@ -20,7 +20,6 @@ pub enum Arrival {
     At(i64),
     /// An import: take the Date header (UTC, clamped to the past), else now.
     FromDateHeader,
-    /// Now.
     Now,
 }
 

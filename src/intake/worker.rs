@@ -169,7 +169,6 @@ enum Reply {
     Limit,
 }
 
-/// Worker settings.
 #[derive(Debug, Clone)]
 pub struct WorkerSettings {
     /// The cleaners' limits.

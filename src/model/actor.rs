@@ -50,7 +50,6 @@ pub struct Caller {
     pub uid: u32,
     /// User name (or `uid N` when the system has no name for it).
     pub name: String,
-    /// Role.
     pub role: Role,
 }
 

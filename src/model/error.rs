@@ -36,7 +36,6 @@ impl ServiceError {
             message: message.into(),
         }
     }
-    /// The kind.
     pub fn kind(&self) -> ErrorKind {
         self.kind
     }

@@ -41,10 +41,7 @@ pub enum Outcome {
         ticket: String,
     },
     /// It joined an existing ticket (a follow-up).
-    FollowUp {
-        /// The ticket.
-        ticket: String,
-    },
+    FollowUp { ticket: String },
     /// Quarantined, sealed.
     Quarantined {
         /// The quarantine reference.

@@ -27,7 +27,6 @@ pub struct SearchHit {
     pub id: String,
     /// Its state.
     pub status: Status,
-    /// Urgent.
     pub urgent: bool,
     /// Its subject.
     pub subject: String,
@@ -128,7 +127,6 @@ pub struct PurgeReport {
 /// What `sourdine quarantine show` prints: never a header but the subject.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QuarantineShown {
-    /// The reference.
     pub reference: String,
     /// Why it is in quarantine (no writer data).
     pub reason: String,
@@ -168,7 +166,6 @@ pub struct FoundView {
 pub struct Retried {
     /// The quarantine reference.
     pub reference: String,
-    /// The result.
     #[serde(flatten)]
     pub result: RetryResult,
 }
@@ -200,6 +197,5 @@ pub struct Released {
     pub reference: String,
     /// The ticket made (or joined, for a follow-up).
     pub outcome: Outcome,
-    /// Attachments withheld.
     pub attachments_withheld: usize,
 }

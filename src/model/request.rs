@@ -42,7 +42,6 @@ pub enum Request {
     Whoami,
     /// Tickets passing a filter.
     List {
-        /// The filter.
         #[serde(default)]
         filter: ListFilter,
         /// Only the caller's claimed tickets.
@@ -65,7 +64,6 @@ pub enum Request {
     Note {
         /// The ticket.
         id: String,
-        /// The text.
         text: String,
     },
     /// Closes a ticket.
@@ -100,14 +98,12 @@ pub enum Request {
     Tag {
         /// The ticket.
         id: String,
-        /// The tag.
         tag: String,
     },
     /// Removes a tag.
     Untag {
         /// The ticket.
         id: String,
-        /// The tag.
         tag: String,
     },
     /// Claims a ticket.
@@ -145,7 +141,6 @@ pub enum Request {
     Reply {
         /// The ticket.
         id: String,
-        /// The text.
         text: String,
         /// The counsellor confirmed replying although our mail server did not verify the
         /// sender (refused without it; audited with it).

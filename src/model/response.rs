@@ -24,7 +24,6 @@ pub enum Response {
     Tickets(Vec<TicketSummary>),
     /// One ticket.
     Ticket(Box<TicketView>),
-    /// An attachment.
     Attachment {
         /// What it is.
         view: AttachmentView,
@@ -53,7 +52,6 @@ pub enum Response {
     Template(String),
     /// The names of the canned answers.
     Templates(Vec<String>),
-    /// The outbox.
     Outbox(Vec<OutboxView>),
     /// What a purge removed (or would remove).
     Purged(PurgeReport),
@@ -66,16 +64,13 @@ pub enum Response {
     },
     /// The reply address, shown once to the approving supervisor.
     Revealed {
-        /// The ticket.
         ticket: String,
-        /// The address.
         address: String,
     },
     /// Reveal requests.
     Reveals(Vec<RevealView>),
     /// What became of ingested messages.
     Ingested(Vec<Outcome>),
-    /// The quarantine.
     Quarantine(Vec<QuarantineView>),
     /// What can be read of a quarantined message.
     QuarantineShown(Box<QuarantineShown>),

@@ -35,7 +35,6 @@ impl Month {
         ((1970..=9999).contains(&y) && (1..=12).contains(&m)).then(|| Month::new(y, m))
     }
 
-    /// The year.
     pub fn year(self) -> i32 {
         (self.0 / 12) as i32
     }
@@ -95,7 +94,6 @@ impl<'de> Deserialize<'de> for Month {
 /// cannot be worked out).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cell {
-    /// The count.
     Count(u64),
     /// From 1 to under the threshold.
     Small(u32),
@@ -194,7 +192,6 @@ impl<'de> Deserialize<'de> for Cells {
 /// Time to the first reply, in hours; null when fewer contacts than the threshold had one.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Percentiles {
-    /// The median.
     pub median: Option<u32>,
     /// The 90th percentile.
     pub p90: Option<u32>,

@@ -17,7 +17,6 @@ pub enum StatusFilter {
     Open,
     /// Answered, awaiting the writer.
     Waiting,
-    /// Closed.
     Closed,
     /// Every ticket.
     All,
@@ -91,7 +90,6 @@ pub struct TicketSummary {
     pub messages: u32,
     /// Marked urgent.
     pub urgent: bool,
-    /// Tags.
     pub tags: Vec<String>,
     /// The language told from the first message.
     pub language: Language,
@@ -126,7 +124,6 @@ pub struct TicketView {
     pub can_reply: bool,
     /// Marked urgent.
     pub urgent: bool,
-    /// Tags.
     pub tags: Vec<String>,
     /// The language told from the first message.
     pub language: Language,
@@ -151,11 +148,9 @@ pub struct MessageView {
     pub from: String,
     /// When (rounded).
     pub received: Stamp,
-    /// The subject.
     pub subject: String,
     /// The sanitised text.
     pub body: String,
-    /// Attachments.
     pub attachments: Vec<AttachmentView>,
     /// A follow-up from an address other than the sealed one (neither is shown).
     pub different_sender: bool,
@@ -189,7 +184,6 @@ pub struct AttachmentView {
 /// One quarantine entry, for the operator.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QuarantineView {
-    /// The reference.
     pub reference: String,
     /// Why (no writer data).
     pub reason: String,
@@ -265,7 +259,6 @@ pub struct NoteView {
     pub author: String,
     /// When.
     pub time: Stamp,
-    /// The text.
     pub text: String,
 }
 
@@ -274,7 +267,6 @@ pub struct NoteView {
 pub struct RevealView {
     /// The request reference (for `ticket reveal --approve`).
     pub request: String,
-    /// The ticket.
     pub ticket: String,
     /// Who asked.
     pub requested_by: String,
@@ -289,9 +281,7 @@ pub struct RevealView {
 /// An outbox entry as operators and tests see it (no text, no address).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutboxView {
-    /// The reference.
     pub reference: String,
-    /// The ticket.
     pub ticket: String,
     /// Reply or acknowledgement.
     pub kind: OutKind,

@@ -156,7 +156,6 @@ impl Service {
         Ok(n)
     }
 
-    /// The store.
     pub fn store(&self) -> &Store {
         &self.store
     }

@@ -12,7 +12,6 @@ use crate::users::{gid_of, groups_of, user_name};
     "{name} (uid {uid}) is not a counsellor or supervisor of this helpline; ask the operator to add you under [roles] in the configuration"
 )]
 pub struct Refusal {
-    /// The uid.
     pub uid: u32,
     /// The user name.
     pub name: String,

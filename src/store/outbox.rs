@@ -21,7 +21,6 @@ use crate::time::Stamp;
 pub struct Outgoing {
     /// The outbox reference.
     pub reference: String,
-    /// The ticket.
     pub ticket: String,
     /// The writer's address, opened from the envelope.
     pub to: String,
@@ -31,7 +30,6 @@ pub struct Outgoing {
     pub references: Vec<String>,
     /// Our Message-ID (stable across resends).
     pub message_id: String,
-    /// The subject.
     pub subject: String,
     /// The text.
     pub body: String,

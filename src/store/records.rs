@@ -130,13 +130,11 @@ pub struct MessageRecord {
 /// The sealed part of a message.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct MessageContent {
-    /// The subject.
     pub subject: String,
     /// The text.
     pub body: String,
     /// The language told from the text.
     pub language: Language,
-    /// Attachments.
     pub attachments: Vec<AttachmentMeta>,
     /// What our mail server said about the sender (see [`verification_byte`]).
     #[serde(with = "verification_byte")]
@@ -186,7 +184,6 @@ pub struct NoteRecord {
 /// A request to lift the secret (key `r:` + request reference).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RevealRecord {
-    /// The ticket.
     pub ticket: String,
     /// The supervisor who asked.
     pub requested_by: crate::model::Actor,
@@ -258,7 +255,6 @@ impl From<&Delivery> for DeliveryView {
 /// A message to the writer waiting in, or gone through, the outbox (key `o:` + reference).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OutboxRecord {
-    /// The ticket.
     pub ticket: String,
     /// The message in the ticket's thread that holds the text.
     pub seq: u32,
@@ -275,7 +271,6 @@ pub struct OutboxRecord {
 /// What a dedupe key points at (key `d:` + digest).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DedupeTarget {
-    /// A ticket.
     Ticket(String),
     /// A quarantine entry.
     Quarantine(String),
@@ -314,7 +309,6 @@ pub mod keys {
     pub const MESSAGE: &[u8] = b"m:";
     /// Dedupe keys.
     pub const DEDUPE: &[u8] = b"d:";
-    /// Quarantine.
     pub const QUARANTINE: &[u8] = b"q:";
     /// Audit entries.
     pub const AUDIT: &[u8] = b"a:";

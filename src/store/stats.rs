@@ -67,7 +67,6 @@ pub struct Fact {
 /// Tickets awaiting an answer at the end of each month: (month, count).
 pub type WaitingCounts = Vec<(Month, u32)>;
 
-/// The facts file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 struct FactsFile {
     /// Matches `meta:stats-generation` in sled once the change that wrote it is committed.
