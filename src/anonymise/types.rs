@@ -186,8 +186,9 @@ pub struct Secrets {
     /// one of ours.
     pub references: Vec<String>,
     /// This message's ancestors, oldest first (its `References`, else its `In-Reply-To`),
-    /// without angle brackets and shortened to [`headers::MAX_REFERENCES`]` - 1`: with
-    /// `message_id` after them, the `References` of an answer to it.
+    /// without angle brackets and shortened to
+    /// [`headers::MAX_REFERENCES`](super::headers::MAX_REFERENCES)` - 1`: with `message_id`
+    /// after them, the `References` of an answer to it.
     pub ancestry: Vec<String>,
     /// Plus-address details of recipients at the contact address (`contact+TOKEN@domain`).
     pub recipient_tokens: Vec<String>,

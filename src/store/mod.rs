@@ -1,10 +1,10 @@
 //! The ticket store: one sled tree with prefixed keys, plus sealed files for large payloads.
 //!
 //! * Every record that says anything about a writer is sealed under the ticket's data key.
-//! * A commit is durable when [`Store::commit`] returns: payload files are written and
-//!   fsync'd with their directory first, then the sled batch is applied, flushed, and every
-//!   sled file (and its directory) is fsync'd, because sled's own `flush()` stops at
-//!   `sync_file_range` and never syncs its blob files.
+//! * A change is durable when its transaction's commit (`Txn::commit`) returns: payload
+//!   files are written and fsync'd with their directory first, then the sled batch is
+//!   applied, flushed, and every sled file (and its directory) is fsync'd, because sled's own
+//!   `flush()` stops at `sync_file_range` and never syncs its blob files.
 //! * One process owns the store at a time (`data_dir/lock`, naming the owner's pid).
 
 mod audit;
