@@ -46,7 +46,7 @@ pub(super) enum Kind {
     #[error(transparent)]
     Seal(#[from] SealError),
     #[error("store: {0}")]
-    Sled(String),
+    Sled(#[source] sled::Error),
     #[error("{0}")]
     Invalid(String),
     #[error("{0}")]
@@ -209,7 +209,7 @@ impl From<sled::Error> for StoreError {
                 dir: PathBuf::new(),
                 detail: "corruption detected in the log".into(),
             }),
-            other => StoreError(Kind::Sled(other.to_string())),
+            other => StoreError(Kind::Sled(other)),
         }
     }
 }
@@ -217,4 +217,21 @@ impl From<sled::Error> for StoreError {
 /// Maps an I/O error to a store error naming `path`.
 pub(super) fn io_at(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
     move |e| StoreError::io(path.display().to_string(), e)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error;
+
+    use super::*;
+
+    #[test]
+    fn a_sled_error_keeps_its_source_and_its_message() {
+        let sled = sled::Error::Unsupported("a feature".into());
+        let text = format!("store: {sled}");
+        let e = StoreError::from(sled);
+        assert_eq!(e.to_string(), text);
+        let source = e.source().expect("the sled error is kept");
+        assert!(source.downcast_ref::<sled::Error>().is_some());
+    }
 }
