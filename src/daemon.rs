@@ -42,7 +42,7 @@ pub enum DaemonError {
     #[error(
         "the store could not write ({0}); stopped so that the service manager restarts sourdine once the disk has room again; nothing was deleted from the mailbox that was not on disk"
     )]
-    StoreFailed(String),
+    StoreFailed(#[source] crate::intake::imap::ImapError),
     /// Another system error.
     #[error("{what}: {source}")]
     Io {
@@ -237,7 +237,7 @@ async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
     let listener = server::bind(&cfg.control_socket, cfg.counsellors_group.as_deref()).await?;
     tracing::info!(socket = %cfg.control_socket.display(), "serving counsellors");
     let (stop_tx, stop_rx) = watch::channel(false);
-    let (fatal_tx, mut fatal_rx) = tokio::sync::mpsc::channel::<String>(4);
+    let (fatal_tx, mut fatal_rx) = tokio::sync::mpsc::channel::<crate::intake::imap::ImapError>(4);
 
     log_audit_head(&service, "at start");
     let server = tokio::spawn(server::serve(listener, service.clone(), stop_rx.clone()));
