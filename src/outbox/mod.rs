@@ -31,10 +31,15 @@ use crate::config::{Config, SmtpConfig, Tls};
 use crate::store::records::Delivery;
 use crate::store::{Outgoing, Store, StoreError};
 
-/// An outbox setup or delivery error. Never carries writer data.
+/// An outbox setup or delivery error. Never carries writer data: a source is kept only for
+/// our own errors (the store's, the configuration's, the TLS settings').
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct OutboxError(String);
+#[error("{message}")]
+pub struct OutboxError {
+    message: String,
+    #[source]
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
 
 /// What one pass over the outbox did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -62,7 +67,23 @@ pub struct Outbox {
 }
 
 fn err(msg: impl Into<String>) -> OutboxError {
-    OutboxError(msg.into())
+    OutboxError {
+        message: msg.into(),
+        source: None,
+    }
+}
+
+/// `message`, caused by `source`.
+fn because(message: String, source: impl std::error::Error + Send + Sync + 'static) -> OutboxError {
+    OutboxError {
+        message,
+        source: Some(Box::new(source)),
+    }
+}
+
+/// An error of ours as the cause, its text the message.
+fn caused(source: impl std::error::Error + Send + Sync + 'static) -> OutboxError {
+    because(source.to_string(), source)
 }
 
 /// Builds the transport from `[smtp]`: TLS as configured, the EHLO name (never the host
@@ -74,14 +95,15 @@ pub fn transport(
     let params = || -> Result<TlsParameters, OutboxError> {
         let mut b = TlsParameters::builder(smtp.host.clone());
         if let Some(ca) = &smtp.ca_file {
-            let pem = std::fs::read(ca)
-                .map_err(|e| err(format!("cannot read smtp.ca_file {}: {e}", ca.display())))?;
+            let pem = std::fs::read(ca).map_err(|e| {
+                because(format!("cannot read smtp.ca_file {}: {e}", ca.display()), e)
+            })?;
             let cert = Certificate::from_pem(&pem)
-                .map_err(|e| err(format!("smtp.ca_file {}: {e}", ca.display())))?;
+                .map_err(|e| because(format!("smtp.ca_file {}: {e}", ca.display()), e))?;
             b = b.add_root_certificate(cert);
         }
         b.build_rustls()
-            .map_err(|e| err(format!("TLS settings for {}: {e}", smtp.host)))
+            .map_err(|e| because(format!("TLS settings for {}: {e}", smtp.host), e))
     };
     let tls = match smtp.tls {
         Tls::Implicit => LettreTls::Wrapper(params()?),
@@ -94,8 +116,8 @@ pub fn transport(
         .hello_name(ClientId::Domain(cfg.ehlo_name()))
         .timeout(Some(Duration::from_secs(smtp.timeout_secs)));
     if let (Some(user), Some(file)) = (&smtp.username, &smtp.password_file) {
-        let password = crate::config::read_password_file("smtp.password_file", file)
-            .map_err(|e| err(e.to_string()))?;
+        let password =
+            crate::config::read_password_file("smtp.password_file", file).map_err(caused)?;
         b = b.credentials(Credentials::new(user.clone(), password.to_string()));
     }
     Ok(b.build())
@@ -186,7 +208,7 @@ impl Outbox {
         let (due, _) = tokio::task::spawn_blocking(move || s.outbox_due(now))
             .await
             .map_err(|_| err("the outbox worker failed"))?
-            .map_err(|e| err(e.to_string()))?;
+            .map_err(caused)?;
         let mut report = OutboxReport::default();
         for reference in due {
             match self.send_one(&reference).await? {
@@ -203,7 +225,7 @@ impl Outbox {
         let (due, next) = tokio::task::spawn_blocking(move || s.outbox_due(now))
             .await
             .map_err(|_| err("the outbox worker failed"))?
-            .map_err(|e| err(e.to_string()))?;
+            .map_err(caused)?;
         let next = if due.is_empty() { next } else { Some(now) };
         if report.sent + report.failed + report.deferred > 0 {
             tracing::debug!(
@@ -225,7 +247,7 @@ impl Outbox {
         })
         .await
         .map_err(|_| err("the outbox worker failed"))?
-        .map_err(|e| err(e.to_string()))?;
+        .map_err(caused)?;
         let (outgoing, delivery) = prepared;
         let attempts = match &delivery {
             Some(Delivery::Queued { attempts, .. }) => *attempts,
@@ -274,7 +296,7 @@ impl Outbox {
                 at: now,
                 reason: "no reply address is kept for this ticket any more".into(),
             },
-            Err(e) => return Err(err(e.to_string())),
+            Err(e) => return Err(caused(e)),
         };
         let s = self.store.clone();
         let r = reference.to_string();
@@ -282,7 +304,7 @@ impl Outbox {
         tokio::task::spawn_blocking(move || s.outbox_update(&r, d))
             .await
             .map_err(|_| err("the outbox worker failed"))?
-            .map_err(|e| err(e.to_string()))?;
+            .map_err(caused)?;
         Ok(outcome)
     }
 
@@ -299,7 +321,7 @@ impl Outbox {
         let created = tokio::task::spawn_blocking(move || s.outbox_created(&r))
             .await
             .map_err(|_| err("the outbox worker failed"))?
-            .map_err(|e| err(e.to_string()))?
+            .map_err(caused)?
             .unwrap_or(now);
         if now - created > self.give_up_after {
             return Ok(Delivery::NotDelivered {
@@ -377,6 +399,17 @@ fn smtp_problem(e: &lettre::transport::smtp::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_of_ours_is_kept_as_the_source_with_the_same_message() {
+        let store = StoreError::from(sled::Error::Unsupported("a feature".into()));
+        let text = store.to_string();
+        let e = caused(store);
+        assert_eq!(e.to_string(), text);
+        let source = std::error::Error::source(&e).expect("kept");
+        assert!(source.downcast_ref::<StoreError>().is_some());
+        assert!(std::error::Error::source(&err("plain")).is_none());
+    }
 
     #[test]
     fn references_end_with_the_answered_message() {
