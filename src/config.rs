@@ -109,7 +109,6 @@ pub struct Config {
     /// Attachment cleaning and its limits.
     #[serde(default)]
     pub attachments: AttachmentsConfig,
-    /// The store.
     #[serde(default)]
     pub store: StoreConfig,
     /// Statistics.
@@ -267,23 +266,6 @@ impl Default for AttachmentsConfig {
             worker_timeout_secs: 30,
             worker_memory_mib: 1024,
             workers: 2,
-        }
-    }
-}
-
-impl AttachmentsConfig {
-    /// The worker settings these values make.
-    pub fn worker_settings(&self) -> crate::intake::worker::WorkerSettings {
-        crate::intake::worker::WorkerSettings {
-            limits: crate::anonymise::clean::CleanLimits {
-                max_zip_members: self.max_zip_members,
-                max_expanded_bytes: self.max_expanded_bytes,
-                max_pdf_depth: self.max_pdf_depth,
-                max_image_pixels: self.max_image_pixels,
-            },
-            timeout: std::time::Duration::from_secs(self.worker_timeout_secs),
-            memory_mib: self.worker_memory_mib,
-            cpu_secs: 600,
         }
     }
 }
@@ -627,6 +609,29 @@ impl Config {
             return Err(self.invalid("contact_address", problem));
         }
         self.contact_address = normalise_address(&self.contact_address);
+        self.validate_places()?;
+        self.validate_limits()?;
+        self.validate_attachments()?;
+        if let Some(imap) = &self.imap {
+            self.validate_imap(imap)?;
+        }
+        if let Some(smtp) = &self.smtp {
+            self.validate_smtp(smtp)?;
+        }
+        if self.replies.default_language == crate::anonymise::Language::Unknown {
+            return Err(self.invalid("replies.default_language", "must be fr, nl or en"));
+        }
+        if !["error", "warn", "info", "debug", "trace"].contains(&self.log.level.as_str()) {
+            return Err(self.invalid(
+                "log.level",
+                "must be one of error, warn, info, debug, trace",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The key directory and the control socket: absolute, outside `data_dir`.
+    fn validate_places(&self) -> Result<(), ConfigError> {
         let key_dir = self.key_dir();
         if !key_dir.is_absolute() {
             return Err(self.invalid("key_dir", "must be an absolute path"));
@@ -649,6 +654,11 @@ impl Config {
         if self.control_socket.as_os_str().len() > 100 {
             return Err(self.invalid("control_socket", "path longer than 100 bytes"));
         }
+        Ok(())
+    }
+
+    /// The intake's, store's, retention's and statistics' limits.
+    fn validate_limits(&self) -> Result<(), ConfigError> {
         let i = &self.intake;
         for (key, value, min) in [
             ("intake.max_message_bytes", i.max_message_bytes, 1024),
@@ -696,6 +706,11 @@ impl Config {
         {
             return Err(self.invalid("classification", "must be an absolute path"));
         }
+        Ok(())
+    }
+
+    /// The attachment cleaners' limits.
+    fn validate_attachments(&self) -> Result<(), ConfigError> {
         let a = &self.attachments;
         for (key, v, min) in [
             (
@@ -720,21 +735,6 @@ impl Config {
             return Err(self.invalid(
                 "attachments.max_pdf_depth",
                 "must be at most 1000 (deeper nesting can overflow the parser's stack)",
-            ));
-        }
-        if let Some(imap) = &self.imap {
-            self.validate_imap(imap)?;
-        }
-        if let Some(smtp) = &self.smtp {
-            self.validate_smtp(smtp)?;
-        }
-        if self.replies.default_language == crate::anonymise::Language::Unknown {
-            return Err(self.invalid("replies.default_language", "must be fr, nl or en"));
-        }
-        if !["error", "warn", "info", "debug", "trace"].contains(&self.log.level.as_str()) {
-            return Err(self.invalid(
-                "log.level",
-                "must be one of error, warn, info, debug, trace",
             ));
         }
         Ok(())

@@ -15,7 +15,8 @@ use tokio::sync::watch;
 
 use crate::config::Config;
 use crate::control::server;
-use crate::service::{Service, ServiceError, StatusReport};
+use crate::model::{ServiceError, StatusReport};
+use crate::service::Service;
 use crate::time::Stamp;
 
 /// A reason the service could not start or had to stop.
@@ -41,7 +42,7 @@ pub enum DaemonError {
     #[error(
         "the store could not write ({0}); stopped so that the service manager restarts sourdine once the disk has room again; nothing was deleted from the mailbox that was not on disk"
     )]
-    StoreFailed(String),
+    StoreFailed(#[source] crate::intake::imap::ImapError),
     /// Another system error.
     #[error("{what}: {source}")]
     Io {
@@ -62,7 +63,6 @@ pub struct StatusFile {
     pub state: String,
     /// When the file was written.
     pub updated: Stamp,
-    /// The report.
     pub report: StatusReport,
 }
 
@@ -212,7 +212,8 @@ async fn run_once(cfg: Config, service: Arc<Service>) -> Result<OnceReport, Daem
             })??;
     report.purged_tickets = purge.tickets.len();
     if let Some(smtp) = cfg.smtp.clone() {
-        let outbox = crate::outbox::Outbox::new(&cfg, &smtp, service.clone())?;
+        let outbox =
+            crate::outbox::Outbox::new(&cfg, &smtp, service.shared_store(), service.outbox_wake())?;
         let (r, _) = outbox.pass().await?;
         report.sent = Some(r.sent);
         report.deferred = r.deferred;
@@ -236,7 +237,7 @@ async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
     let listener = server::bind(&cfg.control_socket, cfg.counsellors_group.as_deref()).await?;
     tracing::info!(socket = %cfg.control_socket.display(), "serving counsellors");
     let (stop_tx, stop_rx) = watch::channel(false);
-    let (fatal_tx, mut fatal_rx) = tokio::sync::mpsc::channel::<String>(4);
+    let (fatal_tx, mut fatal_rx) = tokio::sync::mpsc::channel::<crate::intake::imap::ImapError>(4);
 
     log_audit_head(&service, "at start");
     let server = tokio::spawn(server::serve(listener, service.clone(), stop_rx.clone()));
@@ -247,84 +248,34 @@ async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
         }
         None => None,
     };
-    let retention = {
+    let every_purge = Duration::from_secs(cfg.retention.purge_interval_minutes * 60);
+    let retention = every(every_purge, stop_rx.clone(), {
         let service = service.clone();
-        let mut stop = stop_rx.clone();
-        let every = Duration::from_secs(cfg.retention.purge_interval_minutes * 60);
-        tokio::spawn(async move {
-            loop {
-                let s = service.clone();
-                match tokio::task::spawn_blocking(move || {
-                    s.purge(&crate::store::Actor::service(), false)
-                })
-                .await
-                {
-                    Ok(Ok(r))
-                        if !r.tickets.is_empty()
-                            || !r.reply_addresses.is_empty()
-                            || !r.quarantine.is_empty() =>
-                    {
-                        tracing::info!(
-                            tickets = r.tickets.len(),
-                            reply_addresses = r.reply_addresses.len(),
-                            quarantined = r.quarantine.len(),
-                            audit_entries = r.audit_entries,
-                            "retention applied"
-                        );
-                    }
-                    Ok(Ok(_)) => {}
-                    Ok(Err(e)) => tracing::warn!(error = %e, "retention pass failed"),
-                    Err(_) => tracing::warn!("retention pass failed"),
-                }
-                tokio::select! {
-                    _ = tokio::time::sleep(every) => {}
-                    _ = stop.changed() => break,
-                }
-            }
-        })
-    };
+        move || retention_pass(service.clone())
+    });
     let outbox = match cfg.smtp.clone() {
         Some(smtp) => {
-            let outbox = crate::outbox::Outbox::new(&cfg, &smtp, service.clone())?;
+            let outbox = crate::outbox::Outbox::new(
+                &cfg,
+                &smtp,
+                service.shared_store(),
+                service.outbox_wake(),
+            )?;
             Some(tokio::spawn(outbox.run(stop_rx.clone())))
         }
         None => None,
     };
 
     // Once a day (the first at start): the quarantine, in counts only.
-    let daily = {
+    let daily = every(Duration::from_secs(86_400), stop_rx.clone(), {
         let service = service.clone();
-        let mut stop = stop_rx.clone();
-        tokio::spawn(async move {
-            loop {
-                let s = service.clone();
-                if let Ok(Ok(q)) = tokio::task::spawn_blocking(move || s.quarantine_summary()).await
-                {
-                    q.log();
-                }
-                tokio::select! {
-                    _ = tokio::time::sleep(Duration::from_secs(86_400)) => {}
-                    _ = stop.changed() => break,
-                }
-            }
-        })
-    };
-
+        move || log_quarantine(service.clone())
+    });
     // Past days' acknowledgement memory, destroyed within seconds of the day's end.
-    let forget_task = {
+    let forget_task = every(Duration::from_secs(5), stop_rx.clone(), {
         let service = service.clone();
-        let mut stop = stop_rx.clone();
-        tokio::spawn(async move {
-            loop {
-                let s = service.clone();
-                let _ = tokio::task::spawn_blocking(move || s.forget_past_acknowledgements()).await;
-                tokio::select! {
-                    _ = tokio::time::sleep(Duration::from_secs(5)) => {}
-                    _ = stop.changed() => break,
-                }
-            }
-        })
-    };
+        move || forget_acknowledgements(service.clone())
+    });
 
     let status_task = tokio::spawn(publish_status(
         service.clone(),
@@ -368,6 +319,63 @@ async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
         None => Ok(()),
         Some(why) => Err(DaemonError::StoreFailed(why)),
     }
+}
+
+/// Runs `pass` now and then every `period`, until told to stop.
+fn every<F, P>(
+    period: Duration,
+    mut stop: watch::Receiver<bool>,
+    pass: P,
+) -> tokio::task::JoinHandle<()>
+where
+    P: Fn() -> F + Send + 'static,
+    F: Future<Output = ()> + Send + 'static,
+{
+    tokio::spawn(async move {
+        loop {
+            pass().await;
+            tokio::select! {
+                _ = tokio::time::sleep(period) => {}
+                _ = stop.changed() => break,
+            }
+        }
+    })
+}
+
+/// One retention pass, what it removed logged in counts.
+async fn retention_pass(service: Arc<Service>) {
+    match tokio::task::spawn_blocking(move || service.purge(&crate::store::Actor::service(), false))
+        .await
+    {
+        Ok(Ok(r))
+            if !r.tickets.is_empty()
+                || !r.reply_addresses.is_empty()
+                || !r.quarantine.is_empty() =>
+        {
+            tracing::info!(
+                tickets = r.tickets.len(),
+                reply_addresses = r.reply_addresses.len(),
+                quarantined = r.quarantine.len(),
+                audit_entries = r.audit_entries,
+                "retention applied"
+            );
+        }
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => tracing::warn!(error = %e, "retention pass failed"),
+        Err(_) => tracing::warn!("retention pass failed"),
+    }
+}
+
+/// Logs the quarantine, in counts only.
+async fn log_quarantine(service: Arc<Service>) {
+    if let Ok(Ok(q)) = tokio::task::spawn_blocking(move || service.quarantine_summary()).await {
+        q.log();
+    }
+}
+
+/// Destroys past days' acknowledgement memory.
+async fn forget_acknowledgements(service: Arc<Service>) {
+    let _ = tokio::task::spawn_blocking(move || service.forget_past_acknowledgements()).await;
 }
 
 /// Publishes the status counsellors may see at each step of `received_precision` (and at

@@ -16,11 +16,20 @@ mod frame;
 pub mod hardening;
 pub mod ids;
 pub mod intake;
+pub mod model;
 pub mod outbox;
+pub mod reply_tokens;
 pub mod seal;
 pub mod service;
 pub mod store;
 pub mod taxonomy;
 pub mod text;
-pub mod threading;
 pub mod time;
+pub mod users;
+
+/// The old name of [`reply_tokens`], kept while `ticket reply` is rewritten (issue 20).
+#[doc(hidden)]
+pub use reply_tokens as threading;
+
+#[cfg(test)]
+mod architecture_tests;

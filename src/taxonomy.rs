@@ -96,7 +96,6 @@ pub struct Entry {
 pub struct Taxonomy {
     /// Contact types.
     pub types: Vec<Entry>,
-    /// Categories.
     pub categories: Vec<Entry>,
     /// The writer's roles.
     pub roles: Vec<Entry>,

@@ -1,7 +1,7 @@
 //! A quarantined message made fit for a bug report (`sourdine quarantine export`): its
 //! structure kept, the identifying values of its headers replaced by placeholders.
 //!
-//! The message is cut by [`super::lenient`] into header blocks, boundary lines and bodies, at
+//! The message is cut by `lenient` into header blocks, boundary lines and bodies, at
 //! every level: the top message, each MIME part, each embedded `message/rfc822` (decoded,
 //! rewritten and encoded again when it was base64 or quoted-printable). In every header block
 //! the field names, their order and the folding of the MIME fields are kept; values are kept by
@@ -11,7 +11,7 @@
 //!   their type and their structural parameters (charset, format, report-type...); comments
 //!   become `()`, file names and every other parameter `"[redacted]"`;
 //! - boundaries are renamed `sourdine-boundary-...`, in the `Content-Type` and on their
-//!   boundary lines, keeping equality and prefixes between them (see [`super::boundaries`]),
+//!   boundary lines, keeping equality and prefixes between them (see `boundaries`),
 //!   so a mismatch, or a boundary that begins another, stays as it was;
 //! - address fields become `<address-N@example.invalid>`, Message-IDs and Content-IDs
 //!   `<id-N@example.invalid>` (the same value, the same placeholder), dates the epoch;

@@ -7,7 +7,7 @@
 
 use mail_parser::{Address, HeaderName, HeaderValue, MessageParser, MessagePart};
 
-use super::{Options, Secrets, Signals, Verification};
+use super::types::{Options, Secrets, Signals, Verification};
 
 /// Header fields that the anonymiser reads, at any level. Everything else is never parsed.
 ///

@@ -25,228 +25,19 @@ pub mod links;
 mod prescan;
 pub mod quarantine;
 pub mod signature;
+mod types;
 pub mod uuencode;
 mod words;
 
 use std::borrow::Cow;
 
 use mail_parser::{HeaderName, Message, MessagePart, PartType, parsers::MessageStream};
-use serde::{Deserialize, Serialize};
-use zeroize::{Zeroize, ZeroizeOnDrop};
 
-pub use attachments::{AttachmentKind, WithheldReason};
+pub use attachments::{AttachmentContent, AttachmentKind, WithheldReason};
 pub use language::Language;
-
-/// Structure limits applied before and during parsing. Passing one quarantines the message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Limits {
-    /// Largest raw message accepted, in bytes.
-    pub max_message_bytes: usize,
-    /// Largest header block (of the message or of any part), in bytes.
-    pub max_header_bytes: usize,
-    /// Most MIME parts in the whole message, nested messages included.
-    pub max_parts: usize,
-    /// Deepest nesting of multiparts and `message/rfc822` parts.
-    pub max_depth: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_message_bytes: 25 * 1024 * 1024,
-            max_header_bytes: 256 * 1024,
-            max_parts: 256,
-            max_depth: 16,
-        }
-    }
-}
-
-/// What the anonymiser needs to know about the helpline.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Options {
-    /// Remove signature blocks (RFC 3676 `-- `, the signature markup of common clients, and
-    /// the identity lines under a valediction, see `signature`).
-    pub remove_signature: bool,
-    /// Structure limits.
-    pub limits: Limits,
-    /// The helpline's contact address, to recognise plus-address tokens (`local+TOKEN@domain`).
-    pub contact_address: String,
-    /// The authserv-id of the helpline's own mail server; only its Authentication-Results count.
-    pub trusted_authserv_id: Option<String>,
-}
-
-/// Why a message is quarantined instead of ticketed. The reason never carries writer data.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Rejection {
-    /// The input was empty (or only whitespace).
-    #[error("empty message")]
-    Empty,
-    /// The parser could not make a message of the bytes.
-    #[error("unparseable message")]
-    Unparseable,
-    /// No header block was found.
-    #[error("no header block")]
-    NoHeaders,
-    /// The message is larger than `max_message_bytes`.
-    #[error("message larger than {limit} bytes")]
-    TooLarge {
-        /// The limit that was passed.
-        limit: usize,
-    },
-    /// A header block is larger than `max_header_bytes`.
-    #[error("header block larger than {limit} bytes")]
-    HeaderTooLarge {
-        /// The limit that was passed.
-        limit: usize,
-    },
-    /// More MIME parts than `max_parts`.
-    #[error("more than {limit} MIME parts")]
-    TooManyParts {
-        /// The limit that was passed.
-        limit: usize,
-    },
-    /// Nesting deeper than `max_depth`.
-    #[error("MIME nesting deeper than {limit}")]
-    TooDeep {
-        /// The limit that was passed.
-        limit: usize,
-    },
-}
-
-/// The result of anonymising one message.
-#[derive(Debug)]
-pub struct Anonymised {
-    /// The decoded subject (empty when absent).
-    pub subject: String,
-    /// The readable message text: text/plain preferred, else sanitised HTML rendered as text;
-    /// signature removed (when asked) and attribution lines redacted.
-    pub body: String,
-    /// The language of the body, told from the text (never from `Content-Language`).
-    pub language: Language,
-    /// Attachments in message order, with sniffed types; never with their original names.
-    pub attachments: Vec<Attachment>,
-    /// The `Date` header as UTC seconds since the epoch (the offset is dropped); the caller
-    /// rounds it to the configured precision before storing anything.
-    pub date_utc: Option<i64>,
-    /// Facts about the message used for acknowledgements and bounces; no writer data.
-    pub signals: Signals,
-    /// Writer data that must never be stored in clear: sealed or used in memory only.
-    pub secrets: Secrets,
-}
-
-/// What the helpline's own mail server said about the sender (its `Authentication-Results`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Verification {
-    /// Nothing trustworthy either way: no header from the trusted server, no trusted server
-    /// configured, a pass without `header.from` or for another domain, or a `Reply-To` that
-    /// names another address than `From`.
-    #[default]
-    Unknown,
-    /// Exactly one header from the trusted server, whose `dmarc=pass` names the From domain in
-    /// `header.from`, and nothing in it failed.
-    Verified,
-    /// The trusted server's header reports a failure, or two or more headers claim to be the
-    /// trusted server's (all but one forged).
-    Failed,
-}
-
-impl Verification {
-    /// Whether the sender was verified.
-    pub fn is_verified(self) -> bool {
-        self == Verification::Verified
-    }
-}
-
-/// Booleans and our own identifiers; nothing here identifies the writer.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Signals {
-    /// `Auto-Submitted` other than `no`.
-    pub auto_submitted: bool,
-    /// `Precedence: auto_reply | bulk | junk | list`.
-    pub bulk: bool,
-    /// Mailing-list headers (`List-Id`, `List-Unsubscribe`, ...).
-    pub mailing_list: bool,
-    /// `X-Auto-Response-Suppress` present (other than `None`).
-    pub suppress_auto_reply: bool,
-    /// Vendor marks of automatic mail: `X-Autoreply`, `X-Autorespond`, `X-Loop`.
-    pub vendor_auto_reply: bool,
-    /// Null return path (`Return-Path: <>`).
-    pub null_sender: bool,
-    /// Sender local part is mailer-daemon, postmaster or similar.
-    pub daemon_sender: bool,
-    /// Sender local part says nobody reads it (`noreply`, `no-reply`, `donotreply`...).
-    pub no_reply_sender: bool,
-    /// The subject of an out-of-office or automatic reply ("Automatic reply:", "Absence",
-    /// "Afwezig", "Abwesenheitsnotiz"...).
-    pub out_of_office: bool,
-    /// A delivery status notification (`multipart/report; report-type=delivery-status`).
-    pub is_bounce: bool,
-    /// For a bounce: the Message-ID of the message that bounced (one of ours, if any).
-    pub bounced_message_id: Option<String>,
-    /// What the helpline's own mail server said about the sender.
-    pub sender: Verification,
-}
-
-impl Signals {
-    /// Whether an automatic answer to this message would be wrong (bounce, list, auto-reply...;
-    /// RFC 3834 and the common vendor forms).
-    pub fn suppresses_auto_reply(&self) -> bool {
-        self.auto_submitted
-            || self.bulk
-            || self.mailing_list
-            || self.suppress_auto_reply
-            || self.vendor_auto_reply
-            || self.null_sender
-            || self.daemon_sender
-            || self.no_reply_sender
-            || self.out_of_office
-            || self.is_bounce
-    }
-}
-
-/// Writer data: sealed into the reply envelope or compared in memory, never stored in clear.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Zeroize, ZeroizeOnDrop, Serialize, Deserialize)]
-pub struct Secrets {
-    /// The bare `From` address (no display name): the only address the helpline ever writes
-    /// to, the one the trusted server verified. `Reply-To` and `Sender` are never used.
-    pub from_address: Option<String>,
-    /// The writer's `Message-ID` (without angle brackets), for In-Reply-To on our reply.
-    pub message_id: Option<String>,
-    /// Message-IDs named by `In-Reply-To` then `References` (without angle brackets), to find
-    /// one of ours.
-    pub references: Vec<String>,
-    /// This message's ancestors, oldest first (its `References`, else its `In-Reply-To`),
-    /// without angle brackets and shortened to [`headers::MAX_REFERENCES`]` - 1`: with
-    /// `message_id` after them, the `References` of an answer to it.
-    pub ancestry: Vec<String>,
-    /// Plus-address details of recipients at the contact address (`contact+TOKEN@domain`).
-    pub recipient_tokens: Vec<String>,
-}
-
-/// One attachment as the anonymiser leaves it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Attachment {
-    /// The type sniffed from the bytes (never the declared type or the file name).
-    pub kind: AttachmentKind,
-    /// Size of the decoded original, in bytes.
-    pub size: u64,
-    /// The bytes to store, or why they are withheld.
-    pub content: AttachmentContent,
-}
-
-/// Whether an attachment's bytes are kept.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AttachmentContent {
-    /// Safe to store as they are (plain text, CSV).
-    Kept(Vec<u8>),
-    /// A format that a cleaner may make safe; until then the bytes must not be stored.
-    NeedsCleaning(Vec<u8>),
-    /// Cleaned of its metadata by a cleaner; safe to store.
-    Cleaned(Vec<u8>),
-    /// Not stored; only the type and size are shown.
-    Withheld(WithheldReason),
-}
+pub use types::{
+    Anonymised, Attachment, Limits, Options, Rejection, Secrets, Signals, Verification,
+};
 
 /// Anonymises one raw message: parses it within the structure limits, reads only allow-listed
 /// headers, and returns the storable text and attachments apart from the writer data.
@@ -629,6 +420,18 @@ struct Walker<'o> {
     bounced_message_id: Option<String>,
 }
 
+/// The children of a multipart, and where they are walked from.
+struct Children<'a, 'm> {
+    msg: &'a Message<'m>,
+    /// The bytes the message's offsets refer to.
+    raw: &'a [u8],
+    ids: Vec<u32>,
+    /// The children's nesting.
+    depth: usize,
+    /// The multipart's own boundary.
+    boundary: Vec<u8>,
+}
+
 impl Walker<'_> {
     /// Pre-scans one message (the top one, or a nested one) at nesting `depth`, and returns the
     /// bytes to parse: the same bytes, with nested-message types marked (see `prescan`).
@@ -757,103 +560,18 @@ impl Walker<'_> {
         let is_message = is_message_type(ctype, subtype);
 
         if let PartType::Multipart(children) = &part.body {
-            let children: Vec<u32> = children.iter().copied().filter(|&c| c > id).collect();
-            let own_boundary: Vec<u8> = ct
-                .as_ref()
-                .and_then(|(_, _, c)| c.attribute("boundary"))
-                .map(|b| b.as_bytes().to_vec())
-                .unwrap_or_default();
-            let digest = subtype == "digest" || subtype == MARKED_DIGEST;
-            match (subtype, mode) {
-                ("alternative", Mode::Normal | Mode::ReportText) => {
-                    let chosen = choose_alternative(msg, raw, &children);
-                    // A plain alternative often carries the signature without any marker;
-                    // the HTML alternative marks it: find it there to remove it here.
-                    let htmls: Vec<String> = children
-                        .iter()
-                        .filter(|&&c| Some(c) != chosen)
-                        .flat_map(|&c| find_html(msg, raw, c))
-                        .collect();
-                    let signatures = if self.opts.remove_signature {
-                        htmls
-                            .iter()
-                            .flat_map(|h| body::html_signature_texts(h))
-                            .collect()
-                    } else {
-                        Vec::new()
-                    };
-                    let hidden_links = doors::hidden_links(&htmls);
-                    for &c in &children {
-                        let m = if Some(c) == chosen {
-                            mode
-                        } else {
-                            Mode::NotChosen
-                        };
-                        let before = segments.len();
-                        self.walk_in(msg, raw, c, depth + 1, &own_boundary, m, false, segments)?;
-                        if Some(c) == chosen {
-                            for seg in &mut segments[before..] {
-                                if let Segment::Plain {
-                                    signatures: s,
-                                    hidden_links: l,
-                                    ..
-                                } = seg
-                                {
-                                    s.extend(signatures.iter().cloned());
-                                    l.extend(hidden_links.iter().cloned());
-                                }
-                            }
-                        }
-                    }
-                }
-                ("related", Mode::Normal | Mode::ReportText) => {
-                    for (i, &c) in children.iter().enumerate() {
-                        let m = if i == 0 { mode } else { Mode::NotChosen };
-                        self.walk_in(msg, raw, c, depth + 1, &own_boundary, m, false, segments)?;
-                    }
-                }
-                ("report", _) => {
-                    // First child: the human-readable text. The rest (status fields, returned
-                    // message or headers) names the recipients of our own mail: read for the
-                    // bounced Message-ID only, never kept.
-                    for (i, &c) in children.iter().enumerate() {
-                        if i == 0 {
-                            let m = if mode == Mode::NotChosen {
-                                mode
-                            } else {
-                                Mode::ReportText
-                            };
-                            self.walk_in(
-                                msg,
-                                raw,
-                                c,
-                                depth + 1,
-                                &own_boundary,
-                                m,
-                                false,
-                                segments,
-                            )?;
-                        } else {
-                            self.note_returned(msg, raw, c, &own_boundary);
-                        }
-                    }
-                }
-                _ => {
-                    for &c in &children {
-                        self.walk_in(
-                            msg,
-                            raw,
-                            c,
-                            depth + 1,
-                            &own_boundary,
-                            mode,
-                            digest,
-                            segments,
-                        )?;
-                    }
-                }
-            }
-            return Ok(());
+            let kids = Children {
+                msg,
+                raw,
+                ids: children.iter().copied().filter(|&c| c > id).collect(),
+                depth: depth + 1,
+                boundary: ct
+                    .as_ref()
+                    .and_then(|(_, _, c)| c.attribute("boundary"))
+                    .map(|b| b.as_bytes().to_vec())
+                    .unwrap_or_default(),
+            };
+            return self.walk_multipart(&kids, subtype, mode, segments);
         }
 
         if is_message {
@@ -882,7 +600,131 @@ impl Walker<'_> {
         }
 
         let bytes = decoded_body(raw, part, boundary);
-        if let Some(text) = hidden_text(ctype, subtype, part, &bytes) {
+        self.walk_leaf(part, &bytes, (ctype, subtype), depth, mode, segments)
+    }
+
+    /// Walks the children of a multipart of type `multipart/subtype`.
+    fn walk_multipart(
+        &mut self,
+        kids: &Children<'_, '_>,
+        subtype: &str,
+        mode: Mode,
+        segments: &mut Vec<Segment>,
+    ) -> Result<(), Rejection> {
+        let digest = subtype == "digest" || subtype == MARKED_DIGEST;
+        match (subtype, mode) {
+            ("alternative", Mode::Normal | Mode::ReportText) => {
+                self.walk_alternative(kids, mode, segments)?;
+            }
+            ("related", Mode::Normal | Mode::ReportText) => {
+                for (i, &c) in kids.ids.iter().enumerate() {
+                    let m = if i == 0 { mode } else { Mode::NotChosen };
+                    self.walk_child(kids, c, m, false, segments)?;
+                }
+            }
+            ("report", _) => {
+                // First child: the human-readable text. The rest (status fields, returned
+                // message or headers) names the recipients of our own mail: read for the
+                // bounced Message-ID only, never kept.
+                for (i, &c) in kids.ids.iter().enumerate() {
+                    if i == 0 {
+                        let m = if mode == Mode::NotChosen {
+                            mode
+                        } else {
+                            Mode::ReportText
+                        };
+                        self.walk_child(kids, c, m, false, segments)?;
+                    } else {
+                        self.note_returned(kids.msg, kids.raw, c, &kids.boundary);
+                    }
+                }
+            }
+            _ => {
+                for &c in &kids.ids {
+                    self.walk_child(kids, c, mode, digest, segments)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Walks one child of a multipart.
+    fn walk_child(
+        &mut self,
+        kids: &Children<'_, '_>,
+        id: u32,
+        mode: Mode,
+        in_digest: bool,
+        segments: &mut Vec<Segment>,
+    ) -> Result<(), Rejection> {
+        let (msg, raw, depth, boundary) = (kids.msg, kids.raw, kids.depth, &kids.boundary);
+        self.walk_in(msg, raw, id, depth, boundary, mode, in_digest, segments)
+    }
+
+    /// Walks a `multipart/alternative`: the chosen alternative's text, with the signatures and
+    /// hidden links that the HTML alternatives mark.
+    fn walk_alternative(
+        &mut self,
+        kids: &Children<'_, '_>,
+        mode: Mode,
+        segments: &mut Vec<Segment>,
+    ) -> Result<(), Rejection> {
+        let (msg, raw) = (kids.msg, kids.raw);
+        let chosen = choose_alternative(msg, raw, &kids.ids);
+        // A plain alternative often carries the signature without any marker;
+        // the HTML alternative marks it: find it there to remove it here.
+        let htmls: Vec<String> = kids
+            .ids
+            .iter()
+            .filter(|&&c| Some(c) != chosen)
+            .flat_map(|&c| find_html(msg, raw, c))
+            .collect();
+        let signatures = if self.opts.remove_signature {
+            htmls
+                .iter()
+                .flat_map(|h| body::html_signature_texts(h))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let hidden_links = doors::hidden_links(&htmls);
+        for &c in &kids.ids {
+            let m = if Some(c) == chosen {
+                mode
+            } else {
+                Mode::NotChosen
+            };
+            let before = segments.len();
+            self.walk_child(kids, c, m, false, segments)?;
+            if Some(c) == chosen {
+                for seg in &mut segments[before..] {
+                    if let Segment::Plain {
+                        signatures: s,
+                        hidden_links: l,
+                        ..
+                    } = seg
+                    {
+                        s.extend(signatures.iter().cloned());
+                        l.extend(hidden_links.iter().cloned());
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Walks a part that is neither a multipart nor a message, its body decoded to `bytes`:
+    /// text, hidden text, a header dump or an attachment.
+    fn walk_leaf(
+        &mut self,
+        part: &MessagePart<'_>,
+        bytes: &[u8],
+        (ctype, subtype): (&str, &str),
+        depth: usize,
+        mode: Mode,
+        segments: &mut Vec<Segment>,
+    ) -> Result<(), Rejection> {
+        if let Some(text) = hidden_text(ctype, subtype, part, bytes) {
             if mode != Mode::NotChosen {
                 segments.push(Segment::Plain {
                     text,
@@ -898,7 +740,7 @@ impl Walker<'_> {
             if mode == Mode::NotChosen {
                 return Ok(());
             }
-            let text = decode_text(&bytes, part);
+            let text = decode_text(bytes, part);
             let redact_addresses = mode == Mode::ReportText;
             if subtype != "html" {
                 return self.add_plain(text, redact_addresses, depth, segments);
@@ -920,7 +762,7 @@ impl Walker<'_> {
             return Ok(());
         }
         let declared = format!("{ctype}/{subtype}");
-        self.add_leaf(&bytes, &declared, depth, segments)
+        self.add_leaf(bytes, &declared, depth, segments)
     }
 
     /// Sniffs and applies the policy to one attachment.
@@ -1108,836 +950,4 @@ fn choose_alternative(msg: &Message<'_>, raw: &[u8], children: &[u32]) -> Option
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::time::{Duration, Instant};
-
-    fn opts() -> Options {
-        Options {
-            remove_signature: true,
-            limits: Limits::default(),
-            contact_address: "help@line.example".into(),
-            trusted_authserv_id: Some("mx.line.example".into()),
-        }
-    }
-
-    fn run(raw: &str) -> Anonymised {
-        anonymise(raw.as_bytes(), &opts()).expect("anonymised")
-    }
-
-    #[test]
-    fn strict_base64_agrees_with_the_parsers_decoder() {
-        use base64::Engine as _;
-        for len in [0usize, 1, 2, 3, 57, 58, 1000, 4099] {
-            let data: Vec<u8> = (0..len).map(|i| (i * 7 % 256) as u8).collect();
-            let text = base64::engine::general_purpose::STANDARD.encode(&data);
-            for eol in ["\r\n", "\n"] {
-                let wrapped = text
-                    .as_bytes()
-                    .chunks(76)
-                    .map(|c| String::from_utf8_lossy(c).into_owned())
-                    .collect::<Vec<_>>()
-                    .join(eol)
-                    + eol;
-                let fast = strict_base64(wrapped.as_bytes());
-                assert_eq!(fast.as_deref(), Some(&data[..]), "{len} {eol:?}");
-                assert_eq!(fast, parser_decoded(wrapped.as_bytes(), "base64", b""));
-            }
-        }
-    }
-
-    #[test]
-    fn quoted_printable_decodes_as_the_parser_does() {
-        use proptest::prelude::*;
-        use proptest::test_runner::{Config, TestRunner};
-        for sample in [
-            &b"caf=C3=A9 cr=C3=A8me  \r\nsoft=\r\nbreak=  \nend"[..],
-            b"a=\nb\n\n  \t\n=3d=3D=zz=4=\r\n",
-            b"==",
-            b"x=A\ny",
-            b"",
-        ] {
-            assert_eq!(
-                quoted_printable(sample),
-                parser_decoded(sample, "quoted-printable", b""),
-                "{:?}",
-                String::from_utf8_lossy(sample)
-            );
-        }
-        // Random text made of what matters to the decoder: `=`, hex digits (and the bytes
-        // around them), white space, line ends, ordinary and 8-bit bytes.
-        let byte = prop::sample::select(b"==\r\n\n \t\x0cAFaf09_`gGx-\xc3\xa9".to_vec());
-        TestRunner::new(Config {
-            cases: 3000,
-            failure_persistence: None,
-            ..Config::default()
-        })
-        .run(&prop::collection::vec(byte, 0..80), |encoded| {
-            prop_assert_eq!(
-                quoted_printable(&encoded),
-                parser_decoded(&encoded, "quoted-printable", b"")
-            );
-            Ok(())
-        })
-        .unwrap();
-    }
-
-    #[test]
-    fn strict_base64_leaves_loose_base64_to_the_parser() {
-        // No padding, a space inside, padding in the middle, junk, non-canonical last bits:
-        // the parser's own decoder takes these (or refuses them).
-        for loose in [
-            &b"QUJDRA"[..],
-            b"QUJD RA==",
-            b"QQ==QQ==",
-            b"QUJ*RA==",
-            b"QUJDRB==",
-        ] {
-            assert_eq!(
-                strict_base64(loose),
-                None,
-                "{:?}",
-                String::from_utf8_lossy(loose)
-            );
-        }
-        let mail = "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\nQm9uam91ciBsZSBtb25kZQ\r\n--b--\r\n";
-        let m = headers::parser().parse(mail.as_bytes()).unwrap();
-        let part = &m.parts[2];
-        let body = decoded_body(mail.as_bytes(), part, b"b");
-        assert!(
-            body.starts_with(b"Bonjour le mond"),
-            "unpadded base64 still decodes"
-        );
-        assert_eq!(
-            Some(body),
-            parser_decoded(b"Qm9uam91ciBsZSBtb25kZQ\r\n", "base64", b"")
-        );
-    }
-
-    /// Runs `f` on a thread with a 2 MiB stack, failing if it takes longer than `secs`.
-    fn on_small_stack<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'static) -> T {
-        let start = Instant::now();
-        let out = std::thread::Builder::new()
-            .stack_size(2 << 20)
-            .spawn(f)
-            .unwrap()
-            .join()
-            .expect("no panic, no stack overflow");
-        assert!(
-            start.elapsed() < Duration::from_secs(secs),
-            "took {:?}",
-            start.elapsed()
-        );
-        out
-    }
-
-    const PNG: &[u8] =
-        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
-
-    fn b64(bytes: &[u8]) -> String {
-        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let mut out = String::new();
-        for chunk in bytes.chunks(3) {
-            let n = chunk
-                .iter()
-                .enumerate()
-                .fold(0u32, |n, (i, &b)| n | (b as u32) << (16 - 8 * i));
-            for i in 0..4 {
-                if i <= chunk.len() {
-                    out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
-                } else {
-                    out.push('=');
-                }
-            }
-        }
-        out
-    }
-
-    #[test]
-    fn plain_message_end_to_end() {
-        let a = run(concat!(
-            "From: \"Jane Doe\" <Jane@Example.ORG>\r\n",
-            "Reply-To: <reply@Example.org>\r\n",
-            "To: help+tok123@line.example\r\n",
-            "Message-ID: <m1@example.org>\r\n",
-            "In-Reply-To: <ours1@line.example>\r\n",
-            "References: <ours0@line.example> <ours1@line.example>\r\n",
-            "Subject: =?utf-8?q?Besoin_d=27aide?=\r\n",
-            "Date: Mon, 3 Jun 2024 12:00:00 +0200\r\n",
-            "\r\n",
-            "Bonjour, je ne sais pas à qui parler. Depuis des mois je me sens seule et\r\n",
-            "j'ai peur de le dire à ma famille.   \r\n",
-            "-- \r\n",
-            "Jane Doe, 0470 11 22 33\r\n",
-        ));
-        assert_eq!(a.subject, "Besoin d'aide");
-        assert_eq!(a.date_utc, Some(1_717_408_800));
-        assert_eq!(a.language, Language::Fr);
-        assert!(
-            a.body.starts_with("Bonjour") && a.body.ends_with("famille."),
-            "{:?}",
-            a.body
-        );
-        assert!(!a.body.contains("0470") && !a.body.contains('\r'));
-        assert_eq!(a.secrets.from_address.as_deref(), Some("Jane@example.org"));
-        assert_eq!(a.secrets.message_id.as_deref(), Some("m1@example.org"));
-        assert_eq!(
-            a.secrets.references,
-            vec!["ours1@line.example", "ours0@line.example"]
-        );
-        assert_eq!(
-            a.secrets.ancestry,
-            vec!["ours0@line.example", "ours1@line.example"]
-        );
-        // The Reply-To is read only to withhold verification; it is no secret of the ticket.
-        assert!(!format!("{:?}", a.secrets).contains("reply@"));
-        assert_eq!(a.secrets.recipient_tokens, vec!["tok123"]);
-        assert!(a.attachments.is_empty());
-        assert!(!a.signals.suppresses_auto_reply());
-    }
-
-    #[test]
-    fn alternative_prefers_plain_text() {
-        let a = run(concat!(
-            "From: a@b.example\nSubject: alt\nContent-Type: multipart/alternative; boundary=AB\n\n",
-            "--AB\nContent-Type: text/plain; charset=utf-8\n\nplain version\n",
-            "--AB\nContent-Type: text/html; charset=utf-8\n\n<p>html version</p>\n",
-            "--AB--\n",
-        ));
-        assert_eq!(a.body, "plain version");
-    }
-
-    #[test]
-    fn html_only_message_is_sanitised_text() {
-        let a = run(concat!(
-            "From: a@b.example\nSubject: html\nContent-Type: text/html; charset=utf-8\n",
-            "Content-Transfer-Encoding: quoted-printable\n\n",
-            "<html><head><style>p{background:url(https://t.example/x)}</style></head><body>",
-            "<p>Hello <b>there</b></p><img src=3D\"https://t.example/pixel\"><script>x()</script>",
-            "<div class=3D\"gmail_signature\">Jane 0470</div></body></html>\n",
-        ));
-        assert!(a.body.contains("Hello there"), "{:?}", a.body);
-        for leak in ["t.example", "pixel", "x()", "0470", "Jane", "<"] {
-            assert!(!a.body.contains(leak), "{leak}: {:?}", a.body);
-        }
-    }
-
-    #[test]
-    fn several_text_parts_are_concatenated_in_order() {
-        let a = run(concat!(
-            "From: a@b.example\nSubject: mixed\nContent-Type: multipart/mixed; boundary=MX\n\n",
-            "--MX\nContent-Type: text/plain\n\nfirst part\n",
-            "--MX\nContent-Type: image/png\nContent-Transfer-Encoding: base64\n\n",
-            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJ\n",
-            "--MX\nContent-Type: text/plain\n\nsecond part\n",
-            "--MX--\n",
-        ));
-        assert_eq!(a.body, "first part\n\nsecond part");
-        assert_eq!(a.attachments.len(), 1);
-        assert_eq!(a.attachments[0].kind, AttachmentKind::Png);
-    }
-
-    #[test]
-    fn attachments_are_sniffed_never_named() {
-        let raw = format!(
-            concat!(
-                "From: a@b.example\nSubject: files\nContent-Type: multipart/mixed; boundary=MX\n\n",
-                "--MX\nContent-Type: text/plain\n\nsee files\n",
-                "--MX\nContent-Type: application/octet-stream; name=\"secret-name.pdf\"\n",
-                "Content-Disposition: attachment; filename=\"secret-name.pdf\"\n",
-                "Content-Transfer-Encoding: base64\n\n{png}\n",
-                "--MX\nContent-Type: text/plain; name=notes.txt\nContent-Disposition: attachment; filename=notes.txt\n\n",
-                "my notes\n",
-                "--MX\nContent-Type: text/x-vcard\n\nBEGIN:VCARD\nFN:Jane\nEND:VCARD\n",
-                "--MX\nContent-Type: application/pgp-signature\n\n-----BEGIN PGP SIGNATURE-----\n\niQ\n-----END PGP SIGNATURE-----\n",
-                "--MX--\n",
-            ),
-            png = b64(PNG)
-        );
-        let a = run(&raw);
-        assert_eq!(a.body, "see files");
-        let kinds: Vec<AttachmentKind> = a.attachments.iter().map(|x| x.kind).collect();
-        assert_eq!(
-            kinds,
-            vec![
-                AttachmentKind::Png,
-                AttachmentKind::Text,
-                AttachmentKind::VCard
-            ]
-        );
-        assert_eq!(a.attachments[0].size, PNG.len() as u64);
-        assert_eq!(
-            a.attachments[0].content,
-            AttachmentContent::NeedsCleaning(PNG.to_vec())
-        );
-        assert_eq!(
-            a.attachments[1].content,
-            AttachmentContent::Kept(b"my notes".to_vec())
-        );
-        assert_eq!(
-            a.attachments[2].content,
-            AttachmentContent::Withheld(WithheldReason::CarriesIdentity)
-        );
-        assert!(!format!("{:?}", a.attachments).contains("secret-name"));
-    }
-
-    #[test]
-    fn inline_images_of_related_html_are_attachments() {
-        let raw = format!(
-            concat!(
-                "From: a@b.example\nSubject: rel\nContent-Type: multipart/related; boundary=RL\n\n",
-                "--RL\nContent-Type: text/html\n\n<p>look <img src=\"cid:img1\"></p>\n",
-                "--RL\nContent-Type: image/png\nContent-ID: <img1>\nContent-Transfer-Encoding: base64\n\n{}\n",
-                "--RL--\n",
-            ),
-            b64(PNG)
-        );
-        let a = run(&raw);
-        assert_eq!(a.body, "look");
-        assert_eq!(a.attachments.len(), 1);
-        assert_eq!(a.attachments[0].kind, AttachmentKind::Png);
-    }
-
-    #[test]
-    fn nested_message_becomes_a_forwarded_section() {
-        let a = run(&format!(
-            concat!(
-                "From: a@b.example\nSubject: fwd\nContent-Type: multipart/mixed; boundary=MX\n\n",
-                "--MX\nContent-Type: text/plain\n\nsee below\n",
-                "--MX\nContent-Type: message/rfc822\n\n",
-                "From: Nested Person <nested@person.example>\nTo: someone@else.example\n",
-                "Date: Tue, 4 Jun 2024 09:00:00 -0500\nSubject: inner subject\n",
-                "Content-Type: multipart/mixed; boundary=IN\n\n",
-                "--IN\nContent-Type: text/plain\n\ninner text\n",
-                "--IN\nContent-Type: image/png\nContent-Transfer-Encoding: base64\n\n{}\n",
-                "--IN--\n",
-                "--MX--\n",
-            ),
-            b64(PNG)
-        ));
-        assert!(a.body.starts_with("see below"));
-        assert!(
-            a.body.contains("Subject: inner subject") && a.body.contains("inner text"),
-            "{:?}",
-            a.body
-        );
-        for leak in ["Nested", "nested@", "someone@", "2024", "-0500"] {
-            assert!(!a.body.contains(leak), "{leak}");
-        }
-        assert_eq!(a.subject, "fwd");
-        assert_eq!(
-            a.attachments.iter().map(|x| x.kind).collect::<Vec<_>>(),
-            vec![AttachmentKind::Png]
-        );
-    }
-
-    #[test]
-    fn base64_nested_message_is_decoded_and_checked() {
-        let inner = "From: Inner <inner@x.example>\nSubject: encoded inner\n\nencoded text\n";
-        let a = run(&format!(
-            "From: a@b.example\nSubject: fwd\nContent-Type: multipart/mixed; boundary=MX\n\n--MX\nContent-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n{}\n--MX--\n",
-            b64(inner.as_bytes())
-        ));
-        assert!(
-            a.body.contains("encoded inner") && a.body.contains("encoded text"),
-            "{:?}",
-            a.body
-        );
-        assert!(!a.body.contains("inner@"));
-        // Hidden structure inside the encoding is held to the same limits.
-        let mut deep = String::new();
-        for _ in 0..10_000 {
-            deep.push_str("Content-Type: message/rfc822\n\n");
-        }
-        deep.push_str("Subject: x\n\ny\n");
-        let raw = format!(
-            "From: a@b.example\nSubject: fwd\nContent-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n{}\n",
-            b64(deep.as_bytes())
-        );
-        let r = on_small_stack(30, move || anonymise(raw.as_bytes(), &opts()).map(|_| ()));
-        assert_eq!(r, Err(Rejection::TooManyParts { limit: 256 }));
-    }
-
-    #[test]
-    fn parts_of_encoded_nested_messages_count_towards_the_limit() {
-        let mut inner = String::from("Subject: i\nContent-Type: multipart/mixed; boundary=p\n\n");
-        for _ in 0..100 {
-            inner.push_str("--p\n\nx\n");
-        }
-        inner.push_str("--p--\n");
-        let part = format!(
-            "--MX\nContent-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n{}\n",
-            b64(inner.as_bytes())
-        );
-        let one = format!(
-            "From: a@b.example\nSubject: s\nContent-Type: multipart/mixed; boundary=MX\n\n{part}--MX--\n"
-        );
-        assert!(anonymise(one.as_bytes(), &opts()).is_ok());
-        let three = format!(
-            "From: a@b.example\nSubject: s\nContent-Type: multipart/mixed; boundary=MX\n\n{part}{part}{part}--MX--\n"
-        );
-        assert_eq!(
-            anonymise(three.as_bytes(), &opts()).unwrap_err(),
-            Rejection::TooManyParts { limit: 256 }
-        );
-    }
-
-    #[test]
-    fn parts_after_an_encoded_message_are_kept() {
-        let inner = "From: i@x.example\nSubject: first\n\nfirst text\n";
-        let a = run(&format!(
-            concat!(
-                "From: a@b.example\nSubject: s\nContent-Type: multipart/mixed; boundary=MX\n\n",
-                "--MX\nContent-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n{}\n",
-                "--MX\nContent-Type: text/plain\n\nafter text\n--MX--\n"
-            ),
-            b64(inner.as_bytes())
-        ));
-        assert!(
-            a.body.contains("first text") && a.body.ends_with("after text"),
-            "{:?}",
-            a.body
-        );
-    }
-
-    #[test]
-    fn digest_children_are_messages() {
-        let a = run(concat!(
-            "From: a@b.example\nSubject: digest\nContent-Type: multipart/digest; boundary=DG\n\n",
-            "--DG\n\nFrom: one@x.example\nSubject: one\n\nfirst\n",
-            "--DG\n\nFrom: two@x.example\nSubject: two\n\nsecond\n",
-            "--DG--\n",
-        ));
-        assert!(
-            a.body.contains("Subject: one") && a.body.contains("second"),
-            "{:?}",
-            a.body
-        );
-        assert!(!a.body.contains("one@") && !a.body.contains("two@"));
-    }
-
-    #[test]
-    fn delivery_report_is_a_bounce_without_addresses() {
-        let a = run(concat!(
-            "From: MAILER-DAEMON@mx.example\nSubject: Undelivered Mail Returned to Sender\n",
-            "Auto-Submitted: auto-replied\n",
-            "Content-Type: multipart/report; report-type=delivery-status; boundary=RP\n\n",
-            "--RP\nContent-Type: text/plain\n\nI'm sorry to have to inform you that your message could not\n",
-            "be delivered to <writer@their.example>.\n",
-            "--RP\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example\n\n",
-            "Final-Recipient: rfc822; writer@their.example\nAction: failed\n",
-            "--RP\nContent-Type: message/rfc822\n\nFrom: help@line.example\nTo: writer@their.example\n",
-            "Message-ID: <ours.42@line.example>\nSubject: Re: hello\n\nour reply text\n",
-            "--RP--\n",
-        ));
-        assert!(
-            a.signals.is_bounce && a.signals.daemon_sender && a.signals.suppresses_auto_reply()
-        );
-        assert_eq!(
-            a.signals.bounced_message_id.as_deref(),
-            Some("ours.42@line.example")
-        );
-        assert!(
-            a.body.contains("could not") && a.body.contains("[redacted]"),
-            "{:?}",
-            a.body
-        );
-        for leak in ["writer@", "Final-Recipient", "our reply text"] {
-            assert!(!a.body.contains(leak), "{leak}");
-        }
-        assert!(a.attachments.is_empty());
-    }
-
-    #[test]
-    fn returned_headers_give_the_bounced_id() {
-        let a = run(concat!(
-            "From: postmaster@mx.example\nSubject: failure\n",
-            "Content-Type: multipart/report; report-type=\"Delivery-Status\"; boundary=RP\n\n",
-            "--RP\nContent-Type: text/plain\n\nfailed\n",
-            "--RP\nContent-Type: message/delivery-status\n\nAction: failed\n",
-            "--RP\nContent-Type: text/rfc822-headers\n\nMessage-ID: <ours.7@line.example>\nTo: w@x.example\n",
-            "--RP--\n",
-        ));
-        assert!(a.signals.is_bounce);
-        assert_eq!(
-            a.signals.bounced_message_id.as_deref(),
-            Some("ours.7@line.example")
-        );
-    }
-
-    #[test]
-    fn a_report_that_is_not_a_bounce_still_hides_its_status_fields() {
-        let a = run(concat!(
-            "From: j@x.example\nSubject: Read: hi\n",
-            "Content-Type: multipart/report; report-type=disposition-notification; boundary=RP\n\n",
-            "--RP\nContent-Type: text/plain\n\nYour message was read by j@x.example\n",
-            "--RP\nContent-Type: message/disposition-notification\n\nFinal-Recipient: rfc822; j@x.example\n",
-            "--RP--\n",
-        ));
-        assert!(!a.signals.is_bounce && a.signals.bounced_message_id.is_none());
-        assert!(
-            !a.body.contains("j@x") && a.attachments.is_empty(),
-            "{:?}",
-            a.body
-        );
-    }
-
-    #[test]
-    fn signed_and_encrypted_parts() {
-        let a = run(concat!(
-            "From: a@b.example\nSubject: signed\n",
-            "Content-Type: multipart/signed; protocol=\"application/pgp-signature\"; boundary=SG\n\n",
-            "--SG\nContent-Type: text/plain\n\nsigned text\n",
-            "--SG\nContent-Type: application/pgp-signature\n\n-----BEGIN PGP SIGNATURE-----\n\niQ\n-----END PGP SIGNATURE-----\n",
-            "--SG--\n",
-        ));
-        assert_eq!(a.body, "signed text");
-        assert!(a.attachments.is_empty());
-        let a = run(concat!(
-            "From: a@b.example\nSubject: enc\n",
-            "Content-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\"; boundary=EN\n\n",
-            "--EN\nContent-Type: application/pgp-encrypted\n\nVersion: 1\n",
-            "--EN\nContent-Type: application/octet-stream\n\n-----BEGIN PGP MESSAGE-----\n\nhQ\n-----END PGP MESSAGE-----\n",
-            "--EN--\n",
-        ));
-        assert_eq!(a.attachments.len(), 1);
-        assert_eq!(a.attachments[0].kind, AttachmentKind::PgpEncrypted);
-        assert_eq!(
-            a.attachments[0].content,
-            AttachmentContent::Withheld(WithheldReason::Encrypted)
-        );
-    }
-
-    #[test]
-    fn rejections() {
-        let o = opts();
-        assert_eq!(anonymise(b"", &o).unwrap_err(), Rejection::Empty);
-        assert_eq!(anonymise(b"  \r\n\t ", &o).unwrap_err(), Rejection::Empty);
-        assert_eq!(anonymise(b":::", &o).unwrap_err(), Rejection::Unparseable);
-        assert_eq!(
-            anonymise(b"\x00\x01\x02 no header here", &o).unwrap_err(),
-            Rejection::NoHeaders
-        );
-        assert_eq!(
-            anonymise(b"\nbody without headers", &o).unwrap_err(),
-            Rejection::NoHeaders
-        );
-        assert_eq!(
-            anonymise(b"X-Unknown: 1\n\nbody", &o).unwrap_err(),
-            Rejection::NoHeaders
-        );
-        let small = Options {
-            limits: Limits {
-                max_message_bytes: 250,
-                max_depth: 2,
-                ..Limits::default()
-            },
-            ..opts()
-        };
-        let big = format!("Subject: x\n\n{}", "y".repeat(300));
-        assert_eq!(
-            anonymise(big.as_bytes(), &small).unwrap_err(),
-            Rejection::TooLarge { limit: 250 }
-        );
-        let deep = concat!(
-            "Subject: x\nContent-Type: multipart/mixed; boundary=A\n\n--A\n",
-            "Content-Type: multipart/mixed; boundary=B\n\n--B\n",
-            "Content-Type: multipart/mixed; boundary=C\n\n--C\n\ntext\n--C--\n--B--\n--A--\n"
-        );
-        assert_eq!(
-            anonymise(deep.as_bytes(), &small).unwrap_err(),
-            Rejection::TooDeep { limit: 2 }
-        );
-        let shallow = Options {
-            limits: Limits {
-                max_depth: 3,
-                ..small.limits.clone()
-            },
-            ..opts()
-        };
-        assert_eq!(anonymise(deep.as_bytes(), &shallow).unwrap().body, "text");
-    }
-
-    #[test]
-    fn part_header_blocks_are_limited_after_parsing() {
-        let o = Options {
-            limits: Limits {
-                max_header_bytes: 200,
-                ..Limits::default()
-            },
-            ..opts()
-        };
-        let raw = format!(
-            "Subject: x\nContent-Type: multipart/mixed; boundary=A\n\n--A\nX-Filler: {}\n\ntext\n--A--\n",
-            "f".repeat(300)
-        );
-        assert_eq!(
-            anonymise(raw.as_bytes(), &o).unwrap_err(),
-            Rejection::HeaderTooLarge { limit: 200 }
-        );
-    }
-
-    #[test]
-    fn hostile_nested_multiparts() {
-        let mut raw = String::from("Subject: x\n");
-        for i in 0..10_000 {
-            raw.push_str(&format!(
-                "Content-Type: multipart/mixed; boundary=b{i}\n\n--b{i}\n"
-            ));
-        }
-        raw.push_str("\ntext\n");
-        let r = on_small_stack(30, move || anonymise(raw.as_bytes(), &opts()).map(|_| ()));
-        assert_eq!(r, Err(Rejection::TooManyParts { limit: 256 }));
-        // Even with the part limit lifted, the parse stays iterative and the depth check holds
-        // (3,000 levels: under the boundary-scanning budget, so the parser really runs).
-        let mut raw = String::from("Subject: x\n");
-        for i in 0..3_000 {
-            raw.push_str(&format!(
-                "Content-Type: multipart/mixed; boundary=b{i}\n\n--b{i}\n"
-            ));
-        }
-        raw.push_str("\ntext\n");
-        let lifted = Options {
-            limits: Limits {
-                max_parts: 1_000_000,
-                ..Limits::default()
-            },
-            ..opts()
-        };
-        let r = on_small_stack(60, move || anonymise(raw.as_bytes(), &lifted).map(|_| ()));
-        assert_eq!(r, Err(Rejection::TooDeep { limit: 16 }));
-    }
-
-    #[test]
-    fn hostile_nested_messages() {
-        let mut raw = String::from("Subject: x\n");
-        for _ in 0..10_000 {
-            raw.push_str("Content-Type: message/rfc822\n\nSubject: y\n");
-        }
-        raw.push_str("\ntext\n");
-        let r1 = raw.clone();
-        let r = on_small_stack(30, move || anonymise(r1.as_bytes(), &opts()).map(|_| ()));
-        assert_eq!(r, Err(Rejection::TooManyParts { limit: 256 }));
-        let lifted = Options {
-            limits: Limits {
-                max_parts: 1_000_000,
-                ..Limits::default()
-            },
-            ..opts()
-        };
-        let r = on_small_stack(30, move || anonymise(raw.as_bytes(), &lifted).map(|_| ()));
-        assert_eq!(r, Err(Rejection::TooDeep { limit: 16 }));
-    }
-
-    #[test]
-    fn hostile_many_parts() {
-        let mut raw = String::from("Subject: x\nContent-Type: multipart/mixed; boundary=p\n\n");
-        for _ in 0..100_000 {
-            raw.push_str("--p\n\nx\n");
-        }
-        raw.push_str("--p--\n");
-        let r = on_small_stack(30, move || anonymise(raw.as_bytes(), &opts()).map(|_| ()));
-        assert_eq!(r, Err(Rejection::TooManyParts { limit: 256 }));
-    }
-
-    #[test]
-    fn hostile_huge_header_line() {
-        let mut raw = String::from("Subject: ");
-        raw.push_str(&"A".repeat(10 << 20));
-        raw.push_str("\n\nbody\n");
-        let r = on_small_stack(30, move || anonymise(raw.as_bytes(), &opts()).map(|_| ()));
-        assert_eq!(r, Err(Rejection::HeaderTooLarge { limit: 256 * 1024 }));
-    }
-
-    #[test]
-    fn hostile_boundary_scanning_is_budgeted() {
-        // Multiparts whose boundaries never appear would each make the parser scan to the end.
-        let mut raw = String::from("Subject: x\nContent-Type: multipart/mixed; boundary=top\n\n");
-        for i in 0..100 {
-            raw.push_str(&format!(
-                "--top\nContent-Type: multipart/mixed; boundary=never{i}\n\n"
-            ));
-        }
-        raw.push_str(&"z".repeat(11 << 20));
-        let r = on_small_stack(30, move || anonymise(raw.as_bytes(), &opts()).map(|_| ()));
-        assert_eq!(r, Err(Rejection::TooManyParts { limit: 256 }));
-    }
-
-    #[test]
-    fn hostile_binary_garbage() {
-        // A deterministic pseudo-random byte stream, sprinkled with MIME-looking fragments.
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut raw = Vec::with_capacity(2 << 20);
-        while raw.len() < 2 << 20 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            match state % 50 {
-                0 => raw.extend_from_slice(b"\nContent-Type: multipart/mixed; boundary=g\n\n--g\n"),
-                1 => raw.extend_from_slice(
-                    b"\nContent-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n",
-                ),
-                2 => raw.extend_from_slice(b"\n--g--\n"),
-                _ => raw.extend_from_slice(&state.to_le_bytes()),
-            }
-        }
-        let mut with_header = b"Subject: garbage\n".to_vec();
-        with_header.extend_from_slice(&raw);
-        for input in [raw, with_header] {
-            // Any outcome is fine as long as it is prompt and does not panic.
-            let _ = on_small_stack(60, move || anonymise(&input, &opts()).map(|a| a.body.len()));
-        }
-    }
-
-    #[test]
-    fn parser_does_not_decode_bodies() {
-        // Relied on by the pre-scan: mail-parser must not decode (and so never parse a base64
-        // message/rfc822 by itself). If an upgrade changes this, this test fails.
-        let raw = b"Subject: x\nContent-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\nU3ViamVjdDogaQoKYgo=\n";
-        let m = headers::parser().parse(&raw[..]).unwrap();
-        assert!(
-            m.parts
-                .iter()
-                .all(|p| p.encoding == mail_parser::Encoding::None)
-        );
-        assert!(!m.parts.iter().any(
-            |p| matches!(&p.body, PartType::Message(n) if headers::subject(&n.parts[0]) == "i")
-        ));
-    }
-
-    mod leaks {
-        use super::*;
-        use proptest::prelude::*;
-
-        /// A message carrying `t[i]` tokens in every place that must not reach the output.
-        fn hostile_message(t: &[String]) -> String {
-            format!(
-                concat!(
-                    "Received: from {0} by mx.line.example\n",
-                    "DKIM-Signature: v=1; d={1}.example; b={1}\n",
-                    "ARC-Seal: i=1; d={1}.example\n",
-                    "User-Agent: {2}\n",
-                    "X-Mailer: {2}\n",
-                    "X-Originating-IP: [{3}]\n",
-                    "Message-ID: <{4}@example.org>\n",
-                    "From: \"{5} Doe\" <{5}@example.org>\n",
-                    "Sender: {6}@example.org\n",
-                    "Cc: \"{6} Friend\" <{6}@example.org>\n",
-                    "Bcc: {6}b@example.org\n",
-                    "Reply-To: \"{7}\" <{7}@example.org>\n",
-                    "To: \"{7} Help\" <help@line.example>\n",
-                    "Content-Language: {8}\n",
-                    "Organization: {8}\n",
-                    "Autocrypt: addr={9}@example.org; keydata={9}\n",
-                    "Authentication-Results: mx.line.example; dkim=pass header.d={9}.example header.b={9}\n",
-                    "Thread-Topic: {10}\n",
-                    "Date: Mon, 3 Jun 2024 12:00:00 +0200\n",
-                    "Subject: plain subject\n",
-                    "MIME-Version: 1.0 ({11})\n",
-                    "Content-Type: multipart/mixed; boundary=\"{12}\"\n",
-                    "\n",
-                    "preamble {13}\n",
-                    "--{12}\n",
-                    "Content-Type: text/plain; charset=utf-8; x-param={13}\n",
-                    "Content-Description: {14}\n",
-                    "Content-Language: {14}\n",
-                    "X-Part: {14}\n",
-                    "\n",
-                    "Body text without secrets.\n",
-                    "--{12}\n",
-                    "Content-Type: text/plain; name=\"{15}.txt\"\n",
-                    "Content-Disposition: attachment; filename=\"{15}.txt\"; size=3\n",
-                    "Content-ID: <{15}@example.org>\n",
-                    "Content-Location: {15}\n",
-                    "\n",
-                    "attached text\n",
-                    "--{12}\n",
-                    "Content-Type: message/rfc822; name=\"{16}.eml\"\n",
-                    "Content-Description: {16}\n",
-                    "\n",
-                    "From: \"{17} Nested\" <{17}@example.org>\n",
-                    "To: {17}t@example.org\n",
-                    "Cc: {17}c@example.org\n",
-                    "Message-ID: <{17}m@example.org>\n",
-                    "Date: Sun, 2 Jun 2024 08:00:00 -0700\n",
-                    "X-Mailer: {18}\n",
-                    "Received: from {18}\n",
-                    "Subject: nested subject\n",
-                    "\n",
-                    "Nested text without secrets.\n",
-                    "--{12}--\n",
-                    "epilogue {19}\n",
-                ),
-                t[0],
-                t[1],
-                t[2],
-                t[3],
-                t[4],
-                t[5],
-                t[6],
-                t[7],
-                t[8],
-                t[9],
-                t[10],
-                t[11],
-                t[12],
-                t[13],
-                t[14],
-                t[15],
-                t[16],
-                t[17],
-                t[18],
-                t[19],
-            )
-        }
-
-        fn check(t: &[String]) {
-            let a = anonymise(hostile_message(t).as_bytes(), &opts()).expect("anonymised");
-            let attachments = format!("{:?}", a.attachments);
-            let signals = format!("{:?}", a.signals);
-            for token in t {
-                let lower = token.to_lowercase();
-                for (place, text) in [
-                    ("subject", &a.subject),
-                    ("body", &a.body),
-                    ("attachments", &attachments),
-                    ("signals", &signals),
-                ] {
-                    assert!(
-                        !text.to_lowercase().contains(&lower),
-                        "{token} reached {place}: {text}"
-                    );
-                }
-            }
-            // The message was really processed.
-            assert!(
-                a.body.contains("Body text without secrets.")
-                    && a.body.contains("Nested text without secrets.")
-            );
-            assert!(a.body.contains("nested subject"));
-            assert_eq!(a.attachments.len(), 1);
-            assert_eq!(
-                a.attachments[0].content,
-                AttachmentContent::Kept(b"attached text".to_vec())
-            );
-            assert_eq!(a.date_utc, Some(1_717_408_800));
-        }
-
-        #[test]
-        fn no_unlisted_header_reaches_output() {
-            let t: Vec<String> = (0..20)
-                .map(|i| format!("tok{i}zq{}", 7919 * (i + 3)))
-                .collect();
-            check(&t);
-        }
-
-        proptest! {
-            #![proptest_config(ProptestConfig::with_cases(48))]
-            #[test]
-            fn no_unlisted_header_reaches_output_random(tokens in proptest::collection::hash_set("[a-z]{4}[0-9]{4}[a-z]{4}", 20)) {
-                let t: Vec<String> = tokens.into_iter().collect();
-                check(&t);
-            }
-        }
-    }
-}
+mod tests;

@@ -83,9 +83,41 @@ pub(crate) fn prescan(raw: &[u8], limits: &Limits) -> Result<Scan, Rejection> {
         });
     }
 
-    // Pass 1: find the MIME fields, check their sizes, count Content-Type fields.
+    let content_type_values = content_type_values(raw, limits)?;
+    let content_types = content_type_values.len();
+    let types = read_content_types(raw, &content_type_values)?;
+    if types.multiparts.saturating_mul(raw.len()) > BOUNDARY_SCAN_BUDGET {
+        return Err(Rejection::TooManyParts {
+            limit: limits.max_parts,
+        });
+    }
+    let bound = |delimiters: usize| {
+        let per_delimiter = if types.digest { 2 } else { 1 };
+        1usize
+            .saturating_add(delimiters.saturating_mul(per_delimiter))
+            .saturating_add(types.messages)
+    };
+    let delimiters = count_delimiters(raw, &types.boundaries, limits, bound)?;
+    let parts_upper_bound = bound(delimiters);
+    let message_nesting_upper_bound = types.messages + if types.digest { delimiters } else { 0 };
+    if message_nesting_upper_bound > STACK_SAFE_NESTING.max(limits.max_depth) {
+        return Err(Rejection::TooDeep {
+            limit: limits.max_depth,
+        });
+    }
+    Ok(Scan {
+        header_bytes,
+        content_types,
+        parts_upper_bound,
+        message_nesting_upper_bound,
+        rewrites: types.rewrites,
+    })
+}
+
+/// Pass 1: finds the MIME fields, checks their sizes, and returns where each Content-Type
+/// value starts and ends.
+fn content_type_values(raw: &[u8], limits: &Limits) -> Result<Vec<(usize, usize)>, Rejection> {
     let mut content_type_values: Vec<(usize, usize)> = Vec::new();
-    let mut content_types = 0usize;
     let mut cached_end: Option<(usize, usize)> = None; // (field start, field end)
     let mut i = 0usize;
     while i < raw.len() {
@@ -108,8 +140,7 @@ pub(crate) fn prescan(raw: &[u8], limits: &Limits) -> Result<Scan, Rejection> {
             });
         }
         if field == Field::Type {
-            content_types += 1;
-            if content_types > limits.max_parts {
+            if content_type_values.len() >= limits.max_parts {
                 return Err(Rejection::TooManyParts {
                     limit: limits.max_parts,
                 });
@@ -117,57 +148,70 @@ pub(crate) fn prescan(raw: &[u8], limits: &Limits) -> Result<Scan, Rejection> {
             content_type_values.push((value_start, end));
         }
     }
+    Ok(content_type_values)
+}
 
-    // Pass 2: parse each Content-Type value exactly as the parser will; mark nested messages
-    // and digests for rewriting.
-    let mut boundaries: Vec<Vec<u8>> = Vec::new();
-    let mut multiparts = 0usize;
-    let mut messages = 0usize;
-    let mut digest = false;
-    let mut rewrites: Vec<usize> = Vec::new();
-    for &(value_start, end) in &content_type_values {
+/// What the Content-Type values say about the structure.
+#[derive(Default)]
+struct Types {
+    /// The multiparts' boundaries, each once.
+    boundaries: Vec<Vec<u8>>,
+    multiparts: usize,
+    /// Nested `message/rfc822` and `message/global` parts.
+    messages: usize,
+    /// A `multipart/digest` is present.
+    digest: bool,
+    rewrites: Vec<usize>,
+}
+
+/// Pass 2: parses each Content-Type value exactly as the parser will; marks nested messages
+/// and digests for rewriting.
+fn read_content_types(raw: &[u8], values: &[(usize, usize)]) -> Result<Types, Rejection> {
+    let mut t = Types::default();
+    for &(value_start, end) in values {
         let mut stream = MessageStream::new(&raw[value_start..end]);
-        if let HeaderValue::ContentType(ct) = stream.parse_content_type() {
-            if ct.ctype().eq_ignore_ascii_case("multipart") {
-                multiparts += 1;
-                if ct
-                    .subtype()
-                    .is_some_and(|s| s.eq_ignore_ascii_case("digest"))
-                {
-                    digest = true;
-                    rewrites.push(marker_position(raw, value_start, end, b"digest")?);
-                }
-                if let Some(b) = ct.attribute("boundary").filter(|b| !b.is_empty()) {
-                    let b = b.as_bytes().to_vec();
-                    if !boundaries.contains(&b) {
-                        boundaries.push(b);
-                    }
-                }
-            } else if ct.ctype().eq_ignore_ascii_case("message")
-                && ct.subtype().is_some_and(|s| {
-                    s.eq_ignore_ascii_case("rfc822") || s.eq_ignore_ascii_case("global")
-                })
+        let HeaderValue::ContentType(ct) = stream.parse_content_type() else {
+            continue;
+        };
+        if ct.ctype().eq_ignore_ascii_case("multipart") {
+            t.multiparts += 1;
+            if ct
+                .subtype()
+                .is_some_and(|s| s.eq_ignore_ascii_case("digest"))
             {
-                messages += 1;
-                rewrites.push(marker_position(raw, value_start, end, b"message")?);
+                t.digest = true;
+                t.rewrites
+                    .push(marker_position(raw, value_start, end, b"digest")?);
             }
+            if let Some(b) = ct.attribute("boundary").filter(|b| !b.is_empty()) {
+                let b = b.as_bytes().to_vec();
+                if !t.boundaries.contains(&b) {
+                    t.boundaries.push(b);
+                }
+            }
+        } else if ct.ctype().eq_ignore_ascii_case("message")
+            && ct.subtype().is_some_and(|s| {
+                s.eq_ignore_ascii_case("rfc822") || s.eq_ignore_ascii_case("global")
+            })
+        {
+            t.messages += 1;
+            t.rewrites
+                .push(marker_position(raw, value_start, end, b"message")?);
         }
     }
-    if multiparts.saturating_mul(raw.len()) > BOUNDARY_SCAN_BUDGET {
-        return Err(Rejection::TooManyParts {
-            limit: limits.max_parts,
-        });
-    }
+    Ok(t)
+}
 
-    // Pass 3: count boundary occurrences, stopping as soon as the bound is passed.
+/// Pass 3: counts boundary occurrences, stopping as soon as `bound` of them passes the
+/// limit on parts.
+fn count_delimiters(
+    raw: &[u8],
+    boundaries: &[Vec<u8>],
+    limits: &Limits,
+    bound: impl Fn(usize) -> usize,
+) -> Result<usize, Rejection> {
     let mut delimiters = 0usize;
-    let bound = |delimiters: usize| {
-        let per_delimiter = if digest { 2 } else { 1 };
-        1usize
-            .saturating_add(delimiters.saturating_mul(per_delimiter))
-            .saturating_add(messages)
-    };
-    for b in &boundaries {
+    for b in boundaries {
         let mut needle = Vec::with_capacity(b.len() + 2);
         needle.extend_from_slice(b"--");
         needle.extend_from_slice(b);
@@ -180,20 +224,7 @@ pub(crate) fn prescan(raw: &[u8], limits: &Limits) -> Result<Scan, Rejection> {
             }
         }
     }
-    let parts_upper_bound = bound(delimiters);
-    let message_nesting_upper_bound = messages + if digest { delimiters } else { 0 };
-    if message_nesting_upper_bound > STACK_SAFE_NESTING.max(limits.max_depth) {
-        return Err(Rejection::TooDeep {
-            limit: limits.max_depth,
-        });
-    }
-    Ok(Scan {
-        header_bytes,
-        content_types,
-        parts_upper_bound,
-        message_nesting_upper_bound,
-        rewrites,
-    })
+    Ok(delimiters)
 }
 
 /// Prefix inserted before the `message` type of `message/rfc822` and `message/global`, and

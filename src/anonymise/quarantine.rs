@@ -1,7 +1,7 @@
 //! The best-effort text of a message that failed the normal path (a quarantined message),
 //! for the operator to read (`sourdine quarantine show`) and to release to counsellors.
 //!
-//! The message is read by [`super::lenient`], not by the parser, so the limits that refused it
+//! The message is read by `lenient`, not by the parser, so the limits that refused it
 //! do not stop this: every part it can find is walked. Header blocks go through the allow-list
 //! (only the decoded subject is kept; the sender, for a reply, is read into [`Secrets`] exactly
 //! as the normal path reads it); text parts get the same body rules as the normal path
@@ -414,8 +414,8 @@ pub(crate) fn is_header_run<'a>(names: impl IntoIterator<Item = &'a [u8]>) -> bo
 }
 
 /// Removes header blocks found in text (an embedded message's headers, a raw header dump):
-/// runs of header-shaped lines (with their continuation lines) that hold a [`TECHNICAL`] name
-/// or two names of [`MAIL`] (or `X-` names). Only the allow-listed `Subject` line of a run is
+/// runs of header-shaped lines (with their continuation lines) that hold a `TECHNICAL` name
+/// or two names of `MAIL` (or `X-` names). Only the allow-listed `Subject` line of a run is
 /// kept; a note stands for the rest. Other lines are kept as they are. Linear.
 pub fn drop_header_runs(text: &str) -> String {
     let lines: Vec<&str> = text.split('\n').collect();

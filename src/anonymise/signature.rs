@@ -725,6 +725,62 @@ fn identity_tail(text: &str, end: usize, work: &mut u64) -> Option<Vec<(usize, u
     None
 }
 
+/// Devices and apps named by device footers.
+const DEVICE_APPS: &[&str] = &[
+    "iphone",
+    "ipad",
+    "ipod",
+    "android",
+    "samsung",
+    "galaxy",
+    "huawei",
+    "xiaomi",
+    "pixel",
+    "oneplus",
+    "nokia",
+    "blackberry",
+    "motorola",
+    "oppo",
+    "honor",
+    "smartphone",
+    "mobile",
+    "phone",
+    "téléphone",
+    "telefoon",
+    "handy",
+    "mobiel",
+    "tablet",
+    "tablette",
+    "outlook",
+    "mail",
+    "gmail",
+    "yahoo",
+    "aol",
+    "proton",
+    "tutanota",
+    "windows",
+    "apple",
+    "watch",
+    "gmx",
+    "web.de",
+    "t-online",
+    "bluemail",
+    "spark",
+    "edison",
+    "aqua",
+    "typeapp",
+    "mymail",
+    "airmail",
+    "fastmail",
+    "zoho",
+    "appareil",
+    "apparaat",
+    "gerät",
+    "device",
+    "mobiltelefon",
+    "messenger",
+];
+
 /// Device footers: a sending verb, a connector, and a device or app.
 fn is_device_footer(content: &str) -> bool {
     let t = content.trim();
@@ -733,63 +789,9 @@ fn is_device_footer(content: &str) -> bool {
     }
     let l = t.to_lowercase();
     let l = l.trim_end_matches(['.', '!', ' ']);
-    const APPS: &[&str] = &[
-        "iphone",
-        "ipad",
-        "ipod",
-        "android",
-        "samsung",
-        "galaxy",
-        "huawei",
-        "xiaomi",
-        "pixel",
-        "oneplus",
-        "nokia",
-        "blackberry",
-        "motorola",
-        "oppo",
-        "honor",
-        "smartphone",
-        "mobile",
-        "phone",
-        "téléphone",
-        "telefoon",
-        "handy",
-        "mobiel",
-        "tablet",
-        "tablette",
-        "outlook",
-        "mail",
-        "gmail",
-        "yahoo",
-        "aol",
-        "proton",
-        "tutanota",
-        "windows",
-        "apple",
-        "watch",
-        "gmx",
-        "web.de",
-        "t-online",
-        "bluemail",
-        "spark",
-        "edison",
-        "aqua",
-        "typeapp",
-        "mymail",
-        "airmail",
-        "fastmail",
-        "zoho",
-        "appareil",
-        "apparaat",
-        "gerät",
-        "device",
-        "mobiltelefon",
-        "messenger",
-    ];
     let mentions_app = || {
         l.split(|c: char| !c.is_alphanumeric() && c != '-' && c != '.')
-            .any(|w| APPS.contains(&w.trim_end_matches('.')))
+            .any(|w| DEVICE_APPS.contains(&w.trim_end_matches('.')))
             || l.contains("web.de")
     };
     let sent = [
@@ -907,58 +909,96 @@ fn unquoted(line: &str) -> &str {
     line.trim_start_matches(['>', ' '])
 }
 
+// Every footer starts with one of these words (case aside): most lines are told at once,
+// without a copy.
+const DEVICE_WORDS: &[&str] = &[
+    "sent",
+    "envoyé",
+    "verzonden",
+    "verstuurd",
+    "gesendet",
+    "von",
+    "diese",
+    "get",
+    "download",
+    "télécharger",
+    "obtenir",
+    "outlook",
+];
+const LIST_WORDS: &[&str] = &[
+    "you",
+    "to",
+    "groups.io",
+    "vous",
+    "pour",
+    "u",
+    "je",
+    "om",
+    "sie",
+    "um",
+];
+
+/// The kind of footer a line may start, told by its first word.
+#[derive(PartialEq)]
+enum Start {
+    Device,
+    List,
+}
+
+/// The kind of footer `content` may start, by its first word alone.
+fn first_word(content: &str) -> Option<Start> {
+    let t = content.trim_start();
+    let first = t.bytes().next()?.to_ascii_lowercase();
+    if !b"svedgtoyupj".contains(&first) {
+        return None;
+    }
+    let word = t.split([' ', '\t']).next().unwrap_or("");
+    if DEVICE_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w)) {
+        Some(Start::Device)
+    } else if LIST_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w)) {
+        Some(Start::List)
+    } else {
+        None
+    }
+}
+
+/// Marks the lines of the list footer that starts at line `start` (kept: the footer's first
+/// line is already marked); returns the line after it.
+fn list_footer_end(lines: &[&str], start: usize, keep: &mut [bool], work: &mut u64) -> usize {
+    let mut j = start + 1;
+    let mut taken = 0;
+    let mut previous = unquoted(lines[start]);
+    while j < lines.len() && taken < MAX_FOOTER_LINES {
+        *work += lines[j].len() as u64 + 1;
+        let c = unquoted(lines[j]);
+        if c.trim().is_empty() {
+            // A blank line ends the footer, unless more of it follows.
+            if lines
+                .get(j + 1)
+                .is_some_and(|n| continues_list_footer(unquoted(n)))
+            {
+                j += 1;
+                continue;
+            }
+            break;
+        }
+        // A long footer sentence wraps onto the next line.
+        let wrapped = previous.trim().chars().count() >= 60
+            && !previous.trim_end().ends_with(['.', '!', '?']);
+        if !wrapped && !continues_list_footer(c) {
+            break;
+        }
+        keep[j] = false;
+        taken += 1;
+        previous = c;
+        j += 1;
+    }
+    j
+}
+
 /// [`remove_footers`], adding the bytes examined to `work`.
 fn remove_footers_counted<'a>(text: &'a str, work: &mut u64) -> Cow<'a, str> {
     *work += text.len() as u64;
-    // Every footer starts with one of these words (case aside): most lines are told at once,
-    // without a copy.
-    const DEVICE_WORDS: &[&str] = &[
-        "sent",
-        "envoyé",
-        "verzonden",
-        "verstuurd",
-        "gesendet",
-        "von",
-        "diese",
-        "get",
-        "download",
-        "télécharger",
-        "obtenir",
-        "outlook",
-    ];
-    const LIST_WORDS: &[&str] = &[
-        "you",
-        "to",
-        "groups.io",
-        "vous",
-        "pour",
-        "u",
-        "je",
-        "om",
-        "sie",
-        "um",
-    ];
-    // The kind of footer a line may start, told by its first word.
-    #[derive(PartialEq)]
-    enum Start {
-        Device,
-        List,
-    }
-    let first_word = |content: &str| {
-        let t = content.trim_start();
-        let first = t.bytes().next()?.to_ascii_lowercase();
-        if !b"svedgtoyupj".contains(&first) {
-            return None;
-        }
-        let word = t.split([' ', '\t']).next().unwrap_or("");
-        if DEVICE_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w)) {
-            Some(Start::Device)
-        } else if LIST_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w)) {
-            Some(Start::List)
-        } else {
-            None
-        }
-    };
     let device =
         |content: &str| first_word(content) == Some(Start::Device) && is_device_footer(content);
     let list_start = |content: &str| {
@@ -991,34 +1031,7 @@ fn remove_footers_counted<'a>(text: &'a str, work: &mut u64) -> Cow<'a, str> {
         if mailman || (!content.trim_start().starts_with("____") && list_start(content)) {
             keep[i] = false;
             changed = true;
-            let mut j = i + 1;
-            let mut taken = 0;
-            let mut previous = content;
-            while j < lines.len() && taken < MAX_FOOTER_LINES {
-                *work += lines[j].len() as u64 + 1;
-                let c = unquoted(lines[j]);
-                if c.trim().is_empty() {
-                    // A blank line ends the footer, unless more of it follows.
-                    if lines
-                        .get(j + 1)
-                        .is_some_and(|n| continues_list_footer(unquoted(n)))
-                    {
-                        j += 1;
-                        continue;
-                    }
-                    break;
-                }
-                // A long footer sentence wraps onto the next line.
-                let wrapped = previous.trim().chars().count() >= 60
-                    && !previous.trim_end().ends_with(['.', '!', '?']);
-                if !wrapped && !continues_list_footer(c) {
-                    break;
-                }
-                keep[j] = false;
-                taken += 1;
-                previous = c;
-                j += 1;
-            }
+            let j = list_footer_end(&lines, i, &mut keep, work);
             i = j;
             continue;
         }

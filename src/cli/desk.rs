@@ -6,11 +6,10 @@ use std::path::{Path, PathBuf};
 
 use crate::config::{Config, DEFAULT_CONFIG_PATH, DEFAULT_SOCKET};
 use crate::control::client::{Client, ConnectError};
-use crate::control::protocol::{Bytes, Request, Response};
 use crate::intake::import::{Batching, ImportError, Plan, feed};
 use crate::intake::{BATCH_BYTES, BatchLimits, IngestCounts};
-use crate::service::roles::Role;
-use crate::service::{Caller, Service, ServiceError, require};
+use crate::model::{Bytes, Caller, Request, Response, Role, ServiceError};
+use crate::service::{Service, require};
 
 /// Where the command sends its requests.
 pub enum Desk {
@@ -32,8 +31,22 @@ pub enum DeskError {
     #[error(transparent)]
     Connect(#[from] ConnectError),
     /// No service runs and the store cannot be opened.
-    #[error("{0}")]
-    NoStore(String),
+    #[error("{message}")]
+    NoStore {
+        message: String,
+        /// What failed, when it was an error.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
+}
+
+impl DeskError {
+    fn no_store(
+        message: String,
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> DeskError {
+        DeskError::NoStore { message, source }
+    }
 }
 
 /// The socket to try: `--socket`/`$SOURDINE_SOCKET`, else the configuration's, else the
@@ -57,7 +70,7 @@ impl Desk {
             .unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG_PATH));
         let config = match Config::load(&path) {
             Ok(c) => Some(c),
-            Err(e) if explicit => return Err(DeskError::NoStore(e.to_string())),
+            Err(e) if explicit => return Err(DeskError::no_store(e.to_string(), Some(e.into()))),
             Err(_) => None,
         };
         let sock = socket_path(socket, config.as_ref());
@@ -67,19 +80,26 @@ impl Desk {
             Err(e) => return Err(e.into()),
         }
         let Some(config) = config else {
-            return Err(DeskError::NoStore(format!(
-                "no sourdine service is running at {} and there is no configuration at {} to open the store directly (give --config or --socket)",
-                sock.display(),
-                path.display()
-            )));
+            return Err(DeskError::no_store(
+                format!(
+                    "no sourdine service is running at {} and there is no configuration at {} to open the store directly (give --config or --socket)",
+                    sock.display(),
+                    path.display()
+                ),
+                None,
+            ));
         };
-        crate::hardening::protect_process()
-            .map_err(|e| DeskError::NoStore(format!("cannot disable core dumps: {e}")))?;
+        crate::hardening::protect_process().map_err(|e| {
+            DeskError::no_store(format!("cannot disable core dumps: {e}"), Some(e.into()))
+        })?;
         let service = Service::open(&config).map_err(|e| {
-            DeskError::NoStore(format!(
-                "no sourdine service is running at {}, and the store could not be opened: {e}",
-                sock.display()
-            ))
+            DeskError::no_store(
+                format!(
+                    "no sourdine service is running at {}, and the store could not be opened: {e}",
+                    sock.display()
+                ),
+                Some(e.into()),
+            )
         })?;
         Ok(Desk::Local {
             service: Box::new(service),

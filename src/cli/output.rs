@@ -1,7 +1,7 @@
 //! Human output: aligned tables, colour on a terminal (honouring `NO_COLOR`), a pager for
 //! long text, and sizes people can read.
 //!
-//! Everything the two programs print goes out through [`print`] and [`eprint`] (or the
+//! Everything the two programs print goes out through [`print()`] and [`eprint()`] (or the
 //! [`out!`](crate::out), [`outln!`](crate::outln) and [`errln!`](crate::errln) macros),
 //! [`page`] or [`json`], and all of them pass the text through one filter, [`display`]:
 //! whatever a counsellor, a writer or an old record put in a text, no control or bidi
@@ -55,7 +55,7 @@ fn own_sequences() -> &'static [String] {
 }
 
 /// The display filter: what any text becomes before it reaches a terminal, a pager or a
-/// pipe. Newlines, tabs and the colour sequences of our own [`STYLES`] pass; every other
+/// pipe. Newlines, tabs and the colour sequences of our own `STYLES` pass; every other
 /// control or bidi character ([`is_unsafe`]) is shown as a visible symbol instead (C0
 /// controls as their control pictures, `␛` for ESC, `␡` for DEL, `�` for C1 and bidi
 /// controls), so an escape sequence in a note or an old record is printed as inert text.

@@ -6,8 +6,7 @@
 use std::fmt::Write;
 
 use crate::anonymise::Language;
-use crate::service::stats::{Cell, StatsReport};
-use crate::store::Month;
+use crate::model::{Cell, Month, StatsReport};
 use crate::taxonomy::Dimension;
 
 use super::stats::{Words, code_rows, words};

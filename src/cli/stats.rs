@@ -4,8 +4,7 @@
 use std::fmt::Write;
 
 use crate::anonymise::Language;
-use crate::service::stats::{Cell, Cells, StatsReport};
-use crate::store::Month;
+use crate::model::{Cell, Cells, Month, StatsReport};
 use crate::taxonomy::{Dimension, Taxonomy, UNCLASSIFIED};
 
 use super::output::width as columns;

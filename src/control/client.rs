@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::protocol::{Request, RequestFrame, Response, ResponseFrame, VERSION};
-use crate::service::{ErrorKind, ServiceError};
+use crate::model::{ErrorKind, ServiceError};
 
 /// How long a command waits for the service to answer one request.
 pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(600);

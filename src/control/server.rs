@@ -13,7 +13,8 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use super::protocol::{MAX_REQUEST, ResponseFrame, parse_request};
-use crate::service::{ErrorKind, Role, Service, ServiceError, roles};
+use crate::model::{ErrorKind, Role, ServiceError};
+use crate::service::{Service, roles};
 
 /// How long a client may take to send a request line.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);

@@ -6,7 +6,7 @@ use crate::control::client::Client;
 use crate::control::protocol::Request;
 use crate::taxonomy::{Source, Taxonomy};
 
-use super::Check;
+use super::check::Check;
 
 const ID: &str = "classification";
 const NAME: &str = "contact classification";

@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::{Check, Verdict};
+use super::check::{Check, Verdict};
+use super::service_user::{ServiceUser, account, group};
 use crate::config::{AfterIntake, Config};
 
 /// The id of the configuration check.
@@ -290,52 +291,6 @@ pub fn clock_verdict(now: i64, build: i64, newest_store_file: Option<i64>, sync:
             "make sure the clock is synchronised (chronyc tracking, ntpq -p or timedatectl show, whichever this system uses)",
         ),
     }
-}
-
-// --- the service user ------------------------------------------------------------------------
-
-/// The user the service runs as: the owner of `data_dir`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServiceUser {
-    /// Its uid.
-    pub uid: u32,
-    /// The group of `data_dir`.
-    pub gid: u32,
-    /// Its name (or uid).
-    pub name: String,
-    /// The group's name (or gid).
-    pub group: String,
-}
-
-impl ServiceUser {
-    /// The owner of `data_dir`, if it exists.
-    pub fn of(data_dir: &Path) -> Option<ServiceUser> {
-        let meta = fs::metadata(data_dir).ok()?;
-        Some(ServiceUser {
-            uid: meta.uid(),
-            gid: meta.gid(),
-            name: account(meta.uid()),
-            group: group(meta.gid()),
-        })
-    }
-}
-
-/// The name of `uid`, or its number.
-fn account(uid: u32) -> String {
-    nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid))
-        .ok()
-        .flatten()
-        .map(|u| u.name)
-        .unwrap_or_else(|| uid.to_string())
-}
-
-/// The name of `gid`, or its number.
-fn group(gid: u32) -> String {
-    nix::unistd::Group::from_gid(nix::unistd::Gid::from_raw(gid))
-        .ok()
-        .flatten()
-        .map(|g| g.name)
-        .unwrap_or_else(|| gid.to_string())
 }
 
 fn me() -> u32 {
@@ -682,62 +637,9 @@ fn keys(cfg: &Config, service: Option<&ServiceUser>) -> Check {
     if let Some(s) = service {
         findings.extend(judge_owner(&dir, meta.uid(), s, true));
     }
-    let mut names = Vec::new();
-    match fs::read_dir(&dir) {
-        Ok(rd) => {
-            for e in rd.flatten() {
-                let name = e.file_name().to_string_lossy().into_owned();
-                if name == "audit.key" || (name.starts_with("kek-") && name.ends_with(".key")) {
-                    names.push(name);
-                }
-            }
-        }
-        Err(e) => findings.push(cannot_look(&dir, &e, service)),
-    }
-    names.sort();
-    let has_kek = names.iter().any(|n| n.starts_with("kek-"));
-    let has_audit = names.iter().any(|n| n == "audit.key");
-    if !has_kek || !has_audit {
-        let missing = match (has_kek, has_audit) {
-            (false, false) => "no key file (kek-*.key, audit.key)",
-            (false, true) => "no key-encryption key (kek-*.key)",
-            _ => "no audit.key",
-        };
-        findings.push(Finding::fail(
-            format!("{}: {missing}", dir.display()),
-            "for a new installation run `sourdine init`; if the store already holds tickets, restore the key files from the key backup (without them the store cannot be read)",
-        ));
-    }
+    let names = key_file_names(&dir, service, &mut findings);
     for name in &names {
-        let path = dir.join(name);
-        let m = match fs::symlink_metadata(&path) {
-            Ok(m) => m,
-            Err(e) => {
-                findings.push(cannot_look(&path, &e, service));
-                continue;
-            }
-        };
-        if !m.is_file() {
-            findings.push(Finding::fail(
-                format!("{} is not a regular file", path.display()),
-                "restore it from the key backup",
-            ));
-            continue;
-        }
-        findings.extend(judge_private(&path, m.mode(), false, Verdict::Fail));
-        if m.len() != 32 {
-            findings.push(Finding::fail(
-                format!(
-                    "{} holds {} bytes, not 32: it is damaged",
-                    path.display(),
-                    m.len()
-                ),
-                "restore it from the key backup",
-            ));
-        }
-        if let Some(s) = service {
-            findings.extend(judge_owner(&path, m.uid(), s, false));
-        }
+        findings.extend(judge_key_file(&dir.join(name), service));
     }
     fold(
         ID,
@@ -753,6 +655,75 @@ fn keys(cfg: &Config, service: Option<&ServiceUser>) -> Check {
         ),
         findings,
     )
+}
+
+/// The key files in `dir`, sorted; a missing key-encryption key or audit key is a finding.
+fn key_file_names(
+    dir: &Path,
+    service: Option<&ServiceUser>,
+    findings: &mut Vec<Finding>,
+) -> Vec<String> {
+    let mut names = Vec::new();
+    match fs::read_dir(dir) {
+        Ok(rd) => {
+            for e in rd.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if name == "audit.key" || (name.starts_with("kek-") && name.ends_with(".key")) {
+                    names.push(name);
+                }
+            }
+        }
+        Err(e) => findings.push(cannot_look(dir, &e, service)),
+    }
+    names.sort();
+    let has_kek = names.iter().any(|n| n.starts_with("kek-"));
+    let has_audit = names.iter().any(|n| n == "audit.key");
+    if !has_kek || !has_audit {
+        let missing = match (has_kek, has_audit) {
+            (false, false) => "no key file (kek-*.key, audit.key)",
+            (false, true) => "no key-encryption key (kek-*.key)",
+            _ => "no audit.key",
+        };
+        findings.push(Finding::fail(
+            format!("{}: {missing}", dir.display()),
+            "for a new installation run `sourdine init`; if the store already holds tickets, restore the key files from the key backup (without them the store cannot be read)",
+        ));
+    }
+    names
+}
+
+/// A key file: a private regular file of 32 bytes, owned by the service user.
+fn judge_key_file(path: &Path, service: Option<&ServiceUser>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let m = match fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            findings.push(cannot_look(path, &e, service));
+            return findings;
+        }
+    };
+    if !m.is_file() {
+        findings.push(Finding::fail(
+            format!("{} is not a regular file", path.display()),
+            "restore it from the key backup",
+        ));
+        return findings;
+    }
+    findings.extend(judge_private(path, m.mode(), false, Verdict::Fail));
+    if m.len() != 32 {
+        findings.push(Finding::fail(
+            format!(
+                "{} holds {} bytes, not 32: it is damaged",
+                path.display(),
+                m.len()
+            ),
+            "restore it from the key backup",
+        ));
+    }
+    if let Some(s) = service {
+        findings.extend(judge_owner(path, m.uid(), s, false));
+    }
+    findings
 }
 
 fn password_files(cfg: &Config, service: Option<&ServiceUser>) -> Check {
@@ -912,7 +883,22 @@ fn socket(cfg: &Config) -> Check {
             ),
         ));
     }
-    let state = match fs::symlink_metadata(socket) {
+    let state = socket_state(socket, &mut findings);
+    fold(
+        ID,
+        NAME,
+        format!(
+            "{}: mode {mode:04o}, {group_note}; {}: {state}",
+            dir.display(),
+            socket.display()
+        ),
+        findings,
+    )
+}
+
+/// What the control socket is: a finding if anyone may talk to it; whether a service answers.
+fn socket_state(socket: &Path, findings: &mut Vec<Finding>) -> String {
+    match fs::symlink_metadata(socket) {
         Ok(sm) => {
             let smode = sm.mode() & 0o7777;
             if smode & 0o007 != 0 {
@@ -937,17 +923,7 @@ fn socket(cfg: &Config) -> Check {
             }
         }
         Err(_) => "no socket: the service is not running".to_string(),
-    };
-    fold(
-        ID,
-        NAME,
-        format!(
-            "{}: mode {mode:04o}, {group_note}; {}: {state}",
-            dir.display(),
-            socket.display()
-        ),
-        findings,
-    )
+    }
 }
 
 fn disk(data_dir: &Path) -> Check {

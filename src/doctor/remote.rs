@@ -13,7 +13,7 @@ use async_imap::types::NameAttribute;
 use futures_util::TryStreamExt;
 use unicode_normalization::UnicodeNormalization;
 
-use super::Check;
+use super::check::Check;
 use crate::config::{AfterIntake, Config, ImapConfig, SmtpConfig, Tls};
 use crate::intake::imap::{ImapError, ImapSession, connect, imap_err, read_password, short, timed};
 
@@ -248,37 +248,10 @@ async fn session_checks(
     };
 
     // Every folder, with its special-use attributes.
-    let names = match timed(limit, "LIST", async {
-        session
-            .list(Some(""), Some("*"))
-            .await
-            .map_err(imap_err("LIST"))?
-            .try_collect::<Vec<_>>()
-            .await
-            .map_err(imap_err("LIST"))
-    })
-    .await
-    {
-        Ok(n) => n,
+    let folders = match list_folders(session, limit).await {
+        Ok(f) => f,
         Err(e) => return Err((out, e)),
     };
-    let folders: Vec<Folder> = names
-        .iter()
-        .map(|n| Folder {
-            name: n.name().to_string(),
-            leaf: match n.delimiter() {
-                Some(d) if !d.is_empty() => n.name().rsplit(d).next().unwrap_or(n.name()),
-                _ => n.name(),
-            }
-            .to_string(),
-            special: n.attributes().iter().find_map(special_use),
-            selectable: !n.attributes().iter().any(|a| {
-                matches!(a, NameAttribute::NoSelect)
-                    || matches!(a, NameAttribute::Extension(x) if x.eq_ignore_ascii_case("\\NonExistent"))
-            }),
-        })
-        .collect();
-    drop(names);
     let targets = candidates(&folders, cfg);
     let mut counted = Vec::new();
     for t in targets.into_iter().take(MAX_FOLDERS) {
@@ -301,6 +274,40 @@ async fn session_checks(
     }
     out.push(copies_check(&counted, waiting.unwrap_or(0), &cfg.mailbox));
     Ok(out)
+}
+
+/// Every folder of the account, with its special-use attributes.
+async fn list_folders(
+    session: &mut ImapSession,
+    limit: Duration,
+) -> Result<Vec<Folder>, ImapError> {
+    let names = timed(limit, "LIST", async {
+        session
+            .list(Some(""), Some("*"))
+            .await
+            .map_err(imap_err("LIST"))?
+            .try_collect::<Vec<_>>()
+            .await
+            .map_err(imap_err("LIST"))
+    })
+    .await?;
+    let folders: Vec<Folder> = names
+        .iter()
+        .map(|n| Folder {
+            name: n.name().to_string(),
+            leaf: match n.delimiter() {
+                Some(d) if !d.is_empty() => n.name().rsplit(d).next().unwrap_or(n.name()),
+                _ => n.name(),
+            }
+            .to_string(),
+            special: n.attributes().iter().find_map(special_use),
+            selectable: !n.attributes().iter().any(|a| {
+                matches!(a, NameAttribute::NoSelect)
+                    || matches!(a, NameAttribute::Extension(x) if x.eq_ignore_ascii_case("\\NonExistent"))
+            }),
+        })
+        .collect();
+    Ok(folders)
 }
 
 /// The capabilities check: IDLE, UIDPLUS and MOVE, and what their absence costs.

@@ -2,8 +2,8 @@
 //! Root and the service's own user stand for whoever holds those accounts, so they take part
 //! only when `supervisor_users` names them, which this check reports as a weaker setup.
 
-use super::Check;
-use super::local::ServiceUser;
+use super::check::Check;
+use super::service_user::ServiceUser;
 use crate::config::RolesConfig;
 
 const ID: &str = "roles.reveal";

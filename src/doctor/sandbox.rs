@@ -1,7 +1,7 @@
 //! The attachment cleaner's sandbox: a worker is started in its report mode, confines itself
 //! exactly as it does before cleaning, and says what this kernel let it apply.
 
-use super::Check;
+use super::check::Check;
 use crate::intake::sandbox::Confinement;
 use crate::intake::worker::{ReportError, sandbox_report, worker_program};
 

@@ -25,16 +25,36 @@ use tokio::sync::watch;
 use zeroize::Zeroizing;
 
 use crate::config::{AfterIntake, ImapConfig, Tls};
-use crate::intake::pipeline::{Arrival, Prepared};
-use crate::service::{Service, ServiceError};
-use crate::store::Actor;
+use crate::intake::pipeline::{Arrival, Pipeline};
+use crate::model::{Actor, IntakeStatus, Outcome, Prepared, ServiceError};
+use crate::store::Store;
 
-/// An intake error. Opaque; ask it with the `is_*` methods. Never carries writer data.
+/// What the mailbox duty files its messages into: the service, which also brings its catalog
+/// up to date and queues the acknowledgements. The intake names only this, so that it
+/// depends on nothing above it.
+pub trait Filing: Send + Sync {
+    /// The store: the mailbox's UIDVALIDITY, the dedupe keys, audit entries.
+    fn store(&self) -> &Store;
+    /// The pipeline every message goes through.
+    fn pipeline(&self) -> &Pipeline;
+    /// Files prepared messages as one durable batch: when this returns Ok, every outcome is on
+    /// disk.
+    fn file(&self, prepared: Vec<Prepared>) -> Result<Vec<Outcome>, ServiceError>;
+    /// Updates the intake's part of the service's status (`sourdine status`).
+    fn intake_status(&self, update: &mut dyn FnMut(&mut IntakeStatus));
+}
+
+/// An intake error. Opaque; ask it with the `is_*` methods. Never carries writer data: the
+/// server's own errors are described without what it echoed (see `imap_err`) and never kept
+/// as the source; a source is kept only for our own errors (the store's, the configuration's,
+/// TLS settings').
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
 pub struct ImapError {
     kind: ErrorKind,
     message: String,
+    #[source]
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +73,30 @@ impl ImapError {
         ImapError {
             kind,
             message: message.into(),
+            source: None,
+        }
+    }
+    /// `message`, caused by `source` (an error of ours, or of the system: never the server's).
+    fn because(
+        kind: ErrorKind,
+        message: String,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> ImapError {
+        ImapError {
+            kind,
+            message,
+            source: Some(Box::new(source)),
+        }
+    }
+    /// An error of ours as the cause, its text the message.
+    fn caused(
+        kind: ErrorKind,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> ImapError {
+        ImapError {
+            kind,
+            message: source.to_string(),
+            source: Some(Box::new(source)),
         }
     }
     /// The server refused the login.
@@ -192,16 +236,18 @@ pub fn tls_config(
     if let Some(path) = ca_file {
         let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
             .map_err(|e| {
-                ImapError::new(
+                ImapError::because(
                     ErrorKind::Config,
                     format!("cannot read ca_file {}: {e}", path.display()),
+                    e,
                 )
             })?
             .collect::<Result<_, _>>()
             .map_err(|e| {
-                ImapError::new(
+                ImapError::because(
                     ErrorKind::Config,
                     format!("ca_file {}: {e}", path.display()),
+                    e,
                 )
             })?;
         if certs.is_empty() {
@@ -212,9 +258,10 @@ pub fn tls_config(
         }
         for c in certs {
             roots.add(c).map_err(|e| {
-                ImapError::new(
+                ImapError::because(
                     ErrorKind::Config,
                     format!("ca_file {}: {e}", path.display()),
+                    e,
                 )
             })?;
         }
@@ -223,7 +270,7 @@ pub fn tls_config(
         rustls::crypto::ring::default_provider(),
     ))
     .with_safe_default_protocol_versions()
-    .map_err(|e| ImapError::new(ErrorKind::Tls, e.to_string()))?
+    .map_err(|e| ImapError::caused(ErrorKind::Tls, e))?
     .with_root_certificates(roots)
     .with_no_client_auth();
     Ok(Arc::new(config))
@@ -232,7 +279,7 @@ pub fn tls_config(
 /// Reads the password file (its trailing newline removed); refuses one other users can read.
 pub fn read_password(cfg: &ImapConfig) -> Result<Zeroizing<String>, ImapError> {
     crate::config::read_password_file("imap.password_file", &cfg.password_file)
-        .map_err(|e| ImapError::new(ErrorKind::Config, e.to_string()))
+        .map_err(|e| ImapError::caused(ErrorKind::Config, e))
 }
 
 /// A logged-in IMAP session.
@@ -245,9 +292,10 @@ pub async fn connect(cfg: &ImapConfig, password: &str) -> Result<ImapSession, Im
     let port = cfg.port();
     let tcp = timed(limit, "connection", async {
         TcpStream::connect((host, port)).await.map_err(|e| {
-            ImapError::new(
+            ImapError::because(
                 ErrorKind::Network,
                 format!("cannot connect to {host}:{port}: {e}"),
+                e,
             )
         })
     })
@@ -265,9 +313,10 @@ pub async fn connect(cfg: &ImapConfig, password: &str) -> Result<ImapSession, Im
             .connect(name, tcp)
             .await
             .map_err(|e| {
-                ImapError::new(
+                ImapError::because(
                     ErrorKind::Tls,
                     format!("TLS with {host}:{port} failed: {e}"),
+                    e,
                 )
             })?;
         Ok::<_, ImapError>(Conn::Tls(Box::new(stream)))
@@ -335,7 +384,7 @@ pub struct PassReport {
 pub struct Intake {
     cfg: ImapConfig,
     password: Zeroizing<String>,
-    service: Arc<Service>,
+    service: Arc<dyn Filing>,
     uidplus: bool,
     moves: bool,
     idle: bool,
@@ -369,7 +418,7 @@ fn uid_set(uids: &[u32]) -> String {
 
 impl Intake {
     /// An intake for the configured mailbox (reads the password file now).
-    pub fn new(cfg: ImapConfig, service: Arc<Service>) -> Result<Intake, ImapError> {
+    pub fn new(cfg: ImapConfig, service: Arc<dyn Filing>) -> Result<Intake, ImapError> {
         let password = read_password(&cfg)?;
         Ok(Intake {
             cfg,
@@ -418,7 +467,7 @@ impl Intake {
             let changed = tokio::task::spawn_blocking(move || s.store().note_uid_validity(v))
                 .await
                 .unwrap_or(Ok(false))
-                .map_err(|e| ImapError::new(ErrorKind::Store, e.to_string()))?;
+                .map_err(|e| ImapError::caused(ErrorKind::Store, e))?;
             if changed {
                 tracing::warn!(
                     "the mailbox's UIDVALIDITY changed; every message present is taken in again (duplicates are recognised)"
@@ -554,14 +603,15 @@ impl Intake {
                 &keys,
             );
             crate::failpoint::hit("imap-mid-batch");
-            Ok(service.commit_prepared(prepared)?.len())
+            Ok(service.file(prepared)?.len())
         })
         .await
         .map_err(|_| ImapError::new(ErrorKind::Store, "the intake worker failed"))?
         .map_err(|e| {
-            ImapError::new(
+            ImapError::because(
                 ErrorKind::Store,
                 format!("could not commit the batch; nothing was deleted from the server: {e}"),
+                e,
             )
         })?;
         crate::failpoint::hit("imap-after-commit");
@@ -744,7 +794,7 @@ impl Intake {
     pub async fn run(
         mut self,
         mut stop: watch::Receiver<bool>,
-        fatal: tokio::sync::mpsc::Sender<String>,
+        fatal: tokio::sync::mpsc::Sender<ImapError>,
     ) {
         let mut backoff = Duration::from_secs(1);
         while !*stop.borrow() {
@@ -752,7 +802,7 @@ impl Intake {
                 Ok(()) => break,
                 Err(e) if e.is_store() => {
                     self.record_error(&e);
-                    let _ = fatal.send(e.to_string()).await;
+                    let _ = fatal.send(e).await;
                     break;
                 }
                 Err(e) => {
@@ -815,17 +865,16 @@ impl Intake {
     }
 
     fn record_pass(&self, r: &PassReport) {
-        let rt = self.service.runtime();
-        let mut rt = rt.write().expect("runtime lock");
-        let i = rt.intake.get_or_insert_with(Default::default);
         // The last poll, at the configured precision: status files and logs must not tell
         // when a message arrived more precisely than the store does.
-        let precision = self.service.config().received_precision;
-        i.last_poll = Some(crate::time::Stamp(
-            precision.round(jiff::Timestamp::now().as_second()),
-        ));
-        i.waiting = Some(r.waiting.saturating_sub(r.taken + r.oversize));
-        i.taken_in += r.taken;
+        let precision = self.service.store().precision();
+        self.service.intake_status(&mut |i| {
+            i.last_poll = Some(crate::time::Stamp(
+                precision.round(jiff::Timestamp::now().as_second()),
+            ));
+            i.waiting = Some(r.waiting.saturating_sub(r.taken + r.oversize));
+            i.taken_in += r.taken;
+        });
     }
 
     /// Logs how many messages were taken in during the past hour, once an hour (never a line
@@ -846,11 +895,10 @@ impl Intake {
     }
 
     fn record_error(&self, e: &ImapError) {
-        let rt = self.service.runtime();
-        let mut rt = rt.write().expect("runtime lock");
-        let i = rt.intake.get_or_insert_with(Default::default);
-        i.errors += 1;
-        i.last_error = Some(e.to_string());
+        self.service.intake_status(&mut |i| {
+            i.errors += 1;
+            i.last_error = Some(e.to_string());
+        });
     }
 }
 
@@ -887,6 +935,24 @@ fn batches(uids: &[u32], sizes: &BTreeMap<u32, u64>, limits: super::BatchLimits)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_of_ours_is_kept_as_the_source_and_a_server_error_is_not() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "gone");
+        let e = ImapError::because(
+            ErrorKind::Config,
+            format!("cannot read ca_file x: {io}"),
+            io,
+        );
+        assert_eq!(e.to_string(), "cannot read ca_file x: gone");
+        assert!(std::error::Error::source(&e).is_some());
+        // A response the client could not read may hold a message's text: neither the
+        // message nor the source carries it.
+        let unexpected = async_imap::error::ParseError::Unexpected("From: w@example.org".into());
+        let e = imap_err("FETCH")(async_imap::error::Error::Parse(unexpected));
+        assert!(std::error::Error::source(&e).is_none());
+        assert!(!e.to_string().contains("example.org"), "{e}");
+    }
 
     #[test]
     fn batches_hold_at_most_their_count_and_about_their_bytes() {

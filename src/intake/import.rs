@@ -35,7 +35,6 @@ pub enum ImportError {
     TooLarge {
         /// The path the operator named.
         root: PathBuf,
-        /// The limit.
         limit: usize,
     },
 }
@@ -495,7 +494,7 @@ pub fn feed<P: Send, E>(
     plan: &Plan,
     batching: Batching,
     prepare: impl Fn(&mut Vec<u8>) -> P + Sync,
-    mut commit: impl FnMut(Vec<P>) -> Result<Vec<crate::store::Outcome>, E>,
+    mut commit: impl FnMut(Vec<P>) -> Result<Vec<crate::model::Outcome>, E>,
     mut on_progress: impl FnMut(u64),
     mut on_problem: impl FnMut(&ImportError),
 ) -> Result<super::IngestCounts, E> {

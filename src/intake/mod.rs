@@ -8,7 +8,7 @@ pub mod worker;
 
 use serde::{Deserialize, Serialize};
 
-use crate::store::Outcome;
+use crate::model::Outcome;
 
 /// Raw bytes of mail taken in together, about, where the store is written by this process
 /// (the daemon's IMAP intake, a local `sourdine ingest`): what bounds their memory.

@@ -9,7 +9,7 @@ use super::worker::{self, Cleaner};
 
 pub use super::worker::AttachmentCaps;
 
-use crate::anonymise::{self, Anonymised, WithheldReason};
+use crate::anonymise::{self, WithheldReason};
 use crate::seal::Key;
 use crate::time::Clock;
 
@@ -20,36 +20,10 @@ pub enum Arrival {
     At(i64),
     /// An import: take the Date header (UTC, clamped to the past), else now.
     FromDateHeader,
-    /// Now.
     Now,
 }
 
-/// A message ready to be committed.
-#[derive(Debug)]
-pub struct Prepared {
-    /// Size of the raw message.
-    pub size: usize,
-    /// Keyed digests of the raw bytes, one per live key epoch, newest first.
-    pub digests: Vec<[u8; 32]>,
-    /// Arrival time, UTC seconds (the store rounds it).
-    pub received: i64,
-    /// The anonymised message, or why it goes to quarantine.
-    pub item: PreparedItem,
-}
-
-/// What the pipeline made of a message.
-#[derive(Debug)]
-pub enum PreparedItem {
-    /// Ready to become (part of) a ticket.
-    Message(Box<Anonymised>),
-    /// To be quarantined, sealed, with its raw bytes.
-    Rejected {
-        /// Why (no writer data).
-        reason: String,
-        /// The raw message, sealed by the store.
-        raw: Vec<u8>,
-    },
-}
+pub use crate::model::{Prepared, PreparedItem};
 
 /// Default budget for preparing one message (`intake.max_prepare_seconds`).
 pub const DEFAULT_PREPARE_BUDGET: Duration = Duration::from_secs(20);

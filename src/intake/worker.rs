@@ -30,6 +30,7 @@ use crate::anonymise::{
     self, Anonymised, Attachment, AttachmentContent, AttachmentKind, Language, Secrets, Signals,
     WithheldReason,
 };
+use crate::config::AttachmentsConfig;
 use crate::frame;
 use crate::intake::sandbox::{self, Confinement, SandboxError};
 
@@ -168,7 +169,6 @@ enum Reply {
     Limit,
 }
 
-/// Worker settings.
 #[derive(Debug, Clone)]
 pub struct WorkerSettings {
     /// The cleaners' limits.
@@ -187,6 +187,23 @@ impl Default for WorkerSettings {
             limits: CleanLimits::default(),
             timeout: Duration::from_secs(30),
             memory_mib: 1024,
+            cpu_secs: 600,
+        }
+    }
+}
+
+impl WorkerSettings {
+    /// The settings that `[attachments]` gives.
+    pub fn from_config(a: &AttachmentsConfig) -> WorkerSettings {
+        WorkerSettings {
+            limits: CleanLimits {
+                max_zip_members: a.max_zip_members,
+                max_expanded_bytes: a.max_expanded_bytes,
+                max_pdf_depth: a.max_pdf_depth,
+                max_image_pixels: a.max_image_pixels,
+            },
+            timeout: Duration::from_secs(a.worker_timeout_secs),
+            memory_mib: a.worker_memory_mib,
             cpu_secs: 600,
         }
     }

@@ -28,14 +28,18 @@ use tokio::sync::{Notify, watch};
 
 use crate::anonymise::headers::{MAX_REFERENCES, is_header_safe_id};
 use crate::config::{Config, SmtpConfig, Tls};
-use crate::service::Service;
-use crate::store::Outgoing;
 use crate::store::records::Delivery;
+use crate::store::{Outgoing, Store, StoreError};
 
-/// An outbox setup or delivery error. Never carries writer data.
+/// An outbox setup or delivery error. Never carries writer data: a source is kept only for
+/// our own errors (the store's, the configuration's, the TLS settings').
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct OutboxError(String);
+#[error("{message}")]
+pub struct OutboxError {
+    message: String,
+    #[source]
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
 
 /// What one pass over the outbox did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -50,7 +54,7 @@ pub struct OutboxReport {
 
 /// The outbox duty.
 pub struct Outbox {
-    service: Arc<Service>,
+    store: Arc<Store>,
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
     contact: String,
@@ -63,7 +67,23 @@ pub struct Outbox {
 }
 
 fn err(msg: impl Into<String>) -> OutboxError {
-    OutboxError(msg.into())
+    OutboxError {
+        message: msg.into(),
+        source: None,
+    }
+}
+
+/// `message`, caused by `source`.
+fn because(message: String, source: impl std::error::Error + Send + Sync + 'static) -> OutboxError {
+    OutboxError {
+        message,
+        source: Some(Box::new(source)),
+    }
+}
+
+/// An error of ours as the cause, its text the message.
+fn caused(source: impl std::error::Error + Send + Sync + 'static) -> OutboxError {
+    because(source.to_string(), source)
 }
 
 /// Builds the transport from `[smtp]`: TLS as configured, the EHLO name (never the host
@@ -75,14 +95,15 @@ pub fn transport(
     let params = || -> Result<TlsParameters, OutboxError> {
         let mut b = TlsParameters::builder(smtp.host.clone());
         if let Some(ca) = &smtp.ca_file {
-            let pem = std::fs::read(ca)
-                .map_err(|e| err(format!("cannot read smtp.ca_file {}: {e}", ca.display())))?;
+            let pem = std::fs::read(ca).map_err(|e| {
+                because(format!("cannot read smtp.ca_file {}: {e}", ca.display()), e)
+            })?;
             let cert = Certificate::from_pem(&pem)
-                .map_err(|e| err(format!("smtp.ca_file {}: {e}", ca.display())))?;
+                .map_err(|e| because(format!("smtp.ca_file {}: {e}", ca.display()), e))?;
             b = b.add_root_certificate(cert);
         }
         b.build_rustls()
-            .map_err(|e| err(format!("TLS settings for {}: {e}", smtp.host)))
+            .map_err(|e| because(format!("TLS settings for {}: {e}", smtp.host), e))
     };
     let tls = match smtp.tls {
         Tls::Implicit => LettreTls::Wrapper(params()?),
@@ -95,19 +116,21 @@ pub fn transport(
         .hello_name(ClientId::Domain(cfg.ehlo_name()))
         .timeout(Some(Duration::from_secs(smtp.timeout_secs)));
     if let (Some(user), Some(file)) = (&smtp.username, &smtp.password_file) {
-        let password = crate::config::read_password_file("smtp.password_file", file)
-            .map_err(|e| err(e.to_string()))?;
+        let password =
+            crate::config::read_password_file("smtp.password_file", file).map_err(caused)?;
         b = b.credentials(Credentials::new(user.clone(), password.to_string()));
     }
     Ok(b.build())
 }
 
 impl Outbox {
-    /// The outbox for `[smtp]`.
+    /// The outbox for `[smtp]`, over the service's store, woken by `wake` when a message is
+    /// queued.
     pub fn new(
         cfg: &Config,
         smtp: &SmtpConfig,
-        service: Arc<Service>,
+        store: Arc<Store>,
+        wake: Arc<Notify>,
     ) -> Result<Outbox, OutboxError> {
         let contact = cfg.contact_address.clone();
         let from = Mailbox::new(
@@ -125,8 +148,8 @@ impl Outbox {
             first_retry: smtp.retry_secs.max(1) as i64,
             max_retry: smtp.max_retry_secs.max(smtp.retry_secs).max(1) as i64,
             give_up_after: smtp.give_up_after_hours as i64 * 3600,
-            wake: service.outbox_wake(),
-            service,
+            wake,
+            store,
         })
     }
 
@@ -154,7 +177,7 @@ impl Outbox {
             b = b.references(chain);
         }
         if self.plus_addressing {
-            let reply_to: Mailbox = crate::threading::plus_address(&self.contact, &out.token)
+            let reply_to: Mailbox = crate::reply_tokens::plus_address(&self.contact, &out.token)
                 .parse()
                 .map_err(|_| err("the plus-address is not a valid address"))?;
             b = b.reply_to(reply_to);
@@ -180,12 +203,12 @@ impl Outbox {
 
     /// Sends everything due now. Returns what happened and when the next retry is due.
     pub async fn pass(&self) -> Result<(OutboxReport, Option<i64>), OutboxError> {
-        let s = self.service.clone();
-        let now = s.store().now();
-        let (due, _) = tokio::task::spawn_blocking(move || s.store().outbox_due(now))
+        let s = self.store.clone();
+        let now = s.now();
+        let (due, _) = tokio::task::spawn_blocking(move || s.outbox_due(now))
             .await
             .map_err(|_| err("the outbox worker failed"))?
-            .map_err(|e| err(e.to_string()))?;
+            .map_err(caused)?;
         let mut report = OutboxReport::default();
         for reference in due {
             match self.send_one(&reference).await? {
@@ -197,12 +220,12 @@ impl Outbox {
         // When the next attempt is due, counting the retries this pass just scheduled: a
         // retry may already be due (it was scheduled from the time the attempt began, and
         // the attempt took longer than its wait), and is then due now, not in a minute.
-        let s = self.service.clone();
-        let now = s.store().now();
-        let (due, next) = tokio::task::spawn_blocking(move || s.store().outbox_due(now))
+        let s = self.store.clone();
+        let now = s.now();
+        let (due, next) = tokio::task::spawn_blocking(move || s.outbox_due(now))
             .await
             .map_err(|_| err("the outbox worker failed"))?
-            .map_err(|e| err(e.to_string()))?;
+            .map_err(caused)?;
         let next = if due.is_empty() { next } else { Some(now) };
         if report.sent + report.failed + report.deferred > 0 {
             tracing::debug!(
@@ -216,22 +239,22 @@ impl Outbox {
     }
 
     async fn send_one(&self, reference: &str) -> Result<Delivery, OutboxError> {
-        let s = self.service.clone();
+        let s = self.store.clone();
         let r = reference.to_string();
         let prepared = tokio::task::spawn_blocking(move || {
-            let delivery = s.store().delivery_of(&r)?;
-            Ok::<_, crate::store::StoreError>((s.store().outgoing(&r), delivery))
+            let delivery = s.delivery_of(&r)?;
+            Ok::<_, StoreError>((s.outgoing(&r), delivery))
         })
         .await
         .map_err(|_| err("the outbox worker failed"))?
-        .map_err(|e| err(e.to_string()))?;
+        .map_err(caused)?;
         let (outgoing, delivery) = prepared;
         let attempts = match &delivery {
             Some(Delivery::Queued { attempts, .. }) => *attempts,
             // Sent meanwhile, or gone with its ticket: nothing to do.
             _ => return Ok(delivery.unwrap_or(Delivery::Sent { at: 0 })),
         };
-        let now = self.service.store().now();
+        let now = self.store.now();
         let outcome = match outgoing {
             Ok(Some(out)) => match self.build(&out) {
                 Ok(msg) => match tokio::time::timeout(self.timeout, self.transport.send(msg)).await
@@ -273,15 +296,15 @@ impl Outbox {
                 at: now,
                 reason: "no reply address is kept for this ticket any more".into(),
             },
-            Err(e) => return Err(err(e.to_string())),
+            Err(e) => return Err(caused(e)),
         };
-        let s = self.service.clone();
+        let s = self.store.clone();
         let r = reference.to_string();
         let d = outcome.clone();
-        tokio::task::spawn_blocking(move || s.record_delivery(&r, d))
+        tokio::task::spawn_blocking(move || s.outbox_update(&r, d))
             .await
             .map_err(|_| err("the outbox worker failed"))?
-            .map_err(|e| err(e.to_string()))?;
+            .map_err(caused)?;
         Ok(outcome)
     }
 
@@ -293,12 +316,12 @@ impl Outbox {
         now: i64,
         why: String,
     ) -> Result<Delivery, OutboxError> {
-        let s = self.service.clone();
+        let s = self.store.clone();
         let r = reference.to_string();
-        let created = tokio::task::spawn_blocking(move || s.store().outbox_created(&r))
+        let created = tokio::task::spawn_blocking(move || s.outbox_created(&r))
             .await
             .map_err(|_| err("the outbox worker failed"))?
-            .map_err(|e| err(e.to_string()))?
+            .map_err(caused)?
             .unwrap_or(now);
         if now - created > self.give_up_after {
             return Ok(Delivery::NotDelivered {
@@ -320,7 +343,7 @@ impl Outbox {
         loop {
             let wait = match self.pass().await {
                 Ok((_, next)) => {
-                    let now = self.service.store().now();
+                    let now = self.store.now();
                     next.map(|n| Duration::from_secs((n - now).clamp(1, 60) as u64))
                         .unwrap_or(Duration::from_secs(60))
                 }
@@ -376,6 +399,17 @@ fn smtp_problem(e: &lettre::transport::smtp::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_of_ours_is_kept_as_the_source_with_the_same_message() {
+        let store = StoreError::from(sled::Error::Unsupported("a feature".into()));
+        let text = store.to_string();
+        let e = caused(store);
+        assert_eq!(e.to_string(), text);
+        let source = std::error::Error::source(&e).expect("kept");
+        assert!(source.downcast_ref::<StoreError>().is_some());
+        assert!(std::error::Error::source(&err("plain")).is_none());
+    }
 
     #[test]
     fn references_end_with_the_answered_message() {

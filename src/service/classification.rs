@@ -3,11 +3,11 @@
 
 use std::sync::Mutex;
 
-use super::stats::{StatsReport, compute};
+use super::stats::compute;
 use super::{ErrorKind, Service, ServiceError, done, invalid};
-use crate::control::protocol::Response;
+use crate::model::{Actor, Month, Response, StatsReport};
 use crate::store::records::Status;
-use crate::store::{Actor, Change, Month, Store};
+use crate::store::{Change, Store};
 use crate::taxonomy::{Classification, CodesInUse, Taxonomy};
 
 /// The longest period `ticket stats` covers, in months.

@@ -11,22 +11,10 @@
 
 use std::sync::OnceLock;
 
-use serde::{Deserialize, Serialize};
-
 use super::{Caller, Service, ServiceError};
-use crate::store::{ListFilter, TicketSummary};
+use crate::store::ListFilter;
 
-/// A list for a view that stays open.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LiveList {
-    /// The tickets, in list order.
-    pub tickets: Vec<TicketSummary>,
-    /// The proof of this set of tickets, to send with the next request.
-    pub shown: String,
-    /// Whether this answer was recorded in the audit log (its set differed from the proof
-    /// sent).
-    pub recorded: bool,
-}
+pub use crate::model::LiveList;
 
 /// The key of the proofs: random, in this process's memory only.
 fn key() -> &'static [u8; 32] {

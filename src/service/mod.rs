@@ -19,75 +19,18 @@ use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::Notify;
 use zeroize::Zeroizing;
 
-use serde::{Deserialize, Serialize};
-
 use crate::config::Config;
-use crate::control::protocol::{Bytes, Request, Response};
-use crate::intake::pipeline::{Arrival, Pipeline, Prepared};
+use crate::intake::pipeline::{Arrival, Pipeline};
+use crate::model::{Actor, Bytes, Outcome, Prepared, PreparedItem, Request, Response, SearchHit};
+pub use crate::model::{ErrorKind, IntakeStatus, ServiceError, StatusReport, Whoami};
 use crate::store::records::Status;
 use crate::store::{
-    Actor, Change, ListFilter, Outcome, Store, StoreError, TicketRefs, TicketSummary, summary_order,
+    Change, ListFilter, Store, StoreError, TicketRefs, TicketSummary, summary_order,
 };
 use crate::time::{Clock, Stamp};
 use catalog::Catalog;
 
-pub use roles::{Caller, Role};
-
-/// An error a caller sees. Its message never carries writer data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[error("{message}")]
-pub struct ServiceError {
-    kind: ErrorKind,
-    message: String,
-}
-
-/// The kinds of [`ServiceError`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorKind {
-    /// No such ticket, attachment or request.
-    NotFound,
-    /// The caller's role does not allow it.
-    Forbidden,
-    /// The request makes no sense.
-    Invalid,
-    /// The ticket's state does not allow it (claimed by someone else...).
-    Conflict,
-    /// The store or daemon cannot serve now (locked, not initialised, busy).
-    Unavailable,
-    /// Something broke on the service's side.
-    Internal,
-}
-
-impl ServiceError {
-    /// An error of `kind`.
-    pub fn new(kind: ErrorKind, message: impl Into<String>) -> ServiceError {
-        ServiceError {
-            kind,
-            message: message.into(),
-        }
-    }
-    /// The kind.
-    pub fn kind(&self) -> ErrorKind {
-        self.kind
-    }
-    /// Not found.
-    pub fn is_not_found(&self) -> bool {
-        self.kind == ErrorKind::NotFound
-    }
-    /// Refused for the caller's role.
-    pub fn is_forbidden(&self) -> bool {
-        self.kind == ErrorKind::Forbidden
-    }
-    /// Unavailable.
-    pub fn is_unavailable(&self) -> bool {
-        self.kind == ErrorKind::Unavailable
-    }
-    /// In conflict with the ticket's state.
-    pub fn is_conflict(&self) -> bool {
-        self.kind == ErrorKind::Conflict
-    }
-}
+pub use crate::model::{Caller, Role};
 
 impl From<StoreError> for ServiceError {
     fn from(e: StoreError) -> Self {
@@ -108,90 +51,6 @@ impl From<StoreError> for ServiceError {
     }
 }
 
-/// Who the caller is, and how the service shows times.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Whoami {
-    /// The caller, as the service sees them.
-    pub caller: Caller,
-    /// How precisely arrival times are stored.
-    pub precision: crate::time::Precision,
-    /// The service's version.
-    pub version: String,
-}
-
-/// One search result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SearchHit {
-    /// The ticket.
-    pub id: String,
-    /// Its state.
-    pub status: Status,
-    /// Urgent.
-    pub urgent: bool,
-    /// Its subject.
-    pub subject: String,
-    /// A line of text around the first match.
-    pub excerpt: String,
-}
-
-/// The state of the intake duty, as `sourdine status` shows it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct IntakeStatus {
-    /// The last poll that completed without error.
-    pub last_poll: Option<Stamp>,
-    /// Messages the mailbox held at the last poll.
-    pub waiting: Option<u64>,
-    /// Messages taken in since start.
-    pub taken_in: u64,
-    /// Errors since start.
-    pub errors: u64,
-    /// The last error (no writer data).
-    pub last_error: Option<String>,
-}
-
-/// The state of the service.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct StatusReport {
-    /// sourdine's version.
-    pub version: String,
-    /// Whether a daemon answered (else the store was opened directly).
-    pub daemon: bool,
-    /// The daemon's pid.
-    pub pid: Option<u32>,
-    /// When the daemon started.
-    pub started: Option<Stamp>,
-    /// Open tickets.
-    pub open: usize,
-    /// Tickets waiting for the writer.
-    pub waiting: usize,
-    /// Closed tickets.
-    pub closed: usize,
-    /// Quarantined messages.
-    pub quarantined: usize,
-    /// Whole days before the oldest quarantined message is destroyed.
-    #[serde(default)]
-    pub quarantine_oldest_days_left: Option<i64>,
-    /// The intake duty, when configured.
-    pub intake: Option<IntakeStatus>,
-    /// When the counts were taken, for a report published to counsellors (a snapshot at each
-    /// step of `received_precision`); None: live.
-    #[serde(default)]
-    pub as_of: Option<Stamp>,
-}
-
-impl StatusReport {
-    /// This report as counsellors may see it, taken at `step` (a time rounded to `p`): every
-    /// time rounded to `p`, so that it tells no arrival finer than the stored times do.
-    pub fn published(mut self, p: crate::time::Precision, step: i64) -> StatusReport {
-        self.started = self.started.map(|t| Stamp(p.round(t.0)));
-        if let Some(i) = self.intake.as_mut() {
-            i.last_poll = i.last_poll.map(|t| Stamp(p.round(t.0)));
-        }
-        self.as_of = Some(Stamp(p.round(step)));
-        self
-    }
-}
-
 /// What the daemon reports about itself through `status`.
 #[derive(Debug, Clone, Default)]
 pub struct Runtime {
@@ -207,7 +66,7 @@ pub struct Runtime {
 
 /// The operations, over an open store.
 pub struct Service {
-    store: Store,
+    store: Arc<Store>,
     pipeline: Pipeline,
     config: Config,
     catalog: RwLock<Option<Catalog>>,
@@ -266,7 +125,7 @@ impl Service {
         let cleaner = crate::intake::worker::worker_program().map(|program| {
             Arc::new(crate::intake::worker::Cleaner::new(
                 &program,
-                cfg.attachments.worker_settings(),
+                crate::intake::worker::WorkerSettings::from_config(&cfg.attachments),
                 cfg.attachments.workers,
             ))
         });
@@ -280,7 +139,7 @@ impl Service {
                 .with_budget(std::time::Duration::from_secs(
                     cfg.intake.max_prepare_seconds,
                 )),
-            store,
+            store: Arc::new(store),
             config: cfg.clone(),
             catalog: RwLock::new(None),
             runtime: Arc::new(RwLock::new(Runtime::default())),
@@ -298,7 +157,6 @@ impl Service {
         Ok(n)
     }
 
-    /// The store.
     pub fn store(&self) -> &Store {
         &self.store
     }
@@ -318,13 +176,9 @@ impl Service {
         self.outbox_wake.clone()
     }
 
-    /// Records a delivery attempt's result.
-    pub fn record_delivery(
-        &self,
-        reference: &str,
-        delivery: crate::store::records::Delivery,
-    ) -> Result<(), StoreError> {
-        self.store.outbox_update(reference, delivery)
+    /// The store, shared with a duty that writes it beside the service (the outbox).
+    pub fn shared_store(&self) -> Arc<Store> {
+        self.store.clone()
     }
 
     /// The in-memory catalog's search index size (words, bytes), if built.
@@ -363,6 +217,47 @@ impl Service {
 
     /// Answers one request from `caller`.
     pub fn handle(&self, caller: &Caller, request: Request) -> Result<Response, ServiceError> {
+        match request {
+            r @ (Request::Whoami
+            | Request::List { .. }
+            | Request::Show { .. }
+            | Request::Attachment { .. }
+            | Request::Search { .. }
+            | Request::Classification
+            | Request::Template { .. }
+            | Request::Status
+            | Request::Changes
+            | Request::LiveList { .. }) => self.answer_reading(caller, r),
+            r @ (Request::Note { .. }
+            | Request::Close { .. }
+            | Request::Reopen { .. }
+            | Request::Tag { .. }
+            | Request::Untag { .. }
+            | Request::Claim { .. }
+            | Request::Release { .. }
+            | Request::Urgent { .. }) => self.answer_change(caller, r),
+            r @ (Request::RevealRequest { .. }
+            | Request::RevealApprove { .. }
+            | Request::RevealList) => self.answer_reveal(caller, r),
+            r @ Request::Reply { .. } => self.answer_reply(caller, r),
+            r @ (Request::QuarantineShow { .. }
+            | Request::QuarantineRetry { .. }
+            | Request::QuarantineRelease { .. }
+            | Request::QuarantineExport { .. }) => self.quarantine_request(caller, r),
+            r @ (Request::Stats { .. }
+            | Request::Outbox
+            | Request::Purge { .. }
+            | Request::Forget { .. }
+            | Request::RotateKeys
+            | Request::Ingest { .. }
+            | Request::QuarantineList
+            | Request::Audit { .. }
+            | Request::AuditVerify { .. }) => self.answer_supervision(caller, r),
+        }
+    }
+
+    /// Requests that read: the caller, tickets, search, templates, the status.
+    fn answer_reading(&self, caller: &Caller, request: Request) -> Result<Response, ServiceError> {
         let actor = caller.actor();
         let need = |role| require(caller, role);
         match request {
@@ -401,6 +296,66 @@ impl Service {
                     bytes: Bytes(bytes.to_vec()),
                 })
             }
+            Request::Search { text, limit } => {
+                need(Role::Counsellor)?;
+                let hits = self.search(&text, limit.unwrap_or(DEFAULT_SEARCH_LIMIT))?;
+                self.record_shown(
+                    &actor,
+                    "ticket.search",
+                    hits.iter().map(|h| h.id.as_str()),
+                    format!("{} results", hits.len()),
+                )?;
+                Ok(Response::Search(hits))
+            }
+            Request::Classification => {
+                need(Role::Counsellor)?;
+                self.classification()
+            }
+            Request::Template { name, language } => {
+                need(Role::Counsellor)?;
+                let dir = self.config.templates_dir();
+                if name.is_empty() {
+                    return Ok(Response::Templates(templates::names(&dir)));
+                }
+                let lang = language.unwrap_or(self.config.replies.default_language);
+                templates::load(&dir, &name, lang)
+                    .map(Response::Template)
+                    .ok_or_else(|| {
+                        ServiceError::new(
+                            ErrorKind::NotFound,
+                            format!(
+                                "no template `{name}`; the templates are: {}",
+                                templates::names(&dir).join(", ")
+                            ),
+                        )
+                    })
+            }
+            Request::Status => {
+                need(Role::Counsellor)?;
+                Ok(Response::Status(Box::new(self.status_for(caller)?)))
+            }
+            Request::Changes => {
+                need(Role::Counsellor)?;
+                Ok(Response::Changes(self.changes()?))
+            }
+            Request::LiveList {
+                filter,
+                mine,
+                shown,
+            } => {
+                need(Role::Counsellor)?;
+                let list = self.live_list(caller, filter, mine, shown.as_deref())?;
+                Ok(Response::LiveList(list))
+            }
+            _ => Err(invalid("not a request of this group")),
+        }
+    }
+
+    /// Requests that change a ticket: notes, closing, tags, claims, urgency.
+    fn answer_change(&self, caller: &Caller, request: Request) -> Result<Response, ServiceError> {
+        let actor = caller.actor();
+        let need = |role| require(caller, role);
+        match request {
             Request::Note { id, text } => {
                 need(Role::Counsellor)?;
                 let id = Store::parse_ticket_id(&id)?;
@@ -424,15 +379,6 @@ impl Service {
                 need(Role::Counsellor)?;
                 self.respect_claim(caller, &id, force, "close")?;
                 self.close(&actor, &id, classification)
-            }
-            Request::Classification => {
-                need(Role::Counsellor)?;
-                self.classification()
-            }
-            Request::Stats { from, to } => {
-                need(Role::Supervisor)?;
-                let report = self.stats(&actor, from.as_deref(), to.as_deref())?;
-                Ok(Response::Stats(Box::new(report)))
             }
             Request::Reopen { id } => {
                 need(Role::Counsellor)?;
@@ -501,17 +447,50 @@ impl Service {
                     what,
                 )
             }
-            Request::Search { text, limit } => {
-                need(Role::Counsellor)?;
-                let hits = self.search(&text, limit.unwrap_or(DEFAULT_SEARCH_LIMIT))?;
-                self.record_shown(
-                    &actor,
-                    "ticket.search",
-                    hits.iter().map(|h| h.id.as_str()),
-                    format!("{} results", hits.len()),
-                )?;
-                Ok(Response::Search(hits))
+            _ => Err(invalid("not a request of this group")),
+        }
+    }
+
+    /// The two-person reveal of an address: request, approval, the pending list.
+    fn answer_reveal(&self, caller: &Caller, request: Request) -> Result<Response, ServiceError> {
+        let actor = caller.actor();
+        let need = |role| require(caller, role);
+        match request {
+            Request::RevealRequest { id, reason } => {
+                need(Role::Supervisor)?;
+                self.reveal_party(caller)?;
+                let id = Store::parse_ticket_id(&id)?;
+                let reason = crate::text::clean_line(&reason);
+                if reason.is_empty() {
+                    return Err(invalid("a reveal needs a reason (--reason)"));
+                }
+                let request = self.store.reveal_request(&id, &actor, &reason)?;
+                Ok(Response::RevealRequested { request })
             }
+            Request::RevealApprove { request } => {
+                need(Role::Supervisor)?;
+                self.reveal_party(caller)?;
+                let (ticket, envelope) = self
+                    .store
+                    .reveal_approve(&request, &actor, |asker| self.may_reveal(asker))?;
+                Ok(Response::Revealed {
+                    ticket,
+                    address: envelope.address.clone(),
+                })
+            }
+            Request::RevealList => {
+                need(Role::Supervisor)?;
+                Ok(Response::Reveals(self.store.reveal_requests()?))
+            }
+            _ => Err(invalid("not a request of this group")),
+        }
+    }
+
+    /// A reply queued for sending, the writer's address checked first.
+    fn answer_reply(&self, caller: &Caller, request: Request) -> Result<Response, ServiceError> {
+        let actor = caller.actor();
+        let need = |role| require(caller, role);
+        match request {
             Request::Reply {
                 id,
                 text,
@@ -528,7 +507,7 @@ impl Service {
                 }
                 self.check_unverified_reply(&actor, &id, unverified)?;
                 let summary = self.store.ticket_summary(&id)?;
-                let subject = crate::threading::reply_subject(&summary.subject, &id);
+                let subject = crate::reply_tokens::reply_subject(&summary.subject, &id);
                 let reference = self.store.queue_outgoing(
                     &id,
                     &actor,
@@ -544,24 +523,23 @@ impl Service {
                     will_send: self.config.smtp.is_some(),
                 })
             }
-            Request::Template { name, language } => {
-                need(Role::Counsellor)?;
-                let dir = self.config.templates_dir();
-                if name.is_empty() {
-                    return Ok(Response::Templates(templates::names(&dir)));
-                }
-                let lang = language.unwrap_or(self.config.replies.default_language);
-                templates::load(&dir, &name, lang)
-                    .map(Response::Template)
-                    .ok_or_else(|| {
-                        ServiceError::new(
-                            ErrorKind::NotFound,
-                            format!(
-                                "no template `{name}`; the templates are: {}",
-                                templates::names(&dir).join(", ")
-                            ),
-                        )
-                    })
+            _ => Err(invalid("not a reply")),
+        }
+    }
+
+    /// The supervisor's requests: statistics, outbox, purge, forgetting, keys, ingest, audit.
+    fn answer_supervision(
+        &self,
+        caller: &Caller,
+        request: Request,
+    ) -> Result<Response, ServiceError> {
+        let actor = caller.actor();
+        let need = |role| require(caller, role);
+        match request {
+            Request::Stats { from, to } => {
+                need(Role::Supervisor)?;
+                let report = self.stats(&actor, from.as_deref(), to.as_deref())?;
+                Ok(Response::Stats(Box::new(report)))
             }
             Request::Outbox => {
                 need(Role::Supervisor)?;
@@ -590,32 +568,6 @@ impl Service {
                 need(Role::Supervisor)?;
                 Ok(Response::Rekeyed(self.store.rekey(&actor)?))
             }
-            Request::RevealRequest { id, reason } => {
-                need(Role::Supervisor)?;
-                self.reveal_party(caller)?;
-                let id = Store::parse_ticket_id(&id)?;
-                let reason = crate::text::clean_line(&reason);
-                if reason.is_empty() {
-                    return Err(invalid("a reveal needs a reason (--reason)"));
-                }
-                let request = self.store.reveal_request(&id, &actor, &reason)?;
-                Ok(Response::RevealRequested { request })
-            }
-            Request::RevealApprove { request } => {
-                need(Role::Supervisor)?;
-                self.reveal_party(caller)?;
-                let (ticket, envelope) = self
-                    .store
-                    .reveal_approve(&request, &actor, |asker| self.may_reveal(asker))?;
-                Ok(Response::Revealed {
-                    ticket,
-                    address: envelope.address.clone(),
-                })
-            }
-            Request::RevealList => {
-                need(Role::Supervisor)?;
-                Ok(Response::Reveals(self.store.reveal_requests()?))
-            }
             Request::Ingest { messages } => {
                 need(Role::Supervisor)?;
                 let outcomes = self.ingest(messages.into_iter().map(|b| b.0).collect())?;
@@ -625,10 +577,6 @@ impl Service {
                 need(Role::Supervisor)?;
                 Ok(Response::Quarantine(self.store.quarantine_list()?))
             }
-            r @ (Request::QuarantineShow { .. }
-            | Request::QuarantineRetry { .. }
-            | Request::QuarantineRelease { .. }
-            | Request::QuarantineExport { .. }) => self.quarantine_request(caller, r),
             Request::Audit { tail, ticket } => {
                 need(Role::Supervisor)?;
                 let mut entries = self.audit_log(ticket.as_deref(), tail)?;
@@ -642,23 +590,7 @@ impl Service {
                 let v = self.store.audit_verify_expecting(expect_head)?;
                 Ok(Response::Verification(v))
             }
-            Request::Status => {
-                need(Role::Counsellor)?;
-                Ok(Response::Status(Box::new(self.status_for(caller)?)))
-            }
-            Request::Changes => {
-                need(Role::Counsellor)?;
-                Ok(Response::Changes(self.changes()?))
-            }
-            Request::LiveList {
-                filter,
-                mine,
-                shown,
-            } => {
-                need(Role::Counsellor)?;
-                let list = self.live_list(caller, filter, mine, shown.as_deref())?;
-                Ok(Response::LiveList(list))
-            }
+            _ => Err(invalid("not a request of this group")),
         }
     }
 
@@ -910,7 +842,7 @@ impl Service {
         let ack: Vec<Option<(crate::anonymise::Language, Zeroizing<String>)>> = prepared
             .iter()
             .map(|p| match &p.item {
-                crate::intake::pipeline::PreparedItem::Message(a) if self.acknowledges(a) => a
+                PreparedItem::Message(a) if self.acknowledges(a) => a
                     .secrets
                     .from_address
                     .as_ref()
@@ -989,7 +921,7 @@ impl Service {
             lang
         };
         let subject = match self.store.ticket_summary(id) {
-            Ok(s) => crate::threading::reply_subject(&s.subject, id),
+            Ok(s) => crate::reply_tokens::reply_subject(&s.subject, id),
             Err(_) => return,
         };
         let body = templates::acknowledgement(
@@ -1154,6 +1086,25 @@ impl Service {
             None,
             None,
         );
+    }
+}
+
+impl crate::intake::imap::Filing for Service {
+    fn store(&self) -> &Store {
+        &self.store
+    }
+
+    fn pipeline(&self) -> &Pipeline {
+        &self.pipeline
+    }
+
+    fn file(&self, prepared: Vec<Prepared>) -> Result<Vec<Outcome>, ServiceError> {
+        self.commit_prepared(prepared)
+    }
+
+    fn intake_status(&self, update: &mut dyn FnMut(&mut IntakeStatus)) {
+        let mut rt = self.runtime.write().expect("runtime lock");
+        update(rt.intake.get_or_insert_with(Default::default));
     }
 }
 

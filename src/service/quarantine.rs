@@ -3,98 +3,19 @@
 //! a bug report. A quarantined message is a person's whole message (headers included), so
 //! only the operator (root or the service's own user) works on it, and every step is audited.
 
+use super::{Caller, ErrorKind, Role, Service, ServiceError, require};
 use serde::{Deserialize, Serialize};
 
-use super::{Caller, ErrorKind, Role, Service, ServiceError, require};
 use crate::anonymise::export::Exported;
 use crate::anonymise::quarantine::{self, Readable};
-use crate::anonymise::{
-    Anonymised, Attachment, AttachmentContent, AttachmentKind, Language, WithheldReason,
-};
-use crate::intake::pipeline::{Arrival, Prepared, PreparedItem, digest};
-use crate::store::{Outcome, QuarantinedMessage};
+use crate::anonymise::{Anonymised, Attachment, AttachmentContent, WithheldReason};
+use crate::intake::pipeline::{Arrival, digest};
+pub use crate::model::{FoundView, QuarantineShown, Released, Retried, RetryResult};
+use crate::model::{Outcome, Prepared, PreparedItem};
+use crate::store::QuarantinedMessage;
 use crate::time::Stamp;
 
 const DAY: i64 = 86_400;
-
-/// What `sourdine quarantine show` prints: never a header but the subject.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct QuarantineShown {
-    /// The reference.
-    pub reference: String,
-    /// Why it is in quarantine (no writer data).
-    pub reason: String,
-    /// Size of the raw message, in bytes.
-    pub size: u64,
-    /// When it arrived, at the configured precision.
-    pub received: Stamp,
-    /// When retention destroys it.
-    pub expires: Stamp,
-    /// Whole days left before then (0: at the next purge).
-    pub days_left: i64,
-    /// The decoded subject.
-    pub subject: String,
-    /// The readable text, cleaned by the body rules.
-    pub text: String,
-    /// The language of the text.
-    pub language: Language,
-    /// The attachments found: type and size only.
-    pub attachments: Vec<FoundView>,
-    /// Attachments found beyond those listed.
-    pub more_attachments: usize,
-}
-
-/// An attachment found in a quarantined message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FoundView {
-    /// The sniffed type.
-    pub kind: AttachmentKind,
-    /// Its MIME type.
-    pub content_type: String,
-    /// The decoded size, in bytes.
-    pub size: u64,
-}
-
-/// What became of one retried entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Retried {
-    /// The quarantine reference.
-    pub reference: String,
-    /// The result.
-    #[serde(flatten)]
-    pub result: RetryResult,
-}
-
-/// The result of a retry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "result", rename_all = "snake_case")]
-pub enum RetryResult {
-    /// The pipeline took it: a new ticket, a follow-up or a delivery report; the entry is gone.
-    Filed {
-        /// What the store made of it.
-        outcome: Outcome,
-    },
-    /// The pipeline refused it again; the entry stays, with this reason.
-    StillQuarantined {
-        /// The reason now.
-        reason: String,
-        /// The reason before the retry.
-        previous: String,
-    },
-    /// No such entry.
-    NotFound,
-}
-
-/// What a release made.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Released {
-    /// The quarantine reference (now gone).
-    pub reference: String,
-    /// The ticket made (or joined, for a follow-up).
-    pub outcome: Outcome,
-    /// Attachments withheld.
-    pub attachments_withheld: usize,
-}
 
 /// The quarantine at a glance, for `sourdine status` and the daily log line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -370,7 +291,7 @@ fn operator(caller: &Caller) -> Result<(), ServiceError> {
         ErrorKind::Forbidden,
         format!(
             "quarantined messages are for the operator only (root or {}, the service's user); {} is a supervisor",
-            super::roles::user_name(service_uid),
+            crate::users::user_name(service_uid),
             caller.name
         ),
     ))

@@ -2,75 +2,9 @@
 //! (SO_PEERCRED), the user's groups from the system (getgrouplist): never from `$USER` or
 //! anything the client says.
 
-use std::ffi::CString;
-
-use nix::unistd::{Gid, Group, Uid, User};
-use serde::{Deserialize, Serialize};
-
 use crate::config::RolesConfig;
-use crate::store::Actor;
-
-/// What a caller may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// Reads and answers tickets.
-    Counsellor,
-    /// Also approves reveals, takes over claims, runs operator commands.
-    Supervisor,
-}
-
-impl Role {
-    /// The role's name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Counsellor => "counsellor",
-            Role::Supervisor => "supervisor",
-        }
-    }
-}
-
-/// Who is calling.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Caller {
-    /// Unix uid.
-    pub uid: u32,
-    /// User name (or `uid N` when the system has no name for it).
-    pub name: String,
-    /// Role.
-    pub role: Role,
-}
-
-impl Caller {
-    /// The audit actor for this caller.
-    pub fn actor(&self) -> Actor {
-        Actor {
-            uid: Some(self.uid),
-            name: self.name.clone(),
-        }
-    }
-
-    /// The current process's user, as a supervisor: whoever can open the store files
-    /// directly is the operator.
-    pub fn this_process() -> Caller {
-        let uid = nix::unistd::getuid().as_raw();
-        Caller {
-            uid,
-            name: user_name(uid),
-            role: Role::Supervisor,
-        }
-    }
-}
-
-/// The system's name for `uid` (without control or bidi characters), or `uid N`.
-pub fn user_name(uid: u32) -> String {
-    User::from_uid(Uid::from_raw(uid))
-        .ok()
-        .flatten()
-        .map(|u| crate::text::clean_line(&u.name))
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| format!("uid {uid}"))
-}
+use crate::model::{Caller, Role};
+use crate::users::{gid_of, groups_of, user_name};
 
 /// Why a caller is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -78,39 +12,14 @@ pub fn user_name(uid: u32) -> String {
     "{name} (uid {uid}) is not a counsellor or supervisor of this helpline; ask the operator to add you under [roles] in the configuration"
 )]
 pub struct Refusal {
-    /// The uid.
     pub uid: u32,
     /// The user name.
     pub name: String,
 }
 
-fn gid_of(group: &str) -> Option<u32> {
-    if let Ok(n) = group.parse::<u32>() {
-        return Some(n);
-    }
-    Group::from_name(group)
-        .ok()
-        .flatten()
-        .map(|g| g.gid.as_raw())
-}
-
 fn user_matches(list: &[String], uid: u32, name: &str) -> bool {
     list.iter()
         .any(|u| u == name || u.parse::<u32>().is_ok_and(|n| n == uid))
-}
-
-/// The groups of a user: the primary gid from the credentials plus the system's list.
-fn groups_of(uid: u32, gid: u32) -> Vec<u32> {
-    let mut groups = vec![gid];
-    if let Ok(Some(user)) = User::from_uid(Uid::from_raw(uid))
-        && let Ok(cname) = CString::new(user.name)
-        && let Ok(list) = nix::unistd::getgrouplist(&cname, Gid::from_raw(gid))
-    {
-        groups.extend(list.into_iter().map(Gid::as_raw));
-    }
-    groups.sort_unstable();
-    groups.dedup();
-    groups
 }
 
 /// The role of a peer: root and the service's own user are supervisors; others by the

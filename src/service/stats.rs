@@ -1,170 +1,20 @@
 //! `ticket stats`: counts over the contacts' coded facts, with small counts suppressed (see
 //! [`super::suppress`]). Only the suppressed figures ever leave the service.
 
-use serde::de::{MapAccess, Visitor};
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
 use super::suppress::{self, Mark, Relation};
 use crate::anonymise::Language;
-use crate::store::{Fact, Month, StatsInput};
+use crate::model::Month;
+pub use crate::model::{Cell, Cells, Percentiles, Stats, StatsReport};
+use crate::store::{Fact, StatsInput};
 use crate::taxonomy::{Dimension, Taxonomy, UNCLASSIFIED};
 
-/// One figure as shown: a count, `<t` (1 to t-1), or `x` (hidden so that a small count
-/// cannot be worked out).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cell {
-    /// The count.
-    Count(u64),
-    /// From 1 to under the threshold.
-    Small(u32),
-    /// Hidden.
-    Withheld,
-}
-
-impl Cell {
-    fn new(value: u64, mark: Mark, t: u32) -> Cell {
-        match mark {
-            Mark::Shown => Cell::Count(value),
-            Mark::Small => Cell::Small(t),
-            Mark::Withheld => Cell::Withheld,
-        }
+/// The cell that shows `value` as `mark` says, with threshold `t`.
+fn cell_of(value: u64, mark: Mark, t: u32) -> Cell {
+    match mark {
+        Mark::Shown => Cell::Count(value),
+        Mark::Small => Cell::Small(t),
+        Mark::Withheld => Cell::Withheld,
     }
-
-    /// How people read it: `12`, `<5`, `x`.
-    pub fn text(&self) -> String {
-        match self {
-            Cell::Count(n) => n.to_string(),
-            Cell::Small(t) => format!("<{t}"),
-            Cell::Withheld => "x".into(),
-        }
-    }
-
-    /// The count, when shown.
-    pub fn count(&self) -> Option<u64> {
-        match self {
-            Cell::Count(n) => Some(*n),
-            _ => None,
-        }
-    }
-}
-
-impl Serialize for Cell {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Cell::Count(n) => s.serialize_u64(*n),
-            other => s.serialize_str(&other.text()),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Cell {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Cell, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = Cell;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a count, \"<N\" or \"x\"")
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Cell, E> {
-                Ok(Cell::Count(v))
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Cell, E> {
-                if v == "x" {
-                    return Ok(Cell::Withheld);
-                }
-                v.strip_prefix('<')
-                    .and_then(|t| t.parse().ok())
-                    .map(Cell::Small)
-                    .ok_or_else(|| E::custom("expected \"<N\" or \"x\""))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// A table: keys in their order (months in time, codes in the classification's order),
-/// written as a JSON object.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Cells(pub Vec<(String, Cell)>);
-
-impl Serialize for Cells {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(self.0.len()))?;
-        for (k, v) in &self.0 {
-            m.serialize_entry(k, v)?;
-        }
-        m.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Cells {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Cells, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Cells;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an object of counts")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Cells, A::Error> {
-                let mut out = Vec::new();
-                while let Some((k, v)) = a.next_entry::<String, Cell>()? {
-                    out.push((k, v));
-                }
-                Ok(Cells(out))
-            }
-        }
-        d.deserialize_map(V)
-    }
-}
-
-/// Time to the first reply, in hours; null when fewer contacts than the threshold had one.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Percentiles {
-    /// The median.
-    pub median: Option<u32>,
-    /// The 90th percentile.
-    pub p90: Option<u32>,
-}
-
-/// The figures of `ticket stats --json`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Stats {
-    /// First month of the period.
-    pub from: Month,
-    /// Last month of the period (included).
-    pub to: Month,
-    /// Counts from 1 to under this are shown as `<threshold`.
-    pub threshold: u32,
-    /// Contacts received in the period (new tickets).
-    pub contacts: Cell,
-    /// Contacts by the month they were received.
-    pub by_month: Cells,
-    /// Contacts by type (`unclassified`: no type recorded yet).
-    pub by_type: Cells,
-    /// Contacts by category; a contact may have several (`unclassified`: none).
-    pub by_category: Cells,
-    /// Contacts by the writer's role (`unclassified`: none recorded).
-    pub by_role: Cells,
-    /// Contacts by the language of their first message.
-    pub by_language: Cells,
-    /// Hours from a contact's first message to the first reply a counsellor wrote.
-    pub first_reply_hours: Percentiles,
-    /// Messages writers sent after their first, in the period's contacts.
-    pub follow_ups: Cell,
-    /// Replies counsellors wrote to the period's contacts (acknowledgements not counted).
-    pub replies: Cell,
-    /// Tickets awaiting an answer at the end of the period (now, if it has not ended).
-    pub waiting: Cell,
-}
-
-/// What `ticket stats` receives: the figures, and the classification to label them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StatsReport {
-    /// The figures.
-    pub stats: Stats,
-    /// The classification (labels in three languages).
-    pub taxonomy: Taxonomy,
 }
 
 /// The languages counted, in their order.
@@ -217,13 +67,13 @@ fn table(rows: Vec<(String, u64)>, total: u64, t: u32, relation: Relation) -> Ce
     Cells(
         rows.into_iter()
             .zip(marks)
-            .map(|((k, n), m)| (k, Cell::new(n, m, t)))
+            .map(|((k, n), m)| (k, cell_of(n, m, t)))
             .collect(),
     )
 }
 
 fn single(value: u64, t: u32) -> Cell {
-    Cell::new(value, suppress::mark(value, u64::from(t)), t)
+    cell_of(value, suppress::mark(value, u64::from(t)), t)
 }
 
 /// The nearest-rank percentile `p` (0 to 100) of sorted values.

@@ -1,457 +1,21 @@
-//! The audit log: who did what to which ticket, and when. Append-only, each entry chained to
-//! the previous one by a keyed MAC whose key lives in `key_dir`, so whoever can write the store
-//! but not read that key cannot forge the chain. Entries carry no writer data.
-//!
-//! Three records hold the chain together, each authenticated with the same key:
-//!
-//! * the **entries** (`a:` + sequence number), each MACed with the MAC of the one before;
-//! * the **head** (the last entry's sequence number and MAC), so that entries cut from the end
-//!   show: a head written by hand does not authenticate;
-//! * the **base**, once retention has removed old entries: the last removed entry's sequence
-//!   number and MAC, and which entries were removed when and why, so that entries cut from the
-//!   start show too.
-//!
-//! What the store alone cannot show is a return to an older state of itself (a restored copy,
-//! or old records put back): that takes a head recorded elsewhere (`check.rs`).
+//! The audit log as the rest of the service uses it: recording what people do and what
+//! they were shown, reading entries back, and the head to record elsewhere. The chain itself
+//! (its records and MACs) is in [`super::chain`]; checking it is in `check.rs`.
 
 mod check;
-mod refs;
 #[cfg(test)]
 mod tests;
 
-use serde::{Deserialize, Serialize};
-
-pub use check::{AuditVerification, BaseView, ExpectedHead, HeadCheck, HeadVerdict};
-pub use refs::TicketRefs;
-
+use super::chain::{NewEntry, exactly, read_entry};
+use super::error::StoreError;
+use super::open::Store;
 use super::records::keys;
-use super::{Store, StoreError};
-
-/// Who acted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Actor {
-    /// The Unix uid, from the socket's peer credentials or the process (None for the service
-    /// itself).
-    pub uid: Option<u32>,
-    /// The user name (or `sourdine` for the service's own duties).
-    pub name: String,
-}
-
-impl Actor {
-    /// The service itself (intake, retention, outbox).
-    pub fn service() -> Actor {
-        Actor {
-            uid: None,
-            name: "sourdine".into(),
-        }
-    }
-}
-
-/// One audit entry. Its binary form is the stored record (entries written before the
-/// `tickets` list existed are read by [`decode_entry`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditEntry {
-    /// Position in the chain, from 1.
-    pub seq: u64,
-    /// When, in UTC seconds, rounded to the configured precision.
-    pub time: i64,
-    /// Who.
-    pub actor: Actor,
-    /// What, e.g. `ticket.created`, `ticket.read`.
-    pub action: String,
-    /// Which ticket, if any.
-    pub ticket: Option<String>,
-    /// System-written detail (never writer data, never counsellor free text).
-    pub detail: Option<String>,
-    /// MAC of the previous entry (zeros for the first).
-    #[serde(with = "hex32")]
-    pub prev: [u8; 32],
-    /// MAC over this entry and `prev`.
-    #[serde(with = "hex32")]
-    pub mac: [u8; 32],
-    /// The tickets a list or a search showed (references only).
-    pub tickets: TicketRefs,
-}
-
-impl AuditEntry {
-    /// Whether the entry names ticket `id`, as its ticket or in its list.
-    pub fn names(&self, id: &str) -> bool {
-        self.ticket.as_deref() == Some(id) || self.tickets.contains(id)
-    }
-}
-
-/// 64 hex digits as 32 bytes.
-pub(crate) fn parse_hex32(s: &str) -> Option<[u8; 32]> {
-    if s.len() != 64 || !s.is_ascii() {
-        return None;
-    }
-    let mut out = [0u8; 32];
-    for (i, b) in out.iter_mut().enumerate() {
-        *b = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok()?;
-    }
-    Some(out)
-}
-
-mod hex32 {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(v: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
-        if s.is_human_readable() {
-            s.serialize_str(&crate::ids::hex(v))
-        } else {
-            s.serialize_bytes(v)
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 32], D::Error> {
-        use serde::de::Error;
-        if d.is_human_readable() {
-            let s = String::deserialize(d)?;
-            super::parse_hex32(&s).ok_or_else(|| D::Error::custom("expected 64 hex digits"))
-        } else {
-            let v: Vec<u8> = serde::Deserialize::deserialize(d)?;
-            v.try_into()
-                .map_err(|_| D::Error::custom("expected 32 bytes"))
-        }
-    }
-}
-
-/// How an entry was written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Format {
-    /// Before the head and base were authenticated: no `tickets`, MAC without a domain.
-    V1,
-    /// With `tickets` and a domain-separated MAC.
-    V2,
-}
-
-/// The stored form of entries written by versions before `tickets` existed.
-#[derive(Serialize, Deserialize)]
-struct EntryV1 {
-    seq: u64,
-    time: i64,
-    actor: Actor,
-    action: String,
-    ticket: Option<String>,
-    detail: Option<String>,
-    #[serde(with = "hex32")]
-    prev: [u8; 32],
-    #[serde(with = "hex32")]
-    mac: [u8; 32],
-}
-
-/// `T` from exactly `bytes` (nothing left over), so that the formats cannot be mistaken for
-/// one another.
-fn exactly<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Option<T> {
-    match postcard::take_from_bytes::<T>(bytes) {
-        Ok((v, [])) => Some(v),
-        _ => None,
-    }
-}
-
-/// Reads a stored entry and tells how it was written.
-pub(crate) fn decode_entry(bytes: &[u8]) -> Option<(AuditEntry, Format)> {
-    if let Some(e) = exactly::<AuditEntry>(bytes) {
-        return Some((e, Format::V2));
-    }
-    let e = exactly::<EntryV1>(bytes)?;
-    Some((
-        AuditEntry {
-            seq: e.seq,
-            time: e.time,
-            actor: e.actor,
-            action: e.action,
-            ticket: e.ticket,
-            detail: e.detail,
-            prev: e.prev,
-            mac: e.mac,
-            tickets: TicketRefs::default(),
-        },
-        Format::V1,
-    ))
-}
-
-#[derive(Serialize)]
-struct MacInput<'a> {
-    seq: u64,
-    time: i64,
-    actor: &'a Actor,
-    action: &'a str,
-    ticket: &'a Option<String>,
-    detail: &'a Option<String>,
-    prev: &'a [u8; 32],
-}
-
-/// Domains of the MACs: an entry, a head or a base can never pass for another.
-const ENTRY_V2: &str = "sourdine audit entry v2";
-const HEAD_V2: &str = "sourdine audit head v2";
-const BASE_V2: &str = "sourdine audit base v2";
-
-pub(crate) fn mac_of(key: &crate::seal::Key, e: &AuditEntry, format: Format) -> [u8; 32] {
-    let input = MacInput {
-        seq: e.seq,
-        time: e.time,
-        actor: &e.actor,
-        action: &e.action,
-        ticket: &e.ticket,
-        detail: &e.detail,
-        prev: &e.prev,
-    };
-    let bytes = postcard::to_stdvec(&input).expect("audit entry serialises");
-    match format {
-        Format::V1 => *blake3::keyed_hash(key.as_bytes(), &bytes).as_bytes(),
-        Format::V2 => {
-            let tickets = e.tickets.as_bytes();
-            let mut h = blake3::Hasher::new_keyed(key.as_bytes());
-            h.update(&postcard::to_stdvec(&(ENTRY_V2, tickets.len() as u64)).expect("fixed"));
-            h.update(&bytes);
-            h.update(tickets);
-            *h.finalize().as_bytes()
-        }
-    }
-}
-
-/// The head of the chain: the last sequence number and its MAC.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub(crate) struct Head {
-    pub seq: u64,
-    pub mac: [u8; 32],
-}
-
-/// The head as stored: with its own MAC.
-#[derive(Serialize, Deserialize)]
-struct StoredHead {
-    seq: u64,
-    mac: [u8; 32],
-    auth: [u8; 32],
-}
-
-fn head_auth(key: &crate::seal::Key, h: &Head) -> [u8; 32] {
-    let bytes = postcard::to_stdvec(&(HEAD_V2, h.seq, h.mac)).expect("head serialises");
-    *blake3::keyed_hash(key.as_bytes(), &bytes).as_bytes()
-}
-
-/// Why entries before the base are gone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Removal {
-    /// The retention policy removed them.
-    Retention,
-    /// They were removed before this store's audit log was upgraded (by retention, as far as
-    /// the store can tell: the base was not authenticated then).
-    Upgrade,
-    /// They were found missing when the store was opened (recorded in the chain).
-    Damage,
-}
-
-/// Entries up to `up_to` were removed by `time` (rounded to the store's precision). Removals
-/// of one day share one record, so the list grows by one a day at most (about 6 KB a year).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct Removed {
-    pub up_to: u64,
-    pub time: i64,
-    pub why: Removal,
-}
-
-/// Where the chain starts once old entries are removed.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub(crate) struct Base {
-    /// The last removed entry.
-    pub seq: u64,
-    /// Its MAC (the first entry kept links to it).
-    pub mac: [u8; 32],
-    /// Which entries went when, oldest first.
-    pub removed: Vec<Removed>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct StoredBase {
-    base: Base,
-    auth: [u8; 32],
-}
-
-fn base_auth(key: &crate::seal::Key, b: &Base) -> [u8; 32] {
-    let bytes = postcard::to_stdvec(&(BASE_V2, b)).expect("base serialises");
-    *blake3::keyed_hash(key.as_bytes(), &bytes).as_bytes()
-}
-
-/// A head or base record as found in the store.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Found<T> {
-    /// No record.
-    Missing,
-    /// Authenticated by the audit key.
-    Authentic(T),
-    /// In the format of the versions before authentication.
-    Old(T),
-    /// In the current format, but its MAC does not hold.
-    Forged(T),
-    /// Not a record of either format.
-    Unreadable,
-}
-
-impl<T> Found<T> {
-    /// The value, whatever its standing.
-    pub fn value(&self) -> Option<&T> {
-        match self {
-            Found::Authentic(v) | Found::Old(v) | Found::Forged(v) => Some(v),
-            Found::Missing | Found::Unreadable => None,
-        }
-    }
-}
-
-/// An entry to append, before it gets its place in the chain.
-pub(crate) struct NewEntry {
-    pub time: i64,
-    pub actor: Actor,
-    pub action: &'static str,
-    pub ticket: Option<String>,
-    pub detail: Option<String>,
-}
-
-/// The action of the entry that records a log found damaged.
-pub(crate) const DAMAGE_FOUND: &str = "audit.damage_found";
-
-/// Where the chain starts once old entries are removed.
-pub(crate) const AUDIT_BASE: &[u8] = b"meta:audit-base";
+use crate::model::{Actor, AuditEntry, TicketRefs};
 
 /// The day (UTC) `sourdine run --once` last logged the head.
 const HEAD_LOGGED: &[u8] = b"meta:audit-head-logged";
 
-fn entry_key(seq: u64) -> Vec<u8> {
-    let mut k = keys::AUDIT.to_vec();
-    k.extend_from_slice(&seq.to_be_bytes());
-    k
-}
-
 impl Store {
-    /// The head record, as found.
-    pub(crate) fn audit_head_found(&self) -> Result<Found<Head>, StoreError> {
-        let Some(v) = self.db.get(keys::AUDIT_HEAD)? else {
-            return Ok(Found::Missing);
-        };
-        if let Some(s) = exactly::<StoredHead>(&v) {
-            let h = Head {
-                seq: s.seq,
-                mac: s.mac,
-            };
-            let ok = head_auth(self.keyring().audit_key(), &h) == s.auth;
-            return Ok(if ok {
-                Found::Authentic(h)
-            } else {
-                Found::Forged(h)
-            });
-        }
-        Ok(exactly::<Head>(&v).map_or(Found::Unreadable, Found::Old))
-    }
-
-    /// The base record, as found.
-    pub(crate) fn audit_base_found(&self) -> Result<Found<Base>, StoreError> {
-        let Some(v) = self.db.get(AUDIT_BASE)? else {
-            return Ok(Found::Missing);
-        };
-        if let Some(s) = exactly::<StoredBase>(&v) {
-            let ok = base_auth(self.keyring().audit_key(), &s.base) == s.auth;
-            return Ok(if ok {
-                Found::Authentic(s.base)
-            } else {
-                Found::Forged(s.base)
-            });
-        }
-        Ok(exactly::<Head>(&v).map_or(Found::Unreadable, |h| {
-            Found::Old(Base {
-                seq: h.seq,
-                mac: h.mac,
-                removed: Vec::new(),
-            })
-        }))
-    }
-
-    /// Where the next entry goes: the stored head (checked when the store was opened).
-    pub(crate) fn audit_head(&self) -> Result<Head, StoreError> {
-        match self.audit_head_found()? {
-            Found::Missing => Ok(Head::default()),
-            Found::Unreadable => Err(StoreError::invalid("audit head is unreadable")),
-            found => Ok(*found.value().expect("a value")),
-        }
-    }
-
-    /// Adds to `batch` the head record for `head`, authenticated.
-    pub(crate) fn audit_write_head(&self, batch: &mut sled::Batch, head: &Head) {
-        let stored = StoredHead {
-            seq: head.seq,
-            mac: head.mac,
-            auth: head_auth(self.keyring().audit_key(), head),
-        };
-        batch.insert(
-            keys::AUDIT_HEAD,
-            postcard::to_stdvec(&stored).expect("head serialises"),
-        );
-    }
-
-    /// Adds to `batch` the base record, authenticated.
-    pub(crate) fn audit_write_base(&self, batch: &mut sled::Batch, base: &Base) {
-        let stored = StoredBase {
-            base: base.clone(),
-            auth: base_auth(self.keyring().audit_key(), base),
-        };
-        batch.insert(
-            AUDIT_BASE,
-            postcard::to_stdvec(&stored).expect("base serialises"),
-        );
-    }
-
-    /// Adds an entry to `batch`, advancing `head`. The caller holds the write lock.
-    pub(crate) fn audit_push(&self, batch: &mut sled::Batch, head: &mut Head, new: NewEntry) {
-        self.audit_push_naming(batch, head, new, TicketRefs::default());
-    }
-
-    /// [`Store::audit_push`] for an entry that names the tickets a list or search showed.
-    pub(crate) fn audit_push_naming(
-        &self,
-        batch: &mut sled::Batch,
-        head: &mut Head,
-        new: NewEntry,
-        tickets: TicketRefs,
-    ) {
-        let mut e = AuditEntry {
-            seq: head.seq + 1,
-            // Every stored time at the configured precision: even a counsellor's read, to the
-            // second, would tell when a message arrived.
-            time: self.precision.round(new.time),
-            actor: new.actor,
-            action: new.action.to_string(),
-            ticket: new.ticket,
-            detail: new.detail,
-            prev: head.mac,
-            mac: [0; 32],
-            tickets,
-        };
-        e.mac = mac_of(self.keyring().audit_key(), &e, Format::V2);
-        batch.insert(
-            entry_key(e.seq),
-            postcard::to_stdvec(&e).expect("audit entry serialises"),
-        );
-        *head = Head {
-            seq: e.seq,
-            mac: e.mac,
-        };
-        self.audit_write_head(batch, head);
-    }
-
-    /// Appends one entry durably.
-    pub(crate) fn audit_append(&self, new: NewEntry) -> Result<(), StoreError> {
-        self.audit_append_naming(new, TicketRefs::default())
-    }
-
-    fn audit_append_naming(&self, new: NewEntry, tickets: TicketRefs) -> Result<(), StoreError> {
-        let _w = self.write.lock().expect("write lock");
-        let mut batch = sled::Batch::default();
-        let mut head = self.audit_head()?;
-        self.audit_push_naming(&mut batch, &mut head, new, tickets);
-        self.commit(batch)
-    }
-
     /// Every entry, oldest first (optionally only the last `tail`).
     pub fn audit_entries(&self, tail: Option<usize>) -> Result<Vec<AuditEntry>, StoreError> {
         let iter = self.db.scan_prefix(keys::AUDIT);
@@ -495,15 +59,14 @@ impl Store {
     /// Whether the head has not been logged yet today (UTC); records that it is now. For
     /// `sourdine run --once`, which runs every few minutes but logs its head once a day.
     pub fn audit_head_log_due(&self) -> Result<bool, StoreError> {
-        let today = self.now().div_euclid(86_400);
-        let _w = self.write.lock().expect("write lock");
+        let mut txn = self.begin();
+        let today = txn.now().div_euclid(86_400);
         let last = self.db.get(HEAD_LOGGED)?.and_then(|v| exactly::<i64>(&v));
         if last == Some(today) {
             return Ok(false);
         }
-        let mut batch = sled::Batch::default();
-        batch.insert(HEAD_LOGGED, postcard::to_stdvec(&today).expect("a day"));
-        self.commit(batch)?;
+        txn.insert(HEAD_LOGGED, postcard::to_stdvec(&today).expect("a day"));
+        txn.commit()?;
         Ok(true)
     }
 
@@ -512,12 +75,6 @@ impl Store {
         let h = self.audit_head()?;
         Ok(format!("{} {}", h.seq, crate::ids::hex(&h.mac)))
     }
-}
-
-pub(crate) fn read_entry(v: &[u8]) -> Result<AuditEntry, StoreError> {
-    decode_entry(v)
-        .map(|(e, _)| e)
-        .ok_or_else(|| StoreError::invalid("an audit entry is unreadable"))
 }
 
 impl Store {
@@ -529,13 +86,16 @@ impl Store {
         ticket: Option<&str>,
         detail: Option<String>,
     ) -> Result<(), StoreError> {
-        self.audit_append(NewEntry {
-            time: self.now(),
+        let mut txn = self.begin();
+        txn.audit(NewEntry {
+            time: txn.now(),
             actor: actor.clone(),
             action,
             ticket: ticket.map(str::to_string),
             detail,
-        })
+        })?;
+        txn.commit()?;
+        Ok(())
     }
 
     /// Records, durably, which tickets a command showed (a list, a search): one entry naming
@@ -547,15 +107,18 @@ impl Store {
         tickets: TicketRefs,
         detail: Option<String>,
     ) -> Result<(), StoreError> {
-        self.audit_append_naming(
+        let mut txn = self.begin();
+        txn.audit_naming(
             NewEntry {
-                time: self.now(),
+                time: txn.now(),
                 actor: actor.clone(),
                 action,
                 ticket: None,
                 detail,
             },
             tickets,
-        )
+        )?;
+        txn.commit()?;
+        Ok(())
     }
 }

@@ -4,11 +4,13 @@
 
 use base64::Engine;
 
-use super::audit::{Actor, AuditEntry, NewEntry};
-use super::intake::{decode, encode};
+use super::chain::NewEntry;
+use super::codec::{decode, encode};
+use super::error::StoreError;
+use super::open::Store;
 use super::records::{Status, aad, keys};
 use super::workflow::Change;
-use super::{Store, StoreError};
+use crate::model::{Actor, AuditEntry};
 use crate::seal::{self, Key};
 use crate::taxonomy::{Classification, CodesInUse};
 
@@ -53,23 +55,18 @@ impl Store {
         let Some(c) = classification else {
             return self.set_status(id, actor, Status::Closed);
         };
-        self.set_status_with(id, actor, Status::Closed, |batch, head, key| {
-            batch.insert(
+        self.set_status_with(id, actor, Status::Closed, |txn, key| {
+            txn.insert(
                 keys::of(keys::CLASSIFICATION, id),
                 seal::seal(key, &aad::classification(id), &encode(c)),
             );
-            self.audit_push(
-                batch,
-                head,
-                NewEntry {
-                    time: self.now(),
-                    actor: actor.clone(),
-                    action: CLASSIFIED,
-                    ticket: Some(id.to_string()),
-                    detail: Some(sealed_codes(key, id, c)),
-                },
-            );
-            Ok(())
+            txn.audit(NewEntry {
+                time: txn.now(),
+                actor: actor.clone(),
+                action: CLASSIFIED,
+                ticket: Some(id.to_string()),
+                detail: Some(sealed_codes(key, id, c)),
+            })
         })
     }
 

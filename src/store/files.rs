@@ -1,15 +1,22 @@
 //! Sealed payload files under `data_dir/files/`, kept out of sled so that large values are
 //! written and fsync'd by us (sled never syncs its blob files).
 
-use std::fs::{self, FileTimes, OpenOptions};
+use std::fs::{self, File, FileTimes, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
-use super::StoreError;
+use super::error::{StoreError, io_at};
 use crate::time::Precision;
+
+/// fsync a directory.
+pub(crate) fn fsync_dir(dir: &Path) -> Result<(), StoreError> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io_at(dir))
+}
 
 /// The payload file directory.
 #[derive(Debug)]
@@ -89,7 +96,7 @@ impl Files {
                     .try_for_each(|h| h.join().expect("fsync thread"))
             })?;
         }
-        super::fsync_dir(&self.dir)
+        fsync_dir(&self.dir)
     }
 
     pub(crate) fn read(&self, name: &str) -> Result<Vec<u8>, StoreError> {

@@ -2,9 +2,10 @@
 
 use std::collections::HashSet;
 
-use super::intake::decode;
+use super::codec::decode;
+use super::error::StoreError;
+use super::open::Store;
 use super::records::{MessageRecord, QuarantineRecord, keys};
-use super::{Store, StoreError};
 
 impl Store {
     /// Removes payload files that no record references: a crash between writing a batch's
@@ -41,12 +42,12 @@ const UID_VALIDITY: &[u8] = b"meta:imap-uidvalidity";
 impl Store {
     /// Records the mailbox's UIDVALIDITY; true when it differs from the one seen before.
     pub fn note_uid_validity(&self, v: u32) -> Result<bool, StoreError> {
-        let _w = self.write.lock().expect("write lock");
+        let mut txn = self.begin();
         let old = self.db.get(UID_VALIDITY)?;
         let changed = old.as_deref().is_some_and(|o| o != v.to_be_bytes());
         if old.as_deref() != Some(&v.to_be_bytes()[..]) {
-            self.db.insert(UID_VALIDITY, &v.to_be_bytes())?;
-            self.durable_flush()?;
+            txn.insert(UID_VALIDITY, &v.to_be_bytes());
+            txn.commit()?;
         }
         Ok(changed)
     }

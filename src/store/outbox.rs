@@ -2,17 +2,17 @@
 //! the ticket's thread; the address is opened from the sealed envelope only at the moment of
 //! sending ([`Store::outgoing`]) and never written down.
 
-use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-use super::audit::{Actor, NewEntry};
-use super::intake::{decode, encode};
+use super::chain::NewEntry;
+use super::codec::{decode, encode};
+use super::error::{Kind, StoreError};
+use super::open::Store;
 use super::records::{
     Delivery, Direction, MessageContent, MessageRecord, OutKind, OutboxRecord, Status, aad, keys,
 };
-use super::{Kind, Store, StoreError};
-use crate::ids::random_base32;
-use crate::threading;
+use crate::model::{Actor, OutboxView};
+use crate::reply_tokens;
 use crate::time::Stamp;
 
 /// A message ready to hand to the SMTP server. Holds the writer's address: wiped on drop,
@@ -21,7 +21,6 @@ use crate::time::Stamp;
 pub struct Outgoing {
     /// The outbox reference.
     pub reference: String,
-    /// The ticket.
     pub ticket: String,
     /// The writer's address, opened from the envelope.
     pub to: String,
@@ -31,7 +30,6 @@ pub struct Outgoing {
     pub references: Vec<String>,
     /// Our Message-ID (stable across resends).
     pub message_id: String,
-    /// The subject.
     pub subject: String,
     /// The text.
     pub body: String,
@@ -51,21 +49,6 @@ impl std::fmt::Debug for Outgoing {
     }
 }
 
-/// An outbox entry as operators and tests see it (no text, no address).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OutboxView {
-    /// The reference.
-    pub reference: String,
-    /// The ticket.
-    pub ticket: String,
-    /// Reply or acknowledgement.
-    pub kind: OutKind,
-    /// When it was queued.
-    pub created: Stamp,
-    /// Where it stands.
-    pub delivery: super::records::DeliveryView,
-}
-
 impl Store {
     /// Queues a message to the writer of `id`: its text sealed in the thread (direction out)
     /// and an outbox entry, durably, before anything is sent. Returns the outbox reference.
@@ -77,7 +60,7 @@ impl Store {
         subject: &str,
         body: &str,
     ) -> Result<String, StoreError> {
-        let _w = self.write.lock().expect("write lock");
+        let mut txn = self.begin();
         let mut rec = self.ticket_record(id)?;
         let key = self.content_key(id)?;
         let has_envelope = self.ticket_keys(id)?.envelope.is_some()
@@ -90,14 +73,9 @@ impl Store {
                 "ticket {id} was already acknowledged"
             ))));
         }
-        let now = self.now();
-        let reference = loop {
-            let r = random_base32(16);
-            if !self.db.contains_key(keys::of(keys::OUTBOX, &r))? {
-                break r;
-            }
-        };
-        let message_id = threading::mint_message_id(&rec.token, &self.contact_domain);
+        let now = txn.now();
+        let reference = txn.fresh_reference(keys::OUTBOX, 16)?;
+        let message_id = reply_tokens::mint_message_id(&rec.token, &self.contact_domain);
         let seq = rec.next_seq;
         let content = MessageContent {
             subject: subject.to_string(),
@@ -105,16 +83,8 @@ impl Store {
             ..Default::default()
         };
         let mut files = Vec::new();
-        let payload = self.seal_payload(
-            &key,
-            &aad::message(id, seq),
-            encode(&content),
-            &mut files,
-            now,
-        )?;
-        if !files.is_empty() {
-            self.files.sync_dir()?;
-        }
+        let payload =
+            txn.seal_payload(&key, &aad::message(id, seq), encode(&content), &mut files)?;
         let msg = MessageRecord {
             direction: Direction::Out,
             received: self.precision.round(now),
@@ -146,34 +116,28 @@ impl Store {
                 rec.status = Status::Waiting;
             }
         }
-        let mut batch = sled::Batch::default();
-        batch.insert(keys::message(id, seq), encode(&msg));
-        batch.insert(keys::of(keys::OUTBOX, &reference), encode(&out));
-        batch.insert(
+        txn.insert(keys::message(id, seq), encode(&msg));
+        txn.insert(keys::of(keys::OUTBOX, &reference), encode(&out));
+        txn.insert(
             keys::of(keys::OUR_MESSAGE_ID, &message_id),
             reference.as_bytes(),
         );
-        batch.insert(keys::of(keys::TICKET, id), encode(&rec));
-        let mut head = self.audit_head()?;
-        self.audit_push(
-            &mut batch,
-            &mut head,
-            NewEntry {
-                time: if kind == OutKind::Acknowledgement {
-                    self.precision.round(now)
-                } else {
-                    now
-                },
-                actor: actor.clone(),
-                action: match kind {
-                    OutKind::Reply => "reply.queued",
-                    OutKind::Acknowledgement => "acknowledgement.queued",
-                },
-                ticket: Some(id.to_string()),
-                detail: Some(format!("reply {reference}")),
+        txn.insert(keys::of(keys::TICKET, id), encode(&rec));
+        txn.audit(NewEntry {
+            time: if kind == OutKind::Acknowledgement {
+                self.precision.round(now)
+            } else {
+                now
             },
-        );
-        self.commit(batch)?;
+            actor: actor.clone(),
+            action: match kind {
+                OutKind::Reply => "reply.queued",
+                OutKind::Acknowledgement => "acknowledgement.queued",
+            },
+            ticket: Some(id.to_string()),
+            detail: Some(format!("reply {reference}")),
+        })?;
+        txn.commit()?;
         Ok(reference)
     }
 
@@ -273,7 +237,7 @@ impl Store {
 
     /// Records the result of a delivery attempt.
     pub fn outbox_update(&self, reference: &str, delivery: Delivery) -> Result<(), StoreError> {
-        let _w = self.write.lock().expect("write lock");
+        let mut txn = self.begin();
         let Some(mut o) = self.outbox_record(reference)? else {
             return Ok(());
         };
@@ -294,23 +258,18 @@ impl Store {
             Delivery::Bounced { at } => Delivery::Bounced { at: round(at) },
             q => q,
         };
-        let mut batch = sled::Batch::default();
-        batch.insert(keys::of(keys::OUTBOX, reference), encode(&o));
+        txn.insert(keys::of(keys::OUTBOX, reference), encode(&o));
         if let Some(action) = action {
-            let mut head = self.audit_head()?;
-            self.audit_push(
-                &mut batch,
-                &mut head,
-                NewEntry {
-                    time: self.now(),
-                    actor: Actor::service(),
-                    action,
-                    ticket: Some(o.ticket.clone()),
-                    detail: Some(format!("reply {reference}")),
-                },
-            );
+            txn.audit(NewEntry {
+                time: txn.now(),
+                actor: Actor::service(),
+                action,
+                ticket: Some(o.ticket.clone()),
+                detail: Some(format!("reply {reference}")),
+            })?;
         }
-        self.commit(batch)
+        txn.commit()?;
+        Ok(())
     }
 
     /// When an outbox entry was queued.

@@ -6,13 +6,14 @@ use std::collections::HashSet;
 
 use zeroize::Zeroizing;
 
-use super::audit::{Actor, NewEntry};
-use super::intake::{decode, dedupe_key, encode};
+use super::chain::NewEntry;
+use super::codec::{decode, encode};
+use super::error::{Kind, StoreError};
+use super::open::Store;
+use super::records::dedupe_key;
 use super::records::{QuarantineRecord, aad, keys};
-use super::retention::RekeyReport;
-use super::{Kind, Outcome, QuarantineView, Store, StoreError};
 use crate::ids::TicketId;
-use crate::intake::pipeline::Prepared;
+use crate::model::{Actor, Outcome, Prepared, PreparedItem, QuarantineView, RekeyReport};
 use crate::seal;
 use crate::time::Stamp;
 
@@ -68,46 +69,32 @@ impl Store {
         actor: &Actor,
         action: &'static str,
     ) -> Result<(Outcome, RekeyReport), StoreError> {
-        if matches!(
-            prepared.item,
-            crate::intake::pipeline::PreparedItem::Rejected { .. }
-        ) {
+        if matches!(prepared.item, PreparedItem::Rejected { .. }) {
             return Err(StoreError::invalid(
                 "a message that the pipeline refuses stays in quarantine",
             ));
         }
         let (outcome, file) = {
-            let _w = self.write.lock().expect("write lock");
+            let mut txn = self.begin();
             let Some((r, rec)) = self.quarantine_record(reference)? else {
                 return Err(gone(reference));
             };
             let kept: HashSet<[u8; 32]> = prepared.digests.first().copied().into_iter().collect();
-            let now = self.now();
-            let mut finish = |batch: &mut sled::Batch,
-                              head: &mut super::audit::Head,
-                              outcomes: &[Outcome]|
-             -> Result<(), StoreError> {
-                batch.remove(keys::of(keys::QUARANTINE, &r));
-                // The new message holds the dedupe key of the current epoch; an older one
-                // pointing at the entry goes with it.
-                for d in rec.digests.iter().filter(|d| !kept.contains(*d)) {
-                    batch.remove(dedupe_key(d));
-                }
-                let ticket = outcomes.first().and_then(outcome_ticket);
-                self.audit_push(
-                    batch,
-                    head,
-                    NewEntry {
-                        time: now,
-                        actor: actor.clone(),
-                        action,
-                        ticket: ticket.clone(),
-                        detail: Some(format!("quarantine {r}")),
-                    },
-                );
-                Ok(())
-            };
-            let outcomes = self.commit_intake_locked(vec![prepared], Some(&mut finish))?;
+            let outcomes = self.file_into(&mut txn, vec![prepared], true)?;
+            txn.remove(keys::of(keys::QUARANTINE, &r));
+            // The new message holds the dedupe key of the current epoch; an older one pointing
+            // at the entry goes with it.
+            for d in rec.digests.iter().filter(|d| !kept.contains(*d)) {
+                txn.remove(dedupe_key(d));
+            }
+            txn.audit(NewEntry {
+                time: txn.now(),
+                actor: actor.clone(),
+                action,
+                ticket: outcomes.first().and_then(outcome_ticket),
+                detail: Some(format!("quarantine {r}")),
+            })?;
+            txn.commit()?;
             let outcome = outcomes
                 .into_iter()
                 .next()
@@ -127,31 +114,26 @@ impl Store {
         reason: &str,
         actor: &Actor,
     ) -> Result<(), StoreError> {
-        let _w = self.write.lock().expect("write lock");
+        let mut txn = self.begin();
         let Some((r, mut rec)) = self.quarantine_record(reference)? else {
             return Err(gone(reference));
         };
-        let mut batch = sled::Batch::default();
-        let mut head = self.audit_head()?;
         let detail = if rec.reason == reason {
             format!("quarantine {r}: failed again ({reason})")
         } else {
             format!("quarantine {r}: failed again, now: {reason}")
         };
         rec.reason = reason.to_string();
-        batch.insert(keys::of(keys::QUARANTINE, &r), encode(&rec));
-        self.audit_push(
-            &mut batch,
-            &mut head,
-            NewEntry {
-                time: self.now(),
-                actor: actor.clone(),
-                action: "quarantine.retry_failed",
-                ticket: None,
-                detail: Some(detail),
-            },
-        );
-        self.commit(batch)
+        txn.insert(keys::of(keys::QUARANTINE, &r), encode(&rec));
+        txn.audit(NewEntry {
+            time: txn.now(),
+            actor: actor.clone(),
+            action: "quarantine.retry_failed",
+            ticket: None,
+            detail: Some(detail),
+        })?;
+        txn.commit()?;
+        Ok(())
     }
 }
 

@@ -2,16 +2,17 @@
 
 use zeroize::Zeroizing;
 
-use super::intake::decode;
+use super::codec::decode;
+use super::error::{Kind, StoreError};
+use super::open::Store;
 use super::records::{
-    Direction, MessageContent, MessageRecord, QuarantineRecord, TicketKeys, TicketRecord,
+    Direction, MessageContent, MessageRecord, Payload, QuarantineRecord, TicketKeys, TicketRecord,
     TicketSecret, aad, keys,
 };
-use super::views::{
+use crate::ids::TicketId;
+use crate::model::{
     AttachmentView, ListFilter, MessageView, QuarantineView, TicketSummary, TicketView,
 };
-use super::{Kind, Store, StoreError};
-use crate::ids::TicketId;
 use crate::seal::{self, Key};
 use crate::time::Stamp;
 
@@ -34,6 +35,18 @@ pub fn summary_order(a: &TicketSummary, b: &TicketSummary) -> std::cmp::Ordering
 }
 
 impl Store {
+    /// Opens a sealed payload.
+    pub(crate) fn open_payload(
+        &self,
+        key: &Key,
+        aad: &[u8],
+        payload: &Payload,
+    ) -> Result<zeroize::Zeroizing<Vec<u8>>, StoreError> {
+        match payload {
+            Payload::Inline(sealed) => Ok(seal::open(key, aad, sealed)?),
+            Payload::File(name) => Ok(seal::open(key, aad, &self.files.read(name)?)?),
+        }
+    }
     /// Parses a reference typed by a person into the stored form.
     pub fn parse_ticket_id(input: &str) -> Result<String, StoreError> {
         TicketId::parse(input)

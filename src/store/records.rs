@@ -5,40 +5,11 @@
 use serde::{Deserialize, Serialize};
 
 use crate::anonymise::{AttachmentKind, Language, Verification, WithheldReason};
+pub use crate::model::{DeliveryView, Direction, OutKind, Status};
+
+/// The schema this build reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
 use crate::seal::WrappedKey;
-
-/// The state of a ticket.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    /// The writer's message awaits an answer.
-    Open,
-    /// We answered; the writer has not written back.
-    Waiting,
-    /// Closed by a counsellor.
-    Closed,
-}
-
-impl Status {
-    /// The status as the CLI spells it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Open => "open",
-            Status::Waiting => "waiting",
-            Status::Closed => "closed",
-        }
-    }
-}
-
-/// Which way a message went.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Direction {
-    /// From the writer.
-    In,
-    /// From the helpline to the writer.
-    Out,
-}
 
 /// A ticket's record (key `t:` + reference).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -56,7 +27,7 @@ pub struct TicketRecord {
     /// Marked urgent (grave and imminent danger).
     pub urgent: bool,
     /// The counsellor who claimed it.
-    pub claimed_by: Option<crate::store::Actor>,
+    pub claimed_by: Option<crate::model::Actor>,
     /// Messages in the thread.
     pub messages: u32,
     /// Sequence number of the next message.
@@ -159,13 +130,11 @@ pub struct MessageRecord {
 /// The sealed part of a message.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct MessageContent {
-    /// The subject.
     pub subject: String,
     /// The text.
     pub body: String,
     /// The language told from the text.
     pub language: Language,
-    /// Attachments.
     pub attachments: Vec<AttachmentMeta>,
     /// What our mail server said about the sender (see [`verification_byte`]).
     #[serde(with = "verification_byte")]
@@ -206,7 +175,7 @@ pub struct NoteRecord {
     /// When (precise: a counsellor's action).
     pub time: i64,
     /// Who wrote it.
-    pub author: crate::store::Actor,
+    pub author: crate::model::Actor,
     /// The text, sealed under the ticket's content key.
     #[serde(with = "serde_bytes")]
     pub sealed: Vec<u8>,
@@ -215,29 +184,18 @@ pub struct NoteRecord {
 /// A request to lift the secret (key `r:` + request reference).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RevealRecord {
-    /// The ticket.
     pub ticket: String,
     /// The supervisor who asked.
-    pub requested_by: crate::store::Actor,
+    pub requested_by: crate::model::Actor,
     /// When.
     pub requested_at: i64,
     /// The reason, sealed under the ticket's content key.
     #[serde(with = "serde_bytes")]
     pub reason_sealed: Vec<u8>,
     /// The second supervisor who approved it, once.
-    pub approved_by: Option<crate::store::Actor>,
+    pub approved_by: Option<crate::model::Actor>,
     /// When it was approved.
     pub approved_at: Option<i64>,
-}
-
-/// What kind of message the outbox delivers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OutKind {
-    /// A counsellor's reply.
-    Reply,
-    /// The automatic acknowledgement.
-    Acknowledgement,
 }
 
 /// Where a message to the writer stands (as stored; see [`DeliveryView`] for output).
@@ -271,22 +229,6 @@ pub enum Delivery {
     },
 }
 
-/// Where a message to the writer stands, for people and scripts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeliveryView {
-    /// `queued`, `sent`, `not_delivered` or `bounced`.
-    pub state: String,
-    /// Attempts made (queued).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attempts: Option<u32>,
-    /// Why it failed (no writer data).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// When it was sent, refused or bounced.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub at: Option<crate::time::Stamp>,
-}
-
 impl From<&Delivery> for DeliveryView {
     fn from(d: &Delivery) -> Self {
         let (state, attempts, reason, at) = match d {
@@ -313,7 +255,6 @@ impl From<&Delivery> for DeliveryView {
 /// A message to the writer waiting in, or gone through, the outbox (key `o:` + reference).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OutboxRecord {
-    /// The ticket.
     pub ticket: String,
     /// The message in the ticket's thread that holds the text.
     pub seq: u32,
@@ -330,7 +271,6 @@ pub struct OutboxRecord {
 /// What a dedupe key points at (key `d:` + digest).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DedupeTarget {
-    /// A ticket.
     Ticket(String),
     /// A quarantine entry.
     Quarantine(String),
@@ -369,7 +309,6 @@ pub mod keys {
     pub const MESSAGE: &[u8] = b"m:";
     /// Dedupe keys.
     pub const DEDUPE: &[u8] = b"d:";
-    /// Quarantine.
     pub const QUARANTINE: &[u8] = b"q:";
     /// Audit entries.
     pub const AUDIT: &[u8] = b"a:";
@@ -472,6 +411,13 @@ pub mod aad {
     pub fn audit_codes(id: &str) -> Vec<u8> {
         format!("sourdine/v1/audit/classification/{id}").into_bytes()
     }
+}
+
+/// The sled key of a dedupe digest.
+pub(crate) fn dedupe_key(d: &[u8; 32]) -> Vec<u8> {
+    let mut k = keys::DEDUPE.to_vec();
+    k.extend_from_slice(d);
+    k
 }
 
 #[cfg(test)]

@@ -11,102 +11,68 @@
 
 use std::collections::BTreeSet;
 
-use serde::{Deserialize, Serialize};
-
-use super::audit::{Actor, Base, Found, Head, NewEntry, Removal, Removed};
-use super::intake::{decode, dedupe_key, encode};
+use super::chain::{Base, Found, NewEntry, Removed, entry_key, read_entry};
+use super::codec::{decode, encode};
+use super::error::StoreError;
+use super::open::Store;
+use super::records::dedupe_key;
 use super::records::{
     MessageRecord, OutboxRecord, QuarantineRecord, RevealRecord, Status, TicketKeys, TicketRecord,
     aad, keys,
 };
-use super::{Store, StoreError};
+use super::txn::Txn;
 use crate::config::RetentionConfig;
-
-/// What a key rotation did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RekeyReport {
-    /// The new key epoch.
-    pub epoch: u32,
-    /// Data keys re-wrapped under it.
-    pub rewrapped: usize,
-    /// Epochs whose key files were destroyed.
-    pub destroyed: Vec<u32>,
-}
-
-/// What a purge removed (counts and references; never writer data).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PurgeReport {
-    /// Nothing was changed: this is what would be removed.
-    pub dry_run: bool,
-    /// Tickets whose sealed reply address was destroyed.
-    pub reply_addresses: Vec<String>,
-    /// Tickets destroyed.
-    pub tickets: Vec<String>,
-    /// Quarantine entries destroyed.
-    pub quarantine: Vec<String>,
-    /// Audit entries removed behind a checkpoint.
-    pub audit_entries: u64,
-    /// The key rotation that made the erasure final.
-    pub rekey: Option<RekeyReport>,
-    /// Statistics facts and monthly counts removed for their age (`retention.stats_months`);
-    /// the destroyed tickets' own facts are kept for the statistics.
-    #[serde(default)]
-    pub stats_expired: usize,
-}
+use crate::model::{Actor, PurgeReport, RekeyReport, Removal};
 
 const DAY: i64 = 86_400;
 
 impl Store {
-    /// Adds to `batch` the removal of every record of ticket `id`; returns its files.
-    fn delete_ticket_into(
-        &self,
-        batch: &mut sled::Batch,
-        id: &str,
-    ) -> Result<Vec<String>, StoreError> {
+    /// Adds to `txn` the removal of every record of ticket `id`; returns its files.
+    fn delete_ticket_into(&self, txn: &mut Txn<'_>, id: &str) -> Result<Vec<String>, StoreError> {
         let mut files = Vec::new();
         if let Some(v) = self.db.get(keys::of(keys::TICKET, id))? {
             let rec: TicketRecord = decode(&v, "ticket")?;
-            batch.remove(keys::of(keys::TOKEN, &rec.token));
+            txn.remove(keys::of(keys::TOKEN, &rec.token));
         }
-        batch.remove(keys::of(keys::TICKET, id));
-        batch.remove(keys::of(keys::KEYS, id));
-        batch.remove(keys::of(keys::CLASSIFICATION, id));
-        batch.remove(keys::of(keys::ENVELOPE, id));
+        txn.remove(keys::of(keys::TICKET, id));
+        txn.remove(keys::of(keys::KEYS, id));
+        txn.remove(keys::of(keys::CLASSIFICATION, id));
+        txn.remove(keys::of(keys::ENVELOPE, id));
         for item in self.db.scan_prefix(keys::messages_of(id)) {
             let (k, v) = item?;
             let m: MessageRecord = decode(&v, "message")?;
             for d in &m.digests {
-                batch.remove(dedupe_key(d));
+                txn.remove(dedupe_key(d));
             }
             if let Some(r) = &m.outbox {
                 if let Some(o) = self.db.get(keys::of(keys::OUTBOX, r))? {
                     let o: OutboxRecord = decode(&o, "outbox")?;
-                    batch.remove(keys::of(keys::OUR_MESSAGE_ID, &o.message_id));
+                    txn.remove(keys::of(keys::OUR_MESSAGE_ID, &o.message_id));
                 }
-                batch.remove(keys::of(keys::OUTBOX, r));
+                txn.remove(keys::of(keys::OUTBOX, r));
             }
             files.extend(m.files);
-            batch.remove(k);
+            txn.remove(k);
         }
         for item in self.db.scan_prefix(keys::notes_of(id)) {
-            batch.remove(item?.0);
+            txn.remove(item?.0);
         }
         for item in self.db.scan_prefix(keys::REVEAL) {
             let (k, v) = item?;
             let r: RevealRecord = decode(&v, "reveal request")?;
             if r.ticket == id {
-                batch.remove(k);
+                txn.remove(k);
             }
         }
         Ok(files)
     }
 
     /// Removes the sealed reply address of a ticket (the content stays).
-    fn delete_envelope_into(&self, batch: &mut sled::Batch, id: &str) -> Result<(), StoreError> {
+    fn delete_envelope_into(&self, txn: &mut Txn<'_>, id: &str) -> Result<(), StoreError> {
         let mut k = self.ticket_keys(id)?;
         k.envelope = None;
-        batch.insert(keys::of(keys::KEYS, id), encode(&k));
-        batch.remove(keys::of(keys::ENVELOPE, id));
+        txn.insert(keys::of(keys::KEYS, id), encode(&k));
+        txn.remove(keys::of(keys::ENVELOPE, id));
         Ok(())
     }
 
@@ -122,129 +88,44 @@ impl Store {
             dry_run,
             ..Default::default()
         };
-        let now = self.now();
         let files = {
-            let _w = self.write.lock().expect("write lock");
-            for item in self.db.scan_prefix(keys::TICKET) {
-                let (k, v) = item?;
-                let id = String::from_utf8_lossy(&k[keys::TICKET.len()..]).into_owned();
-                let rec: TicketRecord = decode(&v, "ticket")?;
-                let Some(closed) = rec.closed_at.filter(|_| rec.status == Status::Closed) else {
-                    continue;
-                };
-                if closed + policy.ticket_days as i64 * DAY <= now {
-                    report.tickets.push(id);
-                } else if closed + policy.reply_address_days as i64 * DAY <= now
-                    && self.db.contains_key(keys::of(keys::ENVELOPE, &id))?
-                {
-                    report.reply_addresses.push(id);
-                }
-            }
-            for item in self.db.scan_prefix(keys::QUARANTINE) {
-                let (k, v) = item?;
-                let q: QuarantineRecord = decode(&v, "quarantine")?;
-                if q.received + policy.quarantine_days as i64 * DAY <= now {
-                    report
-                        .quarantine
-                        .push(String::from_utf8_lossy(&k[keys::QUARANTINE.len()..]).into_owned());
-                }
-            }
-            let audit_cut = now - policy.audit_days as i64 * DAY;
-            let mut last_old: Option<(u64, [u8; 32])> = None;
-            for item in self.db.scan_prefix(keys::AUDIT) {
-                let (_, v) = item?;
-                let e = super::audit::read_entry(&v)?;
-                if e.time > audit_cut {
-                    break;
-                }
-                last_old = Some((e.seq, e.mac));
-                report.audit_entries += 1;
-            }
+            let mut txn = self.begin();
+            let now = txn.now();
+            let last_old = self.expired(policy, now, &mut report)?;
             // The destroyed tickets' facts go to the statistics, in the same change.
             let stats = self.stats_plan(&report.tickets, Some(policy.stats_months))?;
             report.stats_expired = stats.as_ref().map_or(0, |p| p.expired());
             if dry_run {
                 return Ok(report);
             }
-
-            let mut batch = sled::Batch::default();
-            let stats = self.stats_into(&mut batch, stats)?;
-            let mut head = self.audit_head()?;
-            let mut files = Vec::new();
-            for id in &report.tickets {
-                files.extend(self.delete_ticket_into(&mut batch, id)?);
-                self.audit_push(
-                    &mut batch,
-                    &mut head,
-                    entry(
-                        now,
-                        actor,
-                        "ticket.destroyed",
-                        Some(id),
-                        Some("retention".into()),
-                    ),
-                );
-            }
-            for id in &report.reply_addresses {
-                self.delete_envelope_into(&mut batch, id)?;
-                self.audit_push(
-                    &mut batch,
-                    &mut head,
-                    entry(
-                        now,
-                        actor,
-                        "reply_address.destroyed",
-                        Some(id),
-                        Some("retention".into()),
-                    ),
-                );
-            }
-            for r in &report.quarantine {
-                let k = keys::of(keys::QUARANTINE, r);
-                if let Some(v) = self.db.get(&k)? {
-                    let q: QuarantineRecord = decode(&v, "quarantine")?;
-                    for d in &q.digests {
-                        batch.remove(dedupe_key(d));
-                    }
-                    files.push(q.file);
-                }
-                batch.remove(k);
-            }
+            let stats = self.stats_into(&mut txn, stats)?;
+            let files = self.destroy_expired(&mut txn, &report, actor)?;
             if let Some((seq, mac)) = last_old {
-                self.remove_audit_before(
-                    &mut batch,
-                    &mut head,
-                    seq,
-                    mac,
-                    now,
-                    actor,
-                    policy.audit_days,
-                )?;
+                self.remove_audit_before(&mut txn, seq, mac, actor, policy.audit_days)?;
             }
             let total =
                 report.tickets.len() + report.reply_addresses.len() + report.quarantine.len();
-            if total > 0 || report.audit_entries > 0 || report.stats_expired > 0 {
-                self.audit_push(
-                    &mut batch,
-                    &mut head,
-                    entry(
-                        now,
-                        actor,
-                        "retention.purged",
-                        None,
-                        Some(format!(
-                            "{} tickets, {} reply addresses, {} quarantined, {} audit entries",
-                            report.tickets.len(),
-                            report.reply_addresses.len(),
-                            report.quarantine.len(),
-                            report.audit_entries
-                        )),
-                    ),
-                );
-                self.commit(batch)?;
-            } else if stats {
-                self.commit(batch)?;
+            let purged = total > 0 || report.audit_entries > 0 || report.stats_expired > 0;
+            if purged {
+                txn.audit(entry(
+                    now,
+                    actor,
+                    "retention.purged",
+                    None,
+                    Some(format!(
+                        "{} tickets, {} reply addresses, {} quarantined, {} audit entries",
+                        report.tickets.len(),
+                        report.reply_addresses.len(),
+                        report.quarantine.len(),
+                        report.audit_entries
+                    )),
+                ))?;
             }
+            let _lock = if purged || stats {
+                Some(txn.commit_holding()?)
+            } else {
+                None
+            };
             self.stats_finish(stats)?;
             files
         };
@@ -263,15 +144,102 @@ impl Store {
         Ok(report)
     }
 
+    /// What the policy destroys at `now`, into `report`: tickets, reply addresses, quarantine
+    /// entries, and the count of audit entries; returns the last audit entry to remove.
+    fn expired(
+        &self,
+        policy: &RetentionConfig,
+        now: i64,
+        report: &mut PurgeReport,
+    ) -> Result<Option<(u64, [u8; 32])>, StoreError> {
+        for item in self.db.scan_prefix(keys::TICKET) {
+            let (k, v) = item?;
+            let id = String::from_utf8_lossy(&k[keys::TICKET.len()..]).into_owned();
+            let rec: TicketRecord = decode(&v, "ticket")?;
+            let Some(closed) = rec.closed_at.filter(|_| rec.status == Status::Closed) else {
+                continue;
+            };
+            if closed + policy.ticket_days as i64 * DAY <= now {
+                report.tickets.push(id);
+            } else if closed + policy.reply_address_days as i64 * DAY <= now
+                && self.db.contains_key(keys::of(keys::ENVELOPE, &id))?
+            {
+                report.reply_addresses.push(id);
+            }
+        }
+        for item in self.db.scan_prefix(keys::QUARANTINE) {
+            let (k, v) = item?;
+            let q: QuarantineRecord = decode(&v, "quarantine")?;
+            if q.received + policy.quarantine_days as i64 * DAY <= now {
+                report
+                    .quarantine
+                    .push(String::from_utf8_lossy(&k[keys::QUARANTINE.len()..]).into_owned());
+            }
+        }
+        let audit_cut = now - policy.audit_days as i64 * DAY;
+        let mut last_old = None;
+        for item in self.db.scan_prefix(keys::AUDIT) {
+            let (_, v) = item?;
+            let e = read_entry(&v)?;
+            if e.time > audit_cut {
+                break;
+            }
+            last_old = Some((e.seq, e.mac));
+            report.audit_entries += 1;
+        }
+        Ok(last_old)
+    }
+
+    /// Adds to `txn` the destruction of what `report` lists, each with its audit entry by
+    /// `actor`; returns the payload files to delete once the change is committed.
+    fn destroy_expired(
+        &self,
+        txn: &mut Txn<'_>,
+        report: &PurgeReport,
+        actor: &Actor,
+    ) -> Result<Vec<String>, StoreError> {
+        let now = txn.now();
+        let mut files = Vec::new();
+        for id in &report.tickets {
+            files.extend(self.delete_ticket_into(txn, id)?);
+            txn.audit(entry(
+                now,
+                actor,
+                "ticket.destroyed",
+                Some(id),
+                Some("retention".into()),
+            ))?;
+        }
+        for id in &report.reply_addresses {
+            self.delete_envelope_into(txn, id)?;
+            txn.audit(entry(
+                now,
+                actor,
+                "reply_address.destroyed",
+                Some(id),
+                Some("retention".into()),
+            ))?;
+        }
+        for r in &report.quarantine {
+            let k = keys::of(keys::QUARANTINE, r);
+            if let Some(v) = self.db.get(&k)? {
+                let q: QuarantineRecord = decode(&v, "quarantine")?;
+                for d in &q.digests {
+                    txn.remove(dedupe_key(d));
+                }
+                files.push(q.file);
+            }
+            txn.remove(k);
+        }
+        Ok(files)
+    }
+
     /// Removes audit entries up to `seq` and appends a checkpoint that carries the chain on.
-    #[allow(clippy::too_many_arguments)]
     fn remove_audit_before(
         &self,
-        batch: &mut sled::Batch,
-        head: &mut Head,
+        txn: &mut Txn<'_>,
         seq: u64,
         mac: [u8; 32],
-        now: i64,
         actor: &Actor,
         days: u64,
     ) -> Result<(), StoreError> {
@@ -282,12 +250,11 @@ impl Store {
         };
         let first = base.seq + 1;
         for s in first..=seq {
-            let mut k = keys::AUDIT.to_vec();
-            k.extend_from_slice(&s.to_be_bytes());
-            batch.remove(k);
+            txn.remove(entry_key(s));
         }
         base.seq = seq;
         base.mac = mac;
+        let now = txn.now();
         let t = self.precision.round(now);
         match base.removed.last_mut() {
             Some(r) if r.why == Removal::Retention && r.time / DAY == t / DAY => {
@@ -300,48 +267,37 @@ impl Store {
                 why: Removal::Retention,
             }),
         }
-        self.audit_write_base(batch, &base);
-        self.audit_push(
-            batch,
-            head,
-            entry(
-                now,
-                actor,
-                "audit.checkpoint",
-                None,
-                Some(format!(
-                    "entries {first} to {seq} removed (older than {days} days); the chain continues from {}",
-                    crate::ids::hex(&mac)
-                )),
-            ),
-        );
-        Ok(())
+        txn.write_audit_base(&base);
+        txn.audit(entry(
+            now,
+            actor,
+            "audit.checkpoint",
+            None,
+            Some(format!(
+                "entries {first} to {seq} removed (older than {days} days); the chain continues from {}",
+                crate::ids::hex(&mac)
+            )),
+        ))
     }
 
     /// Destroys a ticket now (the writer asked to be forgotten, or it should not exist), then
     /// rotates the keys so that nothing of it can be opened again.
     pub fn forget(&self, id: &str, actor: &Actor, reason: &str) -> Result<RekeyReport, StoreError> {
         let files = {
-            let _w = self.write.lock().expect("write lock");
+            let mut txn = self.begin();
             self.ticket_record(id)?;
-            let mut batch = sled::Batch::default();
             // Its facts stay in the statistics, with no tie to it.
             let stats = self.stats_plan(&[id.to_string()], None)?;
-            let stats = self.stats_into(&mut batch, stats)?;
-            let files = self.delete_ticket_into(&mut batch, id)?;
-            let mut head = self.audit_head()?;
-            self.audit_push(
-                &mut batch,
-                &mut head,
-                entry(
-                    self.now(),
-                    actor,
-                    "ticket.forgotten",
-                    Some(id),
-                    Some(reason.to_string()),
-                ),
-            );
-            self.commit(batch)?;
+            let stats = self.stats_into(&mut txn, stats)?;
+            let files = self.delete_ticket_into(&mut txn, id)?;
+            txn.audit(entry(
+                txn.now(),
+                actor,
+                "ticket.forgotten",
+                Some(id),
+                Some(reason.to_string()),
+            ))?;
+            let _lock = txn.commit_holding()?;
             self.stats_finish(stats)?;
             files
         };
@@ -355,10 +311,9 @@ impl Store {
     /// Starts a new key epoch, re-wraps every data key still in use under it, and destroys
     /// every older epoch's key file.
     pub fn rekey(&self, actor: &Actor) -> Result<RekeyReport, StoreError> {
-        let _w = self.write.lock().expect("write lock");
+        let mut txn = self.begin();
         let epoch = self.keys.write().expect("keyring lock").rotate()?;
         let ring = self.keyring();
-        let mut batch = sled::Batch::default();
         let mut rewrapped = 0;
         for item in self.db.scan_prefix(keys::KEYS) {
             let (k, v) = item?;
@@ -372,7 +327,7 @@ impl Store {
                 tk.envelope = Some(ring.wrap(&key, &aad::envelope_key(&id)));
                 rewrapped += 1;
             }
-            batch.insert(k, encode(&tk));
+            txn.insert(k, encode(&tk));
         }
         for item in self.db.scan_prefix(keys::QUARANTINE) {
             let (k, v) = item?;
@@ -381,22 +336,18 @@ impl Store {
             let key = ring.unwrap(&q.key, &aad::quarantine_key(&reference))?;
             q.key = ring.wrap(&key, &aad::quarantine_key(&reference));
             rewrapped += 1;
-            batch.insert(k, encode(&q));
+            txn.insert(k, encode(&q));
         }
         drop(ring);
-        let mut head = self.audit_head()?;
-        self.audit_push(
-            &mut batch,
-            &mut head,
-            entry(
-                self.now(),
-                actor,
-                "keys.rotated",
-                None,
-                Some(format!("epoch {epoch}, {rewrapped} keys re-wrapped")),
-            ),
-        );
-        self.commit(batch)?;
+        txn.audit(entry(
+            txn.now(),
+            actor,
+            "keys.rotated",
+            None,
+            Some(format!("epoch {epoch}, {rewrapped} keys re-wrapped")),
+        ))?;
+        // The old epochs' key files go under the same lock, once nothing they wrap is in use.
+        let _lock = txn.commit_holding()?;
         let destroyed = self.destroy_unused_epochs_locked()?;
         Ok(RekeyReport {
             epoch,

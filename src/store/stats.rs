@@ -30,10 +30,13 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::intake::{decode, encode};
+use super::codec::{decode, encode};
+use super::error::StoreError;
+use super::open::Store;
 use super::records::{Direction, Status, TicketRecord, keys};
-use super::{Store, StoreError};
+use super::txn::Txn;
 use crate::anonymise::Language;
+use crate::model::Month;
 use crate::seal::{self, Key};
 use crate::taxonomy::Classification;
 
@@ -43,91 +46,6 @@ const FACTS_NEXT: &str = "facts.next";
 const FACTS_AAD: &[u8] = b"sourdine/v1/stats/facts";
 /// The facts file's key is derived from the audit key, which no erasure destroys.
 const STATS_KEY_CONTEXT: &str = "sourdine 2024 statistics facts v1";
-
-/// A calendar month (UTC), counted from year 0: `year * 12 + month - 1`. Written `YYYY-MM`
-/// in JSON.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Month(pub u32);
-
-impl Month {
-    /// The month holding `secs` (UTC).
-    pub fn of(secs: i64) -> Month {
-        let date = jiff::Timestamp::from_second(secs)
-            .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .date();
-        Month::new(date.year() as i32, date.month() as u32)
-    }
-
-    fn new(year: i32, month: u32) -> Month {
-        Month((year.max(0) as u32) * 12 + month.clamp(1, 12) - 1)
-    }
-
-    /// Parses `YYYY-MM`.
-    pub fn parse(s: &str) -> Option<Month> {
-        let (y, m) = s.trim().split_once('-')?;
-        if y.len() != 4 || m.len() != 2 {
-            return None;
-        }
-        let (y, m): (i32, u32) = (y.parse().ok()?, m.parse().ok()?);
-        ((1970..=9999).contains(&y) && (1..=12).contains(&m)).then(|| Month::new(y, m))
-    }
-
-    /// The year.
-    pub fn year(self) -> i32 {
-        (self.0 / 12) as i32
-    }
-
-    /// The month of the year, 1 to 12.
-    pub fn number(self) -> u32 {
-        self.0 % 12 + 1
-    }
-
-    /// The first second of the month (UTC).
-    pub fn start(self) -> i64 {
-        jiff::civil::date(self.year() as i16, self.number() as i8, 1)
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .map(|z| z.timestamp().as_second())
-            .unwrap_or(0)
-    }
-
-    /// `n` months later.
-    pub fn plus(self, n: u32) -> Month {
-        Month(self.0.saturating_add(n))
-    }
-
-    /// `n` months earlier.
-    pub fn minus(self, n: u32) -> Month {
-        Month(self.0.saturating_sub(n))
-    }
-}
-
-impl std::fmt::Display for Month {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:04}-{:02}", self.year(), self.number())
-    }
-}
-
-impl Serialize for Month {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if s.is_human_readable() {
-            s.collect_str(self)
-        } else {
-            s.serialize_u32(self.0)
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Month {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Month, D::Error> {
-        if d.is_human_readable() {
-            let s = String::deserialize(d)?;
-            Month::parse(&s).ok_or_else(|| serde::de::Error::custom("expected YYYY-MM"))
-        } else {
-            u32::deserialize(d).map(Month)
-        }
-    }
-}
 
 /// What the statistics know of one contact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -149,7 +67,6 @@ pub struct Fact {
 /// Tickets awaiting an answer at the end of each month: (month, count).
 pub type WaitingCounts = Vec<(Month, u32)>;
 
-/// The facts file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 struct FactsFile {
     /// Matches `meta:stats-generation` in sled once the change that wrote it is committed.
@@ -276,7 +193,7 @@ impl Store {
         } else {
             fs::remove_file(&next).map_err(io)?;
         }
-        super::fsync_dir(&dir)
+        super::files::fsync_dir(&dir)
     }
 
     /// The facts of one live ticket, and what the waiting count needs.
@@ -421,11 +338,11 @@ impl Store {
     }
 
     /// Writes the planned facts file (if any) as `facts.next`, synced, and records its
-    /// generation in `batch`, the one that destroys the tickets; the caller commits it, then
+    /// generation in `txn`, the change that destroys the tickets; the caller commits it, then
     /// calls [`Store::stats_finish`] with what this returned (whether there was a plan).
     pub(crate) fn stats_into(
         &self,
-        batch: &mut sled::Batch,
+        txn: &mut Txn<'_>,
         plan: Option<StatsPlan>,
     ) -> Result<bool, StoreError> {
         let Some(plan) = plan else {
@@ -433,7 +350,7 @@ impl Store {
         };
         let generation = plan.file.generation;
         self.stats_write(plan)?;
-        batch.insert(keys::STATS_GENERATION, &generation.to_be_bytes());
+        txn.insert(keys::STATS_GENERATION, &generation.to_be_bytes());
         Ok(true)
     }
 
@@ -443,7 +360,7 @@ impl Store {
             fs::create_dir_all(&dir).map_err(|e| StoreError::io(dir.display().to_string(), e))?;
             fs::set_permissions(&dir, std::os::unix::fs::PermissionsExt::from_mode(0o700))
                 .map_err(|e| StoreError::io(dir.display().to_string(), e))?;
-            super::fsync_dir(&self.data_dir)?;
+            super::files::fsync_dir(&self.data_dir)?;
         }
         let path = dir.join(FACTS_NEXT);
         let err = |e| StoreError::io(format!("writing {}", path.display()), e);
@@ -457,7 +374,7 @@ impl Store {
             .map_err(err)?;
         f.write_all(&sealed).map_err(err)?;
         f.sync_all().map_err(err)?;
-        super::fsync_dir(&dir)?;
+        super::files::fsync_dir(&dir)?;
         crate::failpoint::hit("stats-written");
         Ok(())
     }
@@ -471,7 +388,7 @@ impl Store {
         let dir = self.stats_dir();
         let io = |e| StoreError::io(dir.display().to_string(), e);
         fs::rename(dir.join(FACTS_NEXT), dir.join(FACTS)).map_err(io)?;
-        super::fsync_dir(&dir)?;
+        super::files::fsync_dir(&dir)?;
         // The file system tells no more than the store's precision.
         let t = std::time::SystemTime::UNIX_EPOCH
             + std::time::Duration::from_secs(self.precision.round(self.now()).max(0) as u64);

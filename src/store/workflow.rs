@@ -1,43 +1,16 @@
 //! Changes counsellors make to tickets: notes, status, tags, claims, urgency, and the
 //! two-supervisor reveal. Each change and its audit entry are committed together, durably.
 
-use serde::{Deserialize, Serialize};
-
-use super::audit::{Actor, Head, NewEntry};
-use super::intake::{decode, encode};
+use super::chain::NewEntry;
+use super::codec::{decode, encode};
+use super::error::{Kind, StoreError};
+use super::open::Store;
 use super::records::{NoteRecord, RevealRecord, Status, TicketRecord, TicketSecret, aad, keys};
-use super::{Kind, Store, StoreError};
-use crate::ids::{TicketId, random_base32};
+use super::txn::Txn;
+use crate::ids::TicketId;
+use crate::model::{Actor, NoteView, RevealView};
 use crate::seal::{self, Envelope, Key};
 use crate::time::Stamp;
-
-/// An internal note as counsellors see it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NoteView {
-    /// Who wrote it.
-    pub author: String,
-    /// When.
-    pub time: Stamp,
-    /// The text.
-    pub text: String,
-}
-
-/// A reveal request as supervisors see it (never the address).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RevealView {
-    /// The request reference (for `ticket reveal --approve`).
-    pub request: String,
-    /// The ticket.
-    pub ticket: String,
-    /// Who asked.
-    pub requested_by: String,
-    /// When.
-    pub requested_at: Stamp,
-    /// Why (the requester's words).
-    pub reason: String,
-    /// Who approved it, if anyone did.
-    pub approved_by: Option<String>,
-}
 
 /// What changed, for the caller's message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +31,7 @@ impl Store {
         action: &'static str,
         f: impl FnOnce(&mut TicketRecord, &mut TicketSecret) -> Result<Change, StoreError>,
     ) -> Result<Change, StoreError> {
-        self.update_ticket_with(id, actor, action, f, |_, _, _| Ok(()))
+        self.update_ticket_with(id, actor, action, f, |_, _| Ok(()))
     }
 
     /// [`Store::update_ticket`], with `extra` adding its own writes (and audit entries) to the
@@ -69,9 +42,9 @@ impl Store {
         actor: &Actor,
         action: &'static str,
         f: impl FnOnce(&mut TicketRecord, &mut TicketSecret) -> Result<Change, StoreError>,
-        extra: impl FnOnce(&mut sled::Batch, &mut Head, &Key) -> Result<(), StoreError>,
+        extra: impl FnOnce(&mut Txn<'_>, &Key) -> Result<(), StoreError>,
     ) -> Result<Change, StoreError> {
-        let _w = self.write.lock().expect("write lock");
+        let mut txn = self.begin();
         let mut rec = self.ticket_record(id)?;
         let key = self.content_key(id)?;
         let mut secret = self.ticket_secret(id, &rec, &key)?;
@@ -79,54 +52,43 @@ impl Store {
             return Ok(Change::Unchanged);
         }
         rec.secret = seal::seal(&key, &aad::ticket(id), &encode(&secret));
-        let mut batch = sled::Batch::default();
-        batch.insert(keys::of(keys::TICKET, id), encode(&rec));
-        let mut head = self.audit_head()?;
-        self.audit_push(
-            &mut batch,
-            &mut head,
-            NewEntry {
-                time: self.now(),
-                actor: actor.clone(),
-                action,
-                ticket: Some(id.to_string()),
-                detail: None,
-            },
-        );
-        extra(&mut batch, &mut head, &key)?;
-        self.commit(batch)?;
+        txn.insert(keys::of(keys::TICKET, id), encode(&rec));
+        txn.audit(NewEntry {
+            time: txn.now(),
+            actor: actor.clone(),
+            action,
+            ticket: Some(id.to_string()),
+            detail: None,
+        })?;
+        extra(&mut txn, &key)?;
+        txn.commit()?;
         Ok(Change::Done)
     }
 
     /// Adds an internal note (never sent to the writer).
     pub fn add_note(&self, id: &str, actor: &Actor, text: &str) -> Result<(), StoreError> {
-        let _w = self.write.lock().expect("write lock");
+        let mut txn = self.begin();
         let mut rec = self.ticket_record(id)?;
         let key = self.content_key(id)?;
         let seq = rec.next_note;
         rec.next_note += 1;
-        let now = self.precision.round(self.now());
+        let now = self.precision.round(txn.now());
         let note = NoteRecord {
             time: now,
             author: actor.clone(),
             sealed: seal::seal(&key, &aad::note(id, seq), text.as_bytes()),
         };
-        let mut batch = sled::Batch::default();
-        batch.insert(keys::note(id, seq), encode(&note));
-        batch.insert(keys::of(keys::TICKET, id), encode(&rec));
-        let mut head = self.audit_head()?;
-        self.audit_push(
-            &mut batch,
-            &mut head,
-            NewEntry {
-                time: now,
-                actor: actor.clone(),
-                action: "ticket.note",
-                ticket: Some(id.to_string()),
-                detail: None,
-            },
-        );
-        self.commit(batch)
+        txn.insert(keys::note(id, seq), encode(&note));
+        txn.insert(keys::of(keys::TICKET, id), encode(&rec));
+        txn.audit(NewEntry {
+            time: now,
+            actor: actor.clone(),
+            action: "ticket.note",
+            ticket: Some(id.to_string()),
+            detail: None,
+        })?;
+        txn.commit()?;
+        Ok(())
     }
 
     /// The internal notes of a ticket, oldest first.
@@ -158,7 +120,7 @@ impl Store {
         actor: &Actor,
         status: Status,
     ) -> Result<Change, StoreError> {
-        self.set_status_with(id, actor, status, |_, _, _| Ok(()))
+        self.set_status_with(id, actor, status, |_, _| Ok(()))
     }
 
     /// [`Store::set_status`], with `extra` adding its own writes to the same commit when the
@@ -168,7 +130,7 @@ impl Store {
         id: &str,
         actor: &Actor,
         status: Status,
-        extra: impl FnOnce(&mut sled::Batch, &mut Head, &Key) -> Result<(), StoreError>,
+        extra: impl FnOnce(&mut Txn<'_>, &Key) -> Result<(), StoreError>,
     ) -> Result<Change, StoreError> {
         let action = match status {
             Status::Closed => "ticket.closed",
@@ -294,16 +256,11 @@ impl Store {
         actor: &Actor,
         reason: &str,
     ) -> Result<String, StoreError> {
-        let _w = self.write.lock().expect("write lock");
+        let mut txn = self.begin();
         self.ticket_record(id)?;
         let key = self.content_key(id)?;
-        let request = loop {
-            let r = random_base32(TicketId::LEN);
-            if !self.db.contains_key(keys::of(keys::REVEAL, &r))? {
-                break r;
-            }
-        };
-        let now = self.precision.round(self.now());
+        let request = txn.fresh_reference(keys::REVEAL, TicketId::LEN)?;
+        let now = self.precision.round(txn.now());
         let rec = RevealRecord {
             ticket: id.to_string(),
             requested_by: actor.clone(),
@@ -312,21 +269,15 @@ impl Store {
             approved_by: None,
             approved_at: None,
         };
-        let mut batch = sled::Batch::default();
-        batch.insert(keys::of(keys::REVEAL, &request), encode(&rec));
-        let mut head = self.audit_head()?;
-        self.audit_push(
-            &mut batch,
-            &mut head,
-            NewEntry {
-                time: now,
-                actor: actor.clone(),
-                action: "reveal.requested",
-                ticket: Some(id.to_string()),
-                detail: Some(format!("request {request}")),
-            },
-        );
-        self.commit(batch)?;
+        txn.insert(keys::of(keys::REVEAL, &request), encode(&rec));
+        txn.audit(NewEntry {
+            time: now,
+            actor: actor.clone(),
+            action: "reveal.requested",
+            ticket: Some(id.to_string()),
+            detail: Some(format!("request {request}")),
+        })?;
+        txn.commit()?;
         Ok(request)
     }
 
@@ -339,7 +290,7 @@ impl Store {
         actor: &Actor,
         may_ask: impl FnOnce(&Actor) -> bool,
     ) -> Result<(String, Envelope), StoreError> {
-        let _w = self.write.lock().expect("write lock");
+        let mut txn = self.begin();
         let request = crate::ids::normalise_base32(request)
             .ok_or_else(|| StoreError(Kind::RequestNotFound(request.to_string())))?;
         let k = keys::of(keys::REVEAL, &request);
@@ -364,24 +315,18 @@ impl Store {
             ))));
         }
         let envelope = self.open_envelope(&rec.ticket)?;
-        let now = self.precision.round(self.now());
+        let now = self.precision.round(txn.now());
         rec.approved_by = Some(actor.clone());
         rec.approved_at = Some(now);
-        let mut batch = sled::Batch::default();
-        batch.insert(k, encode(&rec));
-        let mut head = self.audit_head()?;
-        self.audit_push(
-            &mut batch,
-            &mut head,
-            NewEntry {
-                time: now,
-                actor: actor.clone(),
-                action: "reveal.approved",
-                ticket: Some(rec.ticket.clone()),
-                detail: Some(format!("request {request} by {}", rec.requested_by.name)),
-            },
-        );
-        self.commit(batch)?;
+        txn.insert(k, encode(&rec));
+        txn.audit(NewEntry {
+            time: now,
+            actor: actor.clone(),
+            action: "reveal.approved",
+            ticket: Some(rec.ticket.clone()),
+            detail: Some(format!("request {request} by {}", rec.requested_by.name)),
+        })?;
+        txn.commit()?;
         Ok((rec.ticket, envelope))
     }
 

@@ -209,7 +209,7 @@ fn writer_acknowledgement_reply_and_follow_ups() {
         .filter(|l| !l.starts_with("Received:") && !l.starts_with(' ') && !l.starts_with('\t'))
         .collect::<Vec<_>>()
         .join("\n");
-    let login = sourdine::service::roles::user_name(nix::unistd::getuid().as_raw());
+    let login = sourdine::users::user_name(nix::unistd::getuid().as_raw());
     assert!(
         !ours.contains(&login),
         "the counsellor's login {login} must not appear: {ours}"

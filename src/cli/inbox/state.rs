@@ -4,7 +4,8 @@
 //! state what came of them (`set_list`, `opened`, `found`...).
 
 use crate::anonymise::{Language, Verification};
-use crate::service::{Role, SearchHit};
+use crate::model::SearchHit;
+use crate::service::Role;
 use crate::store::records::{DeliveryView, Direction};
 use crate::store::{
     AttachmentView, MessageView, NoteView, StatusFilter, TicketSummary, TicketView,

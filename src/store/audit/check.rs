@@ -4,124 +4,17 @@
 //! are checked, and a damage found is written into the chain itself, so that appending new
 //! entries cannot hide it; the records of older versions are authenticated once.
 
-use std::str::FromStr;
-
-use serde::{Deserialize, Serialize};
-
-use super::{
-    Actor, AuditEntry, Base, DAMAGE_FOUND, Format, Found, Head, NewEntry, Removal, Removed,
-    decode_entry, entry_key, mac_of, parse_hex32,
+use crate::model::{
+    Actor, AuditEntry, AuditVerification, BaseView, ExpectedHead, HeadCheck, HeadVerdict, Removal,
 };
+use crate::store::chain::{
+    AUDIT_BASE, Base, DAMAGE_FOUND, Format, Found, Head, NewEntry, Removed, decode_entry,
+    entry_key, mac_of,
+};
+use crate::store::error::StoreError;
+use crate::store::open::Store;
 use crate::store::records::keys;
-use crate::store::{Store, StoreError};
 use crate::time::{Precision, Stamp};
-
-/// A head recorded earlier: "SEQ MAC", as `sourdine audit --head` prints it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExpectedHead {
-    /// The entry's sequence number.
-    pub seq: u64,
-    /// Its MAC.
-    #[serde(with = "super::hex32")]
-    pub mac: [u8; 32],
-}
-
-impl FromStr for ExpectedHead {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<ExpectedHead, String> {
-        let wrong = || {
-            "expected what `sourdine audit --head` printed: a sequence number and 64 hex digits, such as \"351 9f2c...\" (in quotes)".to_string()
-        };
-        let mut parts = s.split_whitespace();
-        let (Some(seq), Some(mac), None) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(wrong());
-        };
-        Ok(ExpectedHead {
-            seq: seq.parse().map_err(|_| wrong())?,
-            mac: parse_hex32(&mac.to_ascii_lowercase()).ok_or_else(wrong)?,
-        })
-    }
-}
-
-impl std::fmt::Display for ExpectedHead {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}", self.seq, crate::ids::hex(&self.mac))
-    }
-}
-
-/// What became of a head recorded earlier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HeadVerdict {
-    /// Its entry is in the log, unchanged, and the chain from it to the head holds.
-    Holds,
-    /// Its entry is not in the log: cut from the end, or the store is an older copy.
-    Missing,
-    /// Its entry is in the log but differs: the log was rewritten from there, or an older
-    /// copy was restored and written to since.
-    Differs,
-    /// Its entry is in the log, but the chain is broken.
-    Broken,
-    /// Its entry was removed by the retention policy: it cannot be checked any more.
-    Removed,
-}
-
-/// The answer to `--expect-head`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HeadCheck {
-    /// The head recorded earlier.
-    pub expected: ExpectedHead,
-    /// What became of it.
-    pub verdict: HeadVerdict,
-    /// The same, for people.
-    pub message: String,
-}
-
-/// The base, as verification reports it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BaseView {
-    /// The last removed entry (the log starts after it).
-    pub seq: u64,
-    /// When entries were last removed (rounded).
-    pub last_removal: Option<Stamp>,
-}
-
-/// The result of checking the chain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditVerification {
-    /// Entries checked.
-    pub entries: u64,
-    /// True when every MAC and link holds, the head and base agree with the entries, no
-    /// damage was ever found, and the expected head (if any) holds or was removed by
-    /// retention.
-    pub ok: bool,
-    /// The first entry that failed, if any.
-    pub first_bad: Option<u64>,
-    /// What failed.
-    pub problem: Option<String>,
-    /// The MAC of the last entry, hex.
-    pub head: String,
-    /// The sequence number of the last entry.
-    #[serde(default)]
-    pub head_seq: u64,
-    /// Where the log starts, when retention removed its oldest entries.
-    #[serde(default)]
-    pub base: Option<BaseView>,
-    /// The check of a head recorded earlier (`--expect-head`).
-    #[serde(default)]
-    pub expected: Option<HeadCheck>,
-}
-
-impl AuditVerification {
-    fn fail(&mut self, seq: u64, problem: impl Into<String>) {
-        if self.ok {
-            self.ok = false;
-            self.first_bad = Some(seq);
-            self.problem = Some(problem.into());
-        }
-    }
-}
 
 /// What is wrong with entry `e`, given its key's sequence number, the one expected, the
 /// previous entry's MAC, and whether an entry in the new format came before.
@@ -457,7 +350,7 @@ impl Store {
     /// (an `audit.damage_found` entry, which `--verify` reports from then on), so that the
     /// entries appended next cannot make a cut log verify again.
     pub(crate) fn audit_check_at_open(&self) -> Result<(), StoreError> {
-        let _w = self.write.lock().expect("write lock");
+        let mut txn = self.begin();
         let head = self.audit_head_found()?;
         let base = self.audit_base_found()?;
         let first = self.audit_edge(false)?;
@@ -474,8 +367,7 @@ impl Store {
         if !upgrading && problems.is_empty() {
             return Ok(());
         }
-        let now = self.now();
-        let mut batch = sled::Batch::default();
+        let now = txn.now();
         // The base, written again when it was from an older version or could not be trusted.
         let written_base = (rebuild_base || upgrading).then(|| {
             let why = if rebuild_base {
@@ -485,8 +377,8 @@ impl Store {
             };
             let b = new_base(&base, &first, why, self.precision.round(now));
             match &b {
-                Some(b) => self.audit_write_base(&mut batch, b),
-                None => batch.remove(super::AUDIT_BASE),
+                Some(b) => txn.write_audit_base(b),
+                None => txn.remove(AUDIT_BASE),
             }
             b
         });
@@ -496,7 +388,7 @@ impl Store {
             Some(b) => b.as_ref().map(Base::start),
             None => base.value().map(Base::start),
         };
-        let mut cursor = match (&last, head.value()) {
+        let cursor = match (&last, head.value()) {
             (_, Some(h)) if problems.is_empty() => *h,
             (Some((_, Some((e, _)))), _) => Head {
                 seq: e.seq,
@@ -508,13 +400,16 @@ impl Store {
             },
             (None, _) => start.unwrap_or_default(),
         };
+        let mut seq = cursor.seq;
+        txn.set_audit_head(cursor);
         if upgrading {
             let detail = "the head and base records are authenticated from here on";
             let e = service_entry(now, "audit.upgraded", detail.into());
-            self.audit_push(&mut batch, &mut cursor, e);
+            txn.audit(e)?;
+            seq += 1;
             tracing::info!(
                 target: "sourdine::audit",
-                entries = cursor.seq,
+                entries = seq,
                 "audit log upgraded: its head and base records are now authenticated"
             );
         }
@@ -523,13 +418,14 @@ impl Store {
             tracing::error!(
                 target: "sourdine::audit",
                 problem = %detail,
-                entry = cursor.seq + 1,
+                entry = seq + 1,
                 "the audit log was found damaged; recorded in the log itself, `sourdine audit --verify` reports it"
             );
             let e = service_entry(now, DAMAGE_FOUND, detail);
-            self.audit_push(&mut batch, &mut cursor, e);
+            txn.audit(e)?;
         }
-        self.commit(batch)
+        txn.commit()?;
+        Ok(())
     }
 
     /// What is wrong with the head record, given the last entry.
@@ -560,7 +456,7 @@ impl Store {
             }
             Found::Missing => {
                 let holds_work = last.is_some()
-                    || self.db.get(super::AUDIT_BASE)?.is_some()
+                    || self.db.get(AUDIT_BASE)?.is_some()
                     || self.db.scan_prefix(keys::TICKET).next().is_some()
                     || self.db.scan_prefix(keys::QUARANTINE).next().is_some();
                 if holds_work {

@@ -6,6 +6,8 @@ use std::path::Path;
 
 use super::*;
 use crate::config::{Config, RetentionConfig};
+use crate::model::{ExpectedHead, HeadCheck, HeadVerdict, Removal};
+use crate::store::chain::*;
 use crate::time::Clock;
 
 fn config(dir: &Path) -> Config {

@@ -5,7 +5,6 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::records::{Direction, Status};
 use crate::anonymise::{AttachmentKind, Language, WithheldReason};
 use crate::time::Stamp;
 
@@ -18,7 +17,6 @@ pub enum StatusFilter {
     Open,
     /// Answered, awaiting the writer.
     Waiting,
-    /// Closed.
     Closed,
     /// Every ticket.
     All,
@@ -92,7 +90,6 @@ pub struct TicketSummary {
     pub messages: u32,
     /// Marked urgent.
     pub urgent: bool,
-    /// Tags.
     pub tags: Vec<String>,
     /// The language told from the first message.
     pub language: Language,
@@ -127,7 +124,6 @@ pub struct TicketView {
     pub can_reply: bool,
     /// Marked urgent.
     pub urgent: bool,
-    /// Tags.
     pub tags: Vec<String>,
     /// The language told from the first message.
     pub language: Language,
@@ -140,7 +136,7 @@ pub struct TicketView {
     /// The thread, oldest first.
     pub messages: Vec<MessageView>,
     /// Internal notes, oldest first (never sent).
-    pub notes: Vec<super::NoteView>,
+    pub notes: Vec<NoteView>,
 }
 
 /// One message of a thread.
@@ -152,18 +148,16 @@ pub struct MessageView {
     pub from: String,
     /// When (rounded).
     pub received: Stamp,
-    /// The subject.
     pub subject: String,
     /// The sanitised text.
     pub body: String,
-    /// Attachments.
     pub attachments: Vec<AttachmentView>,
     /// A follow-up from an address other than the sealed one (neither is shown).
     pub different_sender: bool,
     /// For our messages: sent automatically (the acknowledgement).
     pub automatic: bool,
     /// For our messages: where delivery stands.
-    pub delivery: Option<super::records::DeliveryView>,
+    pub delivery: Option<DeliveryView>,
 }
 
 /// An attachment as counsellors see it.
@@ -190,7 +184,6 @@ pub struct AttachmentView {
 /// One quarantine entry, for the operator.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QuarantineView {
-    /// The reference.
     pub reference: String,
     /// Why (no writer data).
     pub reason: String,
@@ -198,4 +191,115 @@ pub struct QuarantineView {
     pub size: u64,
     /// When it arrived (rounded).
     pub received: Stamp,
+}
+
+/// The state of a ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// The writer's message awaits an answer.
+    Open,
+    /// We answered; the writer has not written back.
+    Waiting,
+    /// Closed by a counsellor.
+    Closed,
+}
+
+impl Status {
+    /// The status as the CLI spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Open => "open",
+            Status::Waiting => "waiting",
+            Status::Closed => "closed",
+        }
+    }
+}
+
+/// Which way a message went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// From the writer.
+    In,
+    /// From the helpline to the writer.
+    Out,
+}
+
+/// What kind of message the outbox delivers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutKind {
+    /// A counsellor's reply.
+    Reply,
+    /// The automatic acknowledgement.
+    Acknowledgement,
+}
+
+/// Where a message to the writer stands, for people and scripts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryView {
+    /// `queued`, `sent`, `not_delivered` or `bounced`.
+    pub state: String,
+    /// Attempts made (queued).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attempts: Option<u32>,
+    /// Why it failed (no writer data).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// When it was sent, refused or bounced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<Stamp>,
+}
+
+/// An internal note as counsellors see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteView {
+    /// Who wrote it.
+    pub author: String,
+    /// When.
+    pub time: Stamp,
+    pub text: String,
+}
+
+/// A reveal request as supervisors see it (never the address).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevealView {
+    /// The request reference (for `ticket reveal --approve`).
+    pub request: String,
+    pub ticket: String,
+    /// Who asked.
+    pub requested_by: String,
+    /// When.
+    pub requested_at: Stamp,
+    /// Why (the requester's words).
+    pub reason: String,
+    /// Who approved it, if anyone did.
+    pub approved_by: Option<String>,
+}
+
+/// An outbox entry as operators and tests see it (no text, no address).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxView {
+    pub reference: String,
+    pub ticket: String,
+    /// Reply or acknowledgement.
+    pub kind: OutKind,
+    /// When it was queued.
+    pub created: Stamp,
+    /// Where it stands.
+    pub delivery: DeliveryView,
+}
+
+/// A list for a view that stays open (the inbox): the tickets, and the proof of their set the
+/// view sends back so the same set is not recorded in the audit log again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LiveList {
+    /// The tickets, in list order.
+    pub tickets: Vec<TicketSummary>,
+    /// The proof of this set of tickets, to send with the next request.
+    pub shown: String,
+    /// Whether this answer was recorded in the audit log (its set differed from the proof
+    /// sent).
+    pub recorded: bool,
 }

@@ -1,0 +1,297 @@
+//! What a caller asks the service, in-process or over the socket.
+
+use base64::Engine;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::audit::ExpectedHead;
+use super::views::ListFilter;
+use crate::anonymise::Language;
+use crate::taxonomy::Classification;
+
+/// Bytes carried as base64 in JSON.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Bytes(pub Vec<u8>);
+
+impl std::fmt::Debug for Bytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Bytes({} bytes)", self.0.len())
+    }
+}
+
+impl Serialize for Bytes {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(&self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Bytes {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Bytes, D::Error> {
+        let s = String::deserialize(d)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(s.as_bytes())
+            .map(Bytes)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// What a caller asks.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Request {
+    /// Who the service thinks the caller is.
+    Whoami,
+    /// Tickets passing a filter.
+    List {
+        #[serde(default)]
+        filter: ListFilter,
+        /// Only the caller's claimed tickets.
+        #[serde(default)]
+        mine: bool,
+    },
+    /// One ticket (audited).
+    Show {
+        /// The reference.
+        id: String,
+    },
+    /// An attachment's cleaned bytes (audited).
+    Attachment {
+        /// The ticket.
+        id: String,
+        /// Number or generic name.
+        attachment: String,
+    },
+    /// Adds an internal note.
+    Note {
+        /// The ticket.
+        id: String,
+        text: String,
+    },
+    /// Closes a ticket.
+    Close {
+        /// The ticket.
+        id: String,
+        /// What the counsellor records about the contact (needed unless the configuration
+        /// says `classification_required = false`).
+        #[serde(default)]
+        classification: Option<Classification>,
+        /// Close it although someone else claimed it (audited).
+        #[serde(default)]
+        force: bool,
+    },
+    /// The contact classification: codes and labels.
+    Classification,
+    /// The statistics (supervisors).
+    Stats {
+        /// First month, `YYYY-MM` (default: eleven months before `to`).
+        #[serde(default)]
+        from: Option<String>,
+        /// Last month, `YYYY-MM` (default: the current month).
+        #[serde(default)]
+        to: Option<String>,
+    },
+    /// Reopens a ticket.
+    Reopen {
+        /// The ticket.
+        id: String,
+    },
+    /// Adds a tag.
+    Tag {
+        /// The ticket.
+        id: String,
+        tag: String,
+    },
+    /// Removes a tag.
+    Untag {
+        /// The ticket.
+        id: String,
+        tag: String,
+    },
+    /// Claims a ticket.
+    Claim {
+        /// The ticket.
+        id: String,
+        /// Take it from whoever holds it (supervisors).
+        #[serde(default)]
+        force: bool,
+    },
+    /// Releases a claim.
+    Release {
+        /// The ticket.
+        id: String,
+        /// Release someone else's claim (supervisors).
+        #[serde(default)]
+        force: bool,
+    },
+    /// Marks a ticket urgent (with a reason) or clears the mark (no reason).
+    Urgent {
+        /// The ticket.
+        id: String,
+        /// Why; None clears the mark.
+        reason: Option<String>,
+    },
+    /// Searches subjects, message text and notes.
+    Search {
+        /// The words.
+        text: String,
+        /// At most this many results.
+        #[serde(default)]
+        limit: Option<usize>,
+    },
+    /// Queues a reply to the writer of a ticket.
+    Reply {
+        /// The ticket.
+        id: String,
+        text: String,
+        /// The counsellor confirmed replying although our mail server did not verify the
+        /// sender (refused without it; audited with it).
+        #[serde(default)]
+        unverified: bool,
+        /// Answer although someone else claimed the ticket (audited).
+        #[serde(default)]
+        force: bool,
+    },
+    /// A canned answer by name (empty name: the list of names).
+    Template {
+        /// The template's name.
+        name: String,
+        /// The language wanted (default: the configuration's).
+        #[serde(default)]
+        language: Option<Language>,
+    },
+    /// The outbox (operator).
+    Outbox,
+    /// Applies the retention policy now (operator).
+    Purge {
+        /// Only report what would be removed.
+        #[serde(default)]
+        dry_run: bool,
+    },
+    /// Destroys a ticket and its keys now (supervisors).
+    Forget {
+        /// The ticket.
+        id: String,
+        /// Why (recorded in the audit log, addresses redacted).
+        reason: String,
+    },
+    /// Starts a new key epoch and destroys the old ones (operator).
+    RotateKeys,
+    /// Asks to reveal a ticket's reply address (supervisors).
+    RevealRequest {
+        /// The ticket.
+        id: String,
+        /// Why (grave and imminent danger).
+        reason: String,
+    },
+    /// Approves a reveal request as a second supervisor; shows the address once.
+    RevealApprove {
+        /// The request reference.
+        request: String,
+    },
+    /// Lists reveal requests (supervisors).
+    RevealList,
+    /// Takes in raw messages (operator).
+    Ingest {
+        /// The raw messages.
+        messages: Vec<Bytes>,
+    },
+    /// The quarantine (operator).
+    QuarantineList,
+    /// What can be read of a quarantined message (operator; audited).
+    QuarantineShow {
+        /// The quarantine reference.
+        reference: String,
+    },
+    /// Runs quarantined messages through the pipeline again (operator; audited).
+    QuarantineRetry {
+        /// The quarantine references.
+        references: Vec<String>,
+    },
+    /// Makes a ticket of a quarantined message's readable text, every attachment withheld
+    /// (operator; audited).
+    QuarantineRelease {
+        /// The quarantine reference.
+        reference: String,
+    },
+    /// A quarantined message with its header values replaced, for a bug report (operator;
+    /// audited).
+    QuarantineExport {
+        /// The quarantine reference.
+        reference: String,
+    },
+    /// The audit log (operator).
+    Audit {
+        /// Only the last N entries.
+        #[serde(default)]
+        tail: Option<usize>,
+        /// Only the entries that name this ticket (who saw it, who did what to it).
+        #[serde(default)]
+        ticket: Option<String>,
+    },
+    /// Checks the audit chain (operator).
+    AuditVerify {
+        /// A head recorded earlier ("SEQ MAC"), to check that it is still in the log.
+        #[serde(default)]
+        expect_head: Option<ExpectedHead>,
+    },
+    /// The service's state.
+    Status,
+    /// The catalog's change counter: a view that stays open (the inbox) asks for it at most
+    /// once a second and fetches the list again only when it moved.
+    Changes,
+    /// Tickets passing a filter, for a view that stays open: recorded in the audit log as
+    /// `list` is, except when they are the same set the proof `shown` names.
+    LiveList {
+        /// The filter.
+        #[serde(default)]
+        filter: ListFilter,
+        /// Only the caller's claimed tickets.
+        #[serde(default)]
+        mine: bool,
+        /// The proof of the view's last answer (`LiveList::shown`).
+        #[serde(default)]
+        shown: Option<String>,
+    },
+}
+
+impl Request {
+    /// The operation's name, for logs (never its arguments).
+    pub fn op(&self) -> &'static str {
+        match self {
+            Request::Whoami => "whoami",
+            Request::List { .. } => "list",
+            Request::Show { .. } => "show",
+            Request::Attachment { .. } => "attachment",
+            Request::Note { .. } => "note",
+            Request::Close { .. } => "close",
+            Request::Classification => "classification",
+            Request::Stats { .. } => "stats",
+            Request::Reopen { .. } => "reopen",
+            Request::Tag { .. } => "tag",
+            Request::Untag { .. } => "untag",
+            Request::Claim { .. } => "claim",
+            Request::Release { .. } => "release",
+            Request::Urgent { .. } => "urgent",
+            Request::Search { .. } => "search",
+            Request::Reply { .. } => "reply",
+            Request::Template { .. } => "template",
+            Request::Outbox => "outbox",
+            Request::Purge { .. } => "purge",
+            Request::Forget { .. } => "forget",
+            Request::RotateKeys => "rotate_keys",
+            Request::RevealRequest { .. } => "reveal_request",
+            Request::RevealApprove { .. } => "reveal_approve",
+            Request::RevealList => "reveal_list",
+            Request::Ingest { .. } => "ingest",
+            Request::QuarantineList => "quarantine_list",
+            Request::QuarantineShow { .. } => "quarantine_show",
+            Request::QuarantineRetry { .. } => "quarantine_retry",
+            Request::QuarantineRelease { .. } => "quarantine_release",
+            Request::QuarantineExport { .. } => "quarantine_export",
+            Request::Audit { .. } => "audit",
+            Request::AuditVerify { .. } => "audit_verify",
+            Request::Status => "status",
+            Request::Changes => "changes",
+            Request::LiveList { .. } => "live_list",
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! One change to the store. Every write goes through a [`Txn`]: it holds the write lock, the
+//! sled batch, the audit chain's head, the change's time, the references it took and whether
+//! it wrote payload files; [`Txn::commit`] makes all of it durable at once. A transaction
+//! dropped without a commit writes nothing to sled (payload files it wrote are orphans, removed
+//! when the store is next opened).
+//!
+//! The commit's order is what makes a crash harmless: payload files and their directory are
+//! fsync'd first, then the batch is applied, flushed, and every sled file fsync'd
+//! ([`Store::durable_flush`]).
+
+use std::collections::HashSet;
+use std::sync::MutexGuard;
+
+use sled::IVec;
+
+use super::chain::{self, Base, Head, NewEntry};
+use super::error::StoreError;
+use super::files::Files;
+use super::open::Store;
+use super::records::{Payload, keys};
+use crate::ids::random_base32;
+use crate::model::TicketRefs;
+use crate::seal::{self, Key};
+
+/// Sealed payloads larger than this go to a file rather than into sled (whose leaves of up
+/// to 17 values become unsynced blob files past ~128 KiB).
+pub(crate) const INLINE_LIMIT: usize = 6 * 1024;
+
+/// A change in the making (see the module's documentation).
+pub(crate) struct Txn<'s> {
+    store: &'s Store,
+    lock: MutexGuard<'s, ()>,
+    batch: sled::Batch,
+    /// Where the next audit entry goes: read from the store at the first entry.
+    head: Option<Head>,
+    now: i64,
+    /// References taken by this change (not in the store yet).
+    taken: HashSet<String>,
+    wrote_files: bool,
+}
+
+impl Store {
+    /// Begins a change: waits for the write lock, which the transaction holds until it is
+    /// committed or dropped.
+    pub(crate) fn begin(&self) -> Txn<'_> {
+        let lock = self.write.lock().expect("write lock");
+        Txn {
+            store: self,
+            lock,
+            batch: sled::Batch::default(),
+            head: None,
+            now: self.now(),
+            taken: HashSet::new(),
+            wrote_files: false,
+        }
+    }
+}
+
+impl<'s> Txn<'s> {
+    /// The change's time, read from the store's clock when it began.
+    pub(crate) fn now(&self) -> i64 {
+        self.now
+    }
+
+    /// Writes `value` under `key`.
+    pub(crate) fn insert(&mut self, key: impl Into<IVec>, value: impl Into<IVec>) {
+        self.batch.insert(key, value);
+    }
+
+    /// Removes `key`.
+    pub(crate) fn remove(&mut self, key: impl Into<IVec>) {
+        self.batch.remove(key);
+    }
+
+    /// Appends an entry to the audit chain.
+    pub(crate) fn audit(&mut self, new: NewEntry) -> Result<(), StoreError> {
+        self.audit_naming(new, TicketRefs::default())
+    }
+
+    /// [`Txn::audit`] for an entry that names the tickets a list or search showed.
+    pub(crate) fn audit_naming(
+        &mut self,
+        new: NewEntry,
+        tickets: TicketRefs,
+    ) -> Result<(), StoreError> {
+        let head = match self.head {
+            Some(h) => h,
+            None => self.store.audit_head()?,
+        };
+        let ring = self.store.keyring();
+        let key = ring.audit_key();
+        let e = chain::next_entry(key, self.store.precision, &head, new, tickets);
+        let head = Head {
+            seq: e.seq,
+            mac: e.mac,
+        };
+        self.batch.insert(
+            chain::entry_key(e.seq),
+            postcard::to_stdvec(&e).expect("audit entry serialises"),
+        );
+        self.batch
+            .insert(keys::AUDIT_HEAD, chain::head_record(key, &head));
+        drop(ring);
+        self.head = Some(head);
+        Ok(())
+    }
+
+    /// Sets where the next audit entry goes, instead of the stored head (the check at opening
+    /// carries the chain on from what it found).
+    pub(crate) fn set_audit_head(&mut self, head: Head) {
+        self.head = Some(head);
+    }
+
+    /// Writes the audit chain's base record, authenticated.
+    pub(crate) fn write_audit_base(&mut self, base: &Base) {
+        let bytes = chain::base_record(self.store.keyring().audit_key(), base);
+        self.batch.insert(chain::AUDIT_BASE, bytes);
+    }
+
+    /// A fresh random reference of `len` characters, unused under `prefix` in the store and
+    /// in this change.
+    pub(crate) fn fresh_reference(
+        &mut self,
+        prefix: &[u8],
+        len: usize,
+    ) -> Result<String, StoreError> {
+        loop {
+            let id = random_base32(len);
+            if !self.taken.contains(&id) && !self.store.db.contains_key(keys::of(prefix, &id))? {
+                self.taken.insert(id.clone());
+                return Ok(id);
+            }
+        }
+    }
+
+    /// Writes a new payload file, named at random; returns its name. It is fsync'd, with
+    /// its directory, at the commit.
+    pub(crate) fn write_file(
+        &mut self,
+        sealed: impl FnOnce(&str) -> Vec<u8>,
+    ) -> Result<String, StoreError> {
+        let name = Files::new_name();
+        self.store.files.write(&name, &sealed(&name), self.now)?;
+        self.wrote_files = true;
+        Ok(name)
+    }
+
+    /// Seals `plain` under `key`, inline when small, else into a new file (added to `files`).
+    pub(crate) fn seal_payload(
+        &mut self,
+        key: &Key,
+        aad: &[u8],
+        plain: Vec<u8>,
+        files: &mut Vec<String>,
+    ) -> Result<Payload, StoreError> {
+        if plain.len() + seal::OVERHEAD <= INLINE_LIMIT {
+            return Ok(Payload::Inline(seal::seal_vec(key, aad, plain)));
+        }
+        let name = self.write_file(|_| seal::seal_vec(key, aad, plain))?;
+        files.push(name.clone());
+        Ok(Payload::File(name))
+    }
+
+    /// Makes the change durable: the payload files it wrote and their directory first, then
+    /// the batch, flushed and fsync'd.
+    pub(crate) fn commit(self) -> Result<(), StoreError> {
+        self.commit_holding().map(drop)
+    }
+
+    /// [`Txn::commit`], returning the write lock, still held, for what must follow the commit
+    /// before another change begins (the statistics' file put in place, old key files
+    /// destroyed).
+    pub(crate) fn commit_holding(self) -> Result<MutexGuard<'s, ()>, StoreError> {
+        if self.wrote_files {
+            self.store.files.sync_dir()?;
+        }
+        self.store.apply_durably(self.batch)?;
+        Ok(self.lock)
+    }
+}
