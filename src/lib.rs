@@ -15,6 +15,7 @@ pub mod doctor;
 pub mod failpoint;
 mod frame;
 pub mod hardening;
+pub mod hours;
 pub mod ids;
 pub mod intake;
 pub mod outbox;
