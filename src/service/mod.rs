@@ -992,12 +992,14 @@ impl Service {
             Ok(s) => crate::threading::reply_subject(&s.subject, id),
             Err(_) => return,
         };
-        let body = templates::acknowledgement(
-            &self.config.templates_dir(),
-            lang,
-            id,
-            self.config.replies.answer_within.as_deref(),
-        );
+        let within = match &self.config.replies.answer_within {
+            Some(old) if self.config.uses_answer_within() => old.clone(),
+            _ => self
+                .config
+                .schedule()
+                .promise(now, self.config.replies.target_hours, lang),
+        };
+        let body = templates::acknowledgement(&self.config.templates_dir(), lang, id, &within);
         match self.store.queue_outgoing(
             id,
             &Actor::service(),

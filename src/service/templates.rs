@@ -155,23 +155,12 @@ pub fn names(dir: &Path) -> Vec<String> {
     out
 }
 
-/// The acknowledgement in `lang`, with its placeholders filled.
-pub fn acknowledgement(
-    dir: &Path,
-    lang: Language,
-    reference: &str,
-    answer_within: Option<&str>,
-) -> String {
+/// The acknowledgement in `lang`, with its placeholders filled: `{reference}`, and
+/// `{answer_within}` with `within` (when an answer can be expected, in `lang`: see
+/// [`crate::hours::Schedule::promise`]).
+pub fn acknowledgement(dir: &Path, lang: Language, reference: &str, within: &str) -> String {
     let text = load(dir, "acknowledgement", lang).unwrap_or_default();
-    let within = answer_within.map(str::to_string).unwrap_or_else(|| {
-        match lang {
-            Language::Nl => "zo snel mogelijk",
-            Language::En => "as soon as we can",
-            _ => "dans les meilleurs délais",
-        }
-        .to_string()
-    });
-    text.replace("{answer_within}", &within)
+    text.replace("{answer_within}", within)
         .replace("{reference}", reference)
 }
 
@@ -197,7 +186,12 @@ mod tests {
     fn shipped_acknowledgements_fill_their_placeholders() {
         let dir = tempfile::tempdir().unwrap();
         for lang in [Language::Fr, Language::Nl, Language::En] {
-            let t = acknowledgement(dir.path(), lang, "K7F3QX9M", None);
+            let t = acknowledgement(
+                dir.path(),
+                lang,
+                "K7F3QX9M",
+                crate::hours::fallback_promise(lang),
+            );
             assert!(t.contains("K7F3QX9M"));
             assert!(!t.contains('{'), "{t}");
             assert!(t.contains("112"));
