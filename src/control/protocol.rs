@@ -178,6 +178,16 @@ pub enum Request {
         #[serde(default)]
         language: Option<crate::anonymise::Language>,
     },
+    /// The saved replies: names, languages, first lines.
+    SavedReplies,
+    /// Saved replies put together for a ticket: one after the other, in the ticket's
+    /// language (else English), placeholders filled.
+    SavedReply {
+        /// The ticket.
+        id: String,
+        /// The saved replies, in order.
+        names: Vec<String>,
+    },
     /// The outbox (operator).
     Outbox,
     /// Applies the retention policy now (operator).
@@ -294,6 +304,8 @@ impl Request {
             Request::Search { .. } => "search",
             Request::Reply { .. } => "reply",
             Request::Template { .. } => "template",
+            Request::SavedReplies => "saved_replies",
+            Request::SavedReply { .. } => "saved_reply",
             Request::Outbox => "outbox",
             Request::Purge { .. } => "purge",
             Request::Forget { .. } => "forget",
@@ -355,6 +367,10 @@ pub enum Response {
     Template(String),
     /// The names of the canned answers.
     Templates(Vec<String>),
+    /// The saved replies.
+    SavedReplies(Vec<crate::service::templates::SavedReplyInfo>),
+    /// Saved replies put together for a ticket.
+    SavedReply(crate::service::templates::ComposedReply),
     /// The outbox.
     Outbox(Vec<crate::store::OutboxView>),
     /// What a purge removed (or would remove).

@@ -108,6 +108,17 @@ impl From<StoreError> for ServiceError {
     }
 }
 
+/// The error for a saved reply that does not exist, naming those that do.
+fn not_saved(saved: &templates::SavedReplies, name: &str) -> ServiceError {
+    ServiceError::new(
+        ErrorKind::NotFound,
+        format!(
+            "no saved reply `{name}`; the saved replies are: {} (ticket templates lists them)",
+            saved.names().join(", ")
+        ),
+    )
+}
+
 /// Who the caller is, and how the service shows times.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Whoami {
@@ -546,22 +557,15 @@ impl Service {
             }
             Request::Template { name, language } => {
                 need(Role::Counsellor)?;
-                let dir = self.config.templates_dir();
-                if name.is_empty() {
-                    return Ok(Response::Templates(templates::names(&dir)));
-                }
-                let lang = language.unwrap_or(self.config.replies.default_language);
-                templates::load(&dir, &name, lang)
-                    .map(Response::Template)
-                    .ok_or_else(|| {
-                        ServiceError::new(
-                            ErrorKind::NotFound,
-                            format!(
-                                "no template `{name}`; the templates are: {}",
-                                templates::names(&dir).join(", ")
-                            ),
-                        )
-                    })
+                self.template(&name, language)
+            }
+            Request::SavedReplies => {
+                need(Role::Counsellor)?;
+                Ok(Response::SavedReplies(self.saved_replies().list()))
+            }
+            Request::SavedReply { id, names } => {
+                need(Role::Counsellor)?;
+                self.saved_reply(&id, &names).map(Response::SavedReply)
             }
             Request::Outbox => {
                 need(Role::Supervisor)?;
@@ -1015,6 +1019,62 @@ impl Service {
             Err(e) if e.is_not_found() => {}
             Err(e) => tracing::warn!(error = %e, "could not queue an acknowledgement"),
         }
+    }
+
+    /// Where saved replies are looked for.
+    fn saved_replies(&self) -> templates::SavedReplies {
+        templates::SavedReplies {
+            saved_dir: self.config.saved_dir(),
+            templates_dir: self.config.templates_dir(),
+        }
+    }
+
+    /// A saved reply or canned answer by name in `language` (falling back to English), or
+    /// the names of every one (empty name).
+    fn template(
+        &self,
+        name: &str,
+        language: Option<crate::anonymise::Language>,
+    ) -> Result<Response, ServiceError> {
+        let saved = self.saved_replies();
+        if name.is_empty() {
+            return Ok(Response::Templates(saved.names()));
+        }
+        let lang = language.unwrap_or(self.config.replies.default_language);
+        saved
+            .load(name, lang)
+            .or_else(|| saved.load(name, crate::anonymise::Language::En))
+            .map(Response::Template)
+            .ok_or_else(|| not_saved(&saved, name))
+    }
+
+    /// The saved replies `names` for ticket `id`: in its language (else English), with
+    /// `{reference}` and `{next_opening}` filled.
+    fn saved_reply(
+        &self,
+        id: &str,
+        names: &[String],
+    ) -> Result<templates::ComposedReply, ServiceError> {
+        use crate::anonymise::Language;
+        if names.is_empty() {
+            return Err(invalid("name at least one saved reply"));
+        }
+        let lang = match self.store.ticket_summary(id)?.language {
+            Language::Unknown => self.config.replies.default_language,
+            l => l,
+        };
+        let schedule = self.config.schedule();
+        let next = schedule.next_opening(self.store.now());
+        let saved = self.saved_replies();
+        saved
+            .compose(names, lang, |text, used| {
+                let when = next
+                    .map(|n| schedule.moment_words(n, used))
+                    .unwrap_or_else(|| crate::hours::fallback_promise(used).to_string());
+                text.replace("{reference}", id)
+                    .replace("{next_opening}", &when)
+            })
+            .map_err(|name| not_saved(&saved, &name))
     }
 
     /// Destroys the memory of the addresses acknowledged on a past day (the daemon calls it
