@@ -128,6 +128,19 @@ pub struct Whoami {
     pub precision: crate::time::Precision,
     /// The service's version.
     pub version: String,
+    /// When counsellors answer mail (`[hours]`).
+    #[serde(default)]
+    pub hours: crate::hours::HoursConfig,
+    /// The helpline's time zone (`timezone`; None: the system's).
+    #[serde(default)]
+    pub timezone: Option<String>,
+    /// The reply target, in working hours.
+    #[serde(default = "default_target_hours")]
+    pub target_hours: u32,
+}
+
+fn default_target_hours() -> u32 {
+    16
 }
 
 /// One search result.
@@ -381,6 +394,9 @@ impl Service {
                 caller: caller.clone(),
                 precision: self.config.received_precision,
                 version: env!("CARGO_PKG_VERSION").to_string(),
+                hours: self.config.hours.clone(),
+                timezone: self.config.timezone.clone(),
+                target_hours: self.config.replies.target_hours,
             })),
             Request::List { mut filter, mine } => {
                 need(Role::Counsellor)?;
@@ -834,12 +850,29 @@ impl Service {
         ))
     }
 
+    /// What tells an overdue ticket from one still within the reply target, now.
+    pub fn overdue_judge(&self) -> crate::hours::Overdue {
+        crate::hours::Overdue::new(
+            self.config.schedule(),
+            self.config.replies.target_hours,
+            self.store.now(),
+        )
+    }
+
     /// Tickets passing the filter, from the catalog.
     pub fn list(&self, filter: &ListFilter) -> Result<Vec<TicketSummary>, ServiceError> {
         // Sorted by reference, and only the first `limit` copied out of the catalog.
+        let late = filter.overdue.then(|| self.overdue_judge());
         self.with_catalog(|c| {
-            let mut refs: Vec<&TicketSummary> =
-                c.summaries().filter(|s| filter.admits(s)).collect();
+            let mut refs: Vec<&TicketSummary> = c
+                .summaries()
+                .filter(|s| {
+                    filter.admits(s)
+                        && late
+                            .as_ref()
+                            .is_none_or(|l| s.status == Status::Open && l.is_late(s.last_in.0))
+                })
+                .collect();
             let order = |a: &&TicketSummary, b: &&TicketSummary| summary_order(a, b);
             match filter.limit {
                 Some(n) if n < refs.len() => {

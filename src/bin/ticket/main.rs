@@ -146,7 +146,7 @@ fn main() -> ExitCode {
     let s = &mut session;
     let result = match command {
         Command::Inbox(_) => cmd::inbox::run(s, cli.lang),
-        Command::List(a) => cmd::list::run(s, a),
+        Command::List(a) => cmd::list::run(s, a, cli.lang),
         Command::Show(a) => cmd::show::run(s, a),
         Command::Attachment(a) => cmd::attachment::run(s, a),
         Command::Note(a) => cmd::note::run(s, a),
