@@ -12,6 +12,7 @@ pub mod search;
 pub mod startup;
 pub mod stats;
 pub mod suppress;
+pub mod targets;
 pub mod templates;
 
 use std::sync::{Arc, Mutex, RwLock};
