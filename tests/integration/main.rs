@@ -12,6 +12,7 @@ mod crash;
 mod daemon;
 mod demo;
 mod deploy;
+mod desk;
 mod display;
 mod doctor;
 mod doors;
