@@ -24,6 +24,7 @@ mod inbox;
 mod ingest;
 mod mailstack;
 mod mistakes;
+mod operating;
 mod properties;
 mod proxy;
 mod quarantine;
