@@ -373,39 +373,6 @@ fn smtp_problem(e: &lettre::transport::smtp::Error) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn references_end_with_the_answered_message() {
-        let chain = |a: &[&str], p: Option<&str>| {
-            references(&a.iter().map(|s| s.to_string()).collect::<Vec<_>>(), p)
-        };
-        assert_eq!(chain(&[], Some("w1@x.example")), "<w1@x.example>");
-        assert_eq!(
-            chain(&["w1@x.example", "T.R@line.example"], Some("w2@x.example")),
-            "<w1@x.example> <T.R@line.example> <w2@x.example>"
-        );
-        // Repeats and ids unfit for a header are left out; no parent leaves the chain.
-        assert_eq!(
-            chain(&["a@x", "a@x", "b c@x", "caf\u{e9}@x"], Some("a@x")),
-            "<a@x>"
-        );
-        assert_eq!(chain(&["a@x"], None), "<a@x>");
-        assert_eq!(chain(&[], None), "");
-        // Too many: the first and the latest.
-        let many: Vec<String> = (0..30).map(|i| format!("r{i}@x")).collect();
-        let refs: Vec<&str> = many.iter().map(String::as_str).collect();
-        let out = chain(&refs, Some("last@x"));
-        let ids: Vec<&str> = out.split(' ').collect();
-        assert_eq!(ids.len(), MAX_REFERENCES);
-        assert_eq!(ids[0], "<r0@x>");
-        assert_eq!(ids[1], format!("<r{}@x>", 30 - (MAX_REFERENCES - 2)));
-        assert_eq!(ids[MAX_REFERENCES - 1], "<last@x>");
-    }
-}
-
 /// Count-only notices to the staff address (`[notify] address`), sent through the outbox's
 /// SMTP server: a subject and a text that hold the count line and nothing else (no subject,
 /// text or reference of a ticket). Not kept in the store: a notice that cannot be sent is
@@ -462,5 +429,38 @@ impl Notifier {
                 "the notice to the staff address was not sent: the mail server did not answer in time",
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_end_with_the_answered_message() {
+        let chain = |a: &[&str], p: Option<&str>| {
+            references(&a.iter().map(|s| s.to_string()).collect::<Vec<_>>(), p)
+        };
+        assert_eq!(chain(&[], Some("w1@x.example")), "<w1@x.example>");
+        assert_eq!(
+            chain(&["w1@x.example", "T.R@line.example"], Some("w2@x.example")),
+            "<w1@x.example> <T.R@line.example> <w2@x.example>"
+        );
+        // Repeats and ids unfit for a header are left out; no parent leaves the chain.
+        assert_eq!(
+            chain(&["a@x", "a@x", "b c@x", "caf\u{e9}@x"], Some("a@x")),
+            "<a@x>"
+        );
+        assert_eq!(chain(&["a@x"], None), "<a@x>");
+        assert_eq!(chain(&[], None), "");
+        // Too many: the first and the latest.
+        let many: Vec<String> = (0..30).map(|i| format!("r{i}@x")).collect();
+        let refs: Vec<&str> = many.iter().map(String::as_str).collect();
+        let out = chain(&refs, Some("last@x"));
+        let ids: Vec<&str> = out.split(' ').collect();
+        assert_eq!(ids.len(), MAX_REFERENCES);
+        assert_eq!(ids[0], "<r0@x>");
+        assert_eq!(ids[1], format!("<r{}@x>", 30 - (MAX_REFERENCES - 2)));
+        assert_eq!(ids[MAX_REFERENCES - 1], "<last@x>");
     }
 }

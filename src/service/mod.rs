@@ -131,7 +131,7 @@ pub struct Whoami {
     pub version: String,
     /// When counsellors answer mail (`[hours]`).
     #[serde(default)]
-    pub hours: crate::hours::HoursConfig,
+    pub hours: Box<crate::hours::HoursConfig>,
     /// The helpline's time zone (`timezone`; None: the system's).
     #[serde(default)]
     pub timezone: Option<String>,
@@ -395,7 +395,7 @@ impl Service {
                 caller: caller.clone(),
                 precision: self.config.received_precision,
                 version: env!("CARGO_PKG_VERSION").to_string(),
-                hours: self.config.hours.clone(),
+                hours: Box::new(self.config.hours.clone()),
                 timezone: self.config.timezone.clone(),
                 target_hours: self.config.replies.target_hours,
             })),

@@ -333,7 +333,7 @@ fn an_urgent_ticket_stays_in_the_default_list_until_the_mark_is_cleared() {
     };
     assert_eq!(
         listed(&env),
-        [id.clone()],
+        std::slice::from_ref(&id),
         "answered but still urgent: listed"
     );
     ok(env.ticket(&["urgent", &id, "--clear"]));
