@@ -390,3 +390,56 @@ fn the_service_logs_a_count_of_tickets_past_the_target_and_nothing_else() {
     assert!(line.ends_with("1 ticket past the reply target"), "{line}");
     assert!(!log.contains(subject) && !log.contains(&id), "{log}");
 }
+
+#[test]
+fn the_staff_address_gets_the_count_line_through_postfix_and_nothing_else() {
+    if !crate::mailstack::available() {
+        return;
+    }
+    let stack = crate::mailstack::MailStack::start();
+    // The stack's second mailbox plays the staff's.
+    let env = crate::replies::helpline(
+        &stack,
+        "acknowledge = false\n[hours]\ntimezone = \"Europe/Brussels\"\n[notify]\naddress = \"writer@example.test\"\n",
+    );
+    let subject = "PLANTSUBJECT-staff-must-not-see";
+    let id = ingest(
+        &env,
+        "a@example.org",
+        subject,
+        FRENCH,
+        &at_brussels(2025, 12, 1, 10, 0),
+    );
+    let log_path = env.dir.path().join("run.log");
+    let mut child = env
+        .cmd("sourdine")
+        .arg("run")
+        .env("SOURDINE_CLOCK_OFFSET", at_brussels(2025, 12, 3, 12, 0))
+        .stdout(Stdio::null())
+        .stderr(fs::File::create(&log_path).unwrap())
+        .spawn()
+        .unwrap();
+    let got = crate::replies::wait_inbox(&stack, "writer", 1, Duration::from_secs(60));
+    let _ = nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    );
+    let _ = child.wait();
+    let log = fs::read_to_string(&log_path).unwrap_or_default();
+    assert_eq!(got.len(), 1, "one notice: {log}");
+    let raw = String::from_utf8_lossy(&got[0]).into_owned();
+    let msg = mail_parser::MessageParser::default()
+        .parse(&got[0])
+        .unwrap();
+    assert_eq!(
+        msg.subject(),
+        Some("sourdine: 1 ticket past the reply target"),
+        "{raw}"
+    );
+    assert_eq!(
+        msg.body_text(0).unwrap().trim(),
+        "1 ticket past the reply target"
+    );
+    assert!(!raw.contains(subject) && !raw.contains(&id), "{raw}");
+    assert!(log.contains("sent to the staff address"), "{log}");
+}
