@@ -333,19 +333,7 @@ async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
         stop_rx.clone(),
     ));
     let head_task = tokio::spawn(log_audit_head_daily(service.clone(), stop_rx.clone()));
-    let notifier = match (&cfg.smtp, &cfg.notify.address) {
-        (Some(smtp), Some(address)) => Some(crate::outbox::Notifier::new(&cfg, smtp, address)?),
-        (None, Some(_)) => {
-            tracing::warn!("notify.address is set but [smtp] is not: the staff get no notices");
-            None
-        }
-        _ => None,
-    };
-    let targets_task = tokio::spawn(watch_reply_targets(
-        service.clone(),
-        notifier,
-        stop_rx.clone(),
-    ));
+    let targets_task = spawn_target_watch(&cfg, service.clone(), stop_rx.clone())?;
 
     let failure = tokio::select! {
         _ = wait_for_signal() => None,
@@ -437,6 +425,24 @@ async fn publish_status(
             last = (report.published(p, next), next);
         }
     }
+}
+
+/// Starts the reply-target watch, with the staff notifier when `[notify] address` and
+/// `[smtp]` are both set.
+fn spawn_target_watch(
+    cfg: &Config,
+    service: Arc<Service>,
+    stop: watch::Receiver<bool>,
+) -> Result<tokio::task::JoinHandle<()>, DaemonError> {
+    let notifier = match (&cfg.smtp, &cfg.notify.address) {
+        (Some(smtp), Some(address)) => Some(crate::outbox::Notifier::new(cfg, smtp, address)?),
+        (None, Some(_)) => {
+            tracing::warn!("notify.address is set but [smtp] is not: the staff get no notices");
+            None
+        }
+        _ => None,
+    };
+    Ok(tokio::spawn(watch_reply_targets(service, notifier, stop)))
 }
 
 /// Looks every minute at how many tickets are past the reply target: writes the count line
