@@ -275,6 +275,16 @@ for t in "$REPO"/deploy/templates/*.txt; do
   fi
   file_as 0640 root "$SVC_USER" "$t" "$dest"
 done
+# The saved replies counsellors start answers from (never overwritten; `sourdine init`, run
+# as the service's user below, cannot write in this folder).
+mkdir_as 0750 root "$SVC_USER" "$CONF_DIR/replies"
+for t in "$REPO"/deploy/replies/*.txt; do
+  dest="$CONF_DIR/replies/$(basename "$t")"
+  if [ -e "$D$dest" ]; then
+    continue
+  fi
+  file_as 0640 root "$SVC_USER" "$t" "$dest"
+done
 # The contact classification the helpline edits (never overwritten).
 if [ ! -e "$D$CONF_DIR/classification.toml" ]; then
   file_as 0640 root "$SVC_USER" "$REPO/deploy/classification.toml" "$CONF_DIR/classification.toml"

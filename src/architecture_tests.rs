@@ -17,6 +17,7 @@ const LAYERS: &[&[&str]] = &[
         "model",
         "ids",
         "time",
+        "hours",
         "text",
         "taxonomy",
         "users",

@@ -126,10 +126,24 @@ pub struct Config {
     /// The server replies are sent through (absent: replies wait in the outbox).
     #[serde(default)]
     pub smtp: Option<SmtpConfig>,
+    /// The helpline's time zone (an IANA name such as `Europe/Brussels`); default: the
+    /// system's.
+    #[serde(default)]
+    pub timezone: Option<String>,
+    /// When counsellors answer mail: weekly times, holidays (default: Monday to Friday,
+    /// 09:00-17:00).
+    #[serde(default)]
+    pub hours: crate::hours::HoursConfig,
+    /// Count-only notices to the staff (tickets past the reply target).
+    #[serde(default)]
+    pub notify: NotifyConfig,
 
     /// The file this configuration was read from (not a key).
     #[serde(skip)]
     pub source: PathBuf,
+    /// Whether the file has an `[hours]` table (not a key).
+    #[serde(skip)]
+    pub hours_written: bool,
 }
 
 fn default_socket() -> PathBuf {
@@ -527,11 +541,18 @@ pub struct RepliesConfig {
     pub acknowledge_per_hour: u32,
     /// The language of the acknowledgement when the writer's cannot be told: fr, nl or en.
     pub default_language: crate::anonymise::Language,
-    /// When the helpline answers, in the acknowledgement's words (e.g. "within two working days").
+    /// Deprecated: one text for every language. When set and `[hours]` is not, the
+    /// acknowledgement still uses it; `sourdine doctor` asks to replace it with `[hours]`.
     pub answer_within: Option<String>,
-    /// Folder of canned answers (`NAME.fr.txt`, `NAME.nl.txt`, `NAME.en.txt` or `NAME.txt`)
-    /// and acknowledgement overrides; default: `templates` beside the configuration file.
+    /// The acknowledgement overrides and the canned answers of earlier versions
+    /// (`NAME.fr.txt`, ...); default: `templates` beside the configuration file.
     pub templates_dir: Option<PathBuf>,
+    /// The folder of saved replies (`NAME.fr.txt`, `NAME.nl.txt`, `NAME.en.txt`); default:
+    /// `replies` beside the configuration file.
+    pub saved_dir: Option<PathBuf>,
+    /// The reply target, in working hours (see `[hours]`): tickets waiting longer are marked
+    /// overdue (default 16, two working days).
+    pub target_hours: u32,
 }
 
 impl Default for RepliesConfig {
@@ -545,8 +566,20 @@ impl Default for RepliesConfig {
             default_language: crate::anonymise::Language::Fr,
             answer_within: None,
             templates_dir: None,
+            saved_dir: None,
+            target_hours: 16,
         }
     }
+}
+
+/// Count-only notices to the staff.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NotifyConfig {
+    /// A staff address that receives, through the outbox, the same count-only line the log
+    /// gets ("3 tickets past the reply target"): never a subject, a text or a reference.
+    /// Set by the operator, so it is not a writer's address and needs no verification.
+    pub address: Option<String>,
 }
 
 /// Logging settings.
@@ -583,6 +616,9 @@ impl Config {
             message: describe_syntax_error(text, &e),
         })?;
         cfg.source = path.to_path_buf();
+        cfg.hours_written = text
+            .parse::<toml::Table>()
+            .is_ok_and(|t| t.contains_key("hours"));
         cfg.validate()?;
         Ok(cfg)
     }
@@ -693,6 +729,7 @@ impl Config {
         if r.purge_interval_minutes == 0 {
             return Err(self.invalid("retention.purge_interval_minutes", "must be at least 1"));
         }
+        self.validate_hours()?;
         if !(3..=1000).contains(&self.stats.threshold) {
             return Err(self.invalid(
                 "stats.threshold",
@@ -827,6 +864,51 @@ impl Config {
             .as_ref()
             .and_then(|s| s.ehlo_name.clone())
             .unwrap_or_else(|| self.contact_domain().to_string())
+    }
+
+    /// The opening hours, checked when the configuration was read.
+    pub fn schedule(&self) -> crate::hours::Schedule {
+        crate::hours::Schedule::new(&self.hours, self.timezone.as_deref()).unwrap_or_else(|_| {
+            crate::hours::Schedule::new(&crate::hours::HoursConfig::default(), None)
+                .expect("the default hours are valid")
+        })
+    }
+
+    /// Whether the acknowledgement still uses the deprecated `replies.answer_within` (set, and
+    /// no `[hours]` in the file to compute a date from).
+    pub fn uses_answer_within(&self) -> bool {
+        self.replies.answer_within.is_some() && !self.hours_written
+    }
+
+    fn validate_hours(&mut self) -> Result<(), ConfigError> {
+        if let Some(tz) = &self.timezone {
+            crate::hours::time_zone(Some(tz)).map_err(|e| self.invalid("timezone", e.problem))?;
+        }
+        crate::hours::Schedule::new(&self.hours, self.timezone.as_deref())
+            .map_err(|e| self.invalid(&format!("hours.{}", e.key), e.problem))?;
+        if !(1..=10_000).contains(&self.replies.target_hours) {
+            return Err(self.invalid("replies.target_hours", "must be between 1 and 10000"));
+        }
+        if let Some(a) = &self.notify.address {
+            let ok = a.split_once('@').is_some_and(|(l, d)| {
+                !l.is_empty() && d.contains('.') && !a.contains(char::is_whitespace)
+            });
+            if !ok {
+                return Err(self.invalid("notify.address", "must be one mail address"));
+            }
+        }
+        Ok(())
+    }
+
+    /// The folder of saved replies: `replies.saved_dir`, else `replies` beside the
+    /// configuration file.
+    pub fn saved_dir(&self) -> PathBuf {
+        self.replies.saved_dir.clone().unwrap_or_else(|| {
+            let base = self.source.parent().unwrap_or(Path::new("."));
+            std::path::absolute(base)
+                .unwrap_or_else(|_| base.to_path_buf())
+                .join("replies")
+        })
     }
 
     /// The folder of canned answers and acknowledgement overrides.

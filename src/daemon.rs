@@ -284,6 +284,7 @@ async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
         stop_rx.clone(),
     ));
     let head_task = tokio::spawn(log_audit_head_daily(service.clone(), stop_rx.clone()));
+    let targets_task = spawn_target_watch(&cfg, service.clone(), stop_rx.clone())?;
 
     let failure = tokio::select! {
         _ = wait_for_signal() => None,
@@ -307,6 +308,7 @@ async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
     let _ = forget_task.await;
     let _ = server.await;
     let _ = head_task.await;
+    let _ = targets_task.await;
     let _ = fs::remove_file(&cfg.control_socket);
     // The counts stay those of the last step: a count taken now would date an arrival.
     if let Ok((mut report, step)) = status_task.await {
@@ -429,6 +431,59 @@ async fn publish_status(
         let s = service.clone();
         if let Ok(Ok(report)) = tokio::task::spawn_blocking(move || s.status()).await {
             last = (report.published(p, next), next);
+        }
+    }
+}
+
+/// Starts the reply-target watch, with the staff notifier when `[notify] address` and
+/// `[smtp]` are both set.
+fn spawn_target_watch(
+    cfg: &Config,
+    service: Arc<Service>,
+    stop: watch::Receiver<bool>,
+) -> Result<tokio::task::JoinHandle<()>, DaemonError> {
+    let notifier = match (&cfg.smtp, &cfg.notify.address) {
+        (Some(smtp), Some(address)) => Some(crate::outbox::Notifier::new(cfg, smtp, address)?),
+        (None, Some(_)) => {
+            tracing::warn!("notify.address is set but [smtp] is not: the staff get no notices");
+            None
+        }
+        _ => None,
+    };
+    Ok(tokio::spawn(watch_reply_targets(service, notifier, stop)))
+}
+
+/// Looks every minute at how many tickets are past the reply target: writes the count line
+/// at start, once a day and when a ticket passes the target, and sends it to the staff
+/// address when there is one (counts only; never when the count is zero).
+async fn watch_reply_targets(
+    service: Arc<Service>,
+    notifier: Option<crate::outbox::Notifier>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut watch = crate::service::targets::TargetWatch::default();
+    loop {
+        let s = service.clone();
+        match tokio::task::spawn_blocking(move || s.overdue_count()).await {
+            Ok(Ok((day, count))) => {
+                if let Some(line) = watch.look(day, count) {
+                    tracing::info!("{line}");
+                    if let Some(n) = notifier.as_ref().filter(|_| count > 0) {
+                        match n.send(&line).await {
+                            Ok(()) => tracing::info!("sent to the staff address: {line}"),
+                            Err(e) => tracing::warn!(error = %e, "staff notice not sent"),
+                        }
+                    }
+                }
+            }
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "could not count the tickets past the reply target")
+            }
+            Err(_) => tracing::warn!("could not count the tickets past the reply target"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+            _ = stop.changed() => break,
         }
     }
 }

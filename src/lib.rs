@@ -14,6 +14,7 @@ pub mod doctor;
 pub mod failpoint;
 mod frame;
 pub mod hardening;
+pub mod hours;
 pub mod ids;
 pub mod intake;
 pub mod model;

@@ -222,3 +222,20 @@ editor-reply-gaps = Fill in every { $gap } of the saved reply with what this wri
 editor-reply-private = It goes to the writer from the helpline's address; your name is never in it.
 editor-note-hint = Write the internal note above these lines. It is never sent to the writer.
 editor-comments = Lines starting with # are removed. An empty text is neither sent nor saved.
+
+## Saved replies (ticket templates, ticket reply --template)
+
+templates-column-name = NAME
+templates-column-languages = LANGUAGES
+templates-column-first-line = FIRST LINE
+templates-none = No saved replies: put files NAME.fr.txt, NAME.nl.txt or NAME.en.txt in the saved-replies folder (replies.saved_dir).
+templates-hint = Start a reply from one: ticket reply ID --template NAME (repeat --template to add another after it).
+# { $names } are saved replies, { $language } the ticket's language.
+reply-in-english = Not written in { $language }: { $names } is given in English. Translate it in the editor, or add the file in that language.
+
+## Reply targets (ticket list)
+
+# How long the writer has waited, counted in working hours.
+column-work-hours = WORK H
+# After the working hours of a ticket past the reply target.
+list-overdue-mark = late

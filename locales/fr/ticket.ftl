@@ -223,3 +223,20 @@ editor-reply-gaps = Complétez chaque { $gap } de la réponse enregistrée avec 
 editor-reply-private = Elle part vers la personne depuis l'adresse de la ligne d'écoute ; votre nom n'y figure jamais.
 editor-note-hint = Écrivez la note interne au-dessus de ces lignes. Elle n'est jamais envoyée à la personne.
 editor-comments = Les lignes qui commencent par # sont retirées. Un texte vide n'est ni envoyé ni enregistré.
+
+## Réponses enregistrées (ticket templates, ticket reply --template)
+
+templates-column-name = NOM
+templates-column-languages = LANGUES
+templates-column-first-line = PREMIÈRE LIGNE
+templates-none = Aucune réponse enregistrée : placez des fichiers NOM.fr.txt, NOM.nl.txt ou NOM.en.txt dans le dossier des réponses enregistrées (replies.saved_dir).
+templates-hint = Pour partir de l'une d'elles : ticket reply ID --template NOM (répétez --template pour en ajouter une autre à la suite).
+# { $names } : des réponses enregistrées ; { $language } : la langue du ticket.
+reply-in-english = Pas de version en { $language } : { $names } est donnée en anglais. Traduisez-la dans l'éditeur, ou ajoutez le fichier dans cette langue.
+
+## Délais de réponse (ticket list)
+
+# Le temps d'attente de la personne, compté en heures ouvrables.
+column-work-hours = H OUVR.
+# Après les heures ouvrables d'un ticket qui a dépassé le délai de réponse.
+list-overdue-mark = en retard

@@ -222,3 +222,20 @@ editor-reply-gaps = Vul elke { $gap } van het bewaarde antwoord in met wat deze 
 editor-reply-private = Het gaat naar de persoon vanaf het adres van de hulplijn; jouw naam staat er nooit in.
 editor-note-hint = Schrijf de interne notitie boven deze regels. Ze wordt nooit naar de persoon verstuurd.
 editor-comments = Regels die met # beginnen, worden weggehaald. Een lege tekst wordt niet verstuurd en niet bewaard.
+
+## Bewaarde antwoorden (ticket templates, ticket reply --template)
+
+templates-column-name = NAAM
+templates-column-languages = TALEN
+templates-column-first-line = EERSTE REGEL
+templates-none = Geen bewaarde antwoorden: zet bestanden NAAM.fr.txt, NAAM.nl.txt of NAAM.en.txt in de map met bewaarde antwoorden (replies.saved_dir).
+templates-hint = Begin een antwoord met een ervan: ticket reply ID --template NAAM (herhaal --template om er nog een achter te zetten).
+# { $names }: bewaarde antwoorden; { $language }: de taal van het ticket.
+reply-in-english = Niet geschreven in het { $language }: { $names } staat er in het Engels. Vertaal het in de editor, of voeg het bestand in die taal toe.
+
+## Antwoordtermijnen (ticket list)
+
+# Hoe lang de schrijver al wacht, in werkuren.
+column-work-hours = WERKU.
+# Na de werkuren van een ticket dat over de antwoordtermijn is.
+list-overdue-mark = te laat

@@ -334,6 +334,16 @@ fn config(cfg: &Config) -> Check {
         }
         Err(e) => findings.push(cannot_look(&cfg.source, &e, None)),
     }
+    if cfg.replies.answer_within.is_some() {
+        findings.push(Finding::warn(
+            if cfg.uses_answer_within() {
+                "replies.answer_within is deprecated: it is one text for every language (a Dutch acknowledgement gets the same words as a French one)"
+            } else {
+                "replies.answer_within is ignored: the acknowledgement computes the date from [hours]"
+            },
+            "remove replies.answer_within and describe the hours in [hours] (docs/OPERATING.md, \"Opening hours\"): the acknowledgement then gives the expected date in the writer's language",
+        ));
+    }
     let sections = match (&cfg.imap, &cfg.smtp) {
         (Some(_), Some(_)) => "[imap] and [smtp] are set".to_string(),
         (Some(_), None) => "[imap] is set; no [smtp]: replies wait in the outbox".to_string(),

@@ -23,7 +23,7 @@ pub use error::{ErrorKind, ServiceError};
 pub use incoming::{Outcome, Prepared, PreparedItem};
 pub use refs::TicketRefs;
 pub use reports::{
-    FoundView, IntakeStatus, PurgeReport, QuarantineShown, RekeyReport, Released, Retried,
+    ComposedReply, FoundView, IntakeStatus, PurgeReport, QuarantineShown, SavedReplyInfo, RekeyReport, Released, Retried,
     RetryResult, SearchHit, StatusReport, Whoami,
 };
 pub use request::{Bytes, Request};

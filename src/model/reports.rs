@@ -18,6 +18,19 @@ pub struct Whoami {
     pub precision: Precision,
     /// The service's version.
     pub version: String,
+    /// When counsellors answer mail (`[hours]`).
+    #[serde(default)]
+    pub hours: Box<crate::hours::HoursConfig>,
+    /// The helpline's time zone (`timezone`; None: the system's).
+    #[serde(default)]
+    pub timezone: Option<String>,
+    /// The reply target, in working hours.
+    #[serde(default = "default_target_hours")]
+    pub target_hours: u32,
+}
+
+fn default_target_hours() -> u32 {
+    16
 }
 
 /// One search result.
@@ -198,4 +211,26 @@ pub struct Released {
     /// The ticket made (or joined, for a follow-up).
     pub outcome: Outcome,
     pub attachments_withheld: usize,
+}
+
+/// One saved reply, as `ticket templates` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedReplyInfo {
+    /// Its name (`ticket reply ID --template NAME`).
+    pub name: String,
+    /// The languages it is written in (`fr`, `nl`, `en`).
+    pub languages: Vec<String>,
+    /// Its first line that is not blank, in the first of those languages.
+    pub first_line: String,
+}
+
+/// Saved replies put together for one ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComposedReply {
+    /// The texts, one after the other, placeholders filled.
+    pub text: String,
+    /// The language the ticket was written in (what the texts were wanted in).
+    pub language: Language,
+    /// The saved replies that do not exist in that language and are given in English.
+    pub in_english: Vec<String>,
 }

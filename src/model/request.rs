@@ -158,6 +158,16 @@ pub enum Request {
         #[serde(default)]
         language: Option<Language>,
     },
+    /// The saved replies: names, languages, first lines.
+    SavedReplies,
+    /// Saved replies put together for a ticket: one after the other, in the ticket's
+    /// language (else English), placeholders filled.
+    SavedReply {
+        /// The ticket.
+        id: String,
+        /// The saved replies, in order.
+        names: Vec<String>,
+    },
     /// The outbox (operator).
     Outbox,
     /// Applies the retention policy now (operator).
@@ -274,6 +284,8 @@ impl Request {
             Request::Search { .. } => "search",
             Request::Reply { .. } => "reply",
             Request::Template { .. } => "template",
+            Request::SavedReplies => "saved_replies",
+            Request::SavedReply { .. } => "saved_reply",
             Request::Outbox => "outbox",
             Request::Purge { .. } => "purge",
             Request::Forget { .. } => "forget",

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::audit::{AuditEntry, AuditVerification};
 use super::incoming::Outcome;
+use super::reports::{ComposedReply, SavedReplyInfo};
 use super::reports::{
     PurgeReport, QuarantineShown, RekeyReport, Released, Retried, SearchHit, StatusReport, Whoami,
 };
@@ -53,6 +54,10 @@ pub enum Response {
     Template(String),
     /// The names of the canned answers.
     Templates(Vec<String>),
+    /// The saved replies.
+    SavedReplies(Vec<SavedReplyInfo>),
+    /// Saved replies put together for a ticket.
+    SavedReply(ComposedReply),
     Outbox(Vec<OutboxView>),
     /// What a purge removed (or would remove).
     Purged(PurgeReport),

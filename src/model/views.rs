@@ -32,6 +32,12 @@ impl StatusFilter {
             StatusFilter::All => true,
         }
     }
+
+    /// Whether a ticket in state `s` passes, `urgent` or not: an urgent mark keeps an
+    /// answered ticket among the open ones until the mark is cleared.
+    pub fn admits_marked(self, s: Status, urgent: bool) -> bool {
+        self.admits(s) || (self == StatusFilter::Open && urgent && s == Status::Waiting)
+    }
 }
 
 /// A list request.
@@ -55,12 +61,16 @@ pub struct ListFilter {
     /// Only urgent tickets.
     #[serde(default)]
     pub urgent: bool,
+    /// Only open tickets whose writer has waited longer than the reply target (in working
+    /// hours; the service judges it, see [`crate::hours`]).
+    #[serde(default)]
+    pub overdue: bool,
 }
 
 impl ListFilter {
     /// Whether a ticket passes.
     pub fn admits(&self, t: &TicketSummary) -> bool {
-        self.status.admits(t.status)
+        self.status.admits_marked(t.status, t.urgent)
             && (!self.unanswered || !t.answered)
             && (!self.urgent || t.urgent)
             && self

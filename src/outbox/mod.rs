@@ -396,6 +396,65 @@ fn smtp_problem(e: &lettre::transport::smtp::Error) -> String {
     }
 }
 
+/// Count-only notices to the staff address (`[notify] address`), sent through the outbox's
+/// SMTP server: a subject and a text that hold the count line and nothing else (no subject,
+/// text or reference of a ticket). Not kept in the store: a notice that cannot be sent is
+/// logged, and the next one carries the count again.
+pub struct Notifier {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+    to: Mailbox,
+    timeout: Duration,
+}
+
+impl Notifier {
+    /// The notifier for `[notify] address` through `[smtp]`.
+    pub fn new(cfg: &Config, smtp: &SmtpConfig, address: &str) -> Result<Notifier, OutboxError> {
+        let from = Mailbox::new(
+            Some(smtp.from_name.clone()),
+            cfg.contact_address
+                .parse()
+                .map_err(|_| err("contact_address is not a valid address"))?,
+        );
+        let to = address
+            .parse()
+            .map_err(|_| err("notify.address is not a valid address"))?;
+        Ok(Notifier {
+            transport: transport(cfg, smtp)?,
+            from,
+            to,
+            timeout: Duration::from_secs(smtp.timeout_secs),
+        })
+    }
+
+    /// Sends `line` (a count line) to the staff address.
+    pub async fn send(&self, line: &str) -> Result<(), OutboxError> {
+        let mut msg = Message::builder()
+            .from(self.from.clone())
+            .to(self.to.clone())
+            .subject(format!("sourdine: {line}"))
+            .date_now()
+            .header(MIME_VERSION_1_0)
+            .header(ContentType::TEXT_PLAIN)
+            .body(format!("{line}\n"))
+            .map_err(|e| err(format!("cannot build the notice: {e}")))?;
+        msg.headers_mut().insert_raw(HeaderValue::new(
+            HeaderName::new_from_ascii_str("Auto-Submitted"),
+            "auto-generated".into(),
+        ));
+        match tokio::time::timeout(self.timeout, self.transport.send(msg)).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => Err(err(format!(
+                "the notice to the staff address was not sent: {}",
+                smtp_problem(&e)
+            ))),
+            Err(_) => Err(err(
+                "the notice to the staff address was not sent: the mail server did not answer in time",
+            )),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

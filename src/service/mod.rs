@@ -12,6 +12,7 @@ pub mod search;
 pub mod startup;
 pub mod stats;
 pub mod suppress;
+pub mod targets;
 pub mod templates;
 
 use std::sync::{Arc, Mutex, RwLock};
@@ -49,6 +50,17 @@ impl From<StoreError> for ServiceError {
         };
         ServiceError::new(kind, e.to_string())
     }
+}
+
+/// The error for a saved reply that does not exist, naming those that do.
+fn not_saved(saved: &templates::SavedReplies, name: &str) -> ServiceError {
+    ServiceError::new(
+        ErrorKind::NotFound,
+        format!(
+            "no saved reply `{name}`; the saved replies are: {} (ticket templates lists them)",
+            saved.names().join(", ")
+        ),
+    )
 }
 
 /// What the daemon reports about itself through `status`.
@@ -225,6 +237,8 @@ impl Service {
             | Request::Search { .. }
             | Request::Classification
             | Request::Template { .. }
+            | Request::SavedReplies
+            | Request::SavedReply { .. }
             | Request::Status
             | Request::Changes
             | Request::LiveList { .. }) => self.answer_reading(caller, r),
@@ -265,6 +279,9 @@ impl Service {
                 caller: caller.clone(),
                 precision: self.config.received_precision,
                 version: env!("CARGO_PKG_VERSION").to_string(),
+                hours: Box::new(self.config.hours.clone()),
+                timezone: self.config.timezone.clone(),
+                target_hours: self.config.replies.target_hours,
             })),
             Request::List { mut filter, mine } => {
                 need(Role::Counsellor)?;
@@ -313,22 +330,15 @@ impl Service {
             }
             Request::Template { name, language } => {
                 need(Role::Counsellor)?;
-                let dir = self.config.templates_dir();
-                if name.is_empty() {
-                    return Ok(Response::Templates(templates::names(&dir)));
-                }
-                let lang = language.unwrap_or(self.config.replies.default_language);
-                templates::load(&dir, &name, lang)
-                    .map(Response::Template)
-                    .ok_or_else(|| {
-                        ServiceError::new(
-                            ErrorKind::NotFound,
-                            format!(
-                                "no template `{name}`; the templates are: {}",
-                                templates::names(&dir).join(", ")
-                            ),
-                        )
-                    })
+                self.template(&name, language)
+            }
+            Request::SavedReplies => {
+                need(Role::Counsellor)?;
+                Ok(Response::SavedReplies(self.saved_replies().list()))
+            }
+            Request::SavedReply { id, names } => {
+                need(Role::Counsellor)?;
+                self.saved_reply(&id, &names).map(Response::SavedReply)
             }
             Request::Status => {
                 need(Role::Counsellor)?;
@@ -762,12 +772,29 @@ impl Service {
         ))
     }
 
+    /// What tells an overdue ticket from one still within the reply target, now.
+    pub fn overdue_judge(&self) -> crate::hours::Overdue {
+        crate::hours::Overdue::new(
+            self.config.schedule(),
+            self.config.replies.target_hours,
+            self.store.now(),
+        )
+    }
+
     /// Tickets passing the filter, from the catalog.
     pub fn list(&self, filter: &ListFilter) -> Result<Vec<TicketSummary>, ServiceError> {
         // Sorted by reference, and only the first `limit` copied out of the catalog.
+        let late = filter.overdue.then(|| self.overdue_judge());
         self.with_catalog(|c| {
-            let mut refs: Vec<&TicketSummary> =
-                c.summaries().filter(|s| filter.admits(s)).collect();
+            let mut refs: Vec<&TicketSummary> = c
+                .summaries()
+                .filter(|s| {
+                    filter.admits(s)
+                        && late
+                            .as_ref()
+                            .is_none_or(|l| s.status == Status::Open && l.is_late(s.last_in.0))
+                })
+                .collect();
             let order = |a: &&TicketSummary, b: &&TicketSummary| summary_order(a, b);
             match filter.limit {
                 Some(n) if n < refs.len() => {
@@ -924,12 +951,14 @@ impl Service {
             Ok(s) => crate::reply_tokens::reply_subject(&s.subject, id),
             Err(_) => return,
         };
-        let body = templates::acknowledgement(
-            &self.config.templates_dir(),
-            lang,
-            id,
-            self.config.replies.answer_within.as_deref(),
-        );
+        let within = match &self.config.replies.answer_within {
+            Some(old) if self.config.uses_answer_within() => old.clone(),
+            _ => self
+                .config
+                .schedule()
+                .promise(now, self.config.replies.target_hours, lang),
+        };
+        let body = templates::acknowledgement(&self.config.templates_dir(), lang, id, &within);
         match self.store.queue_outgoing(
             id,
             &Actor::service(),
@@ -945,6 +974,62 @@ impl Service {
             Err(e) if e.is_not_found() => {}
             Err(e) => tracing::warn!(error = %e, "could not queue an acknowledgement"),
         }
+    }
+
+    /// Where saved replies are looked for.
+    fn saved_replies(&self) -> templates::SavedReplies {
+        templates::SavedReplies {
+            saved_dir: self.config.saved_dir(),
+            templates_dir: self.config.templates_dir(),
+        }
+    }
+
+    /// A saved reply or canned answer by name in `language` (falling back to English), or
+    /// the names of every one (empty name).
+    fn template(
+        &self,
+        name: &str,
+        language: Option<crate::anonymise::Language>,
+    ) -> Result<Response, ServiceError> {
+        let saved = self.saved_replies();
+        if name.is_empty() {
+            return Ok(Response::Templates(saved.names()));
+        }
+        let lang = language.unwrap_or(self.config.replies.default_language);
+        saved
+            .load(name, lang)
+            .or_else(|| saved.load(name, crate::anonymise::Language::En))
+            .map(Response::Template)
+            .ok_or_else(|| not_saved(&saved, name))
+    }
+
+    /// The saved replies `names` for ticket `id`: in its language (else English), with
+    /// `{reference}` and `{next_opening}` filled.
+    fn saved_reply(
+        &self,
+        id: &str,
+        names: &[String],
+    ) -> Result<templates::ComposedReply, ServiceError> {
+        use crate::anonymise::Language;
+        if names.is_empty() {
+            return Err(invalid("name at least one saved reply"));
+        }
+        let lang = match self.store.ticket_summary(id)?.language {
+            Language::Unknown => self.config.replies.default_language,
+            l => l,
+        };
+        let schedule = self.config.schedule();
+        let next = schedule.next_opening(self.store.now());
+        let saved = self.saved_replies();
+        saved
+            .compose(names, lang, |text, used| {
+                let when = next
+                    .map(|n| schedule.moment_words(n, used))
+                    .unwrap_or_else(|| crate::hours::fallback_promise(used).to_string());
+                text.replace("{reference}", id)
+                    .replace("{next_opening}", &when)
+            })
+            .map_err(|name| not_saved(&saved, &name))
     }
 
     /// Destroys the memory of the addresses acknowledged on a past day (the daemon calls it

@@ -123,7 +123,7 @@ impl Store {
             let (k, v) = item?;
             let id = String::from_utf8_lossy(&k[keys::TICKET.len()..]).into_owned();
             let rec: TicketRecord = decode(&v, "ticket")?;
-            if !filter.status.admits(rec.status) {
+            if !filter.status.admits_marked(rec.status, rec.urgent) {
                 continue;
             }
             let summary = self.summary(&id, &rec)?;

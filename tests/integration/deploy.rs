@@ -813,6 +813,12 @@ fn install_stages_a_complete_tree_and_keeps_an_existing_configuration() {
         let t = t.unwrap();
         assert!(p("/etc/sourdine/templates").join(t.file_name()).is_file());
     }
+    // The saved replies too: `sourdine init` runs as the service's user, which cannot write
+    // in /etc/sourdine.
+    for t in fs::read_dir(root().join("deploy/replies")).unwrap() {
+        let t = t.unwrap();
+        assert!(p("/etc/sourdine/replies").join(t.file_name()).is_file());
+    }
     assert_eq!(
         fs::read(p("/etc/sourdine/classification.toml")).unwrap(),
         fs::read(root().join("deploy/classification.toml")).unwrap(),
@@ -884,6 +890,7 @@ fn install_stages_an_instance_that_fits_the_template_unit() {
         Some("nord"),
     );
     assert!(dest.join("etc/sourdine/nord/templates").is_dir());
+    assert!(dest.join("etc/sourdine/nord/replies").is_dir());
     assert!(dest.join("var/lib/sourdine-keys/nord").is_dir());
 
     let bad = install_sh(&["--dry-run", "--instance", "Nord!"]);

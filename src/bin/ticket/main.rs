@@ -66,6 +66,9 @@ enum Command {
     Attachment(cmd::attachment::Args),
     /// Answer the writer of a ticket, after a clear yes (through the outbox; your name is never in it).
     Reply(cmd::reply::Args),
+    /// List the saved replies (names, languages, first lines) that `ticket reply ID
+    /// --template NAME` starts from.
+    Templates(cmd::templates::Args),
     /// Add an internal note to a ticket (never sent to the writer).
     Note(cmd::note::Args),
     /// Close a ticket, recording the contact's classification (--type, --category, --role);
@@ -143,11 +146,12 @@ fn main() -> ExitCode {
     let s = &mut session;
     let result = match command {
         Command::Inbox(_) => cmd::inbox::run(s, cli.lang),
-        Command::List(a) => cmd::list::run(s, a),
+        Command::List(a) => cmd::list::run(s, a, cli.lang),
         Command::Show(a) => cmd::show::run(s, a),
         Command::Attachment(a) => cmd::attachment::run(s, a),
         Command::Note(a) => cmd::note::run(s, a),
-        Command::Reply(a) => cmd::reply::run(s, a),
+        Command::Reply(a) => cmd::reply::run(s, a, cli.lang),
+        Command::Templates(a) => cmd::templates::run(s, a, cli.lang),
         Command::Close(a) => cmd::close::run(s, a, cli.lang),
         Command::Reopen(a) => cmd::state::run(s, a),
         Command::Tag(a) => cmd::tag::run(s, a, true),

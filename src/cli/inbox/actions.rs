@@ -224,11 +224,13 @@ impl Inbox<'_> {
             return Ok(());
         };
         let start = match &template {
-            Some(name) => match self.link.call(Request::Template {
-                name: name.clone(),
-                language: Some(view.language).filter(|l| *l != crate::anonymise::Language::Unknown),
+            // The same saved replies as `ticket reply --template`: in the ticket's language
+            // (else English), placeholders filled.
+            Some(name) => match self.link.call(Request::SavedReply {
+                id: id.clone(),
+                names: vec![name.clone()],
             }) {
-                Ok(Response::Template(text)) => Some(text),
+                Ok(Response::SavedReply(c)) => Some(c.text),
                 other => {
                     self.failed(other);
                     return Ok(());

@@ -31,6 +31,11 @@ pub fn run(config: Option<&Path>, _args: Args) -> anyhow::Result<ExitCode> {
     report.created.extend(templates);
     report
         .created
+        .extend(sourdine::service::templates::install_saved(
+            &cfg.saved_dir(),
+        )?);
+    report
+        .created
         .extend(sourdine::taxonomy::install(&cfg.classification_path().0)?);
     if report.created.is_empty() {
         outln!("Nothing to do: the store and keys already exist.");

@@ -2,12 +2,16 @@
 
 use std::process::ExitCode;
 
+use sourdine::anonymise::Language;
 use sourdine::cli::desk::unexpected;
 use sourdine::cli::output::{ALERT, DIM, REF, Table, paint, truncate};
 use sourdine::control::protocol::{Request, Response};
-use sourdine::outln;
+use sourdine::hours::{Overdue, Schedule, WAIT_CAP};
+use sourdine::store::TicketSummary;
+use sourdine::store::records::Status as TicketStatus;
 use sourdine::store::{ListFilter, StatusFilter};
 use sourdine::time::relative;
+use sourdine::{outln, tr};
 
 /// Arguments of `ticket list`.
 #[derive(Debug, clap::Args)]
@@ -27,6 +31,10 @@ pub struct Args {
     /// Only urgent tickets.
     #[arg(long)]
     urgent: bool,
+    /// Only open tickets whose writer has waited longer than the reply target
+    /// (`replies.target_hours`, counted in the working hours of `[hours]`).
+    #[arg(long)]
+    overdue: bool,
     /// Show at most N tickets (default: the first 50 in the table, every one with --json).
     #[arg(long, value_name = "N", conflicts_with = "all")]
     limit: Option<usize>,
@@ -49,7 +57,7 @@ enum Status {
 /// Rows the table shows unless `--limit` or `--all` says otherwise.
 const TABLE_ROWS: usize = 50;
 
-pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(s: &mut super::Session, args: Args, lang: Option<Language>) -> anyhow::Result<ExitCode> {
     // The table shows the head of the queue; one more is asked for to tell whether there are more.
     let table_default = !args.json && !args.all && args.limit.is_none();
     let filter = ListFilter {
@@ -68,6 +76,7 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
         claimed_by: None,
         tag: args.tag.clone(),
         urgent: args.urgent,
+        overdue: args.overdue,
     };
     let mut tickets = match s.call(Request::List {
         filter,
@@ -76,14 +85,15 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
         Response::Tickets(t) => t,
         other => return Err(unexpected(other).into()),
     };
+    let judge = judge(s);
     if args.json {
-        sourdine::cli::output::json(&tickets)?;
-        return Ok(ExitCode::SUCCESS);
+        return json(&tickets, &judge);
     }
     if tickets.is_empty() {
         outln!("No tickets match.");
         return Ok(ExitCode::SUCCESS);
     }
+    let lang = sourdine::cli::lang::resolve(lang)?;
     let more = table_default && tickets.len() > TABLE_ROWS;
     tickets.truncate(if table_default {
         TABLE_ROWS
@@ -93,7 +103,15 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
     let now = jiff::Timestamp::now().as_second();
     let p = s.precision();
     let mut t = Table::new(&[
-        "", "TICKET", "STATUS", "WAITING", "RECEIVED", "MSGS", "CLAIMED", "SUBJECT",
+        "",
+        "TICKET",
+        "STATUS",
+        "WAITING",
+        &tr!(lang, "column-work-hours"),
+        "RECEIVED",
+        "MSGS",
+        "CLAIMED",
+        "SUBJECT",
     ]);
     for tk in &tickets {
         let mut subject = truncate(&tk.subject, 56);
@@ -112,6 +130,7 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
             paint(REF, &tk.id),
             tk.status.as_str().to_string(),
             relative(now, tk.last_in.0, p),
+            work_hours(tk, &judge, lang),
             p.format(tk.received.0),
             tk.messages.to_string(),
             tk.claimed_by.clone().unwrap_or_default(),
@@ -126,5 +145,58 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
         ));
     }
     sourdine::cli::output::page(&out);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The reply-target judge for now, from the service's hours.
+fn judge(s: &super::Session) -> Overdue {
+    let w = &s.whoami;
+    let schedule = Schedule::new(&w.hours, w.timezone.as_deref()).unwrap_or_else(|_| {
+        Schedule::new(&Default::default(), None).expect("the default hours are valid")
+    });
+    // The clock tests shift (`$SOURDINE_CLOCK_OFFSET`), as the service's is.
+    let now = sourdine::time::Clock::from_env().now();
+    Overdue::new(schedule, w.target_hours, now)
+}
+
+/// How long an open ticket's writer has waited in working hours, marked when past the
+/// target; nothing for a ticket that does not wait for us.
+fn work_hours(tk: &TicketSummary, judge: &Overdue, lang: Language) -> String {
+    if tk.status != TicketStatus::Open {
+        return String::new();
+    }
+    let waited = judge.waited(tk.last_in.0);
+    let hours = if waited >= WAIT_CAP {
+        "999+ h".to_string()
+    } else {
+        format!("{} h", waited / 3600)
+    };
+    if judge.is_late(tk.last_in.0) {
+        paint(ALERT, format!("{hours} {}", tr!(lang, "list-overdue-mark")))
+    } else {
+        hours
+    }
+}
+
+/// The JSON list: each ticket with `waited_work_hours` and `overdue` (null and false for a
+/// ticket that does not wait for us).
+fn json(tickets: &[TicketSummary], judge: &Overdue) -> anyhow::Result<ExitCode> {
+    let mut out = Vec::with_capacity(tickets.len());
+    for tk in tickets {
+        let mut v = serde_json::to_value(tk)?;
+        let open = tk.status == TicketStatus::Open;
+        if let Some(o) = v.as_object_mut() {
+            o.insert(
+                "waited_work_hours".into(),
+                serde_json::json!(open.then(|| judge.waited(tk.last_in.0) / 3600)),
+            );
+            o.insert(
+                "overdue".into(),
+                serde_json::json!(open && judge.is_late(tk.last_in.0)),
+            );
+        }
+        out.push(v);
+    }
+    sourdine::cli::output::json(&out)?;
     Ok(ExitCode::SUCCESS)
 }

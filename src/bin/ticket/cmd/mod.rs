@@ -15,6 +15,7 @@ pub mod show;
 pub mod state;
 pub mod stats;
 pub mod tag;
+pub mod templates;
 pub mod urgent;
 pub mod whoami;
 

@@ -4,14 +4,15 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use sourdine::anonymise::Language;
 use sourdine::cli::confirm::{Answer, Ask, confirm};
 use sourdine::cli::desk::unexpected;
 use sourdine::cli::output::{BOLD, DIM, WARN, paint};
 use sourdine::control::protocol::{Request, Response};
-use sourdine::outln;
 use sourdine::service::templates::{GAP, gaps};
 use sourdine::store::TicketView;
 use sourdine::store::records::Direction;
+use sourdine::{errln, outln, tr};
 
 /// Arguments of `ticket reply`.
 ///
@@ -28,14 +29,12 @@ pub struct Args {
     /// ($VISUAL / $EDITOR) opens with the thread quoted as comments.
     #[arg(long, short = 'f', value_name = "F")]
     file: Option<PathBuf>,
-    /// Start from a canned answer (see `ticket reply --templates`), in the ticket's language.
-    /// Its gaps ([...]) are yours to fill: outside a terminal a canned answer with a gap left
-    /// is not sent.
+    /// Start from a saved reply (`ticket templates` lists them), in the ticket's language
+    /// (else in English, and you are told). Repeat it to put several one after the other.
+    /// Its gaps ([...]) are yours to fill: outside a terminal a saved reply with a gap left
+    /// is not sent; one without a gap is sent as it is with --yes.
     #[arg(long, value_name = "NAME")]
-    template: Option<String>,
-    /// List the canned answers and exit.
-    #[arg(long, exclusive = true)]
-    templates: bool,
+    template: Vec<String>,
     /// Send without asking (needed when standard input or output is not a terminal).
     #[arg(long, short = 'y')]
     yes: bool,
@@ -52,36 +51,18 @@ pub struct Args {
     json: bool,
 }
 
-pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
-    if args.templates {
-        return list_templates(s);
-    }
+pub fn run(s: &mut super::Session, args: Args, lang: Option<Language>) -> anyhow::Result<ExitCode> {
     let ticket = match s.call(Request::Show {
         id: args.id.clone(),
     })? {
         Response::Ticket(t) => t,
         other => return Err(unexpected(other).into()),
     };
-    if !ticket.can_reply {
-        anyhow::bail!(
-            "ticket {} keeps no reply address (it expired or there never was one): it cannot be answered",
-            ticket.id
-        );
-    }
-    // Before any writing: a reply the service would refuse is not written for nothing.
-    if let Some(holder) = &ticket.claimed_by
-        && *holder != s.whoami.caller.name
-        && !args.force
-    {
-        anyhow::bail!(
-            "ticket {} is claimed by {holder}: ask them, or ask them to release it (ticket release {}); to answer it anyway, give --force (recorded in the audit log)",
-            ticket.id,
-            ticket.id
-        );
-    }
-    let start = match &args.template {
-        Some(name) => Some(saved_reply(s, name, &ticket)?),
-        None => None,
+    can_answer(s, &args, &ticket)?;
+    let start = if args.template.is_empty() {
+        None
+    } else {
+        Some(saved_reply(s, &args.template, &ticket, lang)?)
     };
     let text = compose(s, &args, &ticket, start.as_deref())?;
     let subject = sourdine::threading::reply_subject(&ticket.subject, &ticket.id);
@@ -90,10 +71,15 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
     } else {
         Vec::new()
     };
-    let name = args.template.as_deref().unwrap_or_default();
+    let name = args.template.join(" + ");
     if !gaps_left.is_empty() && !sourdine::cli::confirm::can_ask() {
+        let again: String = args
+            .template
+            .iter()
+            .map(|n| format!(" --template {n}"))
+            .collect();
         anyhow::bail!(
-            "not sent: the saved reply `{name}` still has a gap to fill ({}); write it in a terminal (ticket reply {} --template {name}) or give the finished text with --file F",
+            "not sent: the saved reply `{name}` still has a gap to fill ({}); write it in a terminal (ticket reply {}{again}) or give the finished text with --file F",
             gaps_left.join("; "),
             ticket.id
         );
@@ -105,7 +91,7 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
             &ticket,
             &subject,
             &text,
-            unedited.then_some(name),
+            unedited.then_some(name.as_str()),
             &gaps_left,
         );
     }
@@ -130,30 +116,64 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
     report(s, &ticket.id, queued, args.json)
 }
 
-fn list_templates(s: &mut super::Session) -> anyhow::Result<ExitCode> {
-    match s.call(Request::Template {
-        name: String::new(),
-        language: None,
-    })? {
-        Response::Templates(names) => {
-            for n in names {
-                outln!("{n}");
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        other => Err(unexpected(other).into()),
+/// Refuses, before any writing, a reply the service would refuse: no reply address kept, or
+/// someone else's claim without --force.
+fn can_answer(s: &super::Session, args: &Args, ticket: &TicketView) -> anyhow::Result<()> {
+    if !ticket.can_reply {
+        anyhow::bail!(
+            "ticket {} keeps no reply address (it expired or there never was one): it cannot be answered",
+            ticket.id
+        );
     }
+    if let Some(holder) = &ticket.claimed_by
+        && *holder != s.whoami.caller.name
+        && !args.force
+    {
+        anyhow::bail!(
+            "ticket {} is claimed by {holder}: ask them, or ask them to release it (ticket release {}); to answer it anyway, give --force (recorded in the audit log)",
+            ticket.id,
+            ticket.id
+        );
+    }
+    Ok(())
 }
 
-/// The canned answer `name` in the ticket's language.
-fn saved_reply(s: &mut super::Session, name: &str, ticket: &TicketView) -> anyhow::Result<String> {
-    match s.call(Request::Template {
-        name: name.to_string(),
-        language: Some(ticket.language).filter(|l| *l != sourdine::anonymise::Language::Unknown),
+/// The saved replies `names` for the ticket, one after the other, in its language; says
+/// (on standard error) which are given in English because they are not written in it.
+fn saved_reply(
+    s: &mut super::Session,
+    names: &[String],
+    ticket: &TicketView,
+    lang: Option<Language>,
+) -> anyhow::Result<String> {
+    let composed = match s.call(Request::SavedReply {
+        id: ticket.id.clone(),
+        names: names.to_vec(),
     })? {
-        Response::Template(t) => Ok(t),
-        other => Err(unexpected(other).into()),
+        Response::SavedReply(c) => c,
+        other => return Err(unexpected(other).into()),
+    };
+    if !composed.in_english.is_empty() {
+        let me = sourdine::cli::lang::resolve(lang)?;
+        let language = match composed.language {
+            Language::Fr => tr!(me, "language-fr"),
+            Language::Nl => tr!(me, "language-nl"),
+            _ => tr!(me, "language-en"),
+        };
+        errln!(
+            "{}",
+            paint(
+                WARN,
+                tr!(
+                    me,
+                    "reply-in-english",
+                    names = composed.in_english.join(", "),
+                    language = language
+                )
+            )
+        );
     }
+    Ok(composed.text)
 }
 
 /// The reply's text, without control characters (as the service will keep it): from the
