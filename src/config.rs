@@ -83,6 +83,10 @@ pub struct Config {
     /// How precisely arrival times are stored: `minute`, `hour` (default) or `day`.
     #[serde(default)]
     pub received_precision: Precision,
+    /// The helpline's time zone (an IANA name such as `Europe/Brussels`), in which `ticket`
+    /// and `sourdine status` show times; default: the system's.
+    #[serde(default)]
+    pub timezone: Option<String>,
     /// The control socket `ticket` talks to (default `/run/sourdine/control.sock`).
     #[serde(default = "default_socket")]
     pub control_socket: PathBuf,
@@ -637,6 +641,14 @@ impl Config {
                 "must not be inside data_dir (a copy of the data directory alone must be unreadable)",
             ));
         }
+        if let Some(tz) = &self.timezone
+            && jiff::tz::TimeZone::get(tz).is_err()
+        {
+            return Err(self.invalid(
+                "timezone",
+                format!("{tz:?} is not a time zone this system knows (an IANA name such as \"Europe/Brussels\")"),
+            ));
+        }
         if !self.control_socket.is_absolute() {
             return Err(self.invalid("control_socket", "must be an absolute path"));
         }
@@ -850,6 +862,14 @@ impl Config {
                 (base.join("classification.toml"), false)
             }
         }
+    }
+
+    /// The helpline's time zone: `timezone`, else the system's (UTC when it has none).
+    pub fn time_zone(&self) -> jiff::tz::TimeZone {
+        self.timezone
+            .as_deref()
+            .and_then(|name| jiff::tz::TimeZone::get(name).ok())
+            .unwrap_or_else(jiff::tz::TimeZone::system)
     }
 
     /// The key directory: `key_dir`, or `keys` beside the configuration file.

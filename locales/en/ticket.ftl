@@ -222,3 +222,119 @@ editor-reply-gaps = Fill in every { $gap } of the saved reply with what this wri
 editor-reply-private = It goes to the writer from the helpline's address; your name is never in it.
 editor-note-hint = Write the internal note above these lines. It is never sent to the writer.
 editor-comments = Lines starting with # are removed. An empty text is neither sent nor saved.
+
+## Dates and times, in the helpline's time zone, never more precise than they are stored
+
+date-short = { $year }-{ $month }-{ $day }
+date-long = { $day } { $month } { $year }
+# A time stored to the hour: the hour it fell in.
+time-short-hour = { $date } { $hour }h
+time-short-minute = { $date } { $time }
+time-long-hour = { $date }, between { $from } and { $to }
+time-long-minute = { $date }, { $time }
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+
+## The command line's help (`ticket --help`, `ticket list --help`): cli-COMMAND is what the
+## command does, cli-COMMAND--OPTION what an option does, cli--OPTION an option shared by
+## several commands. Words in backquotes and in capitals are typed as they are: keep them.
+
+cli-heading-usage = Usage:
+cli-heading-commands = Commands
+cli-heading-options = Options
+cli-heading-arguments = Arguments
+cli-help-command = Print this message or the help of the given command(s)
+cli--help = Print help (a summary with '-h', everything with '--help')
+cli--version = Print version
+cli--id = The ticket reference
+cli--json = Print JSON
+cli-ticket = ticket: read and answer the helpline's messages
+    .long =
+        ticket: read and answer the helpline's messages.
+
+        Every ticket is one writer's thread. Writers are never shown by address or name, only as "writer". Every read and every action is recorded in the audit log under your identity, which the service reads from the system (not from anything you type).
+
+        ticket talks to the running service (`sourdine run`) through its socket. When no service runs, it opens the store directly (operators, with --config).
+
+        `ticket` alone, on a terminal, opens the inbox: the list, the threads and every step of the work on single keys (`?` lists them).
+cli-ticket--socket = The service's control socket [default: the configuration's, else /run/sourdine/control.sock]
+cli-ticket--config = Configuration file (to find the socket, or to open the store when no service runs)
+cli-ticket--lang = The language of labels, messages and dates: fr, nl or en [default: $SOURDINE_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG), else en]
+cli-ticket-inbox = The inbox: a full-screen view of the tickets, worked with single keys (also `ticket` alone, on a terminal)
+cli-ticket-list = List tickets: urgent first, then the writer who has waited longest
+cli-ticket-list--status = Which tickets: open (awaiting an answer), waiting (awaiting the writer), closed, all
+cli-ticket-list--unanswered = Only tickets never answered
+cli-ticket-list--mine = Only tickets you claimed
+cli-ticket-list--tag = Only tickets with this tag
+cli-ticket-list--urgent = Only urgent tickets
+cli-ticket-list--limit = Show at most N tickets (default: the first 50 in the table, every one with --json)
+cli-ticket-list--all = Show every matching ticket in the table, not only the first 50
+cli-ticket-list--json = Print a JSON array (id, status, received, subject, ...)
+cli-ticket-show = Show a ticket's whole thread and its notes (the read is audited)
+cli-ticket-show--id = The ticket reference (e.g. K7F3QX9M; case and dashes do not matter)
+cli-ticket-show--json = Print a JSON object (id, status, messages with direction, received, subject, body, attachments)
+cli-ticket-attachment = Save an attachment's cleaned bytes to a file (0600; the copy is yours to delete)
+cli-ticket-attachment--attachment = The attachment: its number (as `ticket show` lists it) or its name (attachment-2.jpg)
+cli-ticket-attachment--output = Where to write the cleaned bytes (`-` for standard output, when it is a file or a pipe, never a terminal). The file is created 0600 and must not exist yet
+cli-ticket-reply = Answer the writer of a ticket, after a clear yes (through the outbox; your name is never in it)
+cli-ticket-reply--file = Read the reply from this file (`-` for standard input). Without it, your editor ($VISUAL / $EDITOR) opens with the thread quoted as comments
+cli-ticket-reply--template = Start from a canned answer (see `ticket reply --templates`), in the ticket's language. Its gaps ([...]) are yours to fill: outside a terminal a canned answer with a gap left is not sent
+cli-ticket-reply--templates = List the canned answers and exit
+cli-ticket-reply--yes = Send without asking (needed when standard input or output is not a terminal)
+cli-ticket-reply--unverified = Send although our mail server did not verify the ticket's sender (the reply could reach someone who never wrote). Needed beside --yes, or off a terminal; a terminal asks instead. Audited
+cli-ticket-reply--force = Answer a ticket someone else claimed (recorded in the audit log)
+cli-ticket-note = Add an internal note to a ticket (never sent to the writer)
+cli-ticket-note--file = Read the note from this file (`-` for standard input). Without it, the note is read from standard input when that is not a terminal, else from $VISUAL / $EDITOR
+cli-ticket-close = Close a ticket, recording the contact's classification (--type, --category, --role); refused when someone else claimed it, unless --force
+cli-ticket-close--kind = The contact's type (a code of `ticket classification`). Needed unless the configuration says `classification_required = false`; on a terminal, without it, `ticket close` asks
+cli-ticket-close--categories = A category of the contact (repeat for several)
+cli-ticket-close--role = The writer's role, as they describe it
+cli-ticket-close--force = Close a ticket someone else claimed (recorded in the audit log)
+cli-ticket-reopen = Reopen a closed ticket
+cli-ticket-tag = Add a tag to a ticket
+cli-ticket-tag--tag = The tag (1 to 64 characters)
+cli-ticket-untag = Remove a tag from a ticket
+cli-ticket-untag--tag = The tag (1 to 64 characters)
+cli-ticket-claim = Claim a ticket: you will answer it
+cli-ticket-claim--force = Take over (claim) or drop (release) someone else's claim (supervisors)
+cli-ticket-release = Release your claim on a ticket
+cli-ticket-release--force = Take over (claim) or drop (release) someone else's claim (supervisors)
+cli-ticket-search = Search subjects, message text and notes
+cli-ticket-search--text = Words to find (every word must appear; each matches the start of a word; accents and case do not matter)
+cli-ticket-search--limit = Show at most N results
+cli-ticket-search--json = Print a JSON array (id, status, subject, excerpt)
+cli-ticket-urgent = Mark a ticket as a situation of possible grave and imminent danger (or clear the mark)
+cli-ticket-urgent--reason = Why: the situation of possible grave and imminent danger (kept sealed in the ticket; the audit log records only that the mark was set)
+cli-ticket-urgent--clear = Clear the urgent mark
+cli-ticket-forget = Destroy a ticket now, for good (supervisors), after a clear yes: the writer asked to be forgotten
+cli-ticket-forget--reason = Why (recorded in the audit log; write it without the writer's details)
+cli-ticket-forget--yes = Destroy it without asking (needed when standard input or output is not a terminal)
+cli-ticket-reveal = Lift the secret (two supervisors): request, approve, or list requests
+cli-ticket-reveal--id = The ticket whose reply address must be revealed
+cli-ticket-reveal--reason = Why: the grave and imminent danger (kept sealed with the ticket)
+cli-ticket-reveal--approve = Approve a request made by another supervisor; shows the address once
+cli-ticket-reveal--list = List reveal requests
+cli-ticket-classification = List the contact classification: types, categories and roles, with their labels
+cli-ticket-classification--json = Print JSON: {"{"}"types": [{"{"}"code", "labels": {"{"}"fr", "nl", "en"{"}"}{"}"}], "categories": [...], "roles": [...]{"}"}
+cli-ticket-stats = Statistics for reports (supervisors): contacts by month, type, category, role and language, replies and time to reply, with small counts hidden
+cli-ticket-stats--from = First month of the period, YYYY-MM [default: eleven months before --to]
+cli-ticket-stats--to = Last month of the period, included, YYYY-MM [default: the current month]
+cli-ticket-stats--json = Print JSON ({"{"}"from", "to", "threshold", "contacts", "by_month", "by_type", ...{"}"})
+cli-ticket-stats--csv = Print CSV: one row per measure, key and value
+cli-ticket-stats--html = Write the report as one self-contained HTML page (tables and charts, fit to print) to FILE
+cli-ticket-whoami = Show who the service thinks you are, and your role
+
+## ticket list
+
+list-none = No tickets match.
+list-more = (the first { $count }; --limit N or --all shows more)

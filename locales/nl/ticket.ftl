@@ -222,3 +222,120 @@ editor-reply-gaps = Vul elke { $gap } van het bewaarde antwoord in met wat deze 
 editor-reply-private = Het gaat naar de persoon vanaf het adres van de hulplijn; jouw naam staat er nooit in.
 editor-note-hint = Schrijf de interne notitie boven deze regels. Ze wordt nooit naar de persoon verstuurd.
 editor-comments = Regels die met # beginnen, worden weggehaald. Een lege tekst wordt niet verstuurd en niet bewaard.
+
+## Datums en tijden, in de tijdzone van de hulplijn, nooit preciezer dan ze bewaard zijn
+
+date-short = { $day }-{ $month }-{ $year }
+date-long = { $day } { $month } { $year }
+# Een tijd die op het uur bewaard is: het uur waarin het gebeurde.
+time-short-hour = { $date } { $hour }u
+time-short-minute = { $date } { $time }
+time-long-hour = { $date }, tussen { $from } en { $to }
+time-long-minute = { $date } om { $time }
+month-1 = januari
+month-2 = februari
+month-3 = maart
+month-4 = april
+month-5 = mei
+month-6 = juni
+month-7 = juli
+month-8 = augustus
+month-9 = september
+month-10 = oktober
+month-11 = november
+month-12 = december
+
+## De hulp van de opdrachtregel (`ticket --help`, `ticket list --help`): cli-OPDRACHT zegt
+## wat de opdracht doet, cli-OPDRACHT--OPTIE wat een optie doet, cli--OPTIE een optie die
+## meerdere opdrachten delen. Woorden tussen backquotes en in hoofdletters typ je zoals ze
+## zijn: laat ze staan.
+
+cli-heading-usage = Gebruik:
+cli-heading-commands = Opdrachten
+cli-heading-options = Opties
+cli-heading-arguments = Argumenten
+cli-help-command = Deze hulp tonen, of die van de gegeven opdracht(en)
+cli--help = Hulp tonen (een overzicht met '-h', alles met '--help')
+cli--version = Versie tonen
+cli--id = De referentie van het ticket
+cli--json = JSON schrijven
+cli-ticket = ticket: de berichten van de hulplijn lezen en beantwoorden
+    .long =
+        ticket: de berichten van de hulplijn lezen en beantwoorden.
+
+        Elk ticket is de draad van één schrijver. Schrijvers worden nooit getoond met adres of naam, alleen als "schrijver". Elke lezing en elke handeling komt in het auditlogboek onder jouw identiteit, die de dienst uit het systeem haalt (niet uit wat je typt).
+
+        ticket praat met de draaiende dienst (`sourdine run`) via zijn socket. Als er geen dienst draait, opent het de opslag rechtstreeks (beheerders, met --config).
+
+        `ticket` alleen, in een terminal, opent het postvak: de lijst, de draden en elke stap van het werk op één toets (`?` toont ze).
+cli-ticket--socket = De controlesocket van de dienst [standaard: die van de configuratie, anders /run/sourdine/control.sock]
+cli-ticket--config = Configuratiebestand (om de socket te vinden, of de opslag te openen als er geen dienst draait)
+cli-ticket--lang = De taal van labels, berichten en datums: fr, nl of en [standaard: $SOURDINE_LANG, anders de locale (LC_ALL, LC_MESSAGES, LANG), anders en]
+cli-ticket-inbox = Het postvak: de tickets op het hele scherm, bewerkt met één toets (ook `ticket` alleen, in een terminal)
+cli-ticket-list = Tickets tonen: dringende eerst, dan de schrijver die het langst wacht
+cli-ticket-list--status = Welke tickets: open (wachten op antwoord), waiting (wachten op de schrijver), closed (gesloten), all (alle)
+cli-ticket-list--unanswered = Alleen tickets die nooit beantwoord zijn
+cli-ticket-list--mine = Alleen tickets die jij genomen hebt
+cli-ticket-list--tag = Alleen tickets met dit label
+cli-ticket-list--urgent = Alleen dringende tickets
+cli-ticket-list--limit = Hoogstens N tickets tonen (standaard: de eerste 50 in de tabel, alle met --json)
+cli-ticket-list--all = Alle gevonden tickets in de tabel tonen, niet alleen de eerste 50
+cli-ticket-list--json = Een JSON-array schrijven (id, status, received, subject, ...)
+cli-ticket-show = De hele draad van een ticket en zijn notities tonen (het lezen komt in het logboek)
+cli-ticket-show--id = De referentie van het ticket (bv. K7F3QX9M; hoofdletters en streepjes doen er niet toe)
+cli-ticket-show--json = Een JSON-object schrijven (id, status, messages met hun richting, received, subject, body, attachments)
+cli-ticket-attachment = De opgeschoonde bytes van een bijlage in een bestand bewaren (0600; de kopie moet je zelf wissen)
+cli-ticket-attachment--attachment = De bijlage: haar nummer (zoals `ticket show` ze toont) of haar naam (attachment-2.jpg)
+cli-ticket-attachment--output = Waar de opgeschoonde bytes heen moeten (`-` voor standaarduitvoer, als dat een bestand of een pijp is, nooit een terminal). Het bestand wordt 0600 gemaakt en mag nog niet bestaan
+cli-ticket-reply = De schrijver van een ticket antwoorden, na een duidelijk ja (via de uitgaande wachtrij; je naam staat er nooit in)
+cli-ticket-reply--file = Het antwoord uit dit bestand lezen (`-` voor standaardinvoer). Zonder dit opent je editor ($VISUAL / $EDITOR) met de draad als commentaar geciteerd
+cli-ticket-reply--template = Vertrekken van een bewaard antwoord (zie `ticket reply --templates`), in de taal van het ticket. De open plekken ([...]) vul jij in: buiten een terminal wordt een bewaard antwoord met een open plek niet verstuurd
+cli-ticket-reply--templates = De bewaarde antwoorden tonen en stoppen
+cli-ticket-reply--yes = Versturen zonder te vragen (nodig als standaardinvoer of -uitvoer geen terminal is)
+cli-ticket-reply--unverified = Versturen hoewel onze mailserver de afzender van het ticket niet controleerde (het antwoord kan iemand bereiken die nooit schreef). Nodig naast --yes, of buiten een terminal; een terminal vraagt het. Komt in het logboek
+cli-ticket-reply--force = Een ticket antwoorden dat iemand anders genomen heeft (komt in het auditlogboek)
+cli-ticket-note = Een interne notitie aan een ticket toevoegen (nooit naar de schrijver verstuurd)
+cli-ticket-note--file = De notitie uit dit bestand lezen (`-` voor standaardinvoer). Zonder dit wordt de notitie van standaardinvoer gelezen als dat geen terminal is, anders uit $VISUAL / $EDITOR
+cli-ticket-close = Een ticket sluiten en de classificatie van het contact noteren (--type, --category, --role); geweigerd als iemand anders het nam, behalve met --force
+cli-ticket-close--kind = Het soort contact (een code van `ticket classification`). Nodig tenzij de configuratie `classification_required = false` zegt; in een terminal vraagt `ticket close` het zonder dit
+cli-ticket-close--categories = Een categorie van het contact (herhaal voor meerdere)
+cli-ticket-close--role = De rol van de schrijver, zoals die zichzelf beschrijft
+cli-ticket-close--force = Een ticket sluiten dat iemand anders genomen heeft (komt in het auditlogboek)
+cli-ticket-reopen = Een gesloten ticket heropenen
+cli-ticket-tag = Een label aan een ticket toevoegen
+cli-ticket-tag--tag = Het label (1 tot 64 tekens)
+cli-ticket-untag = Een label van een ticket weghalen
+cli-ticket-untag--tag = Het label (1 tot 64 tekens)
+cli-ticket-claim = Een ticket nemen: jij zult het beantwoorden
+cli-ticket-claim--force = Het ticket van iemand anders overnemen (claim) of vrijgeven (release) (supervisors)
+cli-ticket-release = Een ticket dat je nam vrijgeven
+cli-ticket-release--force = Het ticket van iemand anders overnemen (claim) of vrijgeven (release) (supervisors)
+cli-ticket-search = Zoeken in onderwerpen, berichttekst en notities
+cli-ticket-search--text = De woorden om te vinden (elk woord moet erin staan; elk vindt het begin van een woord; accenten en hoofdletters doen er niet toe)
+cli-ticket-search--limit = Hoogstens N resultaten tonen
+cli-ticket-search--json = Een JSON-array schrijven (id, status, subject, excerpt)
+cli-ticket-urgent = Een ticket markeren als een situatie van mogelijk ernstig en dreigend gevaar (of de markering weghalen)
+cli-ticket-urgent--reason = Waarom: de situatie van mogelijk ernstig en dreigend gevaar (verzegeld bewaard in het ticket; het auditlogboek noteert alleen dat de markering gezet is)
+cli-ticket-urgent--clear = De dringend-markering weghalen
+cli-ticket-forget = Een ticket nu voorgoed vernietigen (supervisors), na een duidelijk ja: de schrijver vroeg vergeten te worden
+cli-ticket-forget--reason = Waarom (komt in het auditlogboek; schrijf het zonder de gegevens van de schrijver)
+cli-ticket-forget--yes = Het vernietigen zonder te vragen (nodig als standaardinvoer of -uitvoer geen terminal is)
+cli-ticket-reveal = Het geheim opheffen (twee supervisors): vragen, goedkeuren, of de vragen tonen
+cli-ticket-reveal--id = Het ticket waarvan het antwoordadres onthuld moet worden
+cli-ticket-reveal--reason = Waarom: het ernstig en dreigend gevaar (verzegeld bewaard bij het ticket)
+cli-ticket-reveal--approve = De vraag van een andere supervisor goedkeuren; toont het adres één keer
+cli-ticket-reveal--list = De vragen tot opheffing van het geheim tonen
+cli-ticket-classification = De classificatie van contacten tonen: soorten, categorieën en rollen, met hun labels
+cli-ticket-classification--json = JSON schrijven: {"{"}"types": [{"{"}"code", "labels": {"{"}"fr", "nl", "en"{"}"}{"}"}], "categories": [...], "roles": [...]{"}"}
+cli-ticket-stats = Statistieken voor verslagen (supervisors): contacten per maand, soort, categorie, rol en taal, antwoorden en antwoordtijd, kleine aantallen verborgen
+cli-ticket-stats--from = Eerste maand van de periode, JJJJ-MM [standaard: elf maanden voor --to]
+cli-ticket-stats--to = Laatste maand van de periode, inbegrepen, JJJJ-MM [standaard: de huidige maand]
+cli-ticket-stats--json = JSON schrijven ({"{"}"from", "to", "threshold", "contacts", "by_month", "by_type", ...{"}"})
+cli-ticket-stats--csv = CSV schrijven: één rij per maat, sleutel en waarde
+cli-ticket-stats--html = Het verslag als één zelfstandige HTML-pagina (tabellen en grafieken, klaar om te drukken) naar FILE schrijven
+cli-ticket-whoami = Tonen wie de dienst denkt dat je bent, en je rol
+
+## ticket list
+
+list-none = Geen tickets gevonden.
+list-more = (de eerste { $count }; --limit N of --all toont meer)

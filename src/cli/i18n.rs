@@ -104,6 +104,26 @@ pub fn message(lang: Language, id: &str, args: &[(&str, Value<'_>)]) -> String {
     id.to_string()
 }
 
+/// The message `id` (or its attribute `attribute`, as `id.long`) without variables, in
+/// `lang`, else in English; None when no language has it (code whose texts are not yet in
+/// the message files keeps its own).
+pub fn lookup(lang: Language, id: &str, attribute: Option<&str>) -> Option<String> {
+    for b in [bundle(lang), bundle(Language::En)] {
+        let Some(m) = b.get_message(id) else {
+            continue;
+        };
+        let pattern = match attribute {
+            None => m.value(),
+            Some(a) => m.get_attribute(a).map(|a| a.value()),
+        };
+        if let Some(pattern) = pattern {
+            let mut errors = Vec::new();
+            return Some(b.format_pattern(pattern, None, &mut errors).into_owned());
+        }
+    }
+    None
+}
+
 /// A message in the counsellor's language: `tr!(lang, "id")` or
 /// `tr!(lang, "id", name = value, ...)` (values: text or numbers). See [`message`].
 #[macro_export]

@@ -115,6 +115,10 @@ pub struct Whoami {
     pub caller: Caller,
     /// How precisely arrival times are stored.
     pub precision: crate::time::Precision,
+    /// The helpline's time zone (IANA name), when the service knows one by name; else the
+    /// caller's system zone is used.
+    #[serde(default)]
+    pub timezone: Option<String>,
     /// The service's version.
     pub version: String,
 }
@@ -369,6 +373,7 @@ impl Service {
             Request::Whoami => Ok(Response::Whoami(Whoami {
                 caller: caller.clone(),
                 precision: self.config.received_precision,
+                timezone: self.config.time_zone().iana_name().map(str::to_string),
                 version: env!("CARGO_PKG_VERSION").to_string(),
             })),
             Request::List { mut filter, mine } => {

@@ -146,7 +146,13 @@ fn the_code_and_the_files_name_the_same_messages() {
         }
         let in_inbox = f.components().any(|c| c.as_os_str() == "inbox");
         if in_inbox && !f.ends_with("tests.rs") {
-            for c in literal.captures_iter(&text) {
+            // Failpoint names are not messages.
+            let messages = text
+                .lines()
+                .filter(|l| !l.contains("failpoint"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            for c in literal.captures_iter(&messages) {
                 assert!(
                     english.contains_key(&c[1]),
                     "{}: {:?} is not a message of locales/en/ticket.ftl",
@@ -156,7 +162,9 @@ fn the_code_and_the_files_name_the_same_messages() {
             }
         }
     }
-    for id in english.keys() {
+    // The help texts of the command line are named from the commands and options
+    // (`cli-ticket-list--status`): the `ticket` binary's tests check those both ways.
+    for id in english.keys().filter(|id| !id.starts_with("cli-")) {
         assert!(
             named.contains(id),
             "{id} is in the message files but no code uses it"

@@ -3,11 +3,10 @@
 use std::process::ExitCode;
 
 use sourdine::cli::desk::unexpected;
-use sourdine::cli::output::{ALERT, DIM, REF, Table, paint, truncate};
+use sourdine::cli::output::{DIM, paint};
 use sourdine::control::protocol::{Request, Response};
-use sourdine::outln;
 use sourdine::store::{ListFilter, StatusFilter};
-use sourdine::time::relative;
+use sourdine::{outln, tr};
 
 /// Arguments of `ticket list`.
 #[derive(Debug, clap::Args)]
@@ -81,7 +80,7 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if tickets.is_empty() {
-        outln!("No tickets match.");
+        outln!("{}", tr!(s.lang, "list-none"));
         return Ok(ExitCode::SUCCESS);
     }
     let more = table_default && tickets.len() > TABLE_ROWS;
@@ -91,39 +90,12 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
         usize::MAX
     });
     let now = jiff::Timestamp::now().as_second();
-    let p = s.precision();
-    let mut t = Table::new(&[
-        "", "TICKET", "STATUS", "WAITING", "RECEIVED", "MSGS", "CLAIMED", "SUBJECT",
-    ]);
-    for tk in &tickets {
-        let mut subject = truncate(&tk.subject, 56);
-        if !tk.tags.is_empty() {
-            subject = format!(
-                "{subject} {}",
-                paint(DIM, format!("[{}]", tk.tags.join(", ")))
-            );
-        }
-        t.row(vec![
-            if tk.urgent {
-                paint(ALERT, "!")
-            } else {
-                String::new()
-            },
-            paint(REF, &tk.id),
-            tk.status.as_str().to_string(),
-            relative(now, tk.last_in.0, p),
-            p.format(tk.received.0),
-            tk.messages.to_string(),
-            tk.claimed_by.clone().unwrap_or_default(),
-            subject,
-        ]);
-    }
-    let mut out = t.render();
+    let lang = s.lang;
+    let columns = sourdine::cli::listing::terminal_columns();
+    let mut out = sourdine::cli::listing::table(&tickets, &s.dates(), now, columns);
     if more {
-        out.push_str(&paint(
-            DIM,
-            format!("(the first {TABLE_ROWS}; --limit N or --all shows more)\n"),
-        ));
+        out.push_str(&paint(DIM, tr!(lang, "list-more", count = TABLE_ROWS)));
+        out.push('\n');
     }
     sourdine::cli::output::page(&out);
     Ok(ExitCode::SUCCESS)

@@ -21,6 +21,8 @@ pub mod whoami;
 use std::path::Path;
 use std::process::ExitCode;
 
+use sourdine::anonymise::Language;
+use sourdine::cli::dates::Dates;
 use sourdine::cli::desk::{Desk, unexpected};
 use sourdine::control::protocol::{Request, Response};
 use sourdine::outln;
@@ -31,16 +33,22 @@ use sourdine::time::Precision;
 pub struct Session {
     pub desk: Desk,
     pub whoami: Whoami,
+    /// The counsellor's language (`--lang`, `$SOURDINE_LANG`, the locale, else English).
+    pub lang: Language,
 }
 
 impl Session {
-    pub fn open(socket: Option<&Path>, config: Option<&Path>) -> anyhow::Result<Session> {
+    pub fn open(
+        socket: Option<&Path>,
+        config: Option<&Path>,
+        lang: Language,
+    ) -> anyhow::Result<Session> {
         let mut desk = Desk::open(socket, config)?;
         let whoami = match desk.call(Request::Whoami)? {
             Response::Whoami(w) => w,
             other => return Err(unexpected(other).into()),
         };
-        Ok(Session { desk, whoami })
+        Ok(Session { desk, whoami, lang })
     }
 
     pub fn call(&mut self, request: Request) -> Result<Response, ServiceError> {
@@ -49,6 +57,12 @@ impl Session {
 
     pub fn precision(&self) -> Precision {
         self.whoami.precision
+    }
+
+    /// Times in the counsellor's language and the helpline's time zone, at the stored
+    /// precision.
+    pub fn dates(&self) -> Dates {
+        Dates::new(self.lang, self.whoami.timezone.as_deref(), self.precision())
     }
 
     /// Sends a request that answers `Done` and prints its message.
