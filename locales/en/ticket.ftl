@@ -338,3 +338,91 @@ cli-ticket-whoami = Show who the service thinks you are, and your role
 
 list-none = No tickets match.
 list-more = (the first { $count }; --limit N or --all shows more)
+
+## ticket reply, note, tag, claim, close… on the command line
+
+# { $what } is reply or note.
+text-unreadable = cannot read { $path }: { $reason }
+text-editor-failed = cannot get the { $what } from your editor: { $reason } (or give --file F)
+text-stdin-empty = no { $what } text: standard input is not a terminal and gave nothing; give --file F, pipe the text in, or run this in a terminal to write it in your editor
+text-empty = the { $what } is empty; nothing was saved
+reply-no-address = ticket { $id } keeps no reply address (it expired or there never was one): it cannot be answered
+reply-claimed = ticket { $id } is claimed by { $holder }: ask them, or ask them to release it (ticket release { $id }); to answer it anyway, give --force (recorded in the audit log)
+reply-gaps-left = not sent: the saved reply `{ $name }` still has a gap to fill ({ $gaps }); write it in a terminal (ticket reply { $id } --template { $name }) or give the finished text with --file F
+reply-gaps-preview = It still has a gap to fill: { $gaps }.
+reply-not-done = not sent
+reply-with-yes = to send it
+reply-unverified = ticket { $id }: our mail server did not verify who sent it, so the reply could reach someone who never wrote; nothing was queued. Read `ticket show { $id }`, and send it only if you are sure: add --unverified beside --yes
+# { $what } is one of the four lines below.
+reply-queued = Reply { $reference } to ticket { $id } queued; { $what }.
+reply-queued-now = the service is sending it now (ticket show tells when it has gone)
+reply-queued-no-smtp = it will be sent once an [smtp] server is configured; until then it waits in the outbox
+reply-queued-later = it will be sent when the service runs (no sourdine service is running now)
+reply-queued-later-no-smtp = it will be sent when the service runs with an [smtp] server configured (neither is the case now)
+confirm-needs-yes = { $not_done }: this needs a clear yes, and standard input or output is not a terminal to ask on; give --yes { $with_yes }
+confirm-hint-yes-no = [y/N]
+confirm-hint-type = (type { $word } to confirm)
+# What a change did. { $what } is reopened, tagged, untagged, claimed, released, urgent or not-urgent.
+said-note = note added to ticket { $id }
+said-changed = ticket { $id } { $what ->
+    [reopened] reopened
+    [tagged] tagged
+    [untagged] untagged
+    [claimed] claimed
+    [released] released
+    [urgent] marked urgent
+    [not-urgent] no longer urgent
+   *[closed] closed
+}
+said-unchanged = ticket { $id } was already { $what ->
+    [reopened] reopened
+    [tagged] tagged
+    [untagged] untagged
+    [claimed] claimed
+    [released] released
+    [urgent] marked urgent
+    [not-urgent] no longer urgent
+   *[closed] closed
+}; nothing changed
+said-closed-as = ticket { $id } closed ({ $classification })
+said-already-closed = ticket { $id } was already closed; nothing changed (reopen it to change its classification)
+inbox-needs-terminal = the inbox needs a terminal (standard input and output); the other commands (ticket list, ticket show ID...) work anywhere
+search-nothing = Nothing found.
+attachment-cannot-create = cannot create { $path }
+attachment-written = wrote { $name } ({ $kind }, { $size }) to { $path }
+    This exported copy is yours to delete when you no longer need it.
+whoami-line = { $name } (uid { $uid }), { $role }, { $through }
+whoami-remote = through the running service
+whoami-local = store opened directly (no service running)
+forget-no-reason = give a reason with --reason; nothing was destroyed
+forget-title = Destroy ticket
+forget-summary = { $count ->
+    [one] { $count } message
+   *[other] { $count } messages
+}, received { $received }
+forget-warning = Its messages, attachments, notes, replies and the writer's reply address are destroyed, with the keys that could open them. This cannot be undone.
+forget-question = Destroy it for good?
+forget-not-done = nothing was destroyed
+forget-with-yes = to destroy the ticket
+forget-nothing-destroyed = Nothing was destroyed.
+forget-done = Ticket { $id } destroyed: nothing of it can be read any more (its records are gone and the keys that could open them destroyed). The audit log keeps that you destroyed it, and why.
+reveal-none = No reveal requests.
+reveal-column-request = REQUEST
+reveal-column-asked-by = ASKED BY
+reveal-column-when = WHEN
+reveal-column-approved-by = APPROVED BY
+reveal-column-reason = REASON
+reveal-pending = pending
+reveal-lifted = SECRET LIFTED
+reveal-address-is = Ticket { $id }: the writer's reply address is
+reveal-shown-once = This is shown once and recorded in the audit log. Do not store it elsewhere.
+reveal-requested = Reveal request { $request } recorded for ticket { $id }.
+    A second supervisor approves it with: ticket reveal --approve { $request }
+classification-types = Types (one per contact: --type CODE)
+classification-categories = Categories (none, one or several: --category CODE ...)
+classification-roles = The writer's role (at most one: --role CODE)
+classification-column-code = CODE
+classification-column-label = LABEL
+classification-retired = (retired: no longer offered)
+classification-required = Closing a ticket needs a type: ticket close ID --type CODE [--category CODE]... [--role CODE]
+classification-optional = A type is optional when closing (classification_required = false).

@@ -340,3 +340,100 @@ cli-ticket-whoami = Montrer qui le service pense que vous êtes, et votre rôle
 
 list-none = Aucun ticket ne correspond.
 list-more = (les { $count } premiers ; --limit N ou --all en montre plus)
+
+## ticket reply, note, tag, claim, close… en ligne de commande
+
+# { $what } vaut reply (la réponse) ou note (la note).
+text-unreadable = impossible de lire { $path } : { $reason }
+text-editor-failed = impossible d'obtenir { $what ->
+    [reply] la réponse
+   *[note] la note
+} de votre éditeur : { $reason } (ou donnez --file F)
+text-stdin-empty = { $what ->
+    [reply] aucune réponse
+   *[note] aucune note
+} : l'entrée standard n'est pas un terminal et n'a rien donné ; donnez --file F, envoyez le texte par un tube, ou lancez ceci dans un terminal pour l'écrire dans votre éditeur
+text-empty = { $what ->
+    [reply] la réponse est vide
+   *[note] la note est vide
+} : rien n'a été enregistré
+reply-no-address = le ticket { $id } ne conserve aucune adresse de réponse (elle a expiré ou il n'y en a jamais eu) : il ne peut pas recevoir de réponse
+reply-claimed = le ticket { $id } est pris par { $holder } : demandez-lui, ou demandez-lui de le libérer (ticket release { $id }) ; pour y répondre quand même, donnez --force (inscrit au journal d'audit)
+reply-gaps-left = non envoyée : la réponse enregistrée « { $name } » a encore un passage à compléter ({ $gaps }) ; écrivez-la dans un terminal (ticket reply { $id } --template { $name }) ou donnez le texte terminé avec --file F
+reply-gaps-preview = Il reste un passage à compléter : { $gaps }.
+reply-not-done = non envoyée
+reply-with-yes = pour l'envoyer
+reply-unverified = ticket { $id } : notre serveur de messagerie n'a pas vérifié qui l'a envoyé, la réponse pourrait donc atteindre quelqu'un qui n'a jamais écrit ; rien n'a été mis en file. Lisez `ticket show { $id }`, et ne l'envoyez que si vous êtes sûr·e : ajoutez --unverified à côté de --yes
+# { $what } est l'une des quatre lignes ci-dessous.
+reply-queued = Réponse { $reference } au ticket { $id } mise en file ; { $what }.
+reply-queued-now = le service l'envoie maintenant (ticket show dit quand elle est partie)
+reply-queued-no-smtp = elle partira dès qu'un serveur [smtp] sera configuré ; d'ici là elle attend dans la file d'envoi
+reply-queued-later = elle partira quand le service tournera (aucun service sourdine ne tourne maintenant)
+reply-queued-later-no-smtp = elle partira quand le service tournera avec un serveur [smtp] configuré (ni l'un ni l'autre pour l'instant)
+confirm-needs-yes = { $not_done } : il faut un oui clair, et l'entrée ou la sortie standard n'est pas un terminal où le demander ; donnez --yes { $with_yes }
+confirm-hint-yes-no = [oui/N]
+confirm-hint-type = (tapez { $word } pour confirmer)
+# Ce qu'une modification a fait. { $what } vaut reopened, tagged, untagged, claimed, released, urgent ou not-urgent.
+said-note = note ajoutée au ticket { $id }
+said-changed = ticket { $id } { $what ->
+    [reopened] rouvert
+    [tagged] étiqueté
+    [untagged] désétiqueté
+    [claimed] pris
+    [released] libéré
+    [urgent] marqué urgent
+    [not-urgent] n'est plus urgent
+   *[closed] clôturé
+}
+said-unchanged = le ticket { $id } était déjà { $what ->
+    [reopened] rouvert
+    [tagged] étiqueté ainsi
+    [untagged] sans cette étiquette
+    [claimed] pris
+    [released] libre
+    [urgent] marqué urgent
+    [not-urgent] non urgent
+   *[closed] clôturé
+} ; rien n'a changé
+said-closed-as = ticket { $id } clôturé ({ $classification })
+said-already-closed = le ticket { $id } était déjà clôturé ; rien n'a changé (rouvrez-le pour changer sa classification)
+inbox-needs-terminal = la boîte de réception a besoin d'un terminal (entrée et sortie standard) ; les autres commandes (ticket list, ticket show ID...) marchent partout
+search-nothing = Rien trouvé.
+attachment-cannot-create = impossible de créer { $path }
+attachment-written = { $name } ({ $kind }, { $size }) écrite dans { $path }
+    Cette copie exportée est à vous de la supprimer quand vous n'en avez plus besoin.
+whoami-line = { $name } (uid { $uid }), { $role }, { $through }
+whoami-remote = par le service en marche
+whoami-local = stockage ouvert directement (aucun service ne tourne)
+forget-no-reason = donnez une raison avec --reason ; rien n'a été détruit
+forget-title = Détruire le ticket
+forget-summary = { $count ->
+    [one] { $count } message
+   *[other] { $count } messages
+}, reçu le { $received }
+forget-warning = Ses messages, pièces jointes, notes, réponses et l'adresse de réponse de la personne sont détruits, avec les clés qui pourraient les ouvrir. C'est irréversible.
+forget-question = Le détruire pour de bon ?
+forget-not-done = rien n'a été détruit
+forget-with-yes = pour détruire le ticket
+forget-nothing-destroyed = Rien n'a été détruit.
+forget-done = Ticket { $id } détruit : plus rien n'en peut être lu (ses enregistrements ont disparu et les clés qui pourraient les ouvrir sont détruites). Le journal d'audit garde que vous l'avez détruit, et pourquoi.
+reveal-none = Aucune demande de levée du secret.
+reveal-column-request = DEMANDE
+reveal-column-asked-by = DEMANDÉE PAR
+reveal-column-when = QUAND
+reveal-column-approved-by = APPROUVÉE PAR
+reveal-column-reason = RAISON
+reveal-pending = en attente
+reveal-lifted = SECRET LEVÉ
+reveal-address-is = Ticket { $id } : l'adresse de réponse de la personne est
+reveal-shown-once = Elle n'est montrée qu'une fois, et c'est inscrit au journal d'audit. Ne la conservez nulle part ailleurs.
+reveal-requested = Demande de levée du secret { $request } enregistrée pour le ticket { $id }.
+    Un·e second·e superviseur·e l'approuve avec : ticket reveal --approve { $request }
+classification-types = Types (un par contact : --type CODE)
+classification-categories = Catégories (aucune, une ou plusieurs : --category CODE ...)
+classification-roles = Le rôle de la personne (au plus un : --role CODE)
+classification-column-code = CODE
+classification-column-label = LIBELLÉ
+classification-retired = (retiré : plus proposé)
+classification-required = Clôturer un ticket demande un type : ticket close ID --type CODE [--category CODE]... [--role CODE]
+classification-optional = Le type est facultatif à la clôture (classification_required = false).

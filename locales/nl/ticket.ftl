@@ -339,3 +339,100 @@ cli-ticket-whoami = Tonen wie de dienst denkt dat je bent, en je rol
 
 list-none = Geen tickets gevonden.
 list-more = (de eerste { $count }; --limit N of --all toont meer)
+
+## ticket reply, note, tag, claim, close… op de opdrachtregel
+
+# { $what } is reply (het antwoord) of note (de notitie).
+text-unreadable = kan { $path } niet lezen: { $reason }
+text-editor-failed = kan { $what ->
+    [reply] het antwoord
+   *[note] de notitie
+} niet uit je editor halen: { $reason } (of geef --file F)
+text-stdin-empty = { $what ->
+    [reply] geen antwoord
+   *[note] geen notitie
+}: standaardinvoer is geen terminal en gaf niets; geef --file F, stuur de tekst via een pijp, of doe dit in een terminal om hem in je editor te schrijven
+text-empty = { $what ->
+    [reply] het antwoord is leeg
+   *[note] de notitie is leeg
+}; er is niets bewaard
+reply-no-address = ticket { $id } bewaart geen antwoordadres (het is verlopen of er was er nooit een): het kan niet beantwoord worden
+reply-claimed = ticket { $id } is genomen door { $holder }: vraag het hen, of vraag hen het vrij te geven (ticket release { $id }); om toch te antwoorden, geef --force (komt in het auditlogboek)
+reply-gaps-left = niet verstuurd: het bewaarde antwoord `{ $name }` heeft nog een open plek ({ $gaps }); schrijf het in een terminal (ticket reply { $id } --template { $name }) of geef de afgewerkte tekst met --file F
+reply-gaps-preview = Er is nog een open plek in te vullen: { $gaps }.
+reply-not-done = niet verstuurd
+reply-with-yes = om het te versturen
+reply-unverified = ticket { $id }: onze mailserver controleerde niet wie het stuurde, dus het antwoord kan iemand bereiken die nooit schreef; er is niets in de wachtrij gezet. Lees `ticket show { $id }`, en verstuur het alleen als je zeker bent: voeg --unverified toe naast --yes
+# { $what } is een van de vier regels hieronder.
+reply-queued = Antwoord { $reference } op ticket { $id } in de wachtrij; { $what }.
+reply-queued-now = de dienst verstuurt het nu (ticket show zegt wanneer het weg is)
+reply-queued-no-smtp = het wordt verstuurd zodra een [smtp]-server ingesteld is; tot dan wacht het in de uitgaande wachtrij
+reply-queued-later = het wordt verstuurd als de dienst draait (er draait nu geen sourdine-dienst)
+reply-queued-later-no-smtp = het wordt verstuurd als de dienst draait met een [smtp]-server ingesteld (geen van beide is nu zo)
+confirm-needs-yes = { $not_done }: dit vraagt een duidelijk ja, en standaardinvoer of -uitvoer is geen terminal om het te vragen; geef --yes { $with_yes }
+confirm-hint-yes-no = [ja/N]
+confirm-hint-type = (typ { $word } om te bevestigen)
+# Wat een wijziging deed. { $what } is reopened, tagged, untagged, claimed, released, urgent of not-urgent.
+said-note = notitie toegevoegd aan ticket { $id }
+said-changed = ticket { $id } { $what ->
+    [reopened] heropend
+    [tagged] gelabeld
+    [untagged] label weggehaald
+    [claimed] genomen
+    [released] vrijgegeven
+    [urgent] als dringend gemarkeerd
+    [not-urgent] niet meer dringend
+   *[closed] gesloten
+}
+said-unchanged = ticket { $id } was al { $what ->
+    [reopened] heropend
+    [tagged] zo gelabeld
+    [untagged] zonder dit label
+    [claimed] genomen
+    [released] vrij
+    [urgent] als dringend gemarkeerd
+    [not-urgent] niet dringend
+   *[closed] gesloten
+}; er is niets veranderd
+said-closed-as = ticket { $id } gesloten ({ $classification })
+said-already-closed = ticket { $id } was al gesloten; er is niets veranderd (heropen het om de classificatie te wijzigen)
+inbox-needs-terminal = het postvak heeft een terminal nodig (standaardinvoer en -uitvoer); de andere opdrachten (ticket list, ticket show ID...) werken overal
+search-nothing = Niets gevonden.
+attachment-cannot-create = kan { $path } niet maken
+attachment-written = { $name } ({ $kind }, { $size }) geschreven naar { $path }
+    Deze geëxporteerde kopie moet je zelf wissen als je ze niet meer nodig hebt.
+whoami-line = { $name } (uid { $uid }), { $role }, { $through }
+whoami-remote = via de draaiende dienst
+whoami-local = opslag rechtstreeks geopend (er draait geen dienst)
+forget-no-reason = geef een reden met --reason; er is niets vernietigd
+forget-title = Ticket vernietigen
+forget-summary = { $count ->
+    [one] { $count } bericht
+   *[other] { $count } berichten
+}, ontvangen { $received }
+forget-warning = Zijn berichten, bijlagen, notities, antwoorden en het antwoordadres van de schrijver worden vernietigd, met de sleutels die ze konden openen. Dit kan niet ongedaan gemaakt worden.
+forget-question = Het voorgoed vernietigen?
+forget-not-done = er is niets vernietigd
+forget-with-yes = om het ticket te vernietigen
+forget-nothing-destroyed = Er is niets vernietigd.
+forget-done = Ticket { $id } vernietigd: er kan niets meer van gelezen worden (de gegevens zijn weg en de sleutels die ze konden openen vernietigd). Het auditlogboek bewaart dat jij het vernietigde, en waarom.
+reveal-none = Geen vragen tot opheffing van het geheim.
+reveal-column-request = VRAAG
+reveal-column-asked-by = GEVRAAGD DOOR
+reveal-column-when = WANNEER
+reveal-column-approved-by = GOEDGEKEURD DOOR
+reveal-column-reason = REDEN
+reveal-pending = in afwachting
+reveal-lifted = GEHEIM OPGEHEVEN
+reveal-address-is = Ticket { $id }: het antwoordadres van de schrijver is
+reveal-shown-once = Het wordt één keer getoond en komt in het auditlogboek. Bewaar het nergens anders.
+reveal-requested = Vraag tot opheffing { $request } genoteerd voor ticket { $id }.
+    Een tweede supervisor keurt ze goed met: ticket reveal --approve { $request }
+classification-types = Soorten (één per contact: --type CODE)
+classification-categories = Categorieën (geen, één of meerdere: --category CODE ...)
+classification-roles = De rol van de schrijver (hoogstens één: --role CODE)
+classification-column-code = CODE
+classification-column-label = LABEL
+classification-retired = (ingetrokken: niet meer aangeboden)
+classification-required = Een ticket sluiten vraagt een soort: ticket close ID --type CODE [--category CODE]... [--role CODE]
+classification-optional = Een soort is niet verplicht bij het sluiten (classification_required = false).

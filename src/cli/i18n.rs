@@ -124,6 +124,20 @@ pub fn lookup(lang: Language, id: &str, attribute: Option<&str>) -> Option<Strin
     None
 }
 
+/// The language of this process, set once by the binary: for texts made where no
+/// language is at hand (a prompt's hint, the refusal without `--yes`). English until set.
+static CURRENT: OnceLock<Language> = OnceLock::new();
+
+/// Sets the language of this process's texts ([`current`]); only the first call counts.
+pub fn set_current(lang: Language) {
+    let _ = CURRENT.set(lang);
+}
+
+/// The language of this process's texts: the one set by [`set_current`], else English.
+pub fn current() -> Language {
+    CURRENT.get().copied().unwrap_or(Language::En)
+}
+
 /// A message in the counsellor's language: `tr!(lang, "id")` or
 /// `tr!(lang, "id", name = value, ...)` (values: text or numbers). See [`message`].
 #[macro_export]

@@ -144,6 +144,7 @@ fn main() -> ExitCode {
             }
         };
     }
+    sourdine::cli::i18n::set_current(lang);
     let mut session = match cmd::Session::open(cli.socket.as_deref(), cli.config.as_deref(), lang) {
         Ok(s) => s,
         Err(e) => {

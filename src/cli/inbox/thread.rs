@@ -97,7 +97,8 @@ pub fn sender_warning(lang: Language, v: Verification) -> Option<String> {
     }
 }
 
-fn withheld_reason(lang: Language, r: WithheldReason) -> String {
+/// Why an attachment was withheld, in `lang`.
+pub fn withheld_reason(lang: Language, r: WithheldReason) -> String {
     use WithheldReason::*;
     match r {
         CarriesIdentity => tr!(lang, "withheld-carries-identity"),

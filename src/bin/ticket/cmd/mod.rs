@@ -25,9 +25,9 @@ use sourdine::anonymise::Language;
 use sourdine::cli::dates::Dates;
 use sourdine::cli::desk::{Desk, unexpected};
 use sourdine::control::protocol::{Request, Response};
-use sourdine::outln;
 use sourdine::service::{ServiceError, Whoami};
 use sourdine::time::Precision;
+use sourdine::{outln, tr};
 
 /// The connection to the tickets and what the service told about itself.
 pub struct Session {
@@ -65,8 +65,10 @@ impl Session {
         Dates::new(self.lang, self.whoami.timezone.as_deref(), self.precision())
     }
 
-    /// Sends a request that answers `Done` and prints its message.
+    /// Sends a request that answers `Done` and prints its message (in the counsellor's
+    /// language; `--json` keeps the service's).
     pub fn simple(&mut self, request: Request, json: bool) -> anyhow::Result<ExitCode> {
+        let said = said(self.lang, &request);
         match self.call(request)? {
             Response::Done { changed, message } => {
                 if json {
@@ -74,13 +76,57 @@ impl Session {
                         &serde_json::json!({ "changed": changed, "message": message }),
                     )?;
                 } else {
-                    outln!("{message}");
+                    outln!("{}", said(changed).unwrap_or(message));
                 }
                 Ok(ExitCode::SUCCESS)
             }
             other => Err(unexpected(other).into()),
         }
     }
+}
+
+/// What a request that answers `Done` did, in `lang`, once told whether it changed
+/// anything; None for a request this does not know (the service's text is shown).
+fn said(lang: Language, request: &Request) -> Box<dyn FnOnce(bool) -> Option<String>> {
+    let (id, what) = match request {
+        Request::Note { id, .. } => (id, "note"),
+        Request::Reopen { id } => (id, "reopened"),
+        Request::Tag { id, .. } => (id, "tagged"),
+        Request::Untag { id, .. } => (id, "untagged"),
+        Request::Claim { id, .. } => (id, "claimed"),
+        Request::Release { id, .. } => (id, "released"),
+        Request::Urgent { id, reason } if reason.is_some() => (id, "urgent"),
+        Request::Urgent { id, .. } => (id, "not-urgent"),
+        Request::Close { id, .. } => (id, "closed"),
+        _ => return Box::new(|_| None),
+    };
+    let id = sourdine::store::Store::parse_ticket_id(id).unwrap_or_else(|_| id.clone());
+    let classification = match request {
+        Request::Close {
+            classification: Some(c),
+            ..
+        } => c.audit_text(),
+        _ => String::new(),
+    };
+    Box::new(move |changed: bool| {
+        Some(match (what, changed) {
+            ("note", _) => tr!(lang, "said-note", id = id),
+            ("closed", true) if !classification.is_empty() => tr!(
+                lang,
+                "said-closed-as",
+                id = id,
+                classification = classification
+            ),
+            ("closed", false) => tr!(lang, "said-already-closed", id = id),
+            (_, true) => tr!(lang, "said-changed", id = id, what = what),
+            (_, false) => tr!(lang, "said-unchanged", id = id, what = what),
+        })
+    })
+}
+
+/// The counsellor's language, where no session is at hand.
+pub fn lang() -> Language {
+    sourdine::cli::i18n::current()
 }
 
 /// Text for a command that takes it from `--file F`, standard input, or the editor.
@@ -94,8 +140,14 @@ pub fn read_text(file: Option<&Path>, what: &str, template: &str) -> anyhow::Res
             std::io::stdin().read_to_string(&mut s)?;
             s
         }
-        Some(p) => std::fs::read_to_string(p)
-            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", p.display()))?,
+        Some(p) => std::fs::read_to_string(p).map_err(|e| {
+            anyhow::anyhow!(tr!(
+                lang(),
+                "text-unreadable",
+                path = p.display().to_string(),
+                reason = e.to_string()
+            ))
+        })?,
         None if !std::io::stdin().is_terminal() => {
             implicit_stdin = true;
             let mut s = String::new();
@@ -103,17 +155,20 @@ pub fn read_text(file: Option<&Path>, what: &str, template: &str) -> anyhow::Res
             s
         }
         None => sourdine::cli::editor::edit(template).map_err(|e| {
-            anyhow::anyhow!("cannot get the {what} from your editor: {e} (or give --file F)")
+            anyhow::anyhow!(tr!(
+                lang(),
+                "text-editor-failed",
+                what = what,
+                reason = e.to_string()
+            ))
         })?,
     };
     let text = sourdine::cli::editor::strip_comments(&text);
     if text.trim().is_empty() {
         if implicit_stdin {
-            anyhow::bail!(
-                "no {what} text: standard input is not a terminal and gave nothing; give --file F, pipe the text in, or run this in a terminal to write it in your editor"
-            );
+            anyhow::bail!(tr!(lang(), "text-stdin-empty", what = what));
         }
-        anyhow::bail!("the {what} is empty; nothing was saved");
+        anyhow::bail!(tr!(lang(), "text-empty", what = what));
     }
     Ok(text)
 }
