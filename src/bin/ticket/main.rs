@@ -118,7 +118,7 @@ fn main() -> ExitCode {
         Ok(l) => l,
         Err(e) => {
             errln!("ticket: {e}");
-            return ExitCode::from(2);
+            return ExitCode::FAILURE;
         }
     };
     // `ticket` alone: the inbox on a terminal, else the help (as a missing command was).
