@@ -1213,6 +1213,15 @@ mod tests {
     }
 
     #[test]
+    fn timezone_must_be_known() {
+        let base = "data_dir = \"/d\"\ncontact_address = \"a@b.example\"\n";
+        let c = parse(&format!("{base}timezone = \"Europe/Brussels\"\n")).unwrap();
+        assert_eq!(c.time_zone().iana_name(), Some("Europe/Brussels"));
+        let e = parse(&format!("{base}timezone = \"Europe/Atlantis\"\n")).unwrap_err();
+        assert_eq!(e.key(), Some("timezone"));
+    }
+
+    #[test]
     fn contact_address_must_be_bare() {
         let e = parse("data_dir = \"/d\"\ncontact_address = \"Help <a@b.example>\"\n").unwrap_err();
         assert_eq!(e.key(), Some("contact_address"));

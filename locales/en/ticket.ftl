@@ -349,6 +349,8 @@ text-empty = the { $what } is empty; nothing was saved
 reply-no-address = ticket { $id } keeps no reply address (it expired or there never was one): it cannot be answered
 reply-claimed = ticket { $id } is claimed by { $holder }: ask them, or ask them to release it (ticket release { $id }); to answer it anyway, give --force (recorded in the audit log)
 reply-gaps-left = not sent: the saved reply `{ $name }` still has a gap to fill ({ $gaps }); write it in a terminal (ticket reply { $id } --template { $name }) or give the finished text with --file F
+reply-preview-title = This will be sent:
+reply-unedited = This is the saved reply `{ $name }` exactly as it is: nothing in it was written for this writer.
 reply-gaps-preview = It still has a gap to fill: { $gaps }.
 reply-not-done = not sent
 reply-with-yes = to send it
@@ -426,3 +428,19 @@ classification-column-label = LABEL
 classification-retired = (retired: no longer offered)
 classification-required = Closing a ticket needs a type: ticket close ID --type CODE [--category CODE]... [--role CODE]
 classification-optional = A type is optional when closing (classification_required = false).
+
+## Closing on the command line: the numbered classification picker
+
+pick-intro = Ticket { $id }: classify the contact to close it (an empty answer to the type cancels).
+pick-types = Type of contact:
+pick-type-prompt = Type (number)
+pick-categories-title = Categories (none, one or several):
+pick-categories-prompt = Categories (numbers separated by spaces; Enter for none)
+pick-role-title = The writer's role, as they describe it:
+pick-role-prompt = Role (number; Enter for none)
+pick-give = { $max ->
+    [one] give a number from 1 to { $n }
+   *[other] give numbers from 1 to { $n }
+}
+pick-cancelled = no type chosen; the ticket was not closed
+pick-invalid = no valid answer after { $tries } tries; the ticket was not closed

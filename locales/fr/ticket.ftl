@@ -360,6 +360,8 @@ text-empty = { $what ->
 reply-no-address = le ticket { $id } ne conserve aucune adresse de réponse (elle a expiré ou il n'y en a jamais eu) : il ne peut pas recevoir de réponse
 reply-claimed = le ticket { $id } est pris par { $holder } : demandez-lui, ou demandez-lui de le libérer (ticket release { $id }) ; pour y répondre quand même, donnez --force (inscrit au journal d'audit)
 reply-gaps-left = non envoyée : la réponse enregistrée « { $name } » a encore un passage à compléter ({ $gaps }) ; écrivez-la dans un terminal (ticket reply { $id } --template { $name }) ou donnez le texte terminé avec --file F
+reply-preview-title = Ceci sera envoyé :
+reply-unedited = C'est la réponse enregistrée `{ $name }` telle quelle : rien n'y a été écrit pour cette personne.
 reply-gaps-preview = Il reste un passage à compléter : { $gaps }.
 reply-not-done = non envoyée
 reply-with-yes = pour l'envoyer
@@ -437,3 +439,19 @@ classification-column-label = LIBELLÉ
 classification-retired = (retiré : plus proposé)
 classification-required = Clôturer un ticket demande un type : ticket close ID --type CODE [--category CODE]... [--role CODE]
 classification-optional = Le type est facultatif à la clôture (classification_required = false).
+
+## Clôturer en ligne de commande : la classification par numéros
+
+pick-intro = Ticket { $id } : classez le contact pour le clôturer (une réponse vide au type annule).
+pick-types = Type de contact :
+pick-type-prompt = Type (numéro)
+pick-categories-title = Catégories (aucune, une ou plusieurs) :
+pick-categories-prompt = Catégories (numéros séparés par des espaces ; Entrée pour aucune)
+pick-role-title = Le rôle de la personne, tel qu'elle le décrit :
+pick-role-prompt = Rôle (numéro ; Entrée pour aucun)
+pick-give = { $max ->
+    [one] donnez un numéro de 1 à { $n }
+   *[other] donnez des numéros de 1 à { $n }
+}
+pick-cancelled = aucun type choisi ; le ticket n'a pas été clôturé
+pick-invalid = aucune réponse valable après { $tries } essais ; le ticket n'a pas été clôturé

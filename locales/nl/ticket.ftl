@@ -359,6 +359,8 @@ text-empty = { $what ->
 reply-no-address = ticket { $id } bewaart geen antwoordadres (het is verlopen of er was er nooit een): het kan niet beantwoord worden
 reply-claimed = ticket { $id } is genomen door { $holder }: vraag het hen, of vraag hen het vrij te geven (ticket release { $id }); om toch te antwoorden, geef --force (komt in het auditlogboek)
 reply-gaps-left = niet verstuurd: het bewaarde antwoord `{ $name }` heeft nog een open plek ({ $gaps }); schrijf het in een terminal (ticket reply { $id } --template { $name }) of geef de afgewerkte tekst met --file F
+reply-preview-title = Dit wordt verstuurd:
+reply-unedited = Dit is het bewaarde antwoord `{ $name }` precies zoals het is: er is niets in geschreven voor deze schrijver.
 reply-gaps-preview = Er is nog een open plek in te vullen: { $gaps }.
 reply-not-done = niet verstuurd
 reply-with-yes = om het te versturen
@@ -436,3 +438,19 @@ classification-column-label = LABEL
 classification-retired = (ingetrokken: niet meer aangeboden)
 classification-required = Een ticket sluiten vraagt een soort: ticket close ID --type CODE [--category CODE]... [--role CODE]
 classification-optional = Een soort is niet verplicht bij het sluiten (classification_required = false).
+
+## Sluiten op de opdrachtregel: de classificatie met nummers
+
+pick-intro = Ticket { $id }: classificeer het contact om het te sluiten (een leeg antwoord op de soort annuleert).
+pick-types = Soort contact:
+pick-type-prompt = Soort (nummer)
+pick-categories-title = Categorieën (geen, één of meerdere):
+pick-categories-prompt = Categorieën (nummers gescheiden door spaties; Enter voor geen)
+pick-role-title = De rol van de schrijver, zoals die zichzelf beschrijft:
+pick-role-prompt = Rol (nummer; Enter voor geen)
+pick-give = { $max ->
+    [one] geef een nummer van 1 tot { $n }
+   *[other] geef nummers van 1 tot { $n }
+}
+pick-cancelled = geen soort gekozen; het ticket is niet gesloten
+pick-invalid = geen geldig antwoord na { $tries } pogingen; het ticket is niet gesloten

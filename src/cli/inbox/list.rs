@@ -77,7 +77,7 @@ fn cells(t: &TicketSummary, lang: Language, ctx: &Ctx) -> [String; 7] {
         inert_line(&t.id),
         status(lang, t.status),
         waited(lang, ctx.now, t.last_in.0, ctx.precision),
-        ctx.precision.format(t.received.0),
+        ctx.dates(lang).short(t.received.0),
         t.messages.to_string(),
         fit(
             &inert_line(t.claimed_by.as_deref().unwrap_or_default()),

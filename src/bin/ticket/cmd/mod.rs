@@ -76,7 +76,7 @@ impl Session {
                         &serde_json::json!({ "changed": changed, "message": message }),
                     )?;
                 } else {
-                    outln!("{}", said(changed).unwrap_or(message));
+                    outln!("{}", said(changed, &message).unwrap_or(message));
                 }
                 Ok(ExitCode::SUCCESS)
             }
@@ -86,8 +86,9 @@ impl Session {
 }
 
 /// What a request that answers `Done` did, in `lang`, once told whether it changed
-/// anything; None for a request this does not know (the service's text is shown).
-fn said(lang: Language, request: &Request) -> Box<dyn FnOnce(bool) -> Option<String>> {
+/// anything and what the service said; None for a request this does not know (the
+/// service's text is shown).
+fn said(lang: Language, request: &Request) -> Box<dyn FnOnce(bool, &str) -> Option<String>> {
     let (id, what) = match request {
         Request::Note { id, .. } => (id, "note"),
         Request::Reopen { id } => (id, "reopened"),
@@ -98,17 +99,16 @@ fn said(lang: Language, request: &Request) -> Box<dyn FnOnce(bool) -> Option<Str
         Request::Urgent { id, reason } if reason.is_some() => (id, "urgent"),
         Request::Urgent { id, .. } => (id, "not-urgent"),
         Request::Close { id, .. } => (id, "closed"),
-        _ => return Box::new(|_| None),
+        _ => return Box::new(|_, _| None),
     };
     let id = sourdine::store::Store::parse_ticket_id(id).unwrap_or_else(|_| id.clone());
-    let classification = match request {
-        Request::Close {
-            classification: Some(c),
-            ..
-        } => c.audit_text(),
-        _ => String::new(),
-    };
-    Box::new(move |changed: bool| {
+    Box::new(move |changed: bool, message: &str| {
+        // The classification as the service recorded it (its codes, normalised).
+        let classification = message
+            .split_once(" closed (")
+            .and_then(|(_, c)| c.strip_suffix(')'))
+            .unwrap_or_default()
+            .to_string();
         Some(match (what, changed) {
             ("note", _) => tr!(lang, "said-note", id = id),
             ("closed", true) if !classification.is_empty() => tr!(

@@ -223,7 +223,7 @@ fn preview(
     gaps_left: &[String],
 ) {
     let lang = super::lang();
-    outln!("{}", paint(BOLD, tr!(lang, "confirm-send-title")));
+    outln!("{}", paint(BOLD, tr!(lang, "reply-preview-title")));
     outln!("{}", paint(DIM, tr!(lang, "confirm-send-to")));
     outln!(
         "{}\n",
@@ -231,10 +231,7 @@ fn preview(
     );
     outln!("{text}\n");
     if let Some(name) = unedited {
-        outln!(
-            "{}",
-            paint(WARN, tr!(lang, "confirm-send-unedited", name = name))
-        );
+        outln!("{}", paint(WARN, tr!(lang, "reply-unedited", name = name)));
     }
     if !gaps_left.is_empty() {
         outln!(
