@@ -60,6 +60,13 @@ fn language_of_list(out: Output) -> &'static str {
         .unwrap_or_else(|| panic!("no language's header: {shown}"))
 }
 
+/// Environment variables, flags, and the language they must give.
+type Case = (
+    &'static [(&'static str, &'static str)],
+    &'static [&'static str],
+    &'static str,
+);
+
 /// `ticket list` in each language, chosen by --lang, else SOURDINE_LANG, else the locale
 /// (LC_ALL, LC_MESSAGES, LANG), else English.
 #[test]
@@ -73,7 +80,7 @@ fn ticket_list_speaks_the_language_of_the_flag_the_variable_or_the_locale() {
             "{lang}: {shown}"
         );
     }
-    let cases: [(&[(&str, &str)], &[&str], &str); 7] = [
+    let cases: [Case; 7] = [
         (&[("SOURDINE_LANG", "nl")], &[], "nl"),
         (&[("SOURDINE_LANG", "fr")], &["--lang", "en"], "en"),
         (&[("LANG", "fr_BE.UTF-8")], &[], "fr"),

@@ -68,7 +68,7 @@ impl Session {
     /// Sends a request that answers `Done` and prints its message (in the counsellor's
     /// language; `--json` keeps the service's).
     pub fn simple(&mut self, request: Request, json: bool) -> anyhow::Result<ExitCode> {
-        let said = said(self.lang, &request);
+        let change = change_of(&request);
         match self.call(request)? {
             Response::Done { changed, message } => {
                 if json {
@@ -76,7 +76,10 @@ impl Session {
                         &serde_json::json!({ "changed": changed, "message": message }),
                     )?;
                 } else {
-                    outln!("{}", said(changed, &message).unwrap_or(message));
+                    match change {
+                        Some(c) => outln!("{}", said(self.lang, c, changed, &message)),
+                        None => outln!("{message}"),
+                    }
                 }
                 Ok(ExitCode::SUCCESS)
             }
@@ -85,10 +88,9 @@ impl Session {
     }
 }
 
-/// What a request that answers `Done` did, in `lang`, once told whether it changed
-/// anything and what the service said; None for a request this does not know (the
-/// service's text is shown).
-fn said(lang: Language, request: &Request) -> Box<dyn FnOnce(bool, &str) -> Option<String>> {
+/// The ticket and the change of a request that answers `Done`; None for a request this
+/// does not know (the service's text is shown).
+fn change_of(request: &Request) -> Option<(String, &'static str)> {
     let (id, what) = match request {
         Request::Note { id, .. } => (id, "note"),
         Request::Reopen { id } => (id, "reopened"),
@@ -99,29 +101,34 @@ fn said(lang: Language, request: &Request) -> Box<dyn FnOnce(bool, &str) -> Opti
         Request::Urgent { id, reason } if reason.is_some() => (id, "urgent"),
         Request::Urgent { id, .. } => (id, "not-urgent"),
         Request::Close { id, .. } => (id, "closed"),
-        _ => return Box::new(|_, _| None),
+        _ => return None,
     };
     let id = sourdine::store::Store::parse_ticket_id(id).unwrap_or_else(|_| id.clone());
-    Box::new(move |changed: bool, message: &str| {
-        // The classification as the service recorded it (its codes, normalised).
-        let classification = message
-            .split_once(" closed (")
-            .and_then(|(_, c)| c.strip_suffix(')'))
-            .unwrap_or_default()
-            .to_string();
-        Some(match (what, changed) {
-            ("note", _) => tr!(lang, "said-note", id = id),
-            ("closed", true) if !classification.is_empty() => tr!(
-                lang,
-                "said-closed-as",
-                id = id,
-                classification = classification
-            ),
-            ("closed", false) => tr!(lang, "said-already-closed", id = id),
-            (_, true) => tr!(lang, "said-changed", id = id, what = what),
-            (_, false) => tr!(lang, "said-unchanged", id = id, what = what),
-        })
-    })
+    Some((id, what))
+}
+
+/// What `change` did, in `lang`, given whether it changed anything and what the service
+/// said.
+fn said(lang: Language, change: (String, &str), changed: bool, message: &str) -> String {
+    let (id, what) = change;
+    // The classification as the service recorded it (its codes, normalised).
+    let classification = message
+        .split_once(" closed (")
+        .and_then(|(_, c)| c.strip_suffix(')'))
+        .unwrap_or_default()
+        .to_string();
+    match (what, changed) {
+        ("note", _) => tr!(lang, "said-note", id = id),
+        ("closed", true) if !classification.is_empty() => tr!(
+            lang,
+            "said-closed-as",
+            id = id,
+            classification = classification
+        ),
+        ("closed", false) => tr!(lang, "said-already-closed", id = id),
+        (_, true) => tr!(lang, "said-changed", id = id, what = what),
+        (_, false) => tr!(lang, "said-unchanged", id = id, what = what),
+    }
 }
 
 /// The counsellor's language, where no session is at hand.
