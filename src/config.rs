@@ -83,6 +83,10 @@ pub struct Config {
     /// How precisely arrival times are stored: `minute`, `hour` (default) or `day`.
     #[serde(default)]
     pub received_precision: Precision,
+    /// The helpline's time zone (an IANA name such as `Europe/Brussels`), in which `ticket`
+    /// and `sourdine status` show times; default: the system's.
+    #[serde(default)]
+    pub timezone: Option<String>,
     /// The control socket `ticket` talks to (default `/run/sourdine/control.sock`).
     #[serde(default = "default_socket")]
     pub control_socket: PathBuf,
@@ -126,10 +130,6 @@ pub struct Config {
     /// The server replies are sent through (absent: replies wait in the outbox).
     #[serde(default)]
     pub smtp: Option<SmtpConfig>,
-    /// The helpline's time zone (an IANA name such as `Europe/Brussels`); default: the
-    /// system's.
-    #[serde(default)]
-    pub timezone: Option<String>,
     /// When counsellors answer mail: weekly times, holidays (default: Monday to Friday,
     /// 09:00-17:00).
     #[serde(default)]
@@ -934,6 +934,14 @@ impl Config {
         }
     }
 
+    /// The helpline's time zone: `timezone`, else the system's (UTC when it has none).
+    pub fn time_zone(&self) -> jiff::tz::TimeZone {
+        self.timezone
+            .as_deref()
+            .and_then(|name| jiff::tz::TimeZone::get(name).ok())
+            .unwrap_or_else(jiff::tz::TimeZone::system)
+    }
+
     /// The key directory: `key_dir`, or `keys` beside the configuration file.
     pub fn key_dir(&self) -> PathBuf {
         match &self.key_dir {
@@ -1268,6 +1276,15 @@ mod tests {
     fn relative_data_dir_is_refused() {
         let e = parse("data_dir = \"d\"\ncontact_address = \"a@b.example\"\n").unwrap_err();
         assert_eq!(e.key(), Some("data_dir"));
+    }
+
+    #[test]
+    fn timezone_must_be_known() {
+        let base = "data_dir = \"/d\"\ncontact_address = \"a@b.example\"\n";
+        let c = parse(&format!("{base}timezone = \"Europe/Brussels\"\n")).unwrap();
+        assert_eq!(c.time_zone().iana_name(), Some("Europe/Brussels"));
+        let e = parse(&format!("{base}timezone = \"Europe/Atlantis\"\n")).unwrap_err();
+        assert_eq!(e.key(), Some("timezone"));
     }
 
     #[test]

@@ -87,14 +87,19 @@ pub fn format_precise(secs: i64) -> String {
 /// How long ago `then` (a time rounded to `precision`) was, for people, never claiming
 /// more precision than the stored time has: "this hour", "3 h ago", "today", "2 d ago".
 pub fn relative(now: i64, then: i64, precision: Precision) -> String {
+    // Both to the stored step: "this hour" while now is in the step `then` began.
+    let (now, then) = match precision {
+        Precision::Minute => (now, then),
+        p => (p.round(now), p.round(then)),
+    };
     let d = now - then;
     if d < 0 {
         return "in the future".into();
     }
     match precision {
-        Precision::Day if d < 86_400 => return "today".into(),
+        Precision::Day if d == 0 => return "today".into(),
         Precision::Day if d < 5_184_000 => return format!("{} d ago", d / 86_400),
-        Precision::Hour if d < 3600 => return "this hour".into(),
+        Precision::Hour if d == 0 => return "this hour".into(),
         _ => {}
     }
     match d {
@@ -186,5 +191,8 @@ mod tests {
         assert_eq!(relative(7300, 0, Precision::Hour), "2 h ago");
         assert_eq!(relative(86_400 * 3, 0, Precision::Hour), "3 d ago");
         assert_eq!(relative(80_000, 0, Precision::Day), "today");
+        // Seconds into the next hour, a time rounded to the hour before is not "this hour".
+        assert_eq!(relative(3605, 0, Precision::Hour), "1 h ago");
+        assert_eq!(relative(86_405, 0, Precision::Day), "1 d ago");
     }
 }

@@ -240,3 +240,237 @@ reply-in-english = Pas de version en { $language } : { $names } est donnée en a
 column-work-hours = H OUVR.
 # Après les heures ouvrables d'un ticket qui a dépassé le délai de réponse.
 list-overdue-mark = en retard
+
+## Dates et heures, dans le fuseau horaire de la ligne d'écoute, jamais plus précises qu'enregistrées
+
+date-short = { $day }/{ $month }/{ $year }
+date-long = { $day } { $month } { $year }
+# Une heure enregistrée à l'heure près : l'heure pendant laquelle c'est arrivé.
+time-short-hour = { $date } { $hour }h
+time-short-minute = { $date } { $time }
+time-long-hour = { $date }, entre { $from } et { $to }
+time-long-minute = { $date } à { $time }
+month-1 = janvier
+month-2 = février
+month-3 = mars
+month-4 = avril
+month-5 = mai
+month-6 = juin
+month-7 = juillet
+month-8 = août
+month-9 = septembre
+month-10 = octobre
+month-11 = novembre
+month-12 = décembre
+
+## L'aide de la ligne de commande (`ticket --help`, `ticket list --help`) : cli-COMMANDE dit
+## ce que fait la commande, cli-COMMANDE--OPTION ce que fait une option, cli--OPTION une
+## option commune à plusieurs commandes. Les mots entre accents graves et en capitales se
+## tapent tels quels : gardez-les.
+
+cli-heading-usage = Utilisation :
+cli-heading-commands = Commandes
+cli-heading-options = Options
+cli-heading-arguments = Arguments
+cli-help-command = Afficher cette aide, ou celle des commandes données
+cli--help = Afficher l'aide (un résumé avec '-h', tout avec '--help')
+cli--version = Afficher la version
+cli--id = La référence du ticket
+cli--json = Écrire du JSON
+cli-ticket = ticket : lire les messages de la ligne d'écoute et y répondre
+    .long =
+        ticket : lire les messages de la ligne d'écoute et y répondre.
+
+        Chaque ticket est le fil d'une personne qui écrit. Elle n'est jamais montrée par son adresse ni par son nom, seulement comme « la personne ». Chaque lecture et chaque action est inscrite dans le journal d'audit sous votre identité, que le service lit dans le système (pas dans ce que vous tapez).
+
+        ticket parle au service en marche (`sourdine run`) par son socket. Quand aucun service ne tourne, il ouvre le stockage directement (exploitants, avec --config).
+
+        `ticket` seul, dans un terminal, ouvre la boîte de réception : la liste, les fils et chaque étape du travail sur une seule touche (`?` les liste).
+cli-ticket--socket = Le socket de contrôle du service [par défaut : celui de la configuration, sinon /run/sourdine/control.sock]
+cli-ticket--config = Fichier de configuration (pour trouver le socket, ou ouvrir le stockage quand aucun service ne tourne)
+cli-ticket--lang = La langue des libellés, messages et dates : fr, nl ou en [par défaut : $SOURDINE_LANG, sinon la locale (LC_ALL, LC_MESSAGES, LANG), sinon en]
+cli-ticket-inbox = La boîte de réception : les tickets en plein écran, travaillés sur une seule touche (aussi `ticket` seul, dans un terminal)
+cli-ticket-list = Lister les tickets : les urgents d'abord, puis la personne qui attend depuis le plus longtemps
+cli-ticket-list--status = Quels tickets : open (attendent une réponse), waiting (attendent la personne), closed (clôturés), all (tous)
+cli-ticket-list--unanswered = Seulement les tickets jamais répondus
+cli-ticket-list--mine = Seulement les tickets que vous avez pris
+cli-ticket-list--tag = Seulement les tickets qui ont cette étiquette
+cli-ticket-list--urgent = Seulement les tickets urgents
+cli-ticket-list--overdue = Seulement les tickets ouverts dont la personne attend depuis plus longtemps que l'objectif de réponse (replies.target_hours, compté en heures ouvrables de [hours])
+cli-ticket-list--limit = Montrer au plus N tickets (par défaut : les 50 premiers dans le tableau, tous avec --json)
+cli-ticket-list--all = Montrer tous les tickets trouvés dans le tableau, pas seulement les 50 premiers
+cli-ticket-list--json = Écrire un tableau JSON (id, status, received, subject, ...)
+cli-ticket-show = Montrer tout le fil d'un ticket et ses notes (la lecture est inscrite au journal)
+cli-ticket-show--id = La référence du ticket (par ex. K7F3QX9M ; majuscules et tirets sans importance)
+cli-ticket-show--json = Écrire un objet JSON (id, status, messages avec leur sens, received, subject, body, attachments)
+cli-ticket-attachment = Enregistrer les octets nettoyés d'une pièce jointe dans un fichier (0600 ; la copie est à vous de supprimer)
+cli-ticket-attachment--attachment = La pièce jointe : son numéro (comme `ticket show` la liste) ou son nom (attachment-2.jpg)
+cli-ticket-attachment--output = Où écrire les octets nettoyés (`-` pour la sortie standard, quand c'est un fichier ou un tube, jamais un terminal). Le fichier est créé en 0600 et ne doit pas encore exister
+cli-ticket-reply = Répondre à la personne d'un ticket, après un oui clair (par la file d'envoi ; votre nom n'y figure jamais)
+cli-ticket-reply--file = Lire la réponse dans ce fichier (`-` pour l'entrée standard). Sans lui, votre éditeur ($VISUAL / $EDITOR) s'ouvre avec le fil cité en commentaires
+cli-ticket-reply--template = Partir d'une réponse enregistrée (`ticket templates` les liste), dans la langue du ticket (sinon en anglais, et vous en êtes averti). Répétez-le pour en mettre plusieurs l'une après l'autre. Ses passages à compléter ([...]) sont à vous : hors d'un terminal, une réponse enregistrée avec un passage à compléter n'est pas envoyée
+cli-ticket-reply--yes = Envoyer sans demander (nécessaire quand l'entrée ou la sortie standard n'est pas un terminal)
+cli-ticket-reply--unverified = Envoyer bien que notre serveur de messagerie n'ait pas vérifié l'expéditeur du ticket (la réponse pourrait atteindre quelqu'un qui n'a jamais écrit). Nécessaire avec --yes, ou hors d'un terminal ; un terminal le demande. Inscrit au journal
+cli-ticket-reply--force = Répondre à un ticket pris par quelqu'un d'autre (inscrit au journal d'audit)
+cli-ticket-templates = Lister les réponses enregistrées : nom, langues, première ligne (partir de l'une d'elles avec `ticket reply ID --template NOM`)
+cli-ticket-templates--json = Afficher un tableau JSON (name, languages, first_line)
+cli-ticket-note = Ajouter une note interne à un ticket (jamais envoyée à la personne)
+cli-ticket-note--file = Lire la note dans ce fichier (`-` pour l'entrée standard). Sans lui, la note est lue sur l'entrée standard quand ce n'est pas un terminal, sinon dans $VISUAL / $EDITOR
+cli-ticket-close = Clôturer un ticket en notant la classification du contact (--type, --category, --role) ; refusé si quelqu'un d'autre l'a pris, sauf avec --force
+cli-ticket-close--kind = Le type de contact (un code de `ticket classification`). Nécessaire sauf si la configuration dit `classification_required = false` ; dans un terminal, sans lui, `ticket close` le demande
+cli-ticket-close--categories = Une catégorie du contact (à répéter pour plusieurs)
+cli-ticket-close--role = Le rôle de la personne, tel qu'elle le décrit
+cli-ticket-close--force = Clôturer un ticket pris par quelqu'un d'autre (inscrit au journal d'audit)
+cli-ticket-reopen = Rouvrir un ticket clôturé
+cli-ticket-tag = Ajouter une étiquette à un ticket
+cli-ticket-tag--tag = L'étiquette (1 à 64 caractères)
+cli-ticket-untag = Retirer une étiquette d'un ticket
+cli-ticket-untag--tag = L'étiquette (1 à 64 caractères)
+cli-ticket-claim = Prendre un ticket : c'est vous qui y répondrez
+cli-ticket-claim--force = Reprendre (claim) ou libérer (release) le ticket pris par quelqu'un d'autre (superviseur·es)
+cli-ticket-release = Libérer un ticket que vous avez pris
+cli-ticket-release--force = Reprendre (claim) ou libérer (release) le ticket pris par quelqu'un d'autre (superviseur·es)
+cli-ticket-search = Chercher dans les objets, le texte des messages et les notes
+cli-ticket-search--text = Les mots à trouver (chaque mot doit y être ; chacun trouve le début d'un mot ; accents et majuscules sans importance)
+cli-ticket-search--limit = Montrer au plus N résultats
+cli-ticket-search--json = Écrire un tableau JSON (id, status, subject, excerpt)
+cli-ticket-urgent = Marquer un ticket comme une situation de danger grave et imminent possible (ou retirer la marque)
+cli-ticket-urgent--reason = Pourquoi : la situation de danger grave et imminent possible (gardée scellée dans le ticket ; le journal d'audit note seulement que la marque a été posée)
+cli-ticket-urgent--clear = Retirer la marque d'urgence
+cli-ticket-forget = Détruire un ticket maintenant, pour de bon (superviseur·es), après un oui clair : la personne a demandé à être oubliée
+cli-ticket-forget--reason = Pourquoi (inscrit au journal d'audit ; écrivez-le sans les détails de la personne)
+cli-ticket-forget--yes = Le détruire sans demander (nécessaire quand l'entrée ou la sortie standard n'est pas un terminal)
+cli-ticket-reveal = Lever le secret (deux superviseur·es) : demander, approuver, ou lister les demandes
+cli-ticket-reveal--id = Le ticket dont l'adresse de réponse doit être révélée
+cli-ticket-reveal--reason = Pourquoi : le danger grave et imminent (gardé scellé avec le ticket)
+cli-ticket-reveal--approve = Approuver la demande d'un·e autre superviseur·e ; montre l'adresse une fois
+cli-ticket-reveal--list = Lister les demandes de levée du secret
+cli-ticket-classification = Lister la classification des contacts : types, catégories et rôles, avec leurs libellés
+cli-ticket-classification--json = Écrire du JSON : {"{"}"types": [{"{"}"code", "labels": {"{"}"fr", "nl", "en"{"}"}{"}"}], "categories": [...], "roles": [...]{"}"}
+cli-ticket-stats = Statistiques pour les rapports (superviseur·es) : contacts par mois, type, catégorie, rôle et langue, réponses et délai de réponse, petits nombres masqués
+cli-ticket-stats--from = Premier mois de la période, AAAA-MM [par défaut : onze mois avant --to]
+cli-ticket-stats--to = Dernier mois de la période, inclus, AAAA-MM [par défaut : le mois en cours]
+cli-ticket-stats--json = Écrire du JSON ({"{"}"from", "to", "threshold", "contacts", "by_month", "by_type", ...{"}"})
+cli-ticket-stats--csv = Écrire du CSV : une ligne par mesure, clé et valeur
+cli-ticket-stats--html = Écrire le rapport dans FILE, en une page HTML autonome (tableaux et graphiques, prête à imprimer)
+cli-ticket-whoami = Montrer qui le service pense que vous êtes, et votre rôle
+
+## ticket list
+
+list-none = Aucun ticket ne correspond.
+list-more = (les { $count } premiers ; --limit N ou --all en montre plus)
+
+## ticket reply, note, tag, claim, close… en ligne de commande
+
+# { $what } vaut reply (la réponse) ou note (la note).
+text-unreadable = impossible de lire { $path } : { $reason }
+text-editor-failed = impossible d'obtenir { $what ->
+    [reply] la réponse
+   *[note] la note
+} de votre éditeur : { $reason } (ou donnez --file F)
+text-stdin-empty = { $what ->
+    [reply] aucune réponse
+   *[note] aucune note
+} : l'entrée standard n'est pas un terminal et n'a rien donné ; donnez --file F, envoyez le texte par un tube, ou lancez ceci dans un terminal pour l'écrire dans votre éditeur
+text-empty = { $what ->
+    [reply] la réponse est vide
+   *[note] la note est vide
+} : rien n'a été enregistré
+reply-no-address = le ticket { $id } ne conserve aucune adresse de réponse (elle a expiré ou il n'y en a jamais eu) : il ne peut pas recevoir de réponse
+reply-claimed = le ticket { $id } est pris par { $holder } : demandez-lui, ou demandez-lui de le libérer (ticket release { $id }) ; pour y répondre quand même, donnez --force (inscrit au journal d'audit)
+reply-gaps-left = non envoyée : la réponse enregistrée « { $name } » a encore un passage à compléter ({ $gaps }) ; écrivez-la dans un terminal (ticket reply { $id }{ $again }) ou donnez le texte terminé avec --file F
+reply-preview-title = Ceci sera envoyé :
+reply-unedited = C'est la réponse enregistrée `{ $name }` telle quelle : rien n'y a été écrit pour cette personne.
+reply-gaps-preview = Il reste un passage à compléter : { $gaps }.
+reply-not-done = non envoyée
+reply-with-yes = pour l'envoyer
+reply-unverified = ticket { $id } : notre serveur de messagerie n'a pas vérifié qui l'a envoyé, la réponse pourrait donc atteindre quelqu'un qui n'a jamais écrit ; rien n'a été mis en file. Lisez `ticket show { $id }`, et ne l'envoyez que si vous êtes sûr·e : ajoutez --unverified à côté de --yes
+# { $what } est l'une des quatre lignes ci-dessous.
+reply-queued = Réponse { $reference } au ticket { $id } mise en file ; { $what }.
+reply-queued-now = le service l'envoie maintenant (ticket show dit quand elle est partie)
+reply-queued-no-smtp = elle partira dès qu'un serveur [smtp] sera configuré ; d'ici là elle attend dans la file d'envoi
+reply-queued-later = elle partira quand le service tournera (aucun service sourdine ne tourne maintenant)
+reply-queued-later-no-smtp = elle partira quand le service tournera avec un serveur [smtp] configuré (ni l'un ni l'autre pour l'instant)
+confirm-needs-yes = { $not_done } : il faut un oui clair, et l'entrée ou la sortie standard n'est pas un terminal où le demander ; donnez --yes { $with_yes }
+confirm-hint-yes-no = [oui/N]
+confirm-hint-type = (tapez { $word } pour confirmer)
+# Ce qu'une modification a fait. { $what } vaut reopened, tagged, untagged, claimed, released, urgent ou not-urgent.
+said-note = note ajoutée au ticket { $id }
+said-changed = ticket { $id } { $what ->
+    [reopened] rouvert
+    [tagged] étiqueté
+    [untagged] désétiqueté
+    [claimed] pris
+    [released] libéré
+    [urgent] marqué urgent
+    [not-urgent] n'est plus urgent
+   *[closed] clôturé
+}
+said-unchanged = le ticket { $id } était déjà { $what ->
+    [reopened] rouvert
+    [tagged] étiqueté ainsi
+    [untagged] sans cette étiquette
+    [claimed] pris
+    [released] libre
+    [urgent] marqué urgent
+    [not-urgent] non urgent
+   *[closed] clôturé
+} ; rien n'a changé
+said-closed-as = ticket { $id } clôturé ({ $classification })
+said-already-closed = le ticket { $id } était déjà clôturé ; rien n'a changé (rouvrez-le pour changer sa classification)
+inbox-needs-terminal = la boîte de réception a besoin d'un terminal (entrée et sortie standard) ; les autres commandes (ticket list, ticket show ID...) marchent partout
+search-nothing = Rien trouvé.
+attachment-cannot-create = impossible de créer { $path }
+attachment-written = { $name } ({ $kind }, { $size }) écrite dans { $path }
+    Cette copie exportée est à vous de la supprimer quand vous n'en avez plus besoin.
+whoami-line = { $name } (uid { $uid }), { $role }, { $through }
+whoami-remote = par le service en marche
+whoami-local = stockage ouvert directement (aucun service ne tourne)
+forget-no-reason = donnez une raison avec --reason ; rien n'a été détruit
+forget-title = Détruire le ticket
+forget-summary = { $count ->
+    [one] { $count } message
+   *[other] { $count } messages
+}, reçu le { $received }
+forget-warning = Ses messages, pièces jointes, notes, réponses et l'adresse de réponse de la personne sont détruits, avec les clés qui pourraient les ouvrir. C'est irréversible.
+forget-question = Le détruire pour de bon ?
+forget-not-done = rien n'a été détruit
+forget-with-yes = pour détruire le ticket
+forget-nothing-destroyed = Rien n'a été détruit.
+forget-done = Ticket { $id } détruit : plus rien n'en peut être lu (ses enregistrements ont disparu et les clés qui pourraient les ouvrir sont détruites). Le journal d'audit garde que vous l'avez détruit, et pourquoi.
+reveal-none = Aucune demande de levée du secret.
+reveal-column-request = DEMANDE
+reveal-column-asked-by = DEMANDÉE PAR
+reveal-column-when = QUAND
+reveal-column-approved-by = APPROUVÉE PAR
+reveal-column-reason = RAISON
+reveal-pending = en attente
+reveal-lifted = SECRET LEVÉ
+reveal-address-is = Ticket { $id } : l'adresse de réponse de la personne est
+reveal-shown-once = Elle n'est montrée qu'une fois, et c'est inscrit au journal d'audit. Ne la conservez nulle part ailleurs.
+reveal-requested = Demande de levée du secret { $request } enregistrée pour le ticket { $id }.
+    Un·e second·e superviseur·e l'approuve avec : ticket reveal --approve { $request }
+classification-types = Types (un par contact : --type CODE)
+classification-categories = Catégories (aucune, une ou plusieurs : --category CODE ...)
+classification-roles = Le rôle de la personne (au plus un : --role CODE)
+classification-column-code = CODE
+classification-column-label = LIBELLÉ
+classification-retired = (retiré : plus proposé)
+classification-required = Clôturer un ticket demande un type : ticket close ID --type CODE [--category CODE]... [--role CODE]
+classification-optional = Le type est facultatif à la clôture (classification_required = false).
+
+## Clôturer en ligne de commande : la classification par numéros
+
+pick-intro = Ticket { $id } : classez le contact pour le clôturer (une réponse vide au type annule).
+pick-types = Type de contact :
+pick-type-prompt = Type (numéro)
+pick-categories-title = Catégories (aucune, une ou plusieurs) :
+pick-categories-prompt = Catégories (numéros séparés par des espaces ; Entrée pour aucune)
+pick-role-title = Le rôle de la personne, tel qu'elle le décrit :
+pick-role-prompt = Rôle (numéro ; Entrée pour aucun)
+pick-give = { $max ->
+    [one] donnez un numéro de 1 à { $n }
+   *[other] donnez des numéros de 1 à { $n }
+}
+pick-cancelled = aucun type choisi ; le ticket n'a pas été clôturé
+pick-invalid = aucune réponse valable après { $tries } essais ; le ticket n'a pas été clôturé

@@ -13,10 +13,10 @@ const TRIES: usize = 3;
 #[derive(Debug, thiserror::Error)]
 pub enum PickError {
     /// Nothing chosen: the ticket stays open.
-    #[error("no type chosen; the ticket was not closed")]
+    #[error("{}", crate::tr!(crate::cli::i18n::current(), "pick-cancelled"))]
     Cancelled,
     /// Too many answers that are not on the list.
-    #[error("no valid answer after {TRIES} tries; the ticket was not closed")]
+    #[error("{}", crate::tr!(crate::cli::i18n::current(), "pick-invalid", tries = TRIES))]
     Invalid,
     /// The terminal failed.
     #[error("reading your answer: {0}")]
@@ -38,6 +38,7 @@ fn list(out: &mut impl Write, title: &str, entries: &[&Entry], lang: Language) -
 /// Asks `prompt` until the answer is a list of numbers from 1 to `n` (at most `max` of them,
 /// at least one unless `optional`); returns them, 0-based.
 fn ask(
+    lang: Language,
     input: &mut impl BufRead,
     out: &mut impl Write,
     prompt: &str,
@@ -73,11 +74,7 @@ fn ask(
             .collect();
         match picked {
             Some(p) if p.len() <= max => return Ok(p),
-            _ => writeln!(
-                out,
-                "  give {} from 1 to {n}",
-                if max == 1 { "a number" } else { "numbers" }
-            )?,
+            _ => writeln!(out, "  {}", crate::tr!(lang, "pick-give", max = max, n = n))?,
         }
     }
     Err(PickError::Invalid)
@@ -91,24 +88,31 @@ pub fn pick(
     input: &mut impl BufRead,
     out: &mut impl Write,
 ) -> Result<Classification, PickError> {
-    writeln!(
-        out,
-        "Ticket {id}: classify the contact to close it (an empty answer to the type cancels)."
-    )?;
+    use crate::tr;
+    writeln!(out, "{}", tr!(lang, "pick-intro", id = id))?;
     let types = offered(taxonomy, Dimension::Type);
-    list(out, "Type of contact:", &types, lang)?;
-    let kind = ask(input, out, "Type (number)", types.len(), 1, false)?[0];
+    list(out, &tr!(lang, "pick-types"), &types, lang)?;
+    let kind = ask(
+        lang,
+        input,
+        out,
+        &tr!(lang, "pick-type-prompt"),
+        types.len(),
+        1,
+        false,
+    )?[0];
     let mut c = Classification {
         kind: types[kind].code.clone(),
         ..Default::default()
     };
     let categories = offered(taxonomy, Dimension::Category);
     if !categories.is_empty() {
-        list(out, "Categories (none, one or several):", &categories, lang)?;
+        list(out, &tr!(lang, "pick-categories-title"), &categories, lang)?;
         let picked = ask(
+            lang,
             input,
             out,
-            "Categories (numbers separated by spaces; Enter for none)",
+            &tr!(lang, "pick-categories-prompt"),
             categories.len(),
             categories.len(),
             true,
@@ -117,11 +121,12 @@ pub fn pick(
     }
     let roles = offered(taxonomy, Dimension::Role);
     if !roles.is_empty() {
-        list(out, "The writer's role, as they describe it:", &roles, lang)?;
+        list(out, &tr!(lang, "pick-role-title"), &roles, lang)?;
         let picked = ask(
+            lang,
             input,
             out,
-            "Role (number; Enter for none)",
+            &tr!(lang, "pick-role-prompt"),
             roles.len(),
             1,
             true,
@@ -171,7 +176,7 @@ mod tests {
     fn wrong_answers_are_asked_again_then_refused() {
         let (c, shown) = run("9\nzero\n3\n\n\n");
         assert_eq!(c.unwrap().kind, "silent_or_test");
-        assert!(shown.contains("give a number from 1 to 5"), "{shown}");
+        assert!(shown.contains("donnez un numéro de 1 à 5"), "{shown}");
         assert!(matches!(run("9\n9\n9\n").0, Err(PickError::Invalid)));
         assert!(matches!(run("\n").0, Err(PickError::Cancelled)));
         assert!(matches!(run("").0, Err(PickError::Cancelled)));

@@ -28,12 +28,21 @@ pub struct Ask<'a> {
 
 /// Nobody can be asked, and `--yes` was not given: the action was not taken.
 #[derive(Debug, thiserror::Error)]
-#[error(
-    "{not_done}: this needs a clear yes, and standard input or output is not a terminal to ask on; give --yes {with_yes}"
-)]
 pub struct NeedsYes {
     not_done: String,
     with_yes: String,
+}
+
+impl std::fmt::Display for NeedsYes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = crate::tr!(
+            crate::cli::i18n::current(),
+            "confirm-needs-yes",
+            not_done = self.not_done.as_str(),
+            with_yes = self.with_yes.as_str()
+        );
+        f.write_str(&text)
+    }
 }
 
 /// Whether a question can be asked: standard input and output are both a terminal.
@@ -53,9 +62,10 @@ pub fn confirm(ask: &Ask<'_>, yes: bool) -> Result<bool, ConfirmError> {
             with_yes: ask.with_yes.to_string(),
         }));
     }
+    let lang = crate::cli::i18n::current();
     let hint = match ask.answer {
-        Answer::YesNo => "[y/N]".to_string(),
-        Answer::Type(word) => format!("(type {word} to confirm)"),
+        Answer::YesNo => crate::tr!(lang, "confirm-hint-yes-no"),
+        Answer::Type(word) => crate::tr!(lang, "confirm-hint-type", word = word),
     };
     super::output::print(&format!("{} {hint} ", ask.question));
     let mut line = String::new();

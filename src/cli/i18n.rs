@@ -104,6 +104,40 @@ pub fn message(lang: Language, id: &str, args: &[(&str, Value<'_>)]) -> String {
     id.to_string()
 }
 
+/// The message `id` (or its attribute `attribute`, as `id.long`) without variables, in
+/// `lang`, else in English; None when no language has it (code whose texts are not yet in
+/// the message files keeps its own).
+pub fn lookup(lang: Language, id: &str, attribute: Option<&str>) -> Option<String> {
+    for b in [bundle(lang), bundle(Language::En)] {
+        let Some(m) = b.get_message(id) else {
+            continue;
+        };
+        let pattern = match attribute {
+            None => m.value(),
+            Some(a) => m.get_attribute(a).map(|a| a.value()),
+        };
+        if let Some(pattern) = pattern {
+            let mut errors = Vec::new();
+            return Some(b.format_pattern(pattern, None, &mut errors).into_owned());
+        }
+    }
+    None
+}
+
+/// The language of this process, set once by the binary: for texts made where no
+/// language is at hand (a prompt's hint, the refusal without `--yes`). English until set.
+static CURRENT: OnceLock<Language> = OnceLock::new();
+
+/// Sets the language of this process's texts ([`current`]); only the first call counts.
+pub fn set_current(lang: Language) {
+    let _ = CURRENT.set(lang);
+}
+
+/// The language of this process's texts: the one set by [`set_current`], else English.
+pub fn current() -> Language {
+    CURRENT.get().copied().unwrap_or(Language::En)
+}
+
 /// A message in the counsellor's language: `tr!(lang, "id")` or
 /// `tr!(lang, "id", name = value, ...)` (values: text or numbers). See [`message`].
 #[macro_export]

@@ -3,12 +3,15 @@
 
 pub mod classify;
 pub mod confirm;
+pub mod dates;
 pub mod desk;
 pub mod docs;
 pub mod editor;
+pub mod help;
 pub mod i18n;
 pub mod inbox;
 pub mod lang;
+pub mod listing;
 pub mod output;
 pub mod report;
 pub mod stats;

@@ -21,7 +21,8 @@ pub struct Whoami {
     /// When counsellors answer mail (`[hours]`).
     #[serde(default)]
     pub hours: Box<crate::hours::HoursConfig>,
-    /// The helpline's time zone (`timezone`; None: the system's).
+    /// The helpline's time zone (IANA name), when the service knows one by name; else the
+    /// caller's system zone is used.
     #[serde(default)]
     pub timezone: Option<String>,
     /// The reply target, in working hours.

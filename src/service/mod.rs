@@ -278,9 +278,9 @@ impl Service {
             Request::Whoami => Ok(Response::Whoami(Whoami {
                 caller: caller.clone(),
                 precision: self.config.received_precision,
+                timezone: self.config.time_zone().iana_name().map(str::to_string),
                 version: env!("CARGO_PKG_VERSION").to_string(),
                 hours: Box::new(self.config.hours.clone()),
-                timezone: self.config.timezone.clone(),
                 target_hours: self.config.replies.target_hours,
             })),
             Request::List { mut filter, mine } => {

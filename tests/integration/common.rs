@@ -91,6 +91,11 @@ impl Env {
         c.env("SOURDINE_CONFIG", &self.config)
             .env_remove("SOURDINE_LOG")
             .env_remove("SOURDINE_SOCKET")
+            // English unless a test asks for another language.
+            .env_remove("SOURDINE_LANG")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", "C.UTF-8")
             .env("NO_COLOR", "1")
             .stdin(Stdio::null());
         c

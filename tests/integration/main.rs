@@ -22,6 +22,7 @@ mod fuzz_replay;
 mod imap;
 mod inbox;
 mod ingest;
+mod language;
 mod mailstack;
 mod mistakes;
 mod operating;

@@ -7,7 +7,7 @@ mod cmd;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use sourdine::{errln, outln};
 
 /// ticket: read and answer the helpline's messages.
@@ -111,14 +111,25 @@ enum Command {
 fn main() -> ExitCode {
     sourdine::cli::install_panic_hook("ticket");
     sourdine::hardening::private_umask();
-    let cli = Cli::parse();
+    // The language is known before parsing, so that `--help` speaks it.
+    let early = sourdine::cli::help::lang_flag(std::env::args_os());
+    let early = sourdine::cli::lang::resolve(early).unwrap_or(sourdine::anonymise::Language::En);
+    let command = || sourdine::cli::help::localise(Cli::command(), early);
+    let cli = Cli::from_arg_matches(&command().get_matches()).unwrap_or_else(|e| e.exit());
     sourdine::cli::init_logging("warn");
+    let lang = match sourdine::cli::lang::resolve(cli.lang) {
+        Ok(l) => l,
+        Err(e) => {
+            errln!("ticket: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     // `ticket` alone: the inbox on a terminal, else the help (as a missing command was).
     let command = match cli.command {
         Some(c) => c,
         None if sourdine::cli::confirm::can_ask() => Command::Inbox(cmd::inbox::Args {}),
         None => {
-            errln!("{}", Cli::command().render_help());
+            errln!("{}", command().render_help());
             return ExitCode::from(2);
         }
     };
@@ -136,7 +147,8 @@ fn main() -> ExitCode {
             }
         };
     }
-    let mut session = match cmd::Session::open(cli.socket.as_deref(), cli.config.as_deref()) {
+    sourdine::cli::i18n::set_current(lang);
+    let mut session = match cmd::Session::open(cli.socket.as_deref(), cli.config.as_deref(), lang) {
         Ok(s) => s,
         Err(e) => {
             errln!("ticket: {}", sourdine::cli::error_line(&e));
@@ -146,12 +158,12 @@ fn main() -> ExitCode {
     let s = &mut session;
     let result = match command {
         Command::Inbox(_) => cmd::inbox::run(s, cli.lang),
-        Command::List(a) => cmd::list::run(s, a, cli.lang),
+        Command::List(a) => cmd::list::run(s, a),
         Command::Show(a) => cmd::show::run(s, a),
         Command::Attachment(a) => cmd::attachment::run(s, a),
         Command::Note(a) => cmd::note::run(s, a),
-        Command::Reply(a) => cmd::reply::run(s, a, cli.lang),
-        Command::Templates(a) => cmd::templates::run(s, a, cli.lang),
+        Command::Reply(a) => cmd::reply::run(s, a),
+        Command::Templates(a) => cmd::templates::run(s, a),
         Command::Close(a) => cmd::close::run(s, a, cli.lang),
         Command::Reopen(a) => cmd::state::run(s, a),
         Command::Tag(a) => cmd::tag::run(s, a, true),
@@ -178,5 +190,88 @@ fn main() -> ExitCode {
             );
             ExitCode::from(if needs_yes { 2 } else { 1 })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sourdine::anonymise::Language;
+    use sourdine::cli::help::{arg_ids, command_id};
+    use sourdine::cli::i18n::lookup;
+
+    /// Every command and option shown in `--help` has its text in the message files (so in
+    /// every language: the completeness test of the library checks the three files agree),
+    /// and every help text of the files belongs to a command or an option.
+    #[test]
+    fn every_command_and_option_has_its_help_in_the_message_files() {
+        fn walk(
+            cmd: &clap::Command,
+            path: &str,
+            missing: &mut Vec<String>,
+            used: &mut Vec<String>,
+        ) {
+            if cmd.is_hide_set() {
+                return;
+            }
+            used.push(command_id(path));
+            if lookup(Language::En, &command_id(path), None).is_none() {
+                missing.push(command_id(path));
+            }
+            for a in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+                let ids = arg_ids(path, a.get_id().as_str());
+                match ids
+                    .iter()
+                    .find(|id| lookup(Language::En, id, None).is_some())
+                {
+                    Some(id) => used.push(id.clone()),
+                    None => missing.push(ids[0].clone()),
+                }
+            }
+            for sc in cmd.get_subcommands() {
+                walk(sc, &format!("{path}-{}", sc.get_name()), missing, used);
+            }
+        }
+        let (mut missing, mut used) = (Vec::new(), Vec::new());
+        walk(&Cli::command(), "ticket", &mut missing, &mut used);
+        assert!(
+            missing.is_empty(),
+            "no message for:\n{}",
+            missing.join("\n")
+        );
+        let english = fluent_syntax::parser::parse(sourdine::cli::i18n::FILES[0].2).unwrap();
+        for entry in &english.body {
+            if let fluent_syntax::ast::Entry::Message(m) = entry {
+                let id = m.id.name;
+                // The headings, --help and --version are named in the code.
+                let named = id.starts_with("cli-heading-")
+                    || ["cli--help", "cli--version", "cli-help-command"].contains(&id);
+                assert!(
+                    !id.starts_with("cli-") || named || used.iter().any(|u| u == id),
+                    "{id} is in the message files but no command or option has it"
+                );
+            }
+        }
+    }
+
+    /// The help in French is French, and parsing still works with the texts replaced.
+    #[test]
+    fn the_help_speaks_the_counsellors_language() {
+        let mut cmd = sourdine::cli::help::localise(Cli::command(), Language::Fr);
+        let help = cmd.render_help().to_string();
+        assert!(help.contains("Utilisation :"), "{help}");
+        let list = cmd.find_subcommand_mut("list").unwrap().render_long_help();
+        assert!(list.to_string().contains("tickets"), "{list}");
+        let m = sourdine::cli::help::localise(Cli::command(), Language::Nl)
+            .try_get_matches_from(["ticket", "tag", "K7QH2M4X", "school", "--lang", "nl"])
+            .unwrap();
+        let cli = Cli::from_arg_matches(&m).unwrap();
+        let Some(Command::Tag(a)) = cli.command else {
+            panic!("not tag")
+        };
+        assert!(
+            format!("{a:?}").contains(r#"id: "K7QH2M4X", tag: "school""#),
+            "{a:?}"
+        );
     }
 }

@@ -158,7 +158,9 @@ fn the_code_and_the_files_name_the_same_messages() {
             }
         }
     }
-    for id in english.keys() {
+    // The help texts of the command line are named from the commands and options
+    // (`cli-ticket-list--status`): the `ticket` binary's tests check those both ways.
+    for id in english.keys().filter(|id| !id.starts_with("cli-")) {
         assert!(
             named.contains(id),
             "{id} is in the message files but no code uses it"

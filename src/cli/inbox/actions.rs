@@ -238,7 +238,12 @@ impl Inbox<'_> {
             },
             None => None,
         };
-        let editor_text = reply_template(lang, &view, start.as_deref(), self.precision);
+        let dates = crate::cli::dates::Dates {
+            lang,
+            tz: self.tz.clone(),
+            precision: self.precision,
+        };
+        let editor_text = reply_template(&dates, &view, start.as_deref());
         let Some(text) = self.edit(&editor_text, "inbox-reply-empty")? else {
             return Ok(());
         };
@@ -368,11 +373,11 @@ fn expand_home(path: &str) -> PathBuf {
 /// What the editor opens for a reply: the saved reply (if any), what to do in the
 /// counsellor's language, and the thread quoted as `#` comments (removed before sending).
 pub fn reply_template(
-    lang: crate::anonymise::Language,
+    dates: &crate::cli::dates::Dates,
     view: &TicketView,
     start: Option<&str>,
-    precision: crate::time::Precision,
 ) -> String {
+    let lang = dates.lang;
     let mut t = start.unwrap_or_default().to_string();
     t.push_str(&format!("\n# {}\n", tr!(lang, "editor-reply-hint")));
     if start.is_some() {
@@ -395,10 +400,7 @@ pub fn reply_template(
             Direction::In => tr!(lang, "thread-from-writer"),
             Direction::Out => tr!(lang, "thread-from-helpline"),
         };
-        t.push_str(&format!(
-            "# ── {who} · {} ──\n",
-            precision.format(m.received.0)
-        ));
+        t.push_str(&format!("# ── {who} · {} ──\n", dates.long(m.received.0)));
         for line in crate::text::clean_lines(&m.body).lines() {
             t.push_str("# ");
             t.push_str(line);

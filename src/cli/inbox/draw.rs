@@ -83,7 +83,7 @@ impl Theme {
 }
 
 /// What the drawing needs besides the state.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Ctx {
     /// The styles.
     pub theme: Theme,
@@ -91,6 +91,19 @@ pub struct Ctx {
     pub now: i64,
     /// How precisely times are stored.
     pub precision: Precision,
+    /// The helpline's time zone.
+    pub tz: jiff::tz::TimeZone,
+}
+
+impl Ctx {
+    /// Times in `lang`, in the helpline's time zone, at the stored precision.
+    pub fn dates(&self, lang: crate::anonymise::Language) -> crate::cli::dates::Dates {
+        crate::cli::dates::Dates {
+            lang,
+            tz: self.tz.clone(),
+            precision: self.precision,
+        }
+    }
 }
 
 /// Draws the whole screen. The state keeps what the drawing learns (the rows a page holds,

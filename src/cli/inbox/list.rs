@@ -26,6 +26,8 @@ pub enum Column {
     Status,
     /// How long the writer has waited.
     Waiting,
+    /// The working hours the writer has waited, marked past the reply target (`ticket list`).
+    WorkHours,
     /// When the first message arrived.
     Received,
     /// Messages in the thread.
@@ -54,6 +56,7 @@ pub fn title(lang: Language, c: Column) -> String {
         Column::Ticket => tr!(lang, "column-ticket"),
         Column::Status => tr!(lang, "column-status"),
         Column::Waiting => tr!(lang, "column-waiting"),
+        Column::WorkHours => tr!(lang, "column-work-hours"),
         Column::Received => tr!(lang, "column-received"),
         Column::Messages => tr!(lang, "column-messages"),
         Column::Claimed => tr!(lang, "column-claimed"),
@@ -77,7 +80,7 @@ fn cells(t: &TicketSummary, lang: Language, ctx: &Ctx) -> [String; 7] {
         inert_line(&t.id),
         status(lang, t.status),
         waited(lang, ctx.now, t.last_in.0, ctx.precision),
-        ctx.precision.format(t.received.0),
+        ctx.dates(lang).short(t.received.0),
         t.messages.to_string(),
         fit(
             &inert_line(t.claimed_by.as_deref().unwrap_or_default()),
@@ -86,19 +89,26 @@ fn cells(t: &TicketSummary, lang: Language, ctx: &Ctx) -> [String; 7] {
     ]
 }
 
-/// The columns shown and their widths for a screen `total` cells wide; the subject takes
-/// what is left.
-pub fn layout(rows: &[[String; 7]], lang: Language, total: usize) -> Vec<(Column, usize)> {
-    const FIXED: [Column; 7] = [
-        Column::Marks,
-        Column::Ticket,
-        Column::Status,
-        Column::Waiting,
-        Column::Received,
-        Column::Messages,
-        Column::Claimed,
-    ];
-    let mut cols: Vec<(Column, usize)> = FIXED
+/// The inbox's columns before the subject, in order: its rows' cells.
+pub const INBOX_COLUMNS: [Column; 7] = [
+    Column::Marks,
+    Column::Ticket,
+    Column::Status,
+    Column::Waiting,
+    Column::Received,
+    Column::Messages,
+    Column::Claimed,
+];
+
+/// The columns shown and their widths for a screen `total` cells wide, `rows` holding the
+/// cells of the `fixed` columns in order; the subject takes what is left.
+pub fn layout<const N: usize>(
+    rows: &[[String; N]],
+    fixed: &[Column; N],
+    lang: Language,
+    total: usize,
+) -> Vec<(Column, usize)> {
+    let mut cols: Vec<(Column, usize)> = fixed
         .iter()
         .enumerate()
         .map(|(i, &c)| {
@@ -123,6 +133,14 @@ pub fn layout(rows: &[[String; 7]], lang: Language, total: usize) -> Vec<(Column
     let subject = total.saturating_sub(used(&cols)).max(1);
     cols.push((Column::Subject, subject));
     cols
+}
+
+/// The cell of column `c` in a row of the `fixed` columns' cells (empty when not among them).
+pub fn cell_of<'a, const N: usize>(row: &'a [String; N], fixed: &[Column; N], c: Column) -> &'a str {
+    fixed
+        .iter()
+        .position(|f| *f == c)
+        .map_or("", |i| row[i].as_str())
 }
 
 /// The subject, then the tags in brackets, fitted into `w` cells.
@@ -159,7 +177,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &mut State, ctx: &Ctx) {
         return;
     }
     let rows: Vec<[String; 7]> = state.tickets.iter().map(|t| cells(t, lang, ctx)).collect();
-    let cols = layout(&rows, lang, area.width as usize);
+    let cols = layout(&rows, &INBOX_COLUMNS, lang, area.width as usize);
     let header = Row::new(
         cols.iter()
             .map(|(c, w)| Cell::from(fit(&title(lang, *c), *w))),
@@ -170,11 +188,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &mut State, ctx: &Ctx) {
             Column::Marks => Cell::from(Span::styled(cells[0].clone(), ctx.theme.alert())),
             Column::Ticket => Cell::from(Span::styled(cells[1].clone(), ctx.theme.reference())),
             Column::Subject => Cell::from(subject_cell(t, w, ctx)),
-            Column::Status => Cell::from(cells[2].clone()),
-            Column::Waiting => Cell::from(cells[3].clone()),
-            Column::Received => Cell::from(cells[4].clone()),
-            Column::Messages => Cell::from(cells[5].clone()),
-            Column::Claimed => Cell::from(cells[6].clone()),
+            other => Cell::from(cell_of(cells, &INBOX_COLUMNS, other).to_string()),
         }))
     });
     let widths: Vec<Constraint> = cols

@@ -91,6 +91,7 @@ struct Inbox<'a> {
     link: Link<'a>,
     state: State,
     precision: crate::time::Precision,
+    tz: jiff::tz::TimeZone,
     theme: draw::Theme,
     /// The proof of the last list shown (`LiveList::shown`).
     shown: Option<String>,
@@ -153,6 +154,7 @@ pub fn run(desk: &mut Desk, whoami: &Whoami, lang: Language) -> Result<(), Inbox
         link,
         state,
         precision: whoami.precision,
+        tz: crate::cli::dates::zone(whoami.timezone.as_deref()),
         theme: draw::Theme::from_env(),
         shown: None,
         changes: None,
@@ -196,6 +198,7 @@ impl Inbox<'_> {
             theme: self.theme,
             now: jiff::Timestamp::now().as_second(),
             precision: self.precision,
+            tz: self.tz.clone(),
         };
         let state = &mut self.state;
         self.term.draw(|f| draw::draw(f, state, &ctx))?;

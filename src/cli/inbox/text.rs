@@ -103,16 +103,21 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
 /// How long ago `then` was, in the counsellor's language, with the same steps as
 /// `ticket list` ([`crate::time::relative`]): never more precise than the stored time.
 pub fn waited(lang: Language, now: i64, then: i64, precision: Precision) -> String {
+    // Both to the stored step: "this hour" while now is in the step `then` began.
+    let (now, then) = match precision {
+        Precision::Minute => (now, then),
+        p => (p.round(now), p.round(then)),
+    };
     let d = now - then;
     if d < 0 {
         return crate::tr!(lang, "waited-future");
     }
     match precision {
-        Precision::Day if d < 86_400 => return crate::tr!(lang, "waited-today"),
+        Precision::Day if d == 0 => return crate::tr!(lang, "waited-today"),
         Precision::Day if d < 5_184_000 => {
             return crate::tr!(lang, "waited-days", n = d / 86_400);
         }
-        Precision::Hour if d < 3600 => return crate::tr!(lang, "waited-this-hour"),
+        Precision::Hour if d == 0 => return crate::tr!(lang, "waited-this-hour"),
         _ => {}
     }
     match d {

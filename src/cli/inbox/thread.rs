@@ -97,7 +97,8 @@ pub fn sender_warning(lang: Language, v: Verification) -> Option<String> {
     }
 }
 
-fn withheld_reason(lang: Language, r: WithheldReason) -> String {
+/// Why an attachment was withheld, in `lang`.
+pub fn withheld_reason(lang: Language, r: WithheldReason) -> String {
     use WithheldReason::*;
     match r {
         CarriesIdentity => tr!(lang, "withheld-carries-identity"),
@@ -142,7 +143,7 @@ fn head(out: &mut Lines, v: &TicketView, state: &State, ctx: &Ctx) {
     out.field(
         &labels[1],
         lw,
-        &ctx.precision.format(v.received.0),
+        &ctx.dates(lang).long(v.received.0),
         plain,
         ctx,
     );
@@ -236,7 +237,7 @@ pub fn lines(v: &TicketView, state: &State, ctx: &Ctx, width: usize) -> Vec<Line
             Direction::Out => tr!(lang, "thread-from-helpline"),
         };
         out.blank();
-        let when = ctx.precision.format(m.received.0);
+        let when = ctx.dates(lang).long(m.received.0);
         out.text(&format!("── {who} · {when} ──"), ctx.theme.bold(), 0);
         delivery(&mut out, m, lang, ctx);
         if m.different_sender {
@@ -265,7 +266,7 @@ pub fn lines(v: &TicketView, state: &State, ctx: &Ctx, width: usize) -> Vec<Line
             0,
         );
         for n in &v.notes {
-            let when = crate::time::format_precise(n.time.0);
+            let when = ctx.dates(lang).precise(n.time.0);
             out.text(&format!("{} · {when}", n.author), ctx.theme.dim(), 0);
             out.text(n.text.trim_end(), Style::new(), 2);
         }

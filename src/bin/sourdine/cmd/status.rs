@@ -3,12 +3,14 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use sourdine::anonymise::Language;
+use sourdine::cli::dates::Dates;
 use sourdine::cli::output::{ALERT, OK, paint};
 use sourdine::control::client::Client;
 use sourdine::control::protocol::{Request, Response};
 use sourdine::outln;
 use sourdine::service::StatusReport;
-use sourdine::time::{Precision, format_precise, relative};
+use sourdine::time::{format_precise, relative};
 
 /// Arguments of `sourdine status`.
 #[derive(Debug, clap::Args)]
@@ -27,7 +29,7 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     if let Ok(mut client) = Client::connect(&cfg.control_socket)
         && let Ok(Response::Status(report)) = client.call(Request::Status)
     {
-        print(&report, "running", None, args.json)?;
+        print(&report, "running", None, args.json, &cfg)?;
         return Ok(ExitCode::SUCCESS);
     }
     // Else from the status file the service keeps in its runtime directory.
@@ -44,7 +46,7 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
             } else {
                 "not running"
             };
-            print(&file.report, state, Some(file.updated.0), args.json)?;
+            print(&file.report, state, Some(file.updated.0), args.json, &cfg)?;
             Ok(if file.state == "running" && alive {
                 ExitCode::FAILURE
             } else {
@@ -66,7 +68,13 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn print(r: &StatusReport, state: &str, as_of: Option<i64>, json: bool) -> anyhow::Result<()> {
+fn print(
+    r: &StatusReport,
+    state: &str,
+    as_of: Option<i64>,
+    json: bool,
+    cfg: &sourdine::config::Config,
+) -> anyhow::Result<()> {
     // A report published for counsellors is a snapshot at a step of received_precision.
     let as_of = as_of.or(r.as_of.map(|t| t.0));
     if json {
@@ -76,19 +84,23 @@ fn print(r: &StatusReport, state: &str, as_of: Option<i64>, json: bool) -> anyho
         return Ok(());
     }
     let now = jiff::Timestamp::now().as_second();
+    // Times in the helpline's time zone, and those rounded to received_precision shown at it
+    // ("this hour", never "35 min ago" for a time rounded to the hour).
+    let p = cfg.received_precision;
+    let dates = Dates::new(Language::En, cfg.timezone.as_deref(), p);
     let colour = if state == "running" { OK } else { ALERT };
     outln!("sourdine {}: {}", r.version, paint(colour, state));
     if let Some(t) = as_of {
-        outln!(
-            "  as of:       {} ({})",
-            format_precise(t),
-            relative(now, t, Precision::Minute)
-        );
+        outln!("  as of:       {} ({})", dates.long(t), relative(now, t, p));
     }
     if let (Some(pid), Some(started)) = (r.pid, r.started) {
         outln!(
             "  pid:         {pid}, started {}",
-            format_precise(started.0)
+            if r.as_of.is_some() {
+                dates.long(started.0)
+            } else {
+                dates.precise(started.0)
+            }
         );
     }
     outln!(
@@ -115,7 +127,7 @@ fn print(r: &StatusReport, state: &str, as_of: Option<i64>, json: bool) -> anyho
             outln!(
                 "  intake:      last poll {}, {} waiting, {} taken in, {} errors since start",
                 i.last_poll
-                    .map(|t| relative(now, t.0, Precision::Minute))
+                    .map(|t| relative(now, t.0, p))
                     .unwrap_or_else(|| "never".into()),
                 i.waiting
                     .map(|n| n.to_string())

@@ -8,9 +8,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use sourdine::cli::desk::unexpected;
-use sourdine::cli::output::human_size;
+use sourdine::cli::inbox::text::size;
 use sourdine::control::protocol::{Request, Response};
-use sourdine::errln;
+use sourdine::{errln, tr};
 
 /// Arguments of `ticket attachment`.
 #[derive(Debug, clap::Args)]
@@ -42,15 +42,25 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
         .create_new(true)
         .mode(0o600)
         .open(&args.output)
-        .with_context(|| format!("cannot create {}", args.output.display()))?;
+        .with_context(|| {
+            tr!(
+                s.lang,
+                "attachment-cannot-create",
+                path = args.output.display().to_string()
+            )
+        })?;
     f.write_all(&bytes)?;
     f.sync_all()?;
     errln!(
-        "wrote {} ({}, {}) to {}\nThis exported copy is yours to delete when you no longer need it.",
-        view.name,
-        view.content_type,
-        human_size(bytes.len() as u64),
-        args.output.display()
+        "{}",
+        tr!(
+            s.lang,
+            "attachment-written",
+            name = view.name.as_str(),
+            kind = view.content_type.as_str(),
+            size = size(s.lang, bytes.len() as u64),
+            path = args.output.display().to_string()
+        )
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -7,6 +7,7 @@ use sourdine::cli::desk::unexpected;
 use sourdine::cli::output::{BOLD, DIM, Table, page, paint};
 use sourdine::control::protocol::{Request, Response};
 use sourdine::taxonomy::Dimension;
+use sourdine::tr;
 
 /// Arguments of `ticket classification`.
 #[derive(Debug, clap::Args)]
@@ -29,23 +30,24 @@ pub fn run(s: &mut super::Session, args: Args, lang: Option<Language>) -> anyhow
     let lang = sourdine::cli::lang::resolve(lang)?;
     let mut out = String::new();
     for (dim, title) in [
-        (Dimension::Type, "Types (one per contact: --type CODE)"),
-        (
-            Dimension::Category,
-            "Categories (none, one or several: --category CODE ...)",
-        ),
-        (
-            Dimension::Role,
-            "The writer's role (at most one: --role CODE)",
-        ),
+        (Dimension::Type, tr!(lang, "classification-types")),
+        (Dimension::Category, tr!(lang, "classification-categories")),
+        (Dimension::Role, tr!(lang, "classification-roles")),
     ] {
         out.push_str(&paint(BOLD, title));
         out.push('\n');
-        let mut t = Table::new(&["CODE", "LABEL"]);
+        let titles = [
+            tr!(lang, "classification-column-code"),
+            tr!(lang, "classification-column-label"),
+        ];
+        let mut t = Table::new(&titles.each_ref().map(String::as_str));
         for e in taxonomy.entries(dim) {
             let mut label = e.labels.get(lang).to_string();
             if e.retired {
-                label.push_str(&paint(DIM, " (retired: no longer offered)"));
+                label.push_str(&paint(
+                    DIM,
+                    format!(" {}", tr!(lang, "classification-retired")),
+                ));
             }
             t.row(vec![e.code.clone(), label]);
         }
@@ -58,11 +60,14 @@ pub fn run(s: &mut super::Session, args: Args, lang: Option<Language>) -> anyhow
     }
     out.push_str(&paint(
         DIM,
-        if required {
-            "Closing a ticket needs a type: ticket close ID --type CODE [--category CODE]... [--role CODE]\n"
-        } else {
-            "A type is optional when closing (classification_required = false).\n"
-        },
+        format!(
+            "{}\n",
+            if required {
+                tr!(lang, "classification-required")
+            } else {
+                tr!(lang, "classification-optional")
+            }
+        ),
     ));
     page(&out);
     Ok(ExitCode::SUCCESS)

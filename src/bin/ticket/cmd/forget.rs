@@ -4,10 +4,11 @@ use std::process::ExitCode;
 
 use sourdine::cli::confirm::{Answer, Ask, can_ask, confirm};
 use sourdine::cli::desk::unexpected;
+use sourdine::cli::inbox::list::status;
 use sourdine::cli::output::{ALERT, DIM, paint};
 use sourdine::control::protocol::{Request, Response};
-use sourdine::outln;
 use sourdine::store::Store;
+use sourdine::{outln, tr};
 
 /// Arguments of `ticket forget` (supervisors).
 ///
@@ -33,7 +34,7 @@ pub struct Args {
 pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
     let id = Store::parse_ticket_id(&args.id)?;
     if args.reason.trim().is_empty() {
-        anyhow::bail!("give a reason with --reason; nothing was destroyed");
+        anyhow::bail!(tr!(s.lang, "forget-no-reason"));
     }
     if !args.yes && can_ask() {
         let t = match s.call(Request::Show { id: id.clone() })? {
@@ -41,25 +42,31 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
             other => return Err(unexpected(other).into()),
         };
         outln!(
-            "{} {id}: {}, {} message(s), received {}",
-            paint(ALERT, "Destroy ticket"),
-            t.status.as_str(),
-            t.messages.len(),
-            s.precision().format(t.received.0)
+            "{} {id}: {}, {}",
+            paint(ALERT, tr!(s.lang, "forget-title")),
+            status(s.lang, t.status),
+            tr!(
+                s.lang,
+                "forget-summary",
+                count = t.messages.len(),
+                received = s.dates().long(t.received.0)
+            )
         );
-        outln!("{} {}", paint(DIM, "Subject:"), t.subject);
         outln!(
-            "Its messages, attachments, notes, replies and the writer's reply address are destroyed, with the keys that could open them. This cannot be undone."
+            "{} {}",
+            paint(DIM, tr!(s.lang, "thread-subject")),
+            t.subject
         );
+        outln!("{}", tr!(s.lang, "forget-warning"));
     }
     let ask = Ask {
-        question: "Destroy it for good?",
+        question: &tr!(s.lang, "forget-question"),
         answer: Answer::Type(&id),
-        not_done: "nothing was destroyed",
-        with_yes: "to destroy the ticket",
+        not_done: &tr!(s.lang, "forget-not-done"),
+        with_yes: &tr!(s.lang, "forget-with-yes"),
     };
     if !confirm(&ask, args.yes)? {
-        outln!("Nothing was destroyed.");
+        outln!("{}", tr!(s.lang, "forget-nothing-destroyed"));
         return Ok(ExitCode::FAILURE);
     }
     let r = match s.call(Request::Forget {
@@ -77,9 +84,7 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
             "destroyed_epochs": r.destroyed,
         }))?;
     } else {
-        outln!(
-            "Ticket {id} destroyed: nothing of it can be read any more (its records are gone and the keys that could open them destroyed). The audit log keeps that you destroyed it, and why."
-        );
+        outln!("{}", tr!(s.lang, "forget-done", id = id.as_str()));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -14,9 +14,7 @@ pub struct Args {}
 
 pub fn run(s: &mut super::Session, lang: Option<Language>) -> anyhow::Result<ExitCode> {
     if !sourdine::cli::confirm::can_ask() {
-        anyhow::bail!(
-            "the inbox needs a terminal (standard input and output); the other commands (ticket list, ticket show ID...) work anywhere"
-        );
+        anyhow::bail!(sourdine::tr!(s.lang, "inbox-needs-terminal"));
     }
     let lang = sourdine::cli::lang::resolve(lang)?;
     sourdine::cli::inbox::run(&mut s.desk, &s.whoami, lang)?;

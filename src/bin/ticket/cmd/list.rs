@@ -4,13 +4,12 @@ use std::process::ExitCode;
 
 use sourdine::anonymise::Language;
 use sourdine::cli::desk::unexpected;
-use sourdine::cli::output::{ALERT, DIM, REF, Table, paint, truncate};
+use sourdine::cli::output::{DIM, paint};
 use sourdine::control::protocol::{Request, Response};
 use sourdine::hours::{Overdue, Schedule, WAIT_CAP};
 use sourdine::store::TicketSummary;
 use sourdine::store::records::Status as TicketStatus;
 use sourdine::store::{ListFilter, StatusFilter};
-use sourdine::time::relative;
 use sourdine::{outln, tr};
 
 /// Arguments of `ticket list`.
@@ -57,7 +56,7 @@ enum Status {
 /// Rows the table shows unless `--limit` or `--all` says otherwise.
 const TABLE_ROWS: usize = 50;
 
-pub fn run(s: &mut super::Session, args: Args, lang: Option<Language>) -> anyhow::Result<ExitCode> {
+pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
     // The table shows the head of the queue; one more is asked for to tell whether there are more.
     let table_default = !args.json && !args.all && args.limit.is_none();
     let filter = ListFilter {
@@ -90,10 +89,9 @@ pub fn run(s: &mut super::Session, args: Args, lang: Option<Language>) -> anyhow
         return json(&tickets, &judge);
     }
     if tickets.is_empty() {
-        outln!("No tickets match.");
+        outln!("{}", tr!(s.lang, "list-none"));
         return Ok(ExitCode::SUCCESS);
     }
-    let lang = sourdine::cli::lang::resolve(lang)?;
     let more = table_default && tickets.len() > TABLE_ROWS;
     tickets.truncate(if table_default {
         TABLE_ROWS
@@ -101,48 +99,13 @@ pub fn run(s: &mut super::Session, args: Args, lang: Option<Language>) -> anyhow
         usize::MAX
     });
     let now = jiff::Timestamp::now().as_second();
-    let p = s.precision();
-    let mut t = Table::new(&[
-        "",
-        "TICKET",
-        "STATUS",
-        "WAITING",
-        &tr!(lang, "column-work-hours"),
-        "RECEIVED",
-        "MSGS",
-        "CLAIMED",
-        "SUBJECT",
-    ]);
-    for tk in &tickets {
-        let mut subject = truncate(&tk.subject, 56);
-        if !tk.tags.is_empty() {
-            subject = format!(
-                "{subject} {}",
-                paint(DIM, format!("[{}]", tk.tags.join(", ")))
-            );
-        }
-        t.row(vec![
-            if tk.urgent {
-                paint(ALERT, "!")
-            } else {
-                String::new()
-            },
-            paint(REF, &tk.id),
-            tk.status.as_str().to_string(),
-            relative(now, tk.last_in.0, p),
-            work_hours(tk, &judge, lang),
-            p.format(tk.received.0),
-            tk.messages.to_string(),
-            tk.claimed_by.clone().unwrap_or_default(),
-            subject,
-        ]);
-    }
-    let mut out = t.render();
+    let lang = s.lang;
+    let columns = sourdine::cli::listing::terminal_columns();
+    let work = |tk: &TicketSummary| work_hours(tk, &judge, lang);
+    let mut out = sourdine::cli::listing::table(&tickets, &s.dates(), now, columns, &work);
     if more {
-        out.push_str(&paint(
-            DIM,
-            format!("(the first {TABLE_ROWS}; --limit N or --all shows more)\n"),
-        ));
+        out.push_str(&paint(DIM, tr!(lang, "list-more", count = TABLE_ROWS)));
+        out.push('\n');
     }
     sourdine::cli::output::page(&out);
     Ok(ExitCode::SUCCESS)
@@ -159,11 +122,11 @@ fn judge(s: &super::Session) -> Overdue {
     Overdue::new(schedule, w.target_hours, now)
 }
 
-/// How long an open ticket's writer has waited in working hours, marked when past the
-/// target; nothing for a ticket that does not wait for us.
-fn work_hours(tk: &TicketSummary, judge: &Overdue, lang: Language) -> String {
+/// How long an open ticket's writer has waited in working hours, and whether that is past
+/// the target; None for a ticket that does not wait for us.
+fn work_hours(tk: &TicketSummary, judge: &Overdue, lang: Language) -> Option<(String, bool)> {
     if tk.status != TicketStatus::Open {
-        return String::new();
+        return None;
     }
     let waited = judge.waited(tk.last_in.0);
     let hours = if waited >= WAIT_CAP {
@@ -172,9 +135,9 @@ fn work_hours(tk: &TicketSummary, judge: &Overdue, lang: Language) -> String {
         format!("{} h", waited / 3600)
     };
     if judge.is_late(tk.last_in.0) {
-        paint(ALERT, format!("{hours} {}", tr!(lang, "list-overdue-mark")))
+        Some((format!("{hours} {}", tr!(lang, "list-overdue-mark")), true))
     } else {
-        hours
+        Some((hours, false))
     }
 }
 

@@ -22,26 +22,34 @@ pub mod whoami;
 use std::path::Path;
 use std::process::ExitCode;
 
+use sourdine::anonymise::Language;
+use sourdine::cli::dates::Dates;
 use sourdine::cli::desk::{Desk, unexpected};
 use sourdine::control::protocol::{Request, Response};
-use sourdine::outln;
 use sourdine::service::{ServiceError, Whoami};
 use sourdine::time::Precision;
+use sourdine::{outln, tr};
 
 /// The connection to the tickets and what the service told about itself.
 pub struct Session {
     pub desk: Desk,
     pub whoami: Whoami,
+    /// The counsellor's language (`--lang`, `$SOURDINE_LANG`, the locale, else English).
+    pub lang: Language,
 }
 
 impl Session {
-    pub fn open(socket: Option<&Path>, config: Option<&Path>) -> anyhow::Result<Session> {
+    pub fn open(
+        socket: Option<&Path>,
+        config: Option<&Path>,
+        lang: Language,
+    ) -> anyhow::Result<Session> {
         let mut desk = Desk::open(socket, config)?;
         let whoami = match desk.call(Request::Whoami)? {
             Response::Whoami(w) => w,
             other => return Err(unexpected(other).into()),
         };
-        Ok(Session { desk, whoami })
+        Ok(Session { desk, whoami, lang })
     }
 
     pub fn call(&mut self, request: Request) -> Result<Response, ServiceError> {
@@ -52,8 +60,16 @@ impl Session {
         self.whoami.precision
     }
 
-    /// Sends a request that answers `Done` and prints its message.
+    /// Times in the counsellor's language and the helpline's time zone, at the stored
+    /// precision.
+    pub fn dates(&self) -> Dates {
+        Dates::new(self.lang, self.whoami.timezone.as_deref(), self.precision())
+    }
+
+    /// Sends a request that answers `Done` and prints its message (in the counsellor's
+    /// language; `--json` keeps the service's).
     pub fn simple(&mut self, request: Request, json: bool) -> anyhow::Result<ExitCode> {
+        let change = change_of(&request);
         match self.call(request)? {
             Response::Done { changed, message } => {
                 if json {
@@ -61,13 +77,64 @@ impl Session {
                         &serde_json::json!({ "changed": changed, "message": message }),
                     )?;
                 } else {
-                    outln!("{message}");
+                    match change {
+                        Some(c) => outln!("{}", said(self.lang, c, changed, &message)),
+                        None => outln!("{message}"),
+                    }
                 }
                 Ok(ExitCode::SUCCESS)
             }
             other => Err(unexpected(other).into()),
         }
     }
+}
+
+/// The ticket and the change of a request that answers `Done`; None for a request this
+/// does not know (the service's text is shown).
+fn change_of(request: &Request) -> Option<(String, &'static str)> {
+    let (id, what) = match request {
+        Request::Note { id, .. } => (id, "note"),
+        Request::Reopen { id } => (id, "reopened"),
+        Request::Tag { id, .. } => (id, "tagged"),
+        Request::Untag { id, .. } => (id, "untagged"),
+        Request::Claim { id, .. } => (id, "claimed"),
+        Request::Release { id, .. } => (id, "released"),
+        Request::Urgent { id, reason } if reason.is_some() => (id, "urgent"),
+        Request::Urgent { id, .. } => (id, "not-urgent"),
+        Request::Close { id, .. } => (id, "closed"),
+        _ => return None,
+    };
+    let id = sourdine::store::Store::parse_ticket_id(id).unwrap_or_else(|_| id.clone());
+    Some((id, what))
+}
+
+/// What `change` did, in `lang`, given whether it changed anything and what the service
+/// said.
+fn said(lang: Language, change: (String, &str), changed: bool, message: &str) -> String {
+    let (id, what) = change;
+    // The classification as the service recorded it (its codes, normalised).
+    let classification = message
+        .split_once(" closed (")
+        .and_then(|(_, c)| c.strip_suffix(')'))
+        .unwrap_or_default()
+        .to_string();
+    match (what, changed) {
+        ("note", _) => tr!(lang, "said-note", id = id),
+        ("closed", true) if !classification.is_empty() => tr!(
+            lang,
+            "said-closed-as",
+            id = id,
+            classification = classification
+        ),
+        ("closed", false) => tr!(lang, "said-already-closed", id = id),
+        (_, true) => tr!(lang, "said-changed", id = id, what = what),
+        (_, false) => tr!(lang, "said-unchanged", id = id, what = what),
+    }
+}
+
+/// The counsellor's language, where no session is at hand.
+pub fn lang() -> Language {
+    sourdine::cli::i18n::current()
 }
 
 /// Text for a command that takes it from `--file F`, standard input, or the editor.
@@ -81,8 +148,14 @@ pub fn read_text(file: Option<&Path>, what: &str, template: &str) -> anyhow::Res
             std::io::stdin().read_to_string(&mut s)?;
             s
         }
-        Some(p) => std::fs::read_to_string(p)
-            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", p.display()))?,
+        Some(p) => std::fs::read_to_string(p).map_err(|e| {
+            anyhow::anyhow!(tr!(
+                lang(),
+                "text-unreadable",
+                path = p.display().to_string(),
+                reason = e.to_string()
+            ))
+        })?,
         None if !std::io::stdin().is_terminal() => {
             implicit_stdin = true;
             let mut s = String::new();
@@ -90,17 +163,20 @@ pub fn read_text(file: Option<&Path>, what: &str, template: &str) -> anyhow::Res
             s
         }
         None => sourdine::cli::editor::edit(template).map_err(|e| {
-            anyhow::anyhow!("cannot get the {what} from your editor: {e} (or give --file F)")
+            anyhow::anyhow!(tr!(
+                lang(),
+                "text-editor-failed",
+                what = what,
+                reason = e.to_string()
+            ))
         })?,
     };
     let text = sourdine::cli::editor::strip_comments(&text);
     if text.trim().is_empty() {
         if implicit_stdin {
-            anyhow::bail!(
-                "no {what} text: standard input is not a terminal and gave nothing; give --file F, pipe the text in, or run this in a terminal to write it in your editor"
-            );
+            anyhow::bail!(tr!(lang(), "text-stdin-empty", what = what));
         }
-        anyhow::bail!("the {what} is empty; nothing was saved");
+        anyhow::bail!(tr!(lang(), "text-empty", what = what));
     }
     Ok(text)
 }

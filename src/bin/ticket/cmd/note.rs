@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use sourdine::control::protocol::Request;
+use sourdine::tr;
 
 /// Arguments of `ticket note`.
 #[derive(Debug, clap::Args)]
@@ -19,9 +20,12 @@ pub struct Args {
     json: bool,
 }
 
-const TEMPLATE: &str = "\n# Write the internal note above. It is never sent to the writer.\n# Lines starting with '#' are removed. An empty note is not saved.\n";
-
 pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
-    let text = super::read_text(args.file.as_deref(), "note", TEMPLATE)?;
+    let template = format!(
+        "\n# {}\n# {}\n",
+        tr!(s.lang, "editor-note-hint"),
+        tr!(s.lang, "editor-comments")
+    );
+    let text = super::read_text(args.file.as_deref(), "note", &template)?;
     s.simple(Request::Note { id: args.id, text }, args.json)
 }

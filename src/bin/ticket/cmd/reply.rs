@@ -51,7 +51,7 @@ pub struct Args {
     json: bool,
 }
 
-pub fn run(s: &mut super::Session, args: Args, lang: Option<Language>) -> anyhow::Result<ExitCode> {
+pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
     let ticket = match s.call(Request::Show {
         id: args.id.clone(),
     })? {
@@ -62,7 +62,7 @@ pub fn run(s: &mut super::Session, args: Args, lang: Option<Language>) -> anyhow
     let start = if args.template.is_empty() {
         None
     } else {
-        Some(saved_reply(s, &args.template, &ticket, lang)?)
+        Some(saved_reply(s, &args.template, &ticket)?)
     };
     let text = compose(s, &args, &ticket, start.as_deref())?;
     let subject = sourdine::threading::reply_subject(&ticket.subject, &ticket.id);
@@ -78,11 +78,14 @@ pub fn run(s: &mut super::Session, args: Args, lang: Option<Language>) -> anyhow
             .iter()
             .map(|n| format!(" --template {n}"))
             .collect();
-        anyhow::bail!(
-            "not sent: the saved reply `{name}` still has a gap to fill ({}); write it in a terminal (ticket reply {}{again}) or give the finished text with --file F",
-            gaps_left.join("; "),
-            ticket.id
-        );
+        anyhow::bail!(tr!(
+            s.lang,
+            "reply-gaps-left",
+            name = name.as_str(),
+            gaps = gaps_left.join("; "),
+            id = ticket.id.as_str(),
+            again = again
+        ));
     }
     let asking = !args.yes && sourdine::cli::confirm::can_ask();
     if asking {
@@ -96,13 +99,13 @@ pub fn run(s: &mut super::Session, args: Args, lang: Option<Language>) -> anyhow
         );
     }
     let ask = Ask {
-        question: "Send it?",
+        question: &tr!(s.lang, "confirm-send-question"),
         answer: Answer::YesNo,
-        not_done: "not sent",
-        with_yes: "to send it",
+        not_done: &tr!(s.lang, "reply-not-done"),
+        with_yes: &tr!(s.lang, "reply-with-yes"),
     };
     if !confirm(&ask, args.yes)? {
-        outln!("Not sent.");
+        outln!("{}", tr!(s.lang, "inbox-not-sent"));
         return Ok(ExitCode::FAILURE);
     }
     // At the prompt, the warning was shown before the yes; without one, --unverified says it.
@@ -120,20 +123,18 @@ pub fn run(s: &mut super::Session, args: Args, lang: Option<Language>) -> anyhow
 /// someone else's claim without --force.
 fn can_answer(s: &super::Session, args: &Args, ticket: &TicketView) -> anyhow::Result<()> {
     if !ticket.can_reply {
-        anyhow::bail!(
-            "ticket {} keeps no reply address (it expired or there never was one): it cannot be answered",
-            ticket.id
-        );
+        anyhow::bail!(tr!(s.lang, "reply-no-address", id = ticket.id.as_str()));
     }
     if let Some(holder) = &ticket.claimed_by
         && *holder != s.whoami.caller.name
         && !args.force
     {
-        anyhow::bail!(
-            "ticket {} is claimed by {holder}: ask them, or ask them to release it (ticket release {}); to answer it anyway, give --force (recorded in the audit log)",
-            ticket.id,
-            ticket.id
-        );
+        anyhow::bail!(tr!(
+            s.lang,
+            "reply-claimed",
+            id = ticket.id.as_str(),
+            holder = holder.as_str()
+        ));
     }
     Ok(())
 }
@@ -144,7 +145,6 @@ fn saved_reply(
     s: &mut super::Session,
     names: &[String],
     ticket: &TicketView,
-    lang: Option<Language>,
 ) -> anyhow::Result<String> {
     let composed = match s.call(Request::SavedReply {
         id: ticket.id.clone(),
@@ -154,7 +154,7 @@ fn saved_reply(
         other => return Err(unexpected(other).into()),
     };
     if !composed.in_english.is_empty() {
-        let me = sourdine::cli::lang::resolve(lang)?;
+        let me = s.lang;
         let language = match composed.language {
             Language::Fr => tr!(me, "language-fr"),
             Language::Nl => tr!(me, "language-nl"),
@@ -186,23 +186,24 @@ fn compose(
     start: Option<&str>,
 ) -> anyhow::Result<String> {
     let mut template = start.unwrap_or_default().to_string();
-    template.push_str("\n# Write your reply above. Lines starting with '#' are removed.\n");
+    let lang = s.lang;
+    let hint = [tr!(lang, "editor-reply-hint"), tr!(lang, "editor-comments")].join(" ");
+    template.push_str(&format!("\n# {hint}\n"));
     if start.is_some() {
         template.push_str(&format!(
-            "# Fill in every {GAP} of the saved reply with what this writer needs to read.\n"
+            "# {}\n",
+            tr!(lang, "editor-reply-gaps", gap = GAP)
         ));
     }
-    template.push_str(
-        "# It goes to the writer from the helpline's address; your name is never in it.\n#\n",
-    );
+    template.push_str(&format!("# {}\n#\n", tr!(lang, "editor-reply-private")));
     for m in &ticket.messages {
         let who = match m.direction {
-            Direction::In => "writer",
-            Direction::Out => "helpline",
+            Direction::In => tr!(lang, "thread-from-writer"),
+            Direction::Out => tr!(lang, "thread-from-helpline"),
         };
         template.push_str(&format!(
             "# ── {who} · {} ──\n",
-            s.precision().format(m.received.0)
+            s.dates().long(m.received.0)
         ));
         for line in sourdine::text::clean_lines(&m.body).lines() {
             template.push_str("# ");
@@ -216,7 +217,7 @@ fn compose(
     };
     let text = sourdine::text::clean_lines(&sourdine::cli::editor::strip_comments(&text));
     if text.trim().is_empty() {
-        anyhow::bail!("the reply is empty; nothing was queued");
+        anyhow::bail!(tr!(lang, "inbox-reply-empty"));
     }
     Ok(text)
 }
@@ -241,34 +242,27 @@ fn preview(
     unedited: Option<&str>,
     gaps_left: &[String],
 ) {
-    outln!("{}", paint(BOLD, "This will be sent:"));
+    let lang = super::lang();
+    outln!("{}", paint(BOLD, tr!(lang, "reply-preview-title")));
+    outln!("{}", paint(DIM, tr!(lang, "confirm-send-to")));
     outln!(
-        "{} the writer (address sealed; you will not see it)",
-        paint(DIM, "To:     ")
+        "{}\n",
+        paint(DIM, tr!(lang, "confirm-send-subject", subject = subject))
     );
-    outln!("{} {subject}\n", paint(DIM, "Subject:"));
     outln!("{text}\n");
     if let Some(name) = unedited {
-        outln!(
-            "{}",
-            paint(
-                WARN,
-                format!(
-                    "This is the saved reply `{name}` exactly as it is: nothing in it was written for this writer."
-                )
-            )
-        );
+        outln!("{}", paint(WARN, tr!(lang, "reply-unedited", name = name)));
     }
     if !gaps_left.is_empty() {
         outln!(
             "{}",
             paint(
                 WARN,
-                format!("It still has a gap to fill: {}.", gaps_left.join("; "))
+                tr!(lang, "reply-gaps-preview", gaps = gaps_left.join("; "))
             )
         );
     }
-    if let Some(warning) = super::show::sender_warning(ticket.sender) {
+    if let Some(warning) = super::show::sender_warning(lang, ticket.sender) {
         outln!("{}", paint(WARN, warning));
     }
 }
@@ -296,18 +290,21 @@ fn report(s: &super::Session, id: &str, queued: Response, json: bool) -> anyhow:
         return Ok(ExitCode::SUCCESS);
     }
     let what = match (running, will_send) {
-        (true, true) => "the service is sending it now (ticket show tells when it has gone)",
-        (true, false) => {
-            "it will be sent once an [smtp] server is configured; until then it waits in the outbox"
-        }
-        (false, true) => {
-            "it will be sent when the service runs (no sourdine service is running now)"
-        }
-        (false, false) => {
-            "it will be sent when the service runs with an [smtp] server configured (neither is the case now)"
-        }
+        (true, true) => tr!(s.lang, "reply-queued-now"),
+        (true, false) => tr!(s.lang, "reply-queued-no-smtp"),
+        (false, true) => tr!(s.lang, "reply-queued-later"),
+        (false, false) => tr!(s.lang, "reply-queued-later-no-smtp"),
     };
-    outln!("Reply {reference} to ticket {id} queued; {what}.");
+    outln!(
+        "{}",
+        tr!(
+            s.lang,
+            "reply-queued",
+            reference = reference,
+            id = id,
+            what = what
+        )
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -320,11 +317,11 @@ fn unverified_confirmed(ticket: &TicketView, flag: bool, no_prompt: bool) -> any
         return Ok(false);
     }
     if no_prompt && !flag {
-        anyhow::bail!(
-            "ticket {}: our mail server did not verify who sent it, so the reply could reach someone who never wrote; nothing was queued. Read `ticket show {}`, and send it only if you are sure: add --unverified beside --yes",
-            ticket.id,
-            ticket.id
-        );
+        anyhow::bail!(tr!(
+            super::lang(),
+            "reply-unverified",
+            id = ticket.id.as_str()
+        ));
     }
     Ok(true)
 }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use sourdine::cli::desk::unexpected;
 use sourdine::cli::output::{ALERT, BOLD, REF, Table, paint};
 use sourdine::control::protocol::{Request, Response};
-use sourdine::{out, outln};
+use sourdine::{out, outln, tr};
 
 /// Lifting the secret, allowed by Belgian penal code art. 458bis in grave and imminent danger
 /// to a minor or a vulnerable person. A supervisor asks with a reason; a second, different
@@ -42,24 +42,28 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
         if reveals.is_empty() {
-            outln!("No reveal requests.");
+            outln!("{}", tr!(s.lang, "reveal-none"));
             return Ok(ExitCode::SUCCESS);
         }
-        let mut t = Table::new(&[
-            "REQUEST",
-            "TICKET",
-            "ASKED BY",
-            "WHEN",
-            "APPROVED BY",
-            "REASON",
-        ]);
+        let titles = [
+            tr!(s.lang, "reveal-column-request"),
+            tr!(s.lang, "column-ticket"),
+            tr!(s.lang, "reveal-column-asked-by"),
+            tr!(s.lang, "reveal-column-when"),
+            tr!(s.lang, "reveal-column-approved-by"),
+            tr!(s.lang, "reveal-column-reason"),
+        ];
+        let mut t = Table::new(&titles.each_ref().map(String::as_str));
+        let dates = s.dates();
         for r in &reveals {
             t.row(vec![
                 paint(REF, &r.request),
                 r.ticket.clone(),
                 r.requested_by.clone(),
-                sourdine::time::format_precise(r.requested_at.0),
-                r.approved_by.clone().unwrap_or_else(|| "pending".into()),
+                dates.precise(r.requested_at.0),
+                r.approved_by
+                    .clone()
+                    .unwrap_or_else(|| tr!(s.lang, "reveal-pending")),
                 r.reason.clone(),
             ]);
         }
@@ -77,10 +81,11 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
             )?;
         } else {
             outln!(
-                "{}\nTicket {}: the writer's reply address is\n\n    {}\n\nThis is shown once and recorded in the audit log. Do not store it elsewhere.",
-                paint(ALERT, "SECRET LIFTED"),
-                paint(REF, &ticket),
-                paint(BOLD, &address)
+                "{}\n{}\n\n    {}\n\n{}",
+                paint(ALERT, tr!(s.lang, "reveal-lifted")),
+                tr!(s.lang, "reveal-address-is", id = ticket.as_str()),
+                paint(BOLD, &address),
+                tr!(s.lang, "reveal-shown-once")
             );
         }
         return Ok(ExitCode::SUCCESS);
@@ -98,8 +103,13 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
         sourdine::cli::output::json_line(&serde_json::json!({ "ticket": id, "request": request }))?;
     } else {
         outln!(
-            "Reveal request {} recorded for ticket {id}.\nA second supervisor approves it with: ticket reveal --approve {request}",
-            paint(REF, &request)
+            "{}",
+            tr!(
+                s.lang,
+                "reveal-requested",
+                request = request.as_str(),
+                id = id.as_str()
+            )
         );
     }
     Ok(ExitCode::SUCCESS)

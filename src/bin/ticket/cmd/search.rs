@@ -3,9 +3,10 @@
 use std::process::ExitCode;
 
 use sourdine::cli::desk::unexpected;
+use sourdine::cli::inbox::list::status;
 use sourdine::cli::output::{ALERT, DIM, REF, paint, truncate};
 use sourdine::control::protocol::{Request, Response};
-use sourdine::outln;
+use sourdine::{outln, tr};
 
 /// Arguments of `ticket search`.
 #[derive(Debug, clap::Args)]
@@ -35,7 +36,7 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if hits.is_empty() {
-        outln!("Nothing found.");
+        outln!("{}", tr!(s.lang, "search-nothing"));
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = String::new();
@@ -48,7 +49,7 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
                 String::new()
             },
             paint(REF, &h.id),
-            h.status.as_str(),
+            status(s.lang, h.status),
             truncate(&h.subject, 70),
             paint(DIM, &h.excerpt)
         ));

@@ -2,7 +2,6 @@
 
 use std::process::ExitCode;
 
-use sourdine::anonymise::Language;
 use sourdine::cli::desk::unexpected;
 use sourdine::cli::output::{DIM, Table, paint, truncate};
 use sourdine::control::protocol::{Request, Response};
@@ -21,7 +20,7 @@ pub struct Args {
     json: bool,
 }
 
-pub fn run(s: &mut super::Session, args: Args, lang: Option<Language>) -> anyhow::Result<ExitCode> {
+pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
     let list = match s.call(Request::SavedReplies)? {
         Response::SavedReplies(l) => l,
         other => return Err(unexpected(other).into()),
@@ -30,7 +29,7 @@ pub fn run(s: &mut super::Session, args: Args, lang: Option<Language>) -> anyhow
         sourdine::cli::output::json(&list)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let lang = sourdine::cli::lang::resolve(lang)?;
+    let lang = s.lang;
     if list.is_empty() {
         outln!("{}", tr!(lang, "templates-none"));
         return Ok(ExitCode::SUCCESS);

@@ -1,6 +1,6 @@
 //! `ticket whoami`
 
-use sourdine::outln;
+use sourdine::{outln, tr};
 use std::process::ExitCode;
 
 /// Arguments of `ticket whoami`.
@@ -16,16 +16,24 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
     if args.json {
         sourdine::cli::output::json(w)?;
     } else {
+        let role = match w.caller.role {
+            sourdine::service::roles::Role::Supervisor => tr!(s.lang, "role-supervisor"),
+            _ => tr!(s.lang, "role-counsellor"),
+        };
         outln!(
-            "{} (uid {}), {}, {}",
-            w.caller.name,
-            w.caller.uid,
-            w.caller.role.as_str(),
-            if s.desk.is_remote() {
-                "through the running service"
-            } else {
-                "store opened directly (no service running)"
-            }
+            "{}",
+            tr!(
+                s.lang,
+                "whoami-line",
+                name = w.caller.name.as_str(),
+                uid = w.caller.uid.to_string(),
+                role = role,
+                through = if s.desk.is_remote() {
+                    tr!(s.lang, "whoami-remote")
+                } else {
+                    tr!(s.lang, "whoami-local")
+                }
+            )
         );
     }
     Ok(ExitCode::SUCCESS)
