@@ -215,6 +215,9 @@ pub struct RetentionConfig {
     /// The coded facts the statistics count (kept apart from the tickets, which they
     /// outlive) are removed this many months after the month of their contact. Default 120.
     pub stats_months: u64,
+    /// A reply kept as a draft (written, not sent) is destroyed this many days after it was
+    /// last saved. Default 14.
+    pub draft_days: u64,
 }
 
 impl Default for RetentionConfig {
@@ -226,6 +229,7 @@ impl Default for RetentionConfig {
             audit_days: 730,
             purge_interval_minutes: 60,
             stats_months: 120,
+            draft_days: 14,
         }
     }
 }
@@ -550,6 +554,22 @@ pub struct RepliesConfig {
     /// Folder of canned answers (`NAME.fr.txt`, `NAME.nl.txt`, `NAME.en.txt` or `NAME.txt`)
     /// and acknowledgement overrides; default: `templates` beside the configuration file.
     pub templates_dir: Option<PathBuf>,
+    /// Which replies wait for a supervisor's review before they go to the outbox: `none`
+    /// (default), `urgent` (replies to tickets marked urgent) or `all`.
+    pub review: ReviewPolicy,
+}
+
+/// Which replies a second reader checks before they leave (`replies.review`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReviewPolicy {
+    /// None (but those sent with `ticket reply --review`).
+    #[default]
+    None,
+    /// Replies to tickets marked urgent.
+    Urgent,
+    /// Every counsellor's reply.
+    All,
 }
 
 impl Default for RepliesConfig {
@@ -563,6 +583,7 @@ impl Default for RepliesConfig {
             default_language: crate::anonymise::Language::Fr,
             answer_within: None,
             templates_dir: None,
+            review: ReviewPolicy::None,
         }
     }
 }

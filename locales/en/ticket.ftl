@@ -222,3 +222,31 @@ editor-reply-gaps = Fill in every { $gap } of the saved reply with what this wri
 editor-reply-private = It goes to the writer from the helpline's address; your name is never in it.
 editor-note-hint = Write the internal note above these lines. It is never sent to the writer.
 editor-comments = Lines starting with # are removed. An empty text is neither sent nor saved.
+
+## Drafts: replies written and not sent (kept sealed in the store, shown to their author only)
+
+draft-offer = You keep a draft of a reply to ticket { $id }, saved { $when }. Resume it? (no: start anew; the draft is replaced by the new reply)
+draft-returned = { $name } returned it from review: { $reason }
+draft-none = you keep no draft of a reply to ticket { $id } (`ticket drafts` lists yours)
+draft-replaced = Your draft of a reply to ticket { $id } is replaced by this reply if it is kept or sent (--resume continues the draft instead).
+draft-discarded = Your draft of a reply to ticket { $id } was discarded.
+draft-nothing-to-discard = You keep no draft of a reply to ticket { $id }; nothing changed.
+draft-kept = Not sent. Kept as your draft: `ticket reply { $id }` offers it again (--resume off a terminal).
+draft-kept-resume = Your reply is kept as a draft: `ticket reply { $id } --resume` continues it.
+draft-unreachable = The service cannot be reached, so the reply was neither sent nor kept as a draft: ticket writes nothing of it to this computer's disk.
+draft-unreachable-text = Its text follows: copy it before you close this terminal.
+drafts-none = You keep no drafts.
+column-saved = SAVED
+column-first-line = FIRST LINE
+editor-draft-resumed = Your draft, saved { $when }.
+
+## A second reader: replies that wait for a supervisor
+
+reply-held = Reply to ticket { $id } held for a supervisor's review (`ticket review`): it leaves once another supervisor approves it.
+done-held-for-review = Reply to ticket { $id } waits for a supervisor's review: it leaves once approved.
+review-none = No reply waits for review.
+column-author = AUTHOR
+review-show-header = Reply by { $author } to ticket { $id }, handed in { $when }:
+review-not-sent = Not sent: the reply still waits for review.
+review-returned = The reply to ticket { $id } went back to its author as a draft, with your reason.
+review-unverified = ticket { $id }: our mail server did not verify who sent it, so the reply could reach someone who never wrote; nothing was sent. Read `ticket show { $id }`, and approve it only if you are sure: add --unverified beside --yes

@@ -223,3 +223,31 @@ editor-reply-gaps = Complétez chaque { $gap } de la réponse enregistrée avec 
 editor-reply-private = Elle part vers la personne depuis l'adresse de la ligne d'écoute ; votre nom n'y figure jamais.
 editor-note-hint = Écrivez la note interne au-dessus de ces lignes. Elle n'est jamais envoyée à la personne.
 editor-comments = Les lignes qui commencent par # sont retirées. Un texte vide n'est ni envoyé ni enregistré.
+
+## Brouillons : réponses écrites et non envoyées (scellées dans le stockage, visibles de leur auteur·e seulement)
+
+draft-offer = Vous gardez un brouillon de réponse au ticket { $id }, enregistré { $when }. Le reprendre ? (non : repartir de zéro ; la nouvelle réponse remplace le brouillon)
+draft-returned = { $name } l'a renvoyé après relecture : { $reason }
+draft-none = vous ne gardez aucun brouillon de réponse au ticket { $id } (`ticket drafts` liste les vôtres)
+draft-replaced = Votre brouillon de réponse au ticket { $id } est remplacé par cette réponse si elle est gardée ou envoyée (--resume reprend le brouillon à la place).
+draft-discarded = Votre brouillon de réponse au ticket { $id } a été supprimé.
+draft-nothing-to-discard = Vous ne gardez aucun brouillon de réponse au ticket { $id } ; rien n'a changé.
+draft-kept = Rien n'a été envoyé. Gardé comme brouillon : `ticket reply { $id }` vous le propose à nouveau (--resume hors d'un terminal).
+draft-kept-resume = Votre réponse est gardée comme brouillon : `ticket reply { $id } --resume` la reprend.
+draft-unreachable = Le service est injoignable : la réponse n'a été ni envoyée ni gardée comme brouillon, et ticket n'en écrit rien sur le disque de cet ordinateur.
+draft-unreachable-text = Son texte suit : copiez-le avant de fermer ce terminal.
+drafts-none = Vous ne gardez aucun brouillon.
+column-saved = ENREGISTRÉ
+column-first-line = PREMIÈRE LIGNE
+editor-draft-resumed = Votre brouillon, enregistré { $when }.
+
+## Une seconde lecture : des réponses qui attendent un·e superviseur·e
+
+reply-held = La réponse au ticket { $id } attend la relecture d'un·e superviseur·e (`ticket review`) : elle partira quand un·e autre superviseur·e l'aura approuvée.
+done-held-for-review = La réponse au ticket { $id } attend la relecture d'un·e superviseur·e : elle partira une fois approuvée.
+review-none = Aucune réponse n'attend de relecture.
+column-author = AUTEUR·E
+review-show-header = Réponse de { $author } au ticket { $id }, remise { $when } :
+review-not-sent = Rien n'a été envoyé : la réponse attend toujours sa relecture.
+review-returned = La réponse au ticket { $id } est retournée à son auteur·e comme brouillon, avec votre motif.
+review-unverified = ticket { $id } : notre serveur de courrier n'a pas pu vérifier qui l'a envoyé, la réponse pourrait donc atteindre quelqu'un qui n'a jamais écrit ; rien n'a été envoyé. Lisez `ticket show { $id }` et ne l'approuvez que si vous en êtes sûr·e : ajoutez --unverified à côté de --yes

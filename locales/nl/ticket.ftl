@@ -222,3 +222,31 @@ editor-reply-gaps = Vul elke { $gap } van het bewaarde antwoord in met wat deze 
 editor-reply-private = Het gaat naar de persoon vanaf het adres van de hulplijn; jouw naam staat er nooit in.
 editor-note-hint = Schrijf de interne notitie boven deze regels. Ze wordt nooit naar de persoon verstuurd.
 editor-comments = Regels die met # beginnen, worden weggehaald. Een lege tekst wordt niet verstuurd en niet bewaard.
+
+## Concepten: antwoorden die geschreven en niet verstuurd zijn (verzegeld bewaard, alleen zichtbaar voor wie ze schreef)
+
+draft-offer = Je bewaart een concept van een antwoord op ticket { $id }, opgeslagen { $when }. Verder werken aan het concept? (nee: opnieuw beginnen; het nieuwe antwoord vervangt het concept)
+draft-returned = { $name } heeft het na nalezing teruggestuurd: { $reason }
+draft-none = je bewaart geen concept van een antwoord op ticket { $id } (`ticket drafts` toont de jouwe)
+draft-replaced = Je concept van een antwoord op ticket { $id } wordt vervangen door dit antwoord als het bewaard of verstuurd wordt (--resume werkt in de plaats daarvan verder aan het concept).
+draft-discarded = Je concept van een antwoord op ticket { $id } is weggegooid.
+draft-nothing-to-discard = Je bewaart geen concept van een antwoord op ticket { $id }; er is niets veranderd.
+draft-kept = Niet verstuurd. Bewaard als concept: `ticket reply { $id }` biedt het opnieuw aan (--resume buiten een terminal).
+draft-kept-resume = Je antwoord is bewaard als concept: `ticket reply { $id } --resume` werkt eraan verder.
+draft-unreachable = De dienst is onbereikbaar, dus het antwoord is niet verstuurd en niet als concept bewaard: ticket schrijft er niets van op de schijf van deze computer.
+draft-unreachable-text = De tekst volgt hieronder: kopieer hem voor je deze terminal sluit.
+drafts-none = Je bewaart geen concepten.
+column-saved = OPGESLAGEN
+column-first-line = EERSTE REGEL
+editor-draft-resumed = Je concept, opgeslagen { $when }.
+
+## Een tweede lezer: antwoorden die op een supervisor wachten
+
+reply-held = Het antwoord op ticket { $id } wacht op nalezing door een supervisor (`ticket review`): het vertrekt zodra een andere supervisor het goedkeurt.
+done-held-for-review = Het antwoord op ticket { $id } wacht op nalezing door een supervisor: het vertrekt zodra het goedgekeurd is.
+review-none = Geen enkel antwoord wacht op nalezing.
+column-author = AUTEUR
+review-show-header = Antwoord van { $author } op ticket { $id }, ingediend { $when }:
+review-not-sent = Niet verstuurd: het antwoord wacht nog op nalezing.
+review-returned = Het antwoord op ticket { $id } is als concept teruggegaan naar wie het schreef, met je reden.
+review-unverified = ticket { $id }: onze mailserver kon niet nagaan wie het stuurde, dus het antwoord kan iemand bereiken die nooit geschreven heeft; er is niets verstuurd. Lees `ticket show { $id }`, en keur het alleen goed als je zeker bent: voeg --unverified toe naast --yes

@@ -5,6 +5,7 @@
 pub mod ack_memory;
 pub mod catalog;
 mod classification;
+mod drafts;
 pub mod live;
 pub mod quarantine;
 pub mod roles;
@@ -517,33 +518,16 @@ impl Service {
                 text,
                 unverified,
                 force,
-            } => {
-                need(Role::Counsellor)?;
-                let id = Store::parse_ticket_id(&id)?;
-                self.respect_claim(caller, &id, force, "reply")?;
-                let text = crate::text::clean_lines(&text);
-                let text = text.trim_end();
-                if text.trim().is_empty() {
-                    return Err(invalid("the reply is empty; nothing was queued"));
-                }
-                self.check_unverified_reply(&actor, &id, unverified)?;
-                let summary = self.store.ticket_summary(&id)?;
-                let subject = crate::threading::reply_subject(&summary.subject, &id);
-                let reference = self.store.queue_outgoing(
-                    &id,
-                    &actor,
-                    crate::store::records::OutKind::Reply,
-                    &subject,
-                    text,
-                )?;
-                self.touched(&id, true)?;
-                self.outbox_wake.notify_one();
-                Ok(Response::Queued {
-                    reference,
-                    subject,
-                    will_send: self.config.smtp.is_some(),
-                })
-            }
+                review,
+            } => self.reply(caller, &id, &text, (unverified, force), review),
+            r @ (Request::DraftSave { .. }
+            | Request::Draft { .. }
+            | Request::DraftDiscard { .. }
+            | Request::Drafts
+            | Request::Reviews
+            | Request::ReviewShow { .. }
+            | Request::ReviewApprove { .. }
+            | Request::ReviewReject { .. }) => self.desk_request(caller, r),
             Request::Template { name, language } => {
                 need(Role::Counsellor)?;
                 let dir = self.config.templates_dir();

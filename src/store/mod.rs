@@ -9,6 +9,7 @@
 
 mod audit;
 mod classification;
+mod drafts;
 mod files;
 mod intake;
 mod maintenance;
@@ -33,6 +34,7 @@ pub use audit::{
     Actor, AuditEntry, AuditVerification, BaseView, ExpectedHead, HeadCheck, HeadVerdict, Removal,
     TicketRefs,
 };
+pub use drafts::{DraftSummary, DraftView, ReviewView};
 pub use intake::Outcome;
 pub use outbox::{OutboxView, Outgoing};
 pub use quarantine::QuarantinedMessage;
@@ -125,6 +127,8 @@ enum Kind {
     RequestNotFound(String),
     #[error("ticket {0} has no reply address any more (it expired or was never there)")]
     NoEnvelope(String),
+    #[error("{0}")]
+    Missing(String),
 }
 
 /// " (pid N, `sourdine run`)": the owner, named by its pid and, when this process may read
@@ -198,6 +202,7 @@ impl StoreError {
                 | Kind::AttachmentNotFound { .. }
                 | Kind::RequestNotFound(_)
                 | Kind::NoEnvelope(_)
+                | Kind::Missing(_)
         )
     }
     /// The change conflicts with the ticket's state (claimed by someone else...).

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-use super::audit::{Actor, NewEntry};
+use super::audit::{Actor, Head, NewEntry};
 use super::intake::{decode, encode};
 use super::records::{
     Delivery, Direction, MessageContent, MessageRecord, OutKind, OutboxRecord, Status, aad, keys,
@@ -76,6 +76,20 @@ impl Store {
         kind: OutKind,
         subject: &str,
         body: &str,
+    ) -> Result<String, StoreError> {
+        self.queue_outgoing_with(id, actor, kind, subject, body, |_, _| Ok(()))
+    }
+
+    /// [`Store::queue_outgoing`], with `extra` adding its own writes (and audit entries) to
+    /// the same commit, under the write lock (a sent draft removed, a review consumed).
+    pub(super) fn queue_outgoing_with(
+        &self,
+        id: &str,
+        actor: &Actor,
+        kind: OutKind,
+        subject: &str,
+        body: &str,
+        extra: impl FnOnce(&mut sled::Batch, &mut Head) -> Result<(), StoreError>,
     ) -> Result<String, StoreError> {
         let _w = self.write.lock().expect("write lock");
         let mut rec = self.ticket_record(id)?;
@@ -173,6 +187,7 @@ impl Store {
                 detail: Some(format!("reply {reference}")),
             },
         );
+        extra(&mut batch, &mut head)?;
         self.commit(batch)?;
         Ok(reference)
     }

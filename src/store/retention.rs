@@ -52,6 +52,9 @@ pub struct PurgeReport {
     /// the destroyed tickets' own facts are kept for the statistics.
     #[serde(default)]
     pub stats_expired: usize,
+    /// Drafts destroyed for their age (`retention.draft_days`).
+    #[serde(default)]
+    pub drafts: usize,
 }
 
 const DAY: i64 = 86_400;
@@ -91,6 +94,7 @@ impl Store {
         for item in self.db.scan_prefix(keys::notes_of(id)) {
             batch.remove(item?.0);
         }
+        self.delete_desk_into(batch, id)?;
         for item in self.db.scan_prefix(keys::REVEAL) {
             let (k, v) = item?;
             let r: RevealRecord = decode(&v, "reveal request")?;
@@ -161,6 +165,8 @@ impl Store {
                 report.audit_entries += 1;
             }
             // The destroyed tickets' facts go to the statistics, in the same change.
+            let drafts = self.drafts_before(now - policy.draft_days as i64 * DAY)?;
+            report.drafts = drafts.len();
             let stats = self.stats_plan(&report.tickets, Some(policy.stats_months))?;
             report.stats_expired = stats.as_ref().map_or(0, |p| p.expired());
             if dry_run {
@@ -221,8 +227,11 @@ impl Store {
                     policy.audit_days,
                 )?;
             }
-            let total =
-                report.tickets.len() + report.reply_addresses.len() + report.quarantine.len();
+            self.drafts_into(&mut batch, &mut head, drafts, now, actor);
+            let total = report.tickets.len()
+                + report.reply_addresses.len()
+                + report.quarantine.len()
+                + report.drafts;
             if total > 0 || report.audit_entries > 0 || report.stats_expired > 0 {
                 self.audit_push(
                     &mut batch,

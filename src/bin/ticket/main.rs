@@ -66,6 +66,11 @@ enum Command {
     Attachment(cmd::attachment::Args),
     /// Answer the writer of a ticket, after a clear yes (through the outbox; your name is never in it).
     Reply(cmd::reply::Args),
+    /// Your drafts: replies you wrote and did not send (`ticket reply ID` resumes one).
+    Drafts(cmd::drafts::Args),
+    /// Replies waiting for a supervisor's review: list, show, approve (send) or reject
+    /// (return to the author as a draft).
+    Review(cmd::review::Args),
     /// Add an internal note to a ticket (never sent to the writer).
     Note(cmd::note::Args),
     /// Close a ticket, recording the contact's classification (--type, --category, --role);
@@ -147,7 +152,9 @@ fn main() -> ExitCode {
         Command::Show(a) => cmd::show::run(s, a),
         Command::Attachment(a) => cmd::attachment::run(s, a),
         Command::Note(a) => cmd::note::run(s, a),
-        Command::Reply(a) => cmd::reply::run(s, a),
+        Command::Reply(a) => cmd::reply::run(s, a, cli.lang),
+        Command::Drafts(a) => cmd::drafts::run(s, a, cli.lang),
+        Command::Review(a) => cmd::review::run(s, a, cli.lang),
         Command::Close(a) => cmd::close::run(s, a, cli.lang),
         Command::Reopen(a) => cmd::state::run(s, a),
         Command::Tag(a) => cmd::tag::run(s, a, true),

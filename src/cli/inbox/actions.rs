@@ -269,6 +269,7 @@ impl Inbox<'_> {
             text: draft.text.clone(),
             unverified: !draft.sender.is_verified(),
             force: draft.force,
+            review: false,
         });
         match answer {
             Ok(Response::Queued {
@@ -282,6 +283,12 @@ impl Inbox<'_> {
                     (true, false) => tr!(lang, "done-sent-no-smtp", id = draft.id),
                     (false, _) => tr!(lang, "done-sent-later", id = draft.id),
                 });
+                self.fetch_list();
+            }
+            // `replies.review` holds it: it waits for a supervisor, not in the outbox.
+            Ok(Response::Held { ticket }) => {
+                self.state
+                    .info(tr!(lang, "done-held-for-review", id = ticket));
                 self.fetch_list();
             }
             other => {

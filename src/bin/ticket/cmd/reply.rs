@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use sourdine::cli::confirm::{Answer, Ask, confirm};
+use sourdine::cli::confirm::{Answer, Ask};
 use sourdine::cli::desk::unexpected;
 use sourdine::cli::output::{BOLD, DIM, WARN, paint};
 use sourdine::control::protocol::{Request, Response};
@@ -47,12 +47,28 @@ pub struct Args {
     /// Answer a ticket someone else claimed (recorded in the audit log).
     #[arg(long)]
     force: bool,
+    /// Continue your draft of a reply to this ticket (a reply written and not sent is kept
+    /// as your draft; `ticket drafts` lists them). On a terminal, `ticket reply ID` offers it.
+    #[arg(long, conflicts_with_all = ["discard", "file", "template"])]
+    resume: bool,
+    /// Destroy your draft of a reply to this ticket, and stop.
+    #[arg(long, conflicts_with_all = ["file", "template", "yes"])]
+    discard: bool,
+    /// Hold this reply for a supervisor's review instead of sending it: it leaves once another
+    /// supervisor approves it (`ticket review`). `replies.review` may ask for it anyway.
+    #[arg(long)]
+    review: bool,
     /// Print JSON.
     #[arg(long)]
     json: bool,
 }
 
-pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(
+    s: &mut super::Session,
+    args: Args,
+    lang: Option<sourdine::anonymise::Language>,
+) -> anyhow::Result<ExitCode> {
+    let lang = sourdine::cli::lang::resolve(lang)?;
     if args.templates {
         return list_templates(s);
     }
@@ -79,11 +95,20 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
             ticket.id
         );
     }
+    if args.discard {
+        return super::reply_draft::discard(s, &ticket.id, lang);
+    }
+    let given = args.file.is_some() || args.template.is_some();
+    let resumed = super::reply_draft::resume(s, &ticket.id, args.resume, given, lang)?;
     let start = match &args.template {
         Some(name) => Some(saved_reply(s, name, &ticket)?),
         None => None,
     };
-    let text = compose(s, &args, &ticket, start.as_deref())?;
+    let text = match &resumed {
+        Some(draft) => super::reply_draft::compose_resumed(s, &ticket, draft, lang)?,
+        None => compose(s, &args, &ticket, start.as_deref())?,
+    };
+    let kept = super::reply_draft::keep(s, &ticket.id, &text, args.yes, lang)?;
     let subject = sourdine::threading::reply_subject(&ticket.subject, &ticket.id);
     let gaps_left = if start.is_some() {
         gaps(&text)
@@ -115,18 +140,24 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
         not_done: "not sent",
         with_yes: "to send it",
     };
-    if !confirm(&ask, args.yes)? {
-        outln!("Not sent.");
+    if !super::reply_draft::confirmed(&ask, args.yes, kept, &ticket.id, lang)? {
+        super::reply_draft::not_sent(&ticket.id, kept, lang);
         return Ok(ExitCode::FAILURE);
     }
     // At the prompt, the warning was shown before the yes; without one, --unverified says it.
-    let unverified = unverified_confirmed(&ticket, args.unverified, !asking)?;
+    let unverified = unverified_confirmed(&ticket, args.unverified, !asking);
+    let unverified = super::reply_draft::or_keep(s, &ticket.id, &text, kept, lang, unverified)?;
     let queued = s.call(Request::Reply {
         id: ticket.id.clone(),
-        text,
+        text: text.clone(),
         unverified,
         force: args.force,
-    })?;
+        review: args.review,
+    });
+    let queued = super::reply_draft::or_keep(s, &ticket.id, &text, kept, lang, queued)?;
+    if let Response::Held { ticket } = &queued {
+        return super::reply_draft::held(ticket, args.json, lang);
+    }
     report(s, &ticket.id, queued, args.json)
 }
 
@@ -254,7 +285,12 @@ fn preview(
 }
 
 /// Says what became of the reply, as it really is.
-fn report(s: &super::Session, id: &str, queued: Response, json: bool) -> anyhow::Result<ExitCode> {
+pub(super) fn report(
+    s: &super::Session,
+    id: &str,
+    queued: Response,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     let Response::Queued {
         reference,
         subject,
