@@ -170,21 +170,27 @@ fn save(s: &mut super::Session, id: &str, text: &str, lang: Language) -> anyhow:
     }) {
         Ok(Response::Done { .. }) => Ok(()),
         Ok(other) => Err(unexpected(other).into()),
-        Err(e) => {
-            if e.is_unavailable() {
-                unreachable_said(text, lang);
-            }
-            Err(e.into())
-        }
+        Err(e) if e.is_unavailable() => Err(unreachable(e.into(), text, lang)),
+        Err(e) => Err(e.into()),
     }
 }
 
-fn unreachable_said(text: &str, lang: Language) {
-    errln!("{}", tr!(lang, "draft-unreachable"));
+/// `e`, with a word on what became of the reply (on the lines after the error's own, which
+/// stays the first line); the error's type is kept for the exit status.
+fn with_note(e: anyhow::Error, note: String) -> anyhow::Error {
+    let line = sourdine::cli::error_line(&e);
+    e.context(format!("{line}\n{note}"))
+}
+
+/// The service could not be reached: nothing was kept. On a terminal the text is shown, to
+/// copy (it is never written to disk).
+fn unreachable(e: anyhow::Error, text: &str, lang: Language) -> anyhow::Error {
+    let mut note = tr!(lang, "draft-unreachable");
     if can_ask() {
-        errln!("{}", tr!(lang, "draft-unreachable-text"));
+        note = format!("{note}\n{}", tr!(lang, "draft-unreachable-text"));
         outln!("\n{text}\n");
     }
+    with_note(e, note)
 }
 
 /// [`confirm`], saying where the reply went when nobody could be asked.
@@ -194,12 +200,13 @@ pub fn confirmed(
     kept: bool,
     id: &str,
     lang: Language,
-) -> Result<bool, ConfirmError> {
-    let answer = confirm(ask, yes);
-    if kept && matches!(answer, Err(ConfirmError::NeedsYes(_))) {
-        errln!("{}", tr!(lang, "draft-kept-resume", id = id));
+) -> anyhow::Result<bool> {
+    match confirm(ask, yes) {
+        Err(e @ ConfirmError::NeedsYes(_)) if kept => {
+            Err(with_note(e.into(), tr!(lang, "draft-kept-resume", id = id)))
+        }
+        answer => Ok(answer?),
     }
-    answer
 }
 
 /// Says that the reply was not sent, and kept.
@@ -228,9 +235,10 @@ pub fn or_keep<T, E: Into<anyhow::Error>>(
         .downcast_ref::<ServiceError>()
         .is_some_and(ServiceError::is_unavailable);
     if kept || (!unreachable && save(s, id, text, lang).is_ok()) {
-        errln!("{}", tr!(lang, "draft-kept-resume", id = id));
-    } else if unreachable {
-        unreachable_said(text, lang);
+        return Err(with_note(e, tr!(lang, "draft-kept-resume", id = id)));
+    }
+    if unreachable {
+        return Err(self::unreachable(e, text, lang));
     }
     Err(e)
 }
