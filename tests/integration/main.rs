@@ -15,6 +15,7 @@ mod deploy;
 mod display;
 mod doctor;
 mod doors;
+mod drafts;
 mod durability;
 mod faults;
 mod fuzz_replay;
