@@ -239,6 +239,7 @@ drafts-none = You keep no drafts.
 column-saved = SAVED
 column-first-line = FIRST LINE
 editor-draft-resumed = Your draft, saved { $when }.
+inbox-kept-as-draft = Not sent. Kept as your draft: `ticket reply { $id }` resumes it.
 
 ## A second reader: replies that wait for a supervisor
 

@@ -240,6 +240,7 @@ drafts-none = Vous ne gardez aucun brouillon.
 column-saved = ENREGISTRÉ
 column-first-line = PREMIÈRE LIGNE
 editor-draft-resumed = Votre brouillon, enregistré { $when }.
+inbox-kept-as-draft = Rien n'a été envoyé. Gardé comme brouillon : `ticket reply { $id }` le reprend.
 
 ## Une seconde lecture : des réponses qui attendent un·e superviseur·e
 

@@ -239,6 +239,7 @@ drafts-none = Je bewaart geen concepten.
 column-saved = OPGESLAGEN
 column-first-line = EERSTE REGEL
 editor-draft-resumed = Je concept, opgeslagen { $when }.
+inbox-kept-as-draft = Niet verstuurd. Bewaard als concept: `ticket reply { $id }` werkt eraan verder.
 
 ## Een tweede lezer: antwoorden die op een supervisor wachten
 

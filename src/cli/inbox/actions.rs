@@ -240,6 +240,13 @@ impl Inbox<'_> {
         let Some(text) = self.edit(&editor_text, "inbox-reply-empty")? else {
             return Ok(());
         };
+        // Kept as a draft before the question: a "no" or a closed terminal loses nothing.
+        if !self.done(Request::DraftSave {
+            id: id.clone(),
+            text: text.clone(),
+        }) {
+            return Ok(());
+        }
         let unedited = start.as_deref().is_some_and(|s| same_text(s, &text));
         let gaps = if start.is_some() {
             crate::service::templates::gaps(&text).len()
