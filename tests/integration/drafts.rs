@@ -503,3 +503,61 @@ fn wait_sent(env: &Env, id: &str) {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// The inbox keeps a reply as a draft before asking, so a "no" keeps it; under
+/// `replies.review = "all"` a yes hands it to a supervisor, and the screen says so.
+#[test]
+fn the_inbox_keeps_drafts_and_respects_review() {
+    use crate::inbox::{Tmux, editor, mail, next_text, script};
+    let env = Env::init_with("[replies]\nreview = \"all\"\n");
+    editor(&env);
+    let mails = env.dir.path().join("mails");
+    mail(
+        &mails,
+        "fr",
+        "Besoin de parler",
+        "Sat, 01 Jun 2024 08:00:00 +0000",
+        "Je n'arrive plus à dormir.",
+    );
+    let _d = env.start_daemon();
+    ok(env.sourdine(&["ingest", mails.to_str().unwrap()]));
+    let id = env.ticket_ids().remove(0);
+    let t = Tmux::start(env.dir.path());
+    let run = script(&env, "review", "");
+    t.type_text(&format!("sh {}", run.display()));
+    t.keys(&["Enter"]);
+    t.wait_for("Besoin de parler");
+    t.keys(&["Enter"]);
+    t.wait_for("dormir");
+
+    next_text(&env, "INBOXDRAFT Nous vous lisons.");
+    t.keys(&["r"]);
+    t.wait_for("saved reply");
+    t.keys(&["Enter"]);
+    t.wait_for("Send it?");
+    t.keys(&["n"]);
+    t.wait_for("Kept as your draft");
+    assert_eq!(
+        drafts(&env)[0]["first_line"],
+        "INBOXDRAFT Nous vous lisons."
+    );
+
+    t.keys(&["r"]);
+    t.wait_for("saved reply");
+    t.keys(&["Enter"]);
+    t.wait_for("Send it?");
+    t.keys(&["y"]);
+    t.wait_for("waits for a supervisor");
+    let waiting: Value = serde_json::from_str(&ok(env.ticket(&["review", "--json"]))).unwrap();
+    assert_eq!(waiting[0]["ticket"], id.as_str(), "{waiting}");
+    assert_eq!(
+        drafts(&env),
+        serde_json::json!([]),
+        "the draft went with it"
+    );
+    assert_eq!(replies_out(&env, &id), 0, "nothing in the outbox");
+    t.keys(&["q"]);
+    t.wait_for("Enter open");
+    t.keys(&["q"]);
+    t.wait_for("review exit=0");
+}
