@@ -95,11 +95,11 @@ pub fn run(
             ticket.id
         );
     }
-    if args.discard {
-        return super::reply_draft::discard(s, &ticket.id, lang);
-    }
     let given = args.file.is_some() || args.template.is_some();
-    let resumed = super::reply_draft::resume(s, &ticket.id, args.resume, given, lang)?;
+    let flags = [args.resume, args.discard, given];
+    let Some(resumed) = super::reply_draft::resume(s, &ticket.id, flags, lang)? else {
+        return Ok(ExitCode::SUCCESS); // --discard: done
+    };
     let start = match &args.template {
         Some(name) => Some(saved_reply(s, name, &ticket)?),
         None => None,
@@ -146,19 +146,8 @@ pub fn run(
     }
     // At the prompt, the warning was shown before the yes; without one, --unverified says it.
     let unverified = unverified_confirmed(&ticket, args.unverified, !asking);
-    let unverified = super::reply_draft::or_keep(s, &ticket.id, &text, kept, lang, unverified)?;
-    let queued = s.call(Request::Reply {
-        id: ticket.id.clone(),
-        text: text.clone(),
-        unverified,
-        force: args.force,
-        review: args.review,
-    });
-    let queued = super::reply_draft::or_keep(s, &ticket.id, &text, kept, lang, queued)?;
-    if let Response::Held { ticket } = &queued {
-        return super::reply_draft::held(ticket, args.json, lang);
-    }
-    report(s, &ticket.id, queued, args.json)
+    let how = (args.force, args.review, args.json);
+    super::reply_draft::send(s, &ticket.id, &text, unverified, how, kept, lang)
 }
 
 fn list_templates(s: &mut super::Session) -> anyhow::Result<ExitCode> {

@@ -20,7 +20,7 @@ use sourdine::store::{DraftView, TicketView};
 use sourdine::{errln, outln, tr};
 
 /// `ticket reply ID --discard`: destroys the caller's draft of a reply to the ticket.
-pub fn discard(s: &mut super::Session, id: &str, lang: Language) -> anyhow::Result<ExitCode> {
+fn discard_draft(s: &mut super::Session, id: &str, lang: Language) -> anyhow::Result<()> {
     match s.call(Request::DraftDiscard { id: id.to_string() })? {
         Response::Done { changed, .. } => {
             if changed {
@@ -28,16 +28,31 @@ pub fn discard(s: &mut super::Session, id: &str, lang: Language) -> anyhow::Resu
             } else {
                 outln!("{}", tr!(lang, "draft-nothing-to-discard", id = id));
             }
-            Ok(ExitCode::SUCCESS)
+            Ok(())
         }
         other => Err(unexpected(other).into()),
     }
 }
 
-/// The caller's draft to resume: with `--resume` (it must exist); on a terminal, when there
-/// is one and the text is not given otherwise, if the counsellor says yes. Otherwise None,
-/// with a word that the new reply replaces the draft.
+/// The caller's draft to resume, from `[--resume, --discard, text given otherwise]`: with
+/// `--resume` (it must exist); on a terminal, when there is one and the text is not given
+/// otherwise, if the counsellor says yes. Otherwise none, with a word that the new reply
+/// replaces the draft. With `--discard`, the draft is destroyed and the answer is None: the
+/// command is done.
 pub fn resume(
+    s: &mut super::Session,
+    id: &str,
+    [resume, discard, text_given]: [bool; 3],
+    lang: Language,
+) -> anyhow::Result<Option<Option<DraftView>>> {
+    if discard {
+        discard_draft(s, id, lang)?;
+        return Ok(None);
+    }
+    resume_draft(s, id, resume, text_given, lang).map(Some)
+}
+
+fn resume_draft(
     s: &mut super::Session,
     id: &str,
     resume: bool,
@@ -254,4 +269,30 @@ pub fn held(ticket: &str, json: bool, lang: Language) -> anyhow::Result<ExitCode
         outln!("{}", tr!(lang, "reply-held", id = ticket));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Hands the reply to the service once the yes is given: queued, or held for review (said
+/// so); when it is refused, the reply is kept as a draft first ([`or_keep`]).
+pub fn send(
+    s: &mut super::Session,
+    id: &str,
+    text: &str,
+    unverified: anyhow::Result<bool>,
+    (force, review, json): (bool, bool, bool),
+    kept: bool,
+    lang: Language,
+) -> anyhow::Result<ExitCode> {
+    let unverified = or_keep(s, id, text, kept, lang, unverified)?;
+    let queued = s.call(Request::Reply {
+        id: id.to_string(),
+        text: text.to_string(),
+        unverified,
+        force,
+        review,
+    });
+    let queued = or_keep(s, id, text, kept, lang, queued)?;
+    if let Response::Held { ticket } = &queued {
+        return held(ticket, json, lang);
+    }
+    super::reply::report(s, id, queued, json)
 }
