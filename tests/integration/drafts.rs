@@ -453,22 +453,59 @@ fn a_reply_held_for_review_is_returned_resubmitted_approved_and_delivered() {
     ));
     assert_eq!(replies_out(&env, &id), 1);
 
+    // An unverified sender: the approver confirms it too (issue 15's rule), and it is audited.
+    let mail = env.dir.path().join("unverified.eml");
+    fs::write(
+        &mail,
+        "From: Someone <someone@example.org>\nSubject: hi\n\nHello.\n",
+    )
+    .unwrap();
+    ok(env.sourdine(&["ingest", mail.to_str().unwrap()]));
+    let other = env.ticket_ids().into_iter().find(|t| *t != id).unwrap();
+    let args = [
+        "reply",
+        &other,
+        "--file",
+        fpath,
+        "--yes",
+        "--unverified",
+        "--review",
+    ];
+    ok(who.ticket(COUNSELLOR_2, &args));
+    refused(
+        &who.ticket(SUPERVISOR_B, &["review", "approve", &other, "--yes"]),
+        "--unverified",
+    );
+    let sent = ok(who.ticket(
+        SUPERVISOR_B,
+        &["review", "approve", &other, "--yes", "--unverified"],
+    ));
+    assert!(sent.contains("queued"), "{sent}");
+    let confirmed: Vec<u64> = audited(&env, "reply.unverified")
+        .iter()
+        .map(|e| e.0)
+        .collect();
+    assert_eq!(confirmed, [COUNSELLOR_2, SUPERVISOR_B].map(u64::from));
+
     // The audit log: who did what, never the words.
     let requested = audited(&env, "review.requested");
-    let expected = [COUNSELLOR_1, COUNSELLOR_1, SUPERVISOR_A].map(u64::from);
+    let expected = [COUNSELLOR_1, COUNSELLOR_1, SUPERVISOR_A, COUNSELLOR_2].map(u64::from);
     assert_eq!(requested.iter().map(|e| e.0).collect::<Vec<_>>(), expected);
     let rejected: Vec<u64> = audited(&env, "review.rejected")
         .iter()
         .map(|e| e.0)
         .collect();
     assert_eq!(rejected, [SUPERVISOR_A, SUPERVISOR_B].map(u64::from));
-    let approved = audited(&env, "review.approved");
-    assert_eq!(approved.len(), 1);
-    assert_eq!(approved[0].0, u64::from(SUPERVISOR_B));
-    let queued = audited(&env, "reply.queued");
+    let approved: Vec<u64> = audited(&env, "review.approved")
+        .iter()
+        .map(|e| e.0)
+        .collect();
+    assert_eq!(approved, [SUPERVISOR_B, SUPERVISOR_B].map(u64::from));
+    let queued: Vec<u64> = audited(&env, "reply.queued").iter().map(|e| e.0).collect();
     assert_eq!(
-        queued.iter().map(|e| e.0).collect::<Vec<_>>(),
-        [u64::from(COUNSELLOR_1)]
+        queued,
+        [COUNSELLOR_1, COUNSELLOR_2].map(u64::from),
+        "the author's replies"
     );
     let audit = ok(env.sourdine(&["audit", "--json"]));
     for words in ["FIRSTTRY", "REASONWORDS", "SUPERVISORTEXT"] {
@@ -560,4 +597,32 @@ fn the_inbox_keeps_drafts_and_respects_review() {
     t.wait_for("Enter open");
     t.keys(&["q"]);
     t.wait_for("review exit=0");
+}
+
+/// On a terminal, `ticket reply ID` offers the draft kept earlier; a yes opens it in the
+/// editor, and the next yes sends it (the sender's warning shown at the question).
+#[test]
+fn on_a_terminal_the_draft_is_offered_and_resumed() {
+    let (env, id) = one_ticket("");
+    let mut cmd = env.cmd("ticket");
+    cmd.args(["reply", &id]);
+    let out = with_stdin(cmd, "OFFEREDDRAFT kept from before\n");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let line = format!("{} reply {id}", bin("ticket").display());
+    let Some((shown, code)) = crate::confirm::in_terminal(&env, &line, "y\ny\n", "true") else {
+        return;
+    };
+    assert_eq!(code, 0, "{shown}");
+    assert!(shown.contains("Resume it?"), "{shown}");
+    assert!(shown.contains("OFFEREDDRAFT kept from before"), "{shown}");
+    assert!(shown.contains("Sender not verified"), "{shown}");
+    let t = env.show(&id);
+    assert!(
+        t["messages"][1]["body"]
+            .as_str()
+            .unwrap()
+            .starts_with("OFFEREDDRAFT"),
+        "{t}"
+    );
+    assert_eq!(drafts(&env), serde_json::json!([]));
 }
