@@ -49,6 +49,10 @@ pub fn resume(
         discard_draft(s, id, lang)?;
         return Ok(None);
     }
+    // A reply saved in the editor is kept as a draft even when the terminal closes meanwhile.
+    if std::io::stdin().is_terminal() {
+        sourdine::cli::editor::outlive_hangup()?;
+    }
     resume_draft(s, id, resume, text_given, lang).map(Some)
 }
 
