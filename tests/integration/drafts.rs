@@ -626,3 +626,33 @@ fn on_a_terminal_the_draft_is_offered_and_resumed() {
     );
     assert_eq!(drafts(&env), serde_json::json!([]));
 }
+
+/// The terminal closes while the editor is open, after the reply was saved in it: `ticket`
+/// outlives the hangup and keeps what was saved as a draft; nothing is sent.
+#[test]
+fn a_reply_saved_before_the_terminal_closed_is_kept() {
+    let (env, id) = one_ticket("");
+    let editor = env.dir.path().join("hangup-editor.sh");
+    fs::write(
+        &editor,
+        "#!/bin/sh\nprintf 'HANGUPTEXT saved before the terminal closed\\n' > \"$1\"\nkill -HUP $PPID\nexit 1\n",
+    )
+    .unwrap();
+    fs::set_permissions(&editor, fs::Permissions::from_mode(0o755)).unwrap();
+    let line = format!("{} reply {id}", bin("ticket").display());
+    let Some((shown, _)) =
+        crate::confirm::in_terminal(&env, &line, "n\n", editor.to_str().unwrap())
+    else {
+        return;
+    };
+    let d = drafts(&env);
+    assert_eq!(
+        d[0]["first_line"], "HANGUPTEXT saved before the terminal closed",
+        "{d} {shown}"
+    );
+    assert_eq!(
+        env.show(&id)["messages"].as_array().unwrap().len(),
+        1,
+        "nothing sent"
+    );
+}
