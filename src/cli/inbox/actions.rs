@@ -236,7 +236,14 @@ impl Inbox<'_> {
             },
             None => None,
         };
-        let editor_text = reply_template(lang, &view, start.as_deref(), self.precision);
+        let mut editor_text = reply_template(lang, &view, start.as_deref(), self.precision);
+        if template.is_none()
+            && let Ok(Response::Draft(Some(draft))) =
+                self.link.call(Request::Draft { id: id.clone() })
+        {
+            // The counsellor's draft, to go on with (kept as it is unless a new text is saved).
+            editor_text = draft_template(lang, &draft, self.precision) + &editor_text;
+        }
         let Some(text) = self.edit(&editor_text, "inbox-reply-empty")? else {
             return Ok(());
         };
@@ -375,6 +382,33 @@ fn expand_home(path: &str) -> PathBuf {
         (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
         _ => PathBuf::from(path),
     }
+}
+
+/// The counsellor's draft at the top of the editor, with when it was saved and why a
+/// supervisor returned it, if one did.
+fn draft_template(
+    lang: crate::anonymise::Language,
+    draft: &crate::store::DraftView,
+    precision: crate::time::Precision,
+) -> String {
+    let when = precision.format(draft.updated.0);
+    let mut t = format!(
+        "{}\n\n# {}\n",
+        draft.text,
+        tr!(lang, "editor-draft-resumed", when = when)
+    );
+    if let (Some(name), Some(reason)) = (&draft.returned_by, &draft.reason) {
+        let said = tr!(
+            lang,
+            "draft-returned",
+            name = name.as_str(),
+            reason = reason.as_str()
+        );
+        for line in said.lines() {
+            t.push_str(&format!("# {line}\n"));
+        }
+    }
+    t
 }
 
 /// What the editor opens for a reply: the saved reply (if any), what to do in the
