@@ -541,13 +541,21 @@ fn wait_sent(env: &Env, id: &str) {
     }
 }
 
-/// The inbox keeps a reply as a draft before asking, so a "no" keeps it; under
+/// The inbox keeps a reply as a draft before asking, so a "no" keeps it and the next reply
+/// opens on it; under
 /// `replies.review = "all"` a yes hands it to a supervisor, and the screen says so.
 #[test]
 fn the_inbox_keeps_drafts_and_respects_review() {
     use crate::inbox::{Tmux, editor, mail, next_text, script};
     let env = Env::init_with("[replies]\nreview = \"all\"\n");
     editor(&env);
+    // The editor also keeps a copy of what it was opened on.
+    let dir = env.dir.path().display().to_string();
+    fs::write(
+        env.dir.path().join("editor.sh"),
+        format!("#!/bin/sh\ncp \"$1\" {dir}/opened.txt\ncat {dir}/next.txt > \"$1\"\n"),
+    )
+    .unwrap();
     let mails = env.dir.path().join("mails");
     mail(
         &mails,
@@ -583,6 +591,11 @@ fn the_inbox_keeps_drafts_and_respects_review() {
     t.wait_for("saved reply");
     t.keys(&["Enter"]);
     t.wait_for("Send it?");
+    let opened = fs::read_to_string(env.dir.path().join("opened.txt")).unwrap();
+    assert!(
+        opened.starts_with("INBOXDRAFT Nous vous lisons."),
+        "the draft goes on: {opened}"
+    );
     t.keys(&["y"]);
     t.wait_for("waits for a supervisor");
     let waiting: Value = serde_json::from_str(&ok(env.ticket(&["review", "--json"]))).unwrap();
