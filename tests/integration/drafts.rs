@@ -372,6 +372,15 @@ fn a_reply_held_for_review_is_returned_resubmitted_approved_and_delivered() {
         serde_json::from_str(&ok(who.ticket(SUPERVISOR_A, &["review", "--json"]))).unwrap();
     assert_eq!(waiting[0]["ticket"], id.as_str());
     assert_eq!(waiting[0]["author"], format!("uid {COUNSELLOR_1}"));
+    let table = ok(who.ticket(SUPERVISOR_A, &["--lang", "nl", "review"]));
+    assert!(
+        table.contains("AUTEUR") && table.contains(&id) && table.contains("uid 4501"),
+        "{table}"
+    );
+    let shown = ok(who.ticket(SUPERVISOR_A, &["review", "show", &id]));
+    assert!(shown.contains("FIRSTTRY We hear you."), "{shown}");
+    let read: Vec<u64> = audited(&env, "review.read").iter().map(|e| e.0).collect();
+    assert_eq!(read, [u64::from(SUPERVISOR_A)], "the read is audited");
     let others: Value =
         serde_json::from_str(&ok(who.ticket(COUNSELLOR_2, &["review", "--json"]))).unwrap();
     assert_eq!(
