@@ -678,3 +678,40 @@ fn a_reply_saved_before_the_terminal_closed_is_kept() {
         "nothing sent"
     );
 }
+
+/// The service stops while the counsellor is in the editor: the reply can be neither sent nor
+/// kept, and `ticket` says so and shows the text on the terminal; nothing of it reaches the
+/// store (and `ticket` writes it nowhere else).
+#[test]
+fn a_reply_the_service_cannot_take_is_shown_not_written() {
+    let (env, id) = one_ticket("");
+    let d = env.start_daemon();
+    let pid = d.child.as_ref().unwrap().id();
+    let socket = env.socket();
+    let editor = env.dir.path().join("stopping-editor.sh");
+    fs::write(
+        &editor,
+        format!(
+            "#!/bin/sh\nprintf 'UNREACHABLETEXT for the writer\\n' > \"$1\"\nkill -TERM {pid}\nwhile [ -S {} ]; do sleep 0.1; done\n",
+            socket.display()
+        ),
+    )
+    .unwrap();
+    fs::set_permissions(&editor, fs::Permissions::from_mode(0o755)).unwrap();
+    let line = format!("{} reply {id} --unverified", bin("ticket").display());
+    let Some((shown, code)) =
+        crate::confirm::in_terminal(&env, &line, "y\n", editor.to_str().unwrap())
+    else {
+        return;
+    };
+    assert_ne!(code, 0, "{shown}");
+    assert!(shown.contains("neither sent nor kept"), "{shown}");
+    assert!(shown.contains("UNREACHABLETEXT for the writer"), "{shown}");
+    drop(d);
+    assert_eq!(drafts(&env), serde_json::json!([]));
+    assert_eq!(
+        env.show(&id)["messages"].as_array().unwrap().len(),
+        1,
+        "nothing sent"
+    );
+}
