@@ -228,6 +228,9 @@ pub struct RetentionConfig {
     /// The coded facts the statistics count (kept apart from the tickets, which they
     /// outlive) are removed this many months after the month of their contact. Default 120.
     pub stats_months: u64,
+    /// A reply kept as a draft (written, not sent) is destroyed this many days after it was
+    /// last saved. Default 14.
+    pub draft_days: u64,
 }
 
 impl Default for RetentionConfig {
@@ -239,6 +242,7 @@ impl Default for RetentionConfig {
             audit_days: 730,
             purge_interval_minutes: 60,
             stats_months: 120,
+            draft_days: 14,
         }
     }
 }
@@ -553,6 +557,22 @@ pub struct RepliesConfig {
     /// The reply target, in working hours (see `[hours]`): tickets waiting longer are marked
     /// overdue (default 16, two working days).
     pub target_hours: u32,
+    /// Which replies wait for a supervisor's review before they go to the outbox: `none`
+    /// (default), `urgent` (replies to tickets marked urgent) or `all`.
+    pub review: ReviewPolicy,
+}
+
+/// Which replies a second reader checks before they leave (`replies.review`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReviewPolicy {
+    /// None (but those sent with `ticket reply --review`).
+    #[default]
+    None,
+    /// Replies to tickets marked urgent.
+    Urgent,
+    /// Every counsellor's reply.
+    All,
 }
 
 impl Default for RepliesConfig {
@@ -568,6 +588,7 @@ impl Default for RepliesConfig {
             templates_dir: None,
             saved_dir: None,
             target_hours: 16,
+            review: ReviewPolicy::None,
         }
     }
 }

@@ -30,7 +30,6 @@ pub mod users;
 
 /// The old name of [`reply_tokens`], kept while `ticket reply` is rewritten (issue 20).
 #[doc(hidden)]
-pub use reply_tokens as threading;
 
 #[cfg(test)]
 mod architecture_tests;

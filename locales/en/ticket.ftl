@@ -312,6 +312,19 @@ cli-ticket-reply--unverified = Send although our mail server did not verify the 
 cli-ticket-reply--force = Answer a ticket someone else claimed (recorded in the audit log)
 cli-ticket-templates = List the saved replies: name, languages, first line (start a reply from one with `ticket reply ID --template NAME`)
 cli-ticket-templates--json = Print a JSON array (name, languages, first_line)
+cli-ticket-reply--resume = Continue your draft of a reply to this ticket (`ticket drafts` lists them). On a terminal, `ticket reply ID` offers it
+cli-ticket-reply--discard = Destroy your draft of a reply to this ticket, and stop
+cli-ticket-reply--review = Hold this reply for a supervisor's review instead of sending it: it leaves once another supervisor approves it (`ticket review`). `replies.review` may ask for it anyway
+cli-ticket-drafts = Your drafts: replies you wrote and did not send (`ticket reply ID` resumes one)
+cli-ticket-drafts--json = Print a JSON array (ticket, updated, first_line)
+cli-ticket-review = Replies waiting for a supervisor's review: list, show, approve (send) or reject (return to the author as a draft)
+cli-ticket-review--json = Print a JSON array (ticket, author, submitted, urgent, sender)
+cli-ticket-review-show = Show a waiting reply with its text (the read is audited)
+cli-ticket-review-approve = Send a waiting reply, after a clear yes (supervisors; never your own reply)
+cli-ticket-review-approve--yes = Send without asking (needed when standard input or output is not a terminal)
+cli-ticket-review-approve--unverified = Send although our mail server did not verify the ticket's sender (needed beside --yes, or off a terminal; a terminal asks instead). Audited
+cli-ticket-review-reject = Return a waiting reply to its author as a draft, with the reason (supervisors)
+cli-ticket-review-reject--reason = Why: the author reads it when they resume the draft (never in the audit log)
 cli-ticket-note = Add an internal note to a ticket (never sent to the writer)
 cli-ticket-note--file = Read the note from this file (`-` for standard input). Without it, the note is read from standard input when that is not a terminal, else from $VISUAL / $EDITOR
 cli-ticket-close = Close a ticket, recording the contact's classification (--type, --category, --role); refused when someone else claimed it, unless --force
@@ -463,3 +476,32 @@ pick-give = { $max ->
 }
 pick-cancelled = no type chosen; the ticket was not closed
 pick-invalid = no valid answer after { $tries } tries; the ticket was not closed
+
+## Drafts: replies written and not sent (kept sealed in the store, shown to their author only)
+
+draft-offer = You keep a draft of a reply to ticket { $id }, saved { $when }. Resume it? (no: start anew; the draft is replaced by the new reply)
+draft-returned = { $name } returned it from review: { $reason }
+draft-none = you keep no draft of a reply to ticket { $id } (`ticket drafts` lists yours)
+draft-replaced = Your draft of a reply to ticket { $id } is replaced by this reply if it is kept or sent (--resume continues the draft instead).
+draft-discarded = Your draft of a reply to ticket { $id } was discarded.
+draft-nothing-to-discard = You keep no draft of a reply to ticket { $id }; nothing changed.
+draft-kept = Not sent. Kept as your draft: `ticket reply { $id }` offers it again (--resume off a terminal).
+draft-kept-resume = Your reply is kept as a draft: `ticket reply { $id } --resume` continues it.
+draft-unreachable = The service cannot be reached, so the reply was neither sent nor kept as a draft: ticket writes nothing of it to this computer's disk.
+draft-unreachable-text = Its text follows: copy it before you close this terminal.
+drafts-none = You keep no drafts.
+column-saved = SAVED
+column-first-line = FIRST LINE
+editor-draft-resumed = Your draft, saved { $when }.
+inbox-kept-as-draft = Not sent. Kept as your draft: `ticket reply { $id }` resumes it.
+
+## A second reader: replies that wait for a supervisor
+
+reply-held = Reply to ticket { $id } held for a supervisor's review (`ticket review`): it leaves once another supervisor approves it.
+done-held-for-review = Reply to ticket { $id } waits for a supervisor's review: it leaves once approved.
+review-none = No reply waits for review.
+column-author = AUTHOR
+review-show-header = Reply by { $author } to ticket { $id }, handed in { $when }:
+review-not-sent = Not sent: the reply still waits for review.
+review-returned = The reply to ticket { $id } went back to its author as a draft, with your reason.
+review-unverified = ticket { $id }: our mail server did not verify who sent it, so the reply could reach someone who never wrote; nothing was sent. Read `ticket show { $id }`, and approve it only if you are sure: add --unverified beside --yes

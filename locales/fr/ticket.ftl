@@ -314,6 +314,19 @@ cli-ticket-reply--unverified = Envoyer bien que notre serveur de messagerie n'ai
 cli-ticket-reply--force = Répondre à un ticket pris par quelqu'un d'autre (inscrit au journal d'audit)
 cli-ticket-templates = Lister les réponses enregistrées : nom, langues, première ligne (partir de l'une d'elles avec `ticket reply ID --template NOM`)
 cli-ticket-templates--json = Afficher un tableau JSON (name, languages, first_line)
+cli-ticket-reply--resume = Reprendre votre brouillon de réponse à ce ticket (`ticket drafts` les liste). Dans un terminal, `ticket reply ID` le propose
+cli-ticket-reply--discard = Détruire votre brouillon de réponse à ce ticket, et s'arrêter
+cli-ticket-reply--review = Soumettre cette réponse à la relecture d'un superviseur au lieu de l'envoyer : elle part quand un autre superviseur l'approuve (`ticket review`). `replies.review` peut le demander de toute façon
+cli-ticket-drafts = Vos brouillons : les réponses écrites et non envoyées (`ticket reply ID` en reprend un)
+cli-ticket-drafts--json = Afficher un tableau JSON (ticket, updated, first_line)
+cli-ticket-review = Les réponses qui attendent la relecture d'un superviseur : lister, afficher, approuver (envoyer) ou refuser (rendre à l'auteur comme brouillon)
+cli-ticket-review--json = Afficher un tableau JSON (ticket, author, submitted, urgent, sender)
+cli-ticket-review-show = Afficher une réponse en attente avec son texte (la lecture est inscrite au journal)
+cli-ticket-review-approve = Envoyer une réponse en attente, après un oui clair (superviseurs ; jamais votre propre réponse)
+cli-ticket-review-approve--yes = Envoyer sans demander (nécessaire quand l'entrée ou la sortie standard n'est pas un terminal)
+cli-ticket-review-approve--unverified = Envoyer bien que notre serveur de messagerie n'ait pas vérifié l'expéditeur du ticket (nécessaire avec --yes, ou hors d'un terminal ; un terminal le demande). Inscrit au journal
+cli-ticket-review-reject = Rendre une réponse en attente à son auteur comme brouillon, avec la raison (superviseurs)
+cli-ticket-review-reject--reason = Pourquoi : l'auteur le lit en reprenant le brouillon (jamais dans le journal d'audit)
 cli-ticket-note = Ajouter une note interne à un ticket (jamais envoyée à la personne)
 cli-ticket-note--file = Lire la note dans ce fichier (`-` pour l'entrée standard). Sans lui, la note est lue sur l'entrée standard quand ce n'est pas un terminal, sinon dans $VISUAL / $EDITOR
 cli-ticket-close = Clôturer un ticket en notant la classification du contact (--type, --category, --role) ; refusé si quelqu'un d'autre l'a pris, sauf avec --force
@@ -474,3 +487,32 @@ pick-give = { $max ->
 }
 pick-cancelled = aucun type choisi ; le ticket n'a pas été clôturé
 pick-invalid = aucune réponse valable après { $tries } essais ; le ticket n'a pas été clôturé
+
+## Brouillons : réponses écrites et non envoyées (scellées dans le stockage, visibles de leur auteur·e seulement)
+
+draft-offer = Vous gardez un brouillon de réponse au ticket { $id }, enregistré { $when }. Le reprendre ? (non : repartir de zéro ; la nouvelle réponse remplace le brouillon)
+draft-returned = { $name } l'a renvoyé après relecture : { $reason }
+draft-none = vous ne gardez aucun brouillon de réponse au ticket { $id } (`ticket drafts` liste les vôtres)
+draft-replaced = Votre brouillon de réponse au ticket { $id } est remplacé par cette réponse si elle est gardée ou envoyée (--resume reprend le brouillon à la place).
+draft-discarded = Votre brouillon de réponse au ticket { $id } a été supprimé.
+draft-nothing-to-discard = Vous ne gardez aucun brouillon de réponse au ticket { $id } ; rien n'a changé.
+draft-kept = Rien n'a été envoyé. Gardé comme brouillon : `ticket reply { $id }` vous le propose à nouveau (--resume hors d'un terminal).
+draft-kept-resume = Votre réponse est gardée comme brouillon : `ticket reply { $id } --resume` la reprend.
+draft-unreachable = Le service est injoignable : la réponse n'a été ni envoyée ni gardée comme brouillon, et ticket n'en écrit rien sur le disque de cet ordinateur.
+draft-unreachable-text = Son texte suit : copiez-le avant de fermer ce terminal.
+drafts-none = Vous ne gardez aucun brouillon.
+column-saved = ENREGISTRÉ
+column-first-line = PREMIÈRE LIGNE
+editor-draft-resumed = Votre brouillon, enregistré { $when }.
+inbox-kept-as-draft = Rien n'a été envoyé. Gardé comme brouillon : `ticket reply { $id }` le reprend.
+
+## Une seconde lecture : des réponses qui attendent un·e superviseur·e
+
+reply-held = La réponse au ticket { $id } attend la relecture d'un·e superviseur·e (`ticket review`) : elle partira quand un·e autre superviseur·e l'aura approuvée.
+done-held-for-review = La réponse au ticket { $id } attend la relecture d'un·e superviseur·e : elle partira une fois approuvée.
+review-none = Aucune réponse n'attend de relecture.
+column-author = AUTEUR·E
+review-show-header = Réponse de { $author } au ticket { $id }, remise { $when } :
+review-not-sent = Rien n'a été envoyé : la réponse attend toujours sa relecture.
+review-returned = La réponse au ticket { $id } est retournée à son auteur·e comme brouillon, avec votre motif.
+review-unverified = ticket { $id } : notre serveur de courrier n'a pas pu vérifier qui l'a envoyé, la réponse pourrait donc atteindre quelqu'un qui n'a jamais écrit ; rien n'a été envoyé. Lisez `ticket show { $id }` et ne l'approuvez que si vous en êtes sûr·e : ajoutez --unverified à côté de --yes

@@ -313,6 +313,19 @@ cli-ticket-reply--unverified = Versturen hoewel onze mailserver de afzender van 
 cli-ticket-reply--force = Een ticket antwoorden dat iemand anders genomen heeft (komt in het auditlogboek)
 cli-ticket-templates = De bewaarde antwoorden tonen: naam, talen, eerste regel (vertrek van een ervan met `ticket reply ID --template NAAM`)
 cli-ticket-templates--json = Een JSON-lijst tonen (name, languages, first_line)
+cli-ticket-reply--resume = Je ontwerp van een antwoord op dit ticket hervatten (`ticket drafts` toont ze). In een terminal biedt `ticket reply ID` het aan
+cli-ticket-reply--discard = Je ontwerp van een antwoord op dit ticket vernietigen, en stoppen
+cli-ticket-reply--review = Dit antwoord laten nalezen door een supervisor in plaats van het te versturen: het vertrekt zodra een andere supervisor het goedkeurt (`ticket review`). `replies.review` kan het sowieso vragen
+cli-ticket-drafts = Je ontwerpen: antwoorden die je schreef en niet verstuurde (`ticket reply ID` hervat er een)
+cli-ticket-drafts--json = Een JSON-lijst tonen (ticket, updated, first_line)
+cli-ticket-review = Antwoorden die op nalezing door een supervisor wachten: tonen, lezen, goedkeuren (versturen) of afwijzen (als ontwerp terug naar de auteur)
+cli-ticket-review--json = Een JSON-lijst tonen (ticket, author, submitted, urgent, sender)
+cli-ticket-review-show = Een wachtend antwoord met zijn tekst tonen (het lezen komt in het logboek)
+cli-ticket-review-approve = Een wachtend antwoord versturen, na een duidelijk ja (supervisors; nooit je eigen antwoord)
+cli-ticket-review-approve--yes = Versturen zonder te vragen (nodig als standaardinvoer of -uitvoer geen terminal is)
+cli-ticket-review-approve--unverified = Versturen hoewel onze mailserver de afzender van het ticket niet controleerde (nodig naast --yes, of buiten een terminal; een terminal vraagt het). Komt in het logboek
+cli-ticket-review-reject = Een wachtend antwoord als ontwerp teruggeven aan de auteur, met de reden (supervisors)
+cli-ticket-review-reject--reason = Waarom: de auteur leest het bij het hervatten van het ontwerp (nooit in het auditlogboek)
 cli-ticket-note = Een interne notitie aan een ticket toevoegen (nooit naar de schrijver verstuurd)
 cli-ticket-note--file = De notitie uit dit bestand lezen (`-` voor standaardinvoer). Zonder dit wordt de notitie van standaardinvoer gelezen als dat geen terminal is, anders uit $VISUAL / $EDITOR
 cli-ticket-close = Een ticket sluiten en de classificatie van het contact noteren (--type, --category, --role); geweigerd als iemand anders het nam, behalve met --force
@@ -473,3 +486,32 @@ pick-give = { $max ->
 }
 pick-cancelled = geen soort gekozen; het ticket is niet gesloten
 pick-invalid = geen geldig antwoord na { $tries } pogingen; het ticket is niet gesloten
+
+## Concepten: antwoorden die geschreven en niet verstuurd zijn (verzegeld bewaard, alleen zichtbaar voor wie ze schreef)
+
+draft-offer = Je bewaart een concept van een antwoord op ticket { $id }, opgeslagen { $when }. Verder werken aan het concept? (nee: opnieuw beginnen; het nieuwe antwoord vervangt het concept)
+draft-returned = { $name } heeft het na nalezing teruggestuurd: { $reason }
+draft-none = je bewaart geen concept van een antwoord op ticket { $id } (`ticket drafts` toont de jouwe)
+draft-replaced = Je concept van een antwoord op ticket { $id } wordt vervangen door dit antwoord als het bewaard of verstuurd wordt (--resume werkt in de plaats daarvan verder aan het concept).
+draft-discarded = Je concept van een antwoord op ticket { $id } is weggegooid.
+draft-nothing-to-discard = Je bewaart geen concept van een antwoord op ticket { $id }; er is niets veranderd.
+draft-kept = Niet verstuurd. Bewaard als concept: `ticket reply { $id }` biedt het opnieuw aan (--resume buiten een terminal).
+draft-kept-resume = Je antwoord is bewaard als concept: `ticket reply { $id } --resume` werkt eraan verder.
+draft-unreachable = De dienst is onbereikbaar, dus het antwoord is niet verstuurd en niet als concept bewaard: ticket schrijft er niets van op de schijf van deze computer.
+draft-unreachable-text = De tekst volgt hieronder: kopieer hem voor je deze terminal sluit.
+drafts-none = Je bewaart geen concepten.
+column-saved = OPGESLAGEN
+column-first-line = EERSTE REGEL
+editor-draft-resumed = Je concept, opgeslagen { $when }.
+inbox-kept-as-draft = Niet verstuurd. Bewaard als concept: `ticket reply { $id }` werkt eraan verder.
+
+## Een tweede lezer: antwoorden die op een supervisor wachten
+
+reply-held = Het antwoord op ticket { $id } wacht op nalezing door een supervisor (`ticket review`): het vertrekt zodra een andere supervisor het goedkeurt.
+done-held-for-review = Het antwoord op ticket { $id } wacht op nalezing door een supervisor: het vertrekt zodra het goedgekeurd is.
+review-none = Geen enkel antwoord wacht op nalezing.
+column-author = AUTEUR
+review-show-header = Antwoord van { $author } op ticket { $id }, ingediend { $when }:
+review-not-sent = Niet verstuurd: het antwoord wacht nog op nalezing.
+review-returned = Het antwoord op ticket { $id } is als concept teruggegaan naar wie het schreef, met je reden.
+review-unverified = ticket { $id }: onze mailserver kon niet nagaan wie het stuurde, dus het antwoord kan iemand bereiken die nooit geschreven heeft; er is niets verstuurd. Lees `ticket show { $id }`, en keur het alleen goed als je zeker bent: voeg --unverified toe naast --yes

@@ -5,6 +5,7 @@
 
 mod actor;
 mod audit;
+mod drafts;
 mod error;
 mod incoming;
 mod refs;
@@ -19,6 +20,7 @@ pub(crate) use audit::hex32;
 pub use audit::{
     AuditEntry, AuditVerification, BaseView, ExpectedHead, HeadCheck, HeadVerdict, Removal,
 };
+pub use drafts::{DraftSummary, DraftView, ReviewView};
 pub use error::{ErrorKind, ServiceError};
 pub use incoming::{Outcome, Prepared, PreparedItem};
 pub use refs::TicketRefs;

@@ -136,6 +136,9 @@ pub struct PurgeReport {
     /// the destroyed tickets' own facts are kept for the statistics.
     #[serde(default)]
     pub stats_expired: usize,
+    /// Drafts destroyed for their age (`retention.draft_days`).
+    #[serde(default)]
+    pub drafts: usize,
 }
 
 /// What `sourdine quarantine show` prints: never a header but the subject.

@@ -149,6 +149,51 @@ pub enum Request {
         /// Answer although someone else claimed the ticket (audited).
         #[serde(default)]
         force: bool,
+        /// Hold it for a supervisor's review (`replies.review` may ask for it anyway).
+        #[serde(default)]
+        review: bool,
+    },
+    /// Keeps a reply as the caller's draft on a ticket (one per ticket and author).
+    DraftSave {
+        /// The ticket.
+        id: String,
+        /// The text.
+        text: String,
+    },
+    /// The caller's draft on a ticket, if any.
+    Draft {
+        /// The ticket.
+        id: String,
+    },
+    /// Destroys the caller's draft on a ticket.
+    DraftDiscard {
+        /// The ticket.
+        id: String,
+    },
+    /// The caller's drafts (never anyone else's).
+    Drafts,
+    /// Replies waiting for review (supervisors: all; counsellors: their own).
+    Reviews,
+    /// A reply waiting for review, with its text (supervisors, and its author).
+    ReviewShow {
+        /// The ticket.
+        id: String,
+    },
+    /// Sends a reply waiting for review (a supervisor who did not write it).
+    ReviewApprove {
+        /// The ticket.
+        id: String,
+        /// The approver confirmed sending although our mail server did not verify the
+        /// sender (refused without it; audited with it).
+        #[serde(default)]
+        unverified: bool,
+    },
+    /// Returns a reply waiting for review to its author as a draft, with the reason.
+    ReviewReject {
+        /// The ticket.
+        id: String,
+        /// Why (sealed in the draft, for its author).
+        reason: String,
     },
     /// A canned answer by name (empty name: the list of names).
     Template {
@@ -283,6 +328,14 @@ impl Request {
             Request::Urgent { .. } => "urgent",
             Request::Search { .. } => "search",
             Request::Reply { .. } => "reply",
+            Request::DraftSave { .. } => "draft_save",
+            Request::Draft { .. } => "draft",
+            Request::DraftDiscard { .. } => "draft_discard",
+            Request::Drafts => "drafts",
+            Request::Reviews => "reviews",
+            Request::ReviewShow { .. } => "review_show",
+            Request::ReviewApprove { .. } => "review_approve",
+            Request::ReviewReject { .. } => "review_reject",
             Request::Template { .. } => "template",
             Request::SavedReplies => "saved_replies",
             Request::SavedReply { .. } => "saved_reply",

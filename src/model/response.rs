@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::audit::{AuditEntry, AuditVerification};
+use super::drafts::{DraftSummary, DraftView, ReviewView};
 use super::incoming::Outcome;
 use super::reports::{ComposedReply, SavedReplyInfo};
 use super::reports::{
@@ -50,6 +51,19 @@ pub enum Response {
         /// Whether an `[smtp]` server is configured (else it waits).
         will_send: bool,
     },
+    /// A reply was held for a supervisor's review instead of going to the outbox.
+    Held {
+        /// The ticket.
+        ticket: String,
+    },
+    /// The caller's draft on a ticket, if any.
+    Draft(Option<DraftView>),
+    /// The caller's drafts.
+    Drafts(Vec<DraftSummary>),
+    /// Replies waiting for review.
+    Reviews(Vec<ReviewView>),
+    /// A reply waiting for review, with its text.
+    Review(Box<ReviewView>),
     /// A canned answer.
     Template(String),
     /// The names of the canned answers.

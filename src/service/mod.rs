@@ -5,6 +5,7 @@
 pub mod ack_memory;
 pub mod catalog;
 mod classification;
+mod drafts;
 pub mod live;
 pub mod quarantine;
 pub mod roles;
@@ -253,7 +254,21 @@ impl Service {
             r @ (Request::RevealRequest { .. }
             | Request::RevealApprove { .. }
             | Request::RevealList) => self.answer_reveal(caller, r),
-            r @ Request::Reply { .. } => self.answer_reply(caller, r),
+            Request::Reply {
+                id,
+                text,
+                unverified,
+                force,
+                review,
+            } => self.reply(caller, &id, &text, (unverified, force), review),
+            r @ (Request::DraftSave { .. }
+            | Request::Draft { .. }
+            | Request::DraftDiscard { .. }
+            | Request::Drafts
+            | Request::Reviews
+            | Request::ReviewShow { .. }
+            | Request::ReviewApprove { .. }
+            | Request::ReviewReject { .. }) => self.desk_request(caller, r),
             r @ (Request::QuarantineShow { .. }
             | Request::QuarantineRetry { .. }
             | Request::QuarantineRelease { .. }
@@ -493,47 +508,6 @@ impl Service {
                 Ok(Response::Reveals(self.store.reveal_requests()?))
             }
             _ => Err(invalid("not a request of this group")),
-        }
-    }
-
-    /// A reply queued for sending, the writer's address checked first.
-    fn answer_reply(&self, caller: &Caller, request: Request) -> Result<Response, ServiceError> {
-        let actor = caller.actor();
-        let need = |role| require(caller, role);
-        match request {
-            Request::Reply {
-                id,
-                text,
-                unverified,
-                force,
-            } => {
-                need(Role::Counsellor)?;
-                let id = Store::parse_ticket_id(&id)?;
-                self.respect_claim(caller, &id, force, "reply")?;
-                let text = crate::text::clean_lines(&text);
-                let text = text.trim_end();
-                if text.trim().is_empty() {
-                    return Err(invalid("the reply is empty; nothing was queued"));
-                }
-                self.check_unverified_reply(&actor, &id, unverified)?;
-                let summary = self.store.ticket_summary(&id)?;
-                let subject = crate::reply_tokens::reply_subject(&summary.subject, &id);
-                let reference = self.store.queue_outgoing(
-                    &id,
-                    &actor,
-                    crate::store::records::OutKind::Reply,
-                    &subject,
-                    text,
-                )?;
-                self.touched(&id, true)?;
-                self.outbox_wake.notify_one();
-                Ok(Response::Queued {
-                    reference,
-                    subject,
-                    will_send: self.config.smtp.is_some(),
-                })
-            }
-            _ => Err(invalid("not a reply")),
         }
     }
 

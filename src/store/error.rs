@@ -74,6 +74,8 @@ pub(super) enum Kind {
     RequestNotFound(String),
     #[error("ticket {0} has no reply address any more (it expired or was never there)")]
     NoEnvelope(String),
+    #[error("{0}")]
+    Missing(String),
 }
 
 /// " (pid N, `sourdine run`)": the owner, named by its pid and, when this process may read
@@ -147,6 +149,7 @@ impl StoreError {
                 | Kind::AttachmentNotFound { .. }
                 | Kind::RequestNotFound(_)
                 | Kind::NoEnvelope(_)
+                | Kind::Missing(_)
         )
     }
     /// The change conflicts with the ticket's state (claimed by someone else...).

@@ -11,6 +11,7 @@ mod audit;
 mod chain;
 mod classification;
 mod codec;
+mod drafts;
 mod durable;
 mod error;
 mod files;
@@ -36,10 +37,11 @@ pub use stats::{Fact, StatsInput, open_facts_file};
 pub use workflow::Change;
 
 pub use crate::model::{
-    Actor, AttachmentView, AuditEntry, AuditVerification, BaseView, ExpectedHead, HeadCheck,
+    Actor, AttachmentView, AuditEntry, AuditVerification, BaseView, DraftSummary, DraftView,
+    ExpectedHead, HeadCheck,
     HeadVerdict, ListFilter, MessageView, Month, NoteView, OutboxView, Outcome, PurgeReport,
-    QuarantineView, RekeyReport, Removal, RevealView, StatusFilter, TicketRefs, TicketSummary,
-    TicketView,
+    QuarantineView, RekeyReport, Removal, ReviewView, RevealView, StatusFilter, TicketRefs,
+    TicketSummary, TicketView,
 };
 
 #[cfg(test)]

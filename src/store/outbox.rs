@@ -8,6 +8,7 @@ use super::chain::NewEntry;
 use super::codec::{decode, encode};
 use super::error::{Kind, StoreError};
 use super::open::Store;
+use super::txn::Txn;
 use super::records::{
     Delivery, Direction, MessageContent, MessageRecord, OutKind, OutboxRecord, Status, aad, keys,
 };
@@ -59,6 +60,20 @@ impl Store {
         kind: OutKind,
         subject: &str,
         body: &str,
+    ) -> Result<String, StoreError> {
+        self.queue_outgoing_with(id, actor, kind, subject, body, |_| Ok(()))
+    }
+
+    /// [`Store::queue_outgoing`], with `extra` adding its own writes (and audit entries) to
+    /// the same transaction (a sent draft removed, a review consumed).
+    pub(super) fn queue_outgoing_with(
+        &self,
+        id: &str,
+        actor: &Actor,
+        kind: OutKind,
+        subject: &str,
+        body: &str,
+        extra: impl FnOnce(&mut Txn<'_>) -> Result<(), StoreError>,
     ) -> Result<String, StoreError> {
         let mut txn = self.begin();
         let mut rec = self.ticket_record(id)?;
@@ -137,6 +152,7 @@ impl Store {
             ticket: Some(id.to_string()),
             detail: Some(format!("reply {reference}")),
         })?;
+        extra(&mut txn)?;
         txn.commit()?;
         Ok(reference)
     }

@@ -326,6 +326,24 @@ pub mod keys {
     pub const CLASSIFICATION: &[u8] = b"c:";
     /// The generation of the statistics' facts file (`stats/facts`).
     pub const STATS_GENERATION: &[u8] = b"meta:stats-generation";
+    /// Drafts: replies written and not sent (`w:` + ticket + `/` + author's uid).
+    pub const DRAFT: &[u8] = b"w:";
+    /// Replies waiting for a supervisor's review (`v:` + ticket).
+    pub const REVIEW: &[u8] = b"v:";
+
+    /// The key of the draft of `author` (a uid) on ticket `id`.
+    pub fn draft(id: &str, author: u32) -> Vec<u8> {
+        let mut k = drafts_of(id);
+        k.extend_from_slice(author.to_string().as_bytes());
+        k
+    }
+
+    /// The prefix of every draft on ticket `id`.
+    pub fn drafts_of(id: &str) -> Vec<u8> {
+        let mut k = of(super::keys::DRAFT, id);
+        k.push(b'/');
+        k
+    }
 
     /// `prefix` + `id`.
     pub fn of(prefix: &[u8], id: &str) -> Vec<u8> {
@@ -410,6 +428,14 @@ pub mod aad {
     /// The codes of a classification's audit entry.
     pub fn audit_codes(id: &str) -> Vec<u8> {
         format!("sourdine/v1/audit/classification/{id}").into_bytes()
+    }
+    /// A draft's text (ticket `id`, author `uid`).
+    pub fn draft(id: &str, uid: u32) -> Vec<u8> {
+        format!("sourdine/v1/draft/{id}/{uid}").into_bytes()
+    }
+    /// The text of a reply waiting for review on ticket `id`.
+    pub fn review(id: &str) -> Vec<u8> {
+        format!("sourdine/v1/review/{id}").into_bytes()
     }
 }
 

@@ -57,6 +57,7 @@ impl Store {
         for item in self.db.scan_prefix(keys::notes_of(id)) {
             txn.remove(item?.0);
         }
+        self.delete_desk_into(txn, id)?;
         for item in self.db.scan_prefix(keys::REVEAL) {
             let (k, v) = item?;
             let r: RevealRecord = decode(&v, "reveal request")?;
@@ -93,6 +94,8 @@ impl Store {
             let now = txn.now();
             let last_old = self.expired(policy, now, &mut report)?;
             // The destroyed tickets' facts go to the statistics, in the same change.
+            let drafts = self.drafts_before(now - policy.draft_days as i64 * DAY)?;
+            report.drafts = drafts.len();
             let stats = self.stats_plan(&report.tickets, Some(policy.stats_months))?;
             report.stats_expired = stats.as_ref().map_or(0, |p| p.expired());
             if dry_run {
@@ -103,8 +106,11 @@ impl Store {
             if let Some((seq, mac)) = last_old {
                 self.remove_audit_before(&mut txn, seq, mac, actor, policy.audit_days)?;
             }
-            let total =
-                report.tickets.len() + report.reply_addresses.len() + report.quarantine.len();
+            self.drafts_into(&mut txn, drafts, actor)?;
+            let total = report.tickets.len()
+                + report.reply_addresses.len()
+                + report.quarantine.len()
+                + report.drafts;
             let purged = total > 0 || report.audit_entries > 0 || report.stats_expired > 0;
             if purged {
                 txn.audit(entry(

@@ -43,7 +43,12 @@ fn reply_file(env: &Env, body: &str) -> String {
 
 /// Runs `command` (a shell line) in a terminal (`script`), typing `input`; returns what the
 /// terminal showed, line ends as `\n`, and the exit status. None without `script`.
-fn in_terminal(env: &Env, command: &str, input: &str, editor: &str) -> Option<(String, i32)> {
+pub(crate) fn in_terminal(
+    env: &Env,
+    command: &str,
+    input: &str,
+    editor: &str,
+) -> Option<(String, i32)> {
     if Command::new("script").arg("--version").output().is_err() {
         eprintln!("SKIPPED: `script` (util-linux) is needed for a terminal");
         return None;

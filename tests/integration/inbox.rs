@@ -14,12 +14,12 @@ use serde_json::Value;
 use crate::common::{Env, bin, ok, text};
 
 /// A tmux server of the test's own, with one 80×24 window running a shell.
-struct Tmux {
+pub(crate) struct Tmux {
     socket: PathBuf,
 }
 
 impl Tmux {
-    fn start(dir: &Path) -> Tmux {
+    pub(crate) fn start(dir: &Path) -> Tmux {
         let t = Tmux {
             socket: dir.join("tmux.sock"),
         };
@@ -53,7 +53,7 @@ impl Tmux {
     }
 
     /// Sends keys (tmux key names: `Enter`, `Escape`, `C-c`, or text with `-l`).
-    fn keys(&self, keys: &[&str]) {
+    pub(crate) fn keys(&self, keys: &[&str]) {
         let out = self
             .cmd()
             .args(["send-keys", "-t", "inbox"])
@@ -64,12 +64,12 @@ impl Tmux {
     }
 
     /// Types `text` as it is.
-    fn type_text(&self, text: &str) {
+    pub(crate) fn type_text(&self, text: &str) {
         self.keys(&["-l", text]);
     }
 
     /// The screen as text.
-    fn screen(&self) -> String {
+    pub(crate) fn screen(&self) -> String {
         let out = self
             .cmd()
             .args(["capture-pane", "-p", "-t", "inbox"])
@@ -90,7 +90,7 @@ impl Tmux {
 
     /// Waits until the screen shows `needle`; returns the screen.
     #[track_caller]
-    fn wait_for(&self, needle: &str) -> String {
+    pub(crate) fn wait_for(&self, needle: &str) -> String {
         let start = Instant::now();
         loop {
             let s = self.screen();
@@ -130,7 +130,7 @@ impl Drop for Tmux {
 }
 
 /// A writer's mail, dated `date`.
-fn mail(dir: &Path, name: &str, subject: &str, date: &str, body: &str) -> PathBuf {
+pub(crate) fn mail(dir: &Path, name: &str, subject: &str, date: &str, body: &str) -> PathBuf {
     fs::create_dir_all(dir).unwrap();
     let p = dir.join(format!("{name}.eml"));
     fs::write(
@@ -145,7 +145,7 @@ fn mail(dir: &Path, name: &str, subject: &str, date: &str, body: &str) -> PathBu
 
 /// The script the shell in tmux runs: the terminal's settings before and after the inbox,
 /// and its exit status.
-fn script(env: &Env, name: &str, extra_env: &str) -> PathBuf {
+pub(crate) fn script(env: &Env, name: &str, extra_env: &str) -> PathBuf {
     let dir = env.dir.path();
     let p = dir.join(format!("{name}.sh"));
     fs::write(
@@ -169,7 +169,7 @@ fn script(env: &Env, name: &str, extra_env: &str) -> PathBuf {
 }
 
 /// The editor: writes the text the test put in `next.txt`, as a counsellor would.
-fn editor(env: &Env) {
+pub(crate) fn editor(env: &Env) {
     let dir = env.dir.path();
     let p = dir.join("editor.sh");
     fs::write(
@@ -181,7 +181,7 @@ fn editor(env: &Env) {
     fs::set_permissions(&p, fs::Permissions::from_mode(0o755)).unwrap();
 }
 
-fn next_text(env: &Env, text: &str) {
+pub(crate) fn next_text(env: &Env, text: &str) {
     fs::write(env.dir.path().join("next.txt"), text).unwrap();
 }
 

@@ -16,6 +16,7 @@ mod desk;
 mod display;
 mod doctor;
 mod doors;
+mod drafts;
 mod durability;
 mod faults;
 mod fuzz_replay;

@@ -69,6 +69,11 @@ enum Command {
     /// List the saved replies (names, languages, first lines) that `ticket reply ID
     /// --template NAME` starts from.
     Templates(cmd::templates::Args),
+    /// Your drafts: replies you wrote and did not send (`ticket reply ID` resumes one).
+    Drafts(cmd::drafts::Args),
+    /// Replies waiting for a supervisor's review: list, show, approve (send) or reject
+    /// (return to the author as a draft).
+    Review(cmd::review::Args),
     /// Add an internal note to a ticket (never sent to the writer).
     Note(cmd::note::Args),
     /// Close a ticket, recording the contact's classification (--type, --category, --role);
@@ -164,6 +169,8 @@ fn main() -> ExitCode {
         Command::Note(a) => cmd::note::run(s, a),
         Command::Reply(a) => cmd::reply::run(s, a),
         Command::Templates(a) => cmd::templates::run(s, a),
+        Command::Drafts(a) => cmd::drafts::run(s, a),
+        Command::Review(a) => cmd::review::run(s, a),
         Command::Close(a) => cmd::close::run(s, a, cli.lang),
         Command::Reopen(a) => cmd::state::run(s, a),
         Command::Tag(a) => cmd::tag::run(s, a, true),

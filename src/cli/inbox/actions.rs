@@ -243,10 +243,24 @@ impl Inbox<'_> {
             tz: self.tz.clone(),
             precision: self.precision,
         };
-        let editor_text = reply_template(&dates, &view, start.as_deref());
+        let mut editor_text = reply_template(&dates, &view, start.as_deref());
+        if template.is_none()
+            && let Ok(Response::Draft(Some(draft))) =
+                self.link.call(Request::Draft { id: id.clone() })
+        {
+            // The counsellor's draft, to go on with (kept as it is unless a new text is saved).
+            editor_text = draft_template(&dates, &draft) + &editor_text;
+        }
         let Some(text) = self.edit(&editor_text, "inbox-reply-empty")? else {
             return Ok(());
         };
+        // Kept as a draft before the question: a "no" or a closed terminal loses nothing.
+        if !self.done(Request::DraftSave {
+            id: id.clone(),
+            text: text.clone(),
+        }) {
+            return Ok(());
+        }
         let unedited = start.as_deref().is_some_and(|s| same_text(s, &text));
         let gaps = if start.is_some() {
             crate::service::templates::gaps(&text).len()
@@ -254,7 +268,7 @@ impl Inbox<'_> {
             0
         };
         self.state.composed(Draft {
-            subject: crate::threading::reply_subject(&view.subject, &view.id),
+            subject: crate::reply_tokens::reply_subject(&view.subject, &view.id),
             id,
             text,
             template,
@@ -276,6 +290,7 @@ impl Inbox<'_> {
             text: draft.text.clone(),
             unverified: !draft.sender.is_verified(),
             force: draft.force,
+            review: false,
         });
         match answer {
             Ok(Response::Queued {
@@ -289,6 +304,12 @@ impl Inbox<'_> {
                     (true, false) => tr!(lang, "done-sent-no-smtp", id = draft.id),
                     (false, _) => tr!(lang, "done-sent-later", id = draft.id),
                 });
+                self.fetch_list();
+            }
+            // `replies.review` holds it: it waits for a supervisor, not in the outbox.
+            Ok(Response::Held { ticket }) => {
+                self.state
+                    .info(tr!(lang, "done-held-for-review", id = ticket));
                 self.fetch_list();
             }
             other => {
@@ -368,6 +389,30 @@ fn expand_home(path: &str) -> PathBuf {
         (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
         _ => PathBuf::from(path),
     }
+}
+
+/// The counsellor's draft at the top of the editor, with when it was saved and why a
+/// supervisor returned it, if one did.
+fn draft_template(dates: &crate::cli::dates::Dates, draft: &crate::model::DraftView) -> String {
+    let lang = dates.lang;
+    let when = dates.long(draft.updated.0);
+    let mut t = format!(
+        "{}\n\n# {}\n",
+        draft.text,
+        tr!(lang, "editor-draft-resumed", when = when)
+    );
+    if let (Some(name), Some(reason)) = (&draft.returned_by, &draft.reason) {
+        let said = tr!(
+            lang,
+            "draft-returned",
+            name = name.as_str(),
+            reason = reason.as_str()
+        );
+        for line in said.lines() {
+            t.push_str(&format!("# {line}\n"));
+        }
+    }
+    t
 }
 
 /// What the editor opens for a reply: the saved reply (if any), what to do in the

@@ -149,6 +149,8 @@ pub fn run(desk: &mut Desk, whoami: &Whoami, lang: Language) -> Result<(), Inbox
     ] {
         signal_hook::flag::register(signal, stop.clone())?;
     }
+    // A reply saved in the editor when the terminal closes is still kept as a draft.
+    crate::cli::editor::outlive_hangup()?;
     let (term, guard) = terminal::enter()?;
     let mut inbox = Inbox {
         link,

@@ -846,7 +846,11 @@ impl State {
 
     fn said_no(&mut self, ask: &Ask) {
         let id = match ask {
-            Ask::Send(_) | Ask::ForceReply { .. } => "inbox-not-sent",
+            // The runner kept it as a draft before asking.
+            Ask::Send(d) => {
+                return self.info(tr!(self.lang, "inbox-kept-as-draft", id = d.id.as_str()));
+            }
+            Ask::ForceReply { .. } => "inbox-not-sent",
             Ask::Close { .. } => "inbox-not-closed",
             Ask::Save { .. } => "inbox-not-saved",
             Ask::ClearUrgent { .. } | Ask::TakeClaim { .. } => "inbox-nothing-changed",

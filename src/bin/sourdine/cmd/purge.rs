@@ -71,6 +71,13 @@ pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
             r.stats_expired
         );
     }
+    if r.drafts > 0 {
+        outln!(
+            "{} {} draft(s) older than retention.draft_days",
+            if r.dry_run { "would remove" } else { "removed" },
+            r.drafts
+        );
+    }
     if let Some(k) = &r.rekey {
         outln!(
             "key epoch {} started: {} key(s) re-wrapped; destroyed epoch(s) {:?}, so what was removed cannot be opened again",

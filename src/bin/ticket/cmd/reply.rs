@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use sourdine::anonymise::Language;
-use sourdine::cli::confirm::{Answer, Ask, confirm};
+use sourdine::cli::confirm::{Answer, Ask};
 use sourdine::cli::desk::unexpected;
 use sourdine::cli::output::{BOLD, DIM, WARN, paint};
 use sourdine::control::protocol::{Request, Response};
@@ -46,12 +46,24 @@ pub struct Args {
     /// Answer a ticket someone else claimed (recorded in the audit log).
     #[arg(long)]
     force: bool,
+    /// Continue your draft of a reply to this ticket (a reply written and not sent is kept
+    /// as your draft; `ticket drafts` lists them). On a terminal, `ticket reply ID` offers it.
+    #[arg(long, conflicts_with_all = ["discard", "file", "template"])]
+    resume: bool,
+    /// Destroy your draft of a reply to this ticket, and stop.
+    #[arg(long, conflicts_with_all = ["file", "template", "yes"])]
+    discard: bool,
+    /// Hold this reply for a supervisor's review instead of sending it: it leaves once another
+    /// supervisor approves it (`ticket review`). `replies.review` may ask for it anyway.
+    #[arg(long)]
+    review: bool,
     /// Print JSON.
     #[arg(long)]
     json: bool,
 }
 
 pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
+    let lang = s.lang;
     let ticket = match s.call(Request::Show {
         id: args.id.clone(),
     })? {
@@ -59,13 +71,22 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
         other => return Err(unexpected(other).into()),
     };
     can_answer(s, &args, &ticket)?;
+    let given = args.file.is_some() || !args.template.is_empty();
+    let flags = [args.resume, args.discard, given];
+    let Some(resumed) = super::reply_draft::resume(s, &ticket.id, flags, lang)? else {
+        return Ok(ExitCode::SUCCESS); // --discard: done
+    };
     let start = if args.template.is_empty() {
         None
     } else {
         Some(saved_reply(s, &args.template, &ticket)?)
     };
-    let text = compose(s, &args, &ticket, start.as_deref())?;
-    let subject = sourdine::threading::reply_subject(&ticket.subject, &ticket.id);
+    let text = match &resumed {
+        Some(draft) => super::reply_draft::compose_resumed(s, &ticket, draft, lang)?,
+        None => compose(s, &args, &ticket, start.as_deref())?,
+    };
+    let kept = super::reply_draft::keep(s, &ticket.id, &text, args.yes, lang)?;
+    let subject = sourdine::reply_tokens::reply_subject(&ticket.subject, &ticket.id);
     let gaps_left = if start.is_some() {
         gaps(&text)
     } else {
@@ -104,19 +125,14 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
         not_done: &tr!(s.lang, "reply-not-done"),
         with_yes: &tr!(s.lang, "reply-with-yes"),
     };
-    if !confirm(&ask, args.yes)? {
-        outln!("{}", tr!(s.lang, "inbox-not-sent"));
+    if !super::reply_draft::confirmed(&ask, args.yes, kept, &ticket.id, lang)? {
+        super::reply_draft::not_sent(&ticket.id, kept, lang);
         return Ok(ExitCode::FAILURE);
     }
     // At the prompt, the warning was shown before the yes; without one, --unverified says it.
-    let unverified = unverified_confirmed(&ticket, args.unverified, !asking)?;
-    let queued = s.call(Request::Reply {
-        id: ticket.id.clone(),
-        text,
-        unverified,
-        force: args.force,
-    })?;
-    report(s, &ticket.id, queued, args.json)
+    let unverified = unverified_confirmed(&ticket, args.unverified, !asking);
+    let how = (args.force, args.review, args.json);
+    super::reply_draft::send(s, &ticket.id, &text, unverified, how, kept, lang)
 }
 
 /// Refuses, before any writing, a reply the service would refuse: no reply address kept, or
@@ -268,7 +284,12 @@ fn preview(
 }
 
 /// Says what became of the reply, as it really is.
-fn report(s: &super::Session, id: &str, queued: Response, json: bool) -> anyhow::Result<ExitCode> {
+pub(super) fn report(
+    s: &super::Session,
+    id: &str,
+    queued: Response,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     let Response::Queued {
         reference,
         subject,

@@ -211,7 +211,13 @@ fn a_reply_asks_before_overriding_a_claim_offers_saved_replies_and_asks_before_s
     assert_eq!(s.key(Key::Char('x')), [], "only yes or no answers");
     assert!(s.overlay.is_some());
     assert!(s.key(Key::Char('n')).is_empty());
-    assert_eq!(s.flash, Some(Flash::Info("Not sent.".into())));
+    // The runner kept it as a draft before asking: the "no" says where it is.
+    assert_eq!(
+        s.flash,
+        Some(Flash::Info(
+            "Not sent. Kept as your draft: `ticket reply CCCC3333` resumes it.".into()
+        ))
+    );
     s.composed(draft.clone());
     assert_eq!(s.key(Key::Char('y')), [Effect::Send(draft)]);
 }
