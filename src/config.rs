@@ -901,7 +901,7 @@ impl Config {
         self.replies.answer_within.is_some() && !self.hours_written
     }
 
-    fn validate_hours(&mut self) -> Result<(), ConfigError> {
+    fn validate_hours(&self) -> Result<(), ConfigError> {
         if let Some(tz) = &self.timezone {
             crate::hours::time_zone(Some(tz)).map_err(|e| self.invalid("timezone", e.problem))?;
         }

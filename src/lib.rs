@@ -30,6 +30,5 @@ pub mod users;
 
 /// The old name of [`reply_tokens`], kept while `ticket reply` is rewritten (issue 20).
 #[doc(hidden)]
-
 #[cfg(test)]
 mod architecture_tests;

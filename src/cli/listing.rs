@@ -108,15 +108,6 @@ pub fn table(
     let selection = width(crate::cli::inbox::list::SELECTED);
     let total = columns.map_or(usize::MAX / 2, |c| c + selection);
     let mut cols = layout(&rows, &COLUMNS, lang, total);
-    // A list of tickets none of which waits for an answer has no working hours to show.
-    if rows.iter().all(|r| r[4].is_empty())
-        && let Some(at) = cols.iter().position(|(c, _)| *c == Column::WorkHours)
-    {
-        let (_, freed) = cols.remove(at);
-        if let Some((Column::Subject, w)) = cols.last_mut() {
-            *w += freed + GAP;
-        }
-    }
     if let Some((Column::Subject, w)) = cols.last_mut() {
         *w = (*w).min(widest);
     }

@@ -25,8 +25,8 @@ pub use error::{ErrorKind, ServiceError};
 pub use incoming::{Outcome, Prepared, PreparedItem};
 pub use refs::TicketRefs;
 pub use reports::{
-    ComposedReply, FoundView, IntakeStatus, PurgeReport, QuarantineShown, SavedReplyInfo, RekeyReport, Released, Retried,
-    RetryResult, SearchHit, StatusReport, Whoami,
+    ComposedReply, FoundView, IntakeStatus, PurgeReport, QuarantineShown, RekeyReport, Released,
+    Retried, RetryResult, SavedReplyInfo, SearchHit, StatusReport, Whoami,
 };
 pub use request::{Bytes, Request};
 pub use response::Response;

@@ -6,8 +6,6 @@
 
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-
 use crate::anonymise::Language;
 
 /// (file name, text) of a file in `deploy/replies/`.

@@ -289,13 +289,8 @@ impl Store {
         let text = String::from_utf8_lossy(&text).into_owned();
         let k = keys::of(keys::REVIEW, id);
         let author = r.author.clone();
-        let reference = self.queue_outgoing_with(
-            id,
-            &r.author,
-            OutKind::Reply,
-            subject,
-            &text,
-            |txn| {
+        let reference =
+            self.queue_outgoing_with(id, &r.author, OutKind::Reply, subject, &text, |txn| {
                 // Under the write lock: a second approval of the same reply finds it gone.
                 match self.db.get(&k)? {
                     Some(v) if decode::<ReviewRecord>(&v, "review")?.created == r.created => {}
@@ -305,8 +300,7 @@ impl Store {
                 let detail = Some(format!("reply by {}", author.name));
                 let now = txn.now();
                 txn.audit(entry(now, approver, "review.approved", id, detail))
-            },
-        )?;
+            })?;
         Ok((reference, r.author.name))
     }
 

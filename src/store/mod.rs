@@ -38,10 +38,9 @@ pub use workflow::Change;
 
 pub use crate::model::{
     Actor, AttachmentView, AuditEntry, AuditVerification, BaseView, DraftSummary, DraftView,
-    ExpectedHead, HeadCheck,
-    HeadVerdict, ListFilter, MessageView, Month, NoteView, OutboxView, Outcome, PurgeReport,
-    QuarantineView, RekeyReport, Removal, ReviewView, RevealView, StatusFilter, TicketRefs,
-    TicketSummary, TicketView,
+    ExpectedHead, HeadCheck, HeadVerdict, ListFilter, MessageView, Month, NoteView, OutboxView,
+    Outcome, PurgeReport, QuarantineView, RekeyReport, Removal, RevealView, ReviewView,
+    StatusFilter, TicketRefs, TicketSummary, TicketView,
 };
 
 #[cfg(test)]

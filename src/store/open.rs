@@ -172,15 +172,8 @@ impl Store {
         };
         let keys = Keyring::load(&cfg.key_dir())?;
         let files = files::Files::open(data_dir.join(FILES_DIR), cfg.received_precision)?;
-        let db = sled::Config::new()
-            .path(&db_dir)
-            .cache_capacity(cfg.store.cache_mib * 1024 * 1024)
-            .mode(sled::Mode::LowSpace)
-            // Every write is flushed by our own durable commit; no background flusher, so
-            // no write (and no file time) happens outside a commit.
-            .flush_every_ms(None)
-            .open()
-            .map_err(|e| match StoreError::from(e) {
+        let db =
+            open_sled(&db_dir, cfg.store.cache_mib).map_err(|e| match StoreError::from(e) {
                 StoreError(Kind::Corrupt { detail, .. }) => StoreError(Kind::Corrupt {
                     dir: db_dir.clone(),
                     detail,
@@ -376,4 +369,27 @@ fn take_lock(data_dir: &Path) -> Result<File, StoreError> {
     f.rewind().map_err(io_at(&path))?;
     write!(f, "{}", std::process::id()).map_err(io_at(&path))?;
     Ok(f)
+}
+
+/// Opens sled in `db_dir`. Under the data directory's lock, sled's own lock can only be held
+/// by this process's previous handle on the same store, whose I/O threads may still be
+/// finishing for a few milliseconds after it was dropped: that is waited for, up to a second.
+fn open_sled(db_dir: &Path, cache_mib: u64) -> sled::Result<sled::Db> {
+    let config = sled::Config::new()
+        .path(db_dir)
+        .cache_capacity(cache_mib * 1024 * 1024)
+        .mode(sled::Mode::LowSpace)
+        // Every write is flushed by our own durable commit; no background flusher, so no
+        // write (and no file time) happens outside a commit.
+        .flush_every_ms(None);
+    let mut tries = 0;
+    loop {
+        match config.open() {
+            Err(sled::Error::Io(e)) if tries < 50 && e.to_string().contains("acquire lock") => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
 }

@@ -8,10 +8,10 @@ use super::chain::NewEntry;
 use super::codec::{decode, encode};
 use super::error::{Kind, StoreError};
 use super::open::Store;
-use super::txn::Txn;
 use super::records::{
     Delivery, Direction, MessageContent, MessageRecord, OutKind, OutboxRecord, Status, aad, keys,
 };
+use super::txn::Txn;
 use crate::model::{Actor, OutboxView};
 use crate::reply_tokens;
 use crate::time::Stamp;

@@ -6,9 +6,9 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use super::draw::Ctx;
 use super::state::{Ask, Draft, Overlay, Pick, Purpose, State};
 use super::text::{fit, inert, inert_line, size, width, wrap};
+use super::theme::Ctx;
 use crate::anonymise::Language;
 use crate::tr;
 

@@ -3,108 +3,21 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::state::{Flash, Screen, State};
 use super::text::{fit, inert_line, width};
+pub use super::theme::{Ctx, Theme};
 use crate::anonymise::Language;
 use crate::store::StatusFilter;
-use crate::time::Precision;
 use crate::tr;
 
 /// The smallest screen the inbox draws on.
 pub const MIN_WIDTH: u16 = 40;
 /// The smallest screen the inbox draws on.
 pub const MIN_HEIGHT: u16 = 10;
-
-/// The styles: with colour, or without (`NO_COLOR`: bold, dim and reverse only).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Theme {
-    /// Colours are used.
-    pub colour: bool,
-}
-
-impl Theme {
-    /// Colour unless `NO_COLOR` is set to anything but empty.
-    pub fn from_env() -> Theme {
-        Theme {
-            colour: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        }
-    }
-
-    fn fg(self, c: Color) -> Style {
-        if self.colour {
-            Style::new().fg(c)
-        } else {
-            Style::new()
-        }
-    }
-
-    /// Urgent marks and alerts.
-    pub fn alert(self) -> Style {
-        self.fg(Color::Red).add_modifier(Modifier::BOLD)
-    }
-
-    /// Warnings.
-    pub fn warn(self) -> Style {
-        if self.colour {
-            self.fg(Color::Yellow)
-        } else {
-            Style::new().add_modifier(Modifier::BOLD)
-        }
-    }
-
-    /// Ticket references.
-    pub fn reference(self) -> Style {
-        self.fg(Color::Cyan)
-    }
-
-    /// What is less important.
-    pub fn dim(self) -> Style {
-        Style::new().add_modifier(Modifier::DIM)
-    }
-
-    /// Titles and keys.
-    pub fn bold(self) -> Style {
-        Style::new().add_modifier(Modifier::BOLD)
-    }
-
-    /// Done.
-    pub fn ok(self) -> Style {
-        self.fg(Color::Green)
-    }
-
-    /// The selected row, and the title bar.
-    pub fn selected(self) -> Style {
-        Style::new().add_modifier(Modifier::REVERSED)
-    }
-}
-
-/// What the drawing needs besides the state.
-#[derive(Debug, Clone)]
-pub struct Ctx {
-    /// The styles.
-    pub theme: Theme,
-    /// Now, in seconds (waiting times).
-    pub now: i64,
-    /// How precisely times are stored.
-    pub precision: Precision,
-    /// The helpline's time zone.
-    pub tz: jiff::tz::TimeZone,
-}
-
-impl Ctx {
-    /// Times in `lang`, in the helpline's time zone, at the stored precision.
-    pub fn dates(&self, lang: crate::anonymise::Language) -> crate::cli::dates::Dates {
-        crate::cli::dates::Dates {
-            lang,
-            tz: self.tz.clone(),
-            precision: self.precision,
-        }
-    }
-}
 
 /// Draws the whole screen. The state keeps what the drawing learns (the rows a page holds,
 /// the first row shown, the thread's scroll kept within it).

@@ -6,9 +6,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use super::draw::Ctx;
 use super::state::{Screen, State};
 use super::text::{fit, inert_line, width, wrap};
+use super::theme::Ctx;
 use crate::anonymise::Language;
 use crate::cli::i18n::message;
 

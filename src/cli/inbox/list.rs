@@ -7,9 +7,9 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState, Wrap};
 
-use super::draw::Ctx;
 use super::state::State;
 use super::text::{fit, inert_line, waited, width};
+use super::theme::Ctx;
 use crate::anonymise::Language;
 use crate::store::TicketSummary;
 use crate::store::records::Status;
@@ -101,7 +101,8 @@ pub const INBOX_COLUMNS: [Column; 7] = [
 ];
 
 /// The columns shown and their widths for a screen `total` cells wide, `rows` holding the
-/// cells of the `fixed` columns in order; the subject takes what is left.
+/// cells of the `fixed` columns in order; the subject takes what is left. A working-hours
+/// column with nothing in it (no ticket waits for an answer) is not shown.
 pub fn layout<const N: usize>(
     rows: &[[String; N]],
     fixed: &[Column; N],
@@ -118,13 +119,21 @@ pub fn layout<const N: usize>(
                 .chain([width(&title(lang, c))])
                 .max()
                 .unwrap_or(0);
-            (c, if c == Column::Marks { 2 } else { w })
+            let empty = rows.iter().all(|r| r[i].is_empty());
+            (c, if c == Column::Marks { 2 } else { w }, empty)
         })
+        .filter(|&(c, _, empty)| !(c == Column::WorkHours && empty))
+        .map(|(c, w, _)| (c, w))
         .collect();
     let used = |cols: &[(Column, usize)]| -> usize {
         width(SELECTED) + cols.iter().map(|(_, w)| w + GAP).sum::<usize>()
     };
-    for drop in DROPPED_FIRST {
+    // A table that counts the wait in working hours can do without the calendar wait.
+    let calendar = cols
+        .iter()
+        .any(|(c, _)| *c == Column::WorkHours)
+        .then_some(Column::Waiting);
+    for drop in DROPPED_FIRST.into_iter().chain(calendar) {
         if total.saturating_sub(used(&cols)) >= SUBJECT_MIN {
             break;
         }
@@ -136,7 +145,11 @@ pub fn layout<const N: usize>(
 }
 
 /// The cell of column `c` in a row of the `fixed` columns' cells (empty when not among them).
-pub fn cell_of<'a, const N: usize>(row: &'a [String; N], fixed: &[Column; N], c: Column) -> &'a str {
+pub fn cell_of<'a, const N: usize>(
+    row: &'a [String; N],
+    fixed: &[Column; N],
+    c: Column,
+) -> &'a str {
     fixed
         .iter()
         .position(|f| *f == c)

@@ -25,6 +25,7 @@ pub mod search;
 pub mod state;
 mod terminal;
 pub mod text;
+pub mod theme;
 pub mod thread;
 
 use std::sync::Arc;

@@ -5,10 +5,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{HighlightSpacing, List, ListItem, ListState, Paragraph};
 
-use super::draw::Ctx;
 use super::list::{SELECTED, status};
 use super::state::State;
 use super::text::{fit, inert_line, width};
+use super::theme::Ctx;
 use crate::tr;
 
 /// Draws the last search's results in `area`.

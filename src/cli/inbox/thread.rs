@@ -8,10 +8,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::draw::Ctx;
 use super::list::status;
 use super::state::State;
 use super::text::{inert, inert_line, size, width, wrap};
+use super::theme::Ctx;
 use crate::anonymise::{Language, Verification, WithheldReason};
 use crate::store::records::Direction;
 use crate::store::{AttachmentView, MessageView, TicketView};

@@ -83,6 +83,50 @@ fn at_80_columns_columns_are_dropped_and_subjects_cut_with_an_ellipsis() {
     }
 }
 
+/// With working hours counted, an 80-column table keeps them (marked past the target); a
+/// 70-column one drops the calendar wait before the subject falls under 36 cells.
+#[test]
+fn at_80_columns_the_working_hours_stay_and_the_subject_keeps_36_cells() {
+    let work = |t: &TicketSummary| -> Option<(String, bool)> {
+        Some(if t.urgent {
+            ("18 h late".to_string(), true)
+        } else {
+            ("2 h".to_string(), false)
+        })
+    };
+    let dates = Dates::new(Language::En, Some("Europe/Brussels"), Precision::Hour);
+    let coloured = table(&tickets(), &dates, NOW, Some(80), &work);
+    let out = plain(&coloured);
+    let lines: Vec<&str> = out.lines().collect();
+    let header = lines[0];
+    assert!(
+        header.contains(&title(Language::En, Column::WorkHours)),
+        "{out}"
+    );
+    let subject_at = header.find(&title(Language::En, Column::Subject)).unwrap();
+    assert!(80 - width(&header[..subject_at]) >= 36, "{out}");
+    assert!(
+        lines[1].contains("18 h late") && lines[2].contains("2 h"),
+        "{out}"
+    );
+    assert!(lines.iter().all(|l| width(l) <= 80), "{out}");
+    // Only the late one is painted as an alert.
+    assert!(coloured.contains(&paint(ALERT, "18 h late")), "{coloured}");
+    assert!(!coloured.contains(&paint(ALERT, "2 h")), "{coloured}");
+    let narrow = plain(&table(&tickets(), &dates, NOW, Some(70), &work));
+    let header = narrow.lines().next().unwrap();
+    assert!(
+        header.contains(&title(Language::En, Column::WorkHours)),
+        "{narrow}"
+    );
+    assert!(
+        !header.contains(&title(Language::En, Column::Waiting)),
+        "{narrow}"
+    );
+    let subject_at = header.find(&title(Language::En, Column::Subject)).unwrap();
+    assert!(70 - width(&header[..subject_at]) >= 36, "{narrow}");
+}
+
 /// A wide terminal shows every column and whole subjects, with no trailing padding; no
 /// limit (output read by a program) keeps whole subjects too.
 #[test]

@@ -2,7 +2,6 @@
 
 use std::process::ExitCode;
 
-use sourdine::anonymise::Language;
 use sourdine::cli::desk::unexpected;
 use sourdine::cli::output::{DIM, REF, Table, paint, truncate};
 use sourdine::control::protocol::{Request, Response};

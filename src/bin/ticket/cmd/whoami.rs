@@ -17,7 +17,7 @@ pub fn run(s: &mut super::Session, args: Args) -> anyhow::Result<ExitCode> {
         sourdine::cli::output::json(w)?;
     } else {
         let role = match w.caller.role {
-            sourdine::service::roles::Role::Supervisor => tr!(s.lang, "role-supervisor"),
+            sourdine::model::Role::Supervisor => tr!(s.lang, "role-supervisor"),
             _ => tr!(s.lang, "role-counsellor"),
         };
         outln!(
