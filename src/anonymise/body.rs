@@ -822,7 +822,7 @@ const WEAK_SIGNATURE_MAX_LINE_CHARS: usize = 100;
 /// reply/forward header, which are kept. Separators inside quoted text (`> -- `) are left alone.
 pub fn remove_plain_signature(text: &str) -> String {
     let text = text.replace("\r\n", "\n");
-    let lines: Vec<&str> = text.split('\n').collect();
+    let lines: Vec<&str> = super::split_lf(&text).collect();
     // Built at the first separator, once: where each line's block would end, and running
     // counts for the weak separator's test, so that many separators cost no rescans.
     let mut blocks: Option<SignatureBlocks> = None;
@@ -1203,7 +1203,7 @@ pub fn redact_attributions(text: &str) -> String {
     } else {
         Cow::Borrowed(text)
     };
-    let lines: Vec<&str> = text.split('\n').collect();
+    let lines: Vec<&str> = super::split_lf(&text).collect();
     // The quote depth (prefix length) of the first line with content at or after each line,
     // found in one backward pass: asking it of every line costs no rescan of the rest.
     let mut next_depth: Vec<Option<usize>> = vec![None; lines.len() + 1];
@@ -1269,12 +1269,13 @@ pub fn redact_attributions(text: &str) -> String {
         }
         // An attribution wrapped onto two lines (same quote depth): only a dated form whose
         // first line starts it, so that the writer's last line before an attribution is
-        // never taken into it.
+        // never taken into it. The cheapest tests come first: comparing the (mostly empty)
+        // quote prefixes cost more than all the rest on a text of blank lines.
         if let Some(&next) = lines.get(i + 1)
-            && quote_prefix(next) == prefix
             && !content.trim().is_empty()
-            && !next[prefix.len()..].trim().is_empty()
             && next.trim_end().ends_with(':')
+            && quote_prefix(next) == prefix
+            && !next[prefix.len()..].trim().is_empty()
             && begins_dated_attribution(content)
         {
             let joined = format!(
@@ -1319,7 +1320,7 @@ pub fn normalise(text: &str) -> String {
     };
     let mut out = String::with_capacity(cleaned.len());
     let mut blank_run = 0;
-    for line in cleaned.split('\n') {
+    for line in super::split_lf(&cleaned) {
         let line = line.trim_end();
         if line.is_empty() {
             blank_run += 1;
