@@ -822,7 +822,7 @@ const WEAK_SIGNATURE_MAX_LINE_CHARS: usize = 100;
 /// reply/forward header, which are kept. Separators inside quoted text (`> -- `) are left alone.
 pub fn remove_plain_signature(text: &str) -> String {
     let text = text.replace("\r\n", "\n");
-    let lines: Vec<&str> = super::split_lf(&text).collect();
+    let lines: Vec<&str> = super::lines::split_lf(&text).collect();
     // Built at the first separator, once: where each line's block would end, and running
     // counts for the weak separator's test, so that many separators cost no rescans.
     let mut blocks: Option<SignatureBlocks> = None;
@@ -1203,7 +1203,7 @@ pub fn redact_attributions(text: &str) -> String {
     } else {
         Cow::Borrowed(text)
     };
-    let lines: Vec<&str> = super::split_lf(&text).collect();
+    let lines: Vec<&str> = super::lines::split_lf(&text).collect();
     // The quote depth (prefix length) of the first line with content at or after each line,
     // found in one backward pass: asking it of every line costs no rescan of the rest.
     let mut next_depth: Vec<Option<usize>> = vec![None; lines.len() + 1];
@@ -1320,7 +1320,7 @@ pub fn normalise(text: &str) -> String {
     };
     let mut out = String::with_capacity(cleaned.len());
     let mut blank_run = 0;
-    for line in super::split_lf(&cleaned) {
+    for line in super::lines::split_lf(&cleaned) {
         let line = line.trim_end();
         if line.is_empty() {
             blank_run += 1;

@@ -353,10 +353,10 @@ pub fn filter(text: &str) -> Cow<'_, str> {
 fn filter_counted<'a>(text: &'a str, work: &mut u64) -> Cow<'a, str> {
     *work += text.len() as u64;
     // Most texts have no header-shaped line at all: told without a copy.
-    if !super::split_lf(text).any(|l| field(&l[quote_prefix(l).len()..]).is_some()) {
+    if !super::lines::split_lf(text).any(|l| field(&l[quote_prefix(l).len()..]).is_some()) {
         return Cow::Borrowed(text);
     }
-    let lines: Vec<&str> = super::split_lf(text).collect();
+    let lines: Vec<&str> = super::lines::split_lf(text).collect();
     let mut out: Vec<Cow<'_, str>> = Vec::with_capacity(lines.len());
     let mut changed = false;
     let mut block: Option<Block<'_>> = None;

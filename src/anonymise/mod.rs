@@ -21,6 +21,7 @@ pub mod headers;
 pub mod invisible;
 pub mod language;
 mod lenient;
+mod lines;
 pub mod links;
 mod prescan;
 pub mod quarantine;
@@ -90,44 +91,6 @@ pub fn anonymise(raw: &[u8], opts: &Options) -> Result<Anonymised, Rejection> {
         date_utc,
         signals,
         secrets,
-    })
-}
-
-/// The pieces of `text` between `\n`s, exactly as `text.split('\n')` gives them (a last empty
-/// piece after a final `\n` included), found with `memchr`: the standard searcher compares each
-/// match with `memcmp`, which cost more than the rest of a pass over a text of short lines.
-pub(crate) fn split_lf(text: &str) -> impl Iterator<Item = &str> + '_ {
-    let mut rest = Some(text);
-    std::iter::from_fn(move || {
-        let r = rest?;
-        match memchr::memchr(b'\n', r.as_bytes()) {
-            Some(i) => {
-                rest = Some(&r[i + 1..]);
-                Some(&r[..i])
-            }
-            None => {
-                rest = None;
-                Some(r)
-            }
-        }
-    })
-}
-
-/// [`split_lf`] from the end: what `text.rsplit('\n')` gives.
-pub(crate) fn rsplit_lf(text: &str) -> impl Iterator<Item = &str> + '_ {
-    let mut rest = Some(text);
-    std::iter::from_fn(move || {
-        let r = rest?;
-        match memchr::memrchr(b'\n', r.as_bytes()) {
-            Some(i) => {
-                rest = Some(&r[..i]);
-                Some(&r[i + 1..])
-            }
-            None => {
-                rest = None;
-                Some(r)
-            }
-        }
     })
 }
 

@@ -656,7 +656,7 @@ fn remove_valediction_counted<'a>(text: &'a str, work: &mut u64) -> Cow<'a, str>
     // Where the quoted or forwarded history starts (a byte offset), if anywhere.
     let mut history = None;
     let mut at = 0;
-    for l in super::split_lf(text) {
+    for l in super::lines::split_lf(text) {
         *work += l.len() as u64 + 1;
         if starts_history(l) {
             history = Some(at);
@@ -700,7 +700,7 @@ fn identity_tail(text: &str, end: usize, work: &mut u64) -> Option<Vec<(usize, u
     // `text[..end]` without the line end of the line before `end`, read line by line backwards.
     let head = text[..end].strip_suffix('\n').unwrap_or(&text[..end]);
     let mut line_end = head.len();
-    for line in super::rsplit_lf(head) {
+    for line in super::lines::rsplit_lf(head) {
         *work += line.len() as u64 + 1;
         let start = line_end - line.len();
         let range = (start, (line_end + 1).min(text.len()));
@@ -1006,10 +1006,10 @@ fn remove_footers_counted<'a>(text: &'a str, work: &mut u64) -> Cow<'a, str> {
             || (first_word(content) == Some(Start::List) && starts_list_footer(content))
     };
     let is_start = |content: &str| device(content) || list_start(content);
-    if !super::split_lf(text).any(|l| is_start(unquoted(l))) {
+    if !super::lines::split_lf(text).any(|l| is_start(unquoted(l))) {
         return Cow::Borrowed(text);
     }
-    let lines: Vec<&str> = super::split_lf(text).collect();
+    let lines: Vec<&str> = super::lines::split_lf(text).collect();
     let mut keep = vec![true; lines.len()];
     let mut changed = false;
     let mut i = 0;

@@ -1,29 +1,6 @@
 use super::*;
 use std::time::{Duration, Instant};
 
-#[test]
-fn split_lf_gives_what_split_gives() {
-    for text in [
-        "",
-        "\n",
-        "\n\n",
-        "a",
-        "a\n",
-        "\na",
-        "a\nb",
-        "a\r\nb\n\n",
-        "é\nü\n\u{a0}",
-        "> a\n>\n",
-    ] {
-        let ours: Vec<&str> = split_lf(text).collect();
-        let std: Vec<&str> = text.split('\n').collect();
-        assert_eq!(ours, std, "{text:?}");
-        let ours: Vec<&str> = rsplit_lf(text).collect();
-        let std: Vec<&str> = text.rsplit('\n').collect();
-        assert_eq!(ours, std, "{text:?}");
-    }
-}
-
 fn opts() -> Options {
     Options {
         remove_signature: true,
