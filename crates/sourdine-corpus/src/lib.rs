@@ -40,7 +40,7 @@
 //! issue's reference corpus was 5,000 mails ≈ 661 MB): 2,340 plain, 1,092 quoting, 1,047 HTML,
 //! 307 with a photo and 214 with a document. The attachments make 84 % of the bytes.
 //! Generating them takes about 23 s of CPU in a release build (JPEG encoding dominates), so
-//! `sourdine-corpus` (two threads, [`write`]) writes them in 12–23 s on two cores, depending on what
+//! `sourdine-corpus` (two threads, [`write`](mod@write)) writes them in 12–23 s on two cores, depending on what
 //! else the machine runs.
 
 pub mod hostile;

@@ -21,7 +21,7 @@ pub enum Format {
     Mbox,
 }
 
-/// What [`write`] wrote: bytes and messages of each kind.
+/// What [`write()`] wrote: bytes and messages of each kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
     /// Bytes of all messages (the mbox separators not counted).
