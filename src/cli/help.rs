@@ -33,9 +33,23 @@ pub fn localise(cmd: Command, lang: Language) -> Command {
     let cmd = walk(cmd, lang, &path, version.as_deref());
     let mut cmd = cmd;
     cmd.build();
-    // clap makes its `help` subcommand while building.
+    help_subcommands(cmd, lang)
+}
+
+/// clap makes a `help` subcommand for every command that has subcommands, while building:
+/// its text, in `lang`, at every level (`ticket help`, `ticket review help`).
+fn help_subcommands(cmd: Command, lang: Language) -> Command {
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .filter(|c| c.get_name() != "help" && c.has_subcommands())
+        .map(|c| c.get_name().to_string())
+        .collect();
+    let mut cmd = cmd;
     if cmd.find_subcommand("help").is_some() {
         cmd = cmd.mut_subcommand("help", |h| h.about(tr!(lang, "cli-help-command")));
+    }
+    for name in names {
+        cmd = cmd.mut_subcommand(name, |c| help_subcommands(c, lang));
     }
     cmd
 }

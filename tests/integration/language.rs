@@ -151,6 +151,10 @@ fn prompts_and_errors_speak_the_counsellors_language() {
     }
     let help = ok(ticket_with(&env, &[("LANG", "fr_BE.UTF-8")], &["--help"]));
     assert!(help.contains("Lister les tickets"), "{help}");
+    // The `help` subcommand clap adds at every level speaks the language too.
+    let help = ok(env.ticket(&["review", "--help", "--lang", "nl"]));
+    assert!(help.contains("Deze hulp tonen"), "{help}");
+    assert!(!help.contains("Print this message"), "{help}");
     assert_eq!(env.show(id)["status"], "open", "nothing was destroyed");
 }
 
