@@ -419,6 +419,11 @@ said-unchanged = ticket { $id } was already { $what ->
    *[closed] closed
 }; nothing changed
 said-closed-as = ticket { $id } closed ({ $classification })
+# The classification a ticket was closed with: its codes, as typed.
+said-class-type = type { $codes }
+said-class-categories = categories { $codes }
+said-class-separator = { "; " }
+said-class-role = role { $codes }
 said-already-closed = ticket { $id } was already closed; nothing changed (reopen it to change its classification)
 inbox-needs-terminal = the inbox needs a terminal (standard input and output); the other commands (ticket list, ticket show ID...) work anywhere
 search-nothing = Nothing found.

@@ -430,6 +430,11 @@ said-unchanged = le ticket { $id } était déjà { $what ->
    *[closed] clôturé
 } ; rien n'a changé
 said-closed-as = ticket { $id } clôturé ({ $classification })
+# The classification a ticket was closed with: its codes, as typed.
+said-class-type = type { $codes }
+said-class-categories = catégories { $codes }
+said-class-separator = { " ; " }
+said-class-role = rôle { $codes }
 said-already-closed = le ticket { $id } était déjà clôturé ; rien n'a changé (rouvrez-le pour changer sa classification)
 inbox-needs-terminal = la boîte de réception a besoin d'un terminal (entrée et sortie standard) ; les autres commandes (ticket list, ticket show ID...) marchent partout
 search-nothing = Rien trouvé.

@@ -429,6 +429,11 @@ said-unchanged = ticket { $id } was al { $what ->
    *[closed] gesloten
 }; er is niets veranderd
 said-closed-as = ticket { $id } gesloten ({ $classification })
+# The classification a ticket was closed with: its codes, as typed.
+said-class-type = soort { $codes }
+said-class-categories = categorieën { $codes }
+said-class-separator = { "; " }
+said-class-role = rol { $codes }
 said-already-closed = ticket { $id } was al gesloten; er is niets veranderd (heropen het om de classificatie te wijzigen)
 inbox-needs-terminal = het postvak heeft een terminal nodig (standaardinvoer en -uitvoer); de andere opdrachten (ticket list, ticket show ID...) werken overal
 search-nothing = Niets gevonden.

@@ -355,7 +355,7 @@ fn closing_needs_a_classification_and_records_it() {
     );
     assert!(
         screen.contains(&format!(
-            "ticket {second} clôturé (type abusive; categories other; role unknown)"
+            "ticket {second} clôturé (type abusive ; catégories other ; rôle unknown)"
         )),
         "{screen}"
     );

@@ -115,12 +115,24 @@ fn change_of(request: &Request) -> Option<(String, &'static str)> {
 /// said.
 fn said(lang: Language, change: (String, &str), changed: bool, message: &str) -> String {
     let (id, what) = change;
-    // The classification as the service recorded it (its codes, normalised).
+    // The classification as the service recorded it (its codes, normalised: `type T;
+    // categories A, B; role R`), its words in `lang`.
     let classification = message
         .split_once(" closed (")
         .and_then(|(_, c)| c.strip_suffix(')'))
         .unwrap_or_default()
-        .to_string();
+        .split("; ")
+        .filter_map(|part| {
+            let (word, codes) = part.split_once(' ')?;
+            Some(match word {
+                "type" => tr!(lang, "said-class-type", codes = codes),
+                "categories" => tr!(lang, "said-class-categories", codes = codes),
+                "role" => tr!(lang, "said-class-role", codes = codes),
+                _ => part.to_string(),
+            })
+        })
+        .collect::<Vec<_>>()
+        .join(&tr!(lang, "said-class-separator"));
     match (what, changed) {
         ("note", _) => tr!(lang, "said-note", id = id),
         ("closed", true) if !classification.is_empty() => tr!(
