@@ -381,8 +381,16 @@ const FLAT_ELEMENTS: &[&str] = &[
 /// Iterates over the tags of an HTML text: (is end tag, lowercased name, is self-closing,
 /// byte range of the whole tag). A comment is reported as a self-closing `!--`. Linear.
 fn tags(html: &str) -> impl Iterator<Item = (bool, String, bool, std::ops::Range<usize>)> + '_ {
+    tags_from(html, 0)
+}
+
+/// [`tags`] from byte `from` of `html` on.
+fn tags_from(
+    html: &str,
+    from: usize,
+) -> impl Iterator<Item = (bool, String, bool, std::ops::Range<usize>)> + '_ {
     let bytes = html.as_bytes();
-    let mut pos = 0;
+    let mut pos = from;
     std::iter::from_fn(move || {
         loop {
             let start = pos + memchr::memchr(b'<', bytes.get(pos..)?)?;
@@ -434,53 +442,153 @@ pub fn html_nesting_estimate(html: &str) -> usize {
     max
 }
 
+/// Elements whose content (markup) [`html_to_flat_text`] skips.
+const FLAT_SKIP_CONTENT: &[&str] = &["head", "template", "svg", "math", "object"];
+/// Elements whose content is text, not markup, up to their own end tag: skipped by
+/// [`html_to_flat_text`].
+const FLAT_RAW_TEXT: &[&str] = &["script", "style", "title", "iframe", "noscript"];
+/// Elements that may stand in a `<head>` without ending it.
+const FLAT_HEAD_CONTENT: &[&str] = &[
+    "base", "basefont", "bgsound", "link", "meta", "style", "script", "title", "noscript",
+    "template", "!--", "!doctype",
+];
+/// Elements [`html_to_flat_text`] turns into a line break.
+const FLAT_BLOCKS: &[&str] = &[
+    "p",
+    "div",
+    "br",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "table",
+    "ul",
+    "ol",
+    "pre",
+    "hr",
+    "address",
+    "article",
+    "aside",
+    "caption",
+    "center",
+    "dd",
+    "details",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "header",
+    "legend",
+    "main",
+    "nav",
+    "option",
+    "section",
+    "summary",
+];
+/// Elements [`html_to_flat_text`] turns into a space.
+const FLAT_CELLS: &[&str] = &["td", "th"];
+
 /// Text of an HTML document without building a tree, in linear time: tags dropped (block
-/// elements become line breaks), the content of scripts, styles and similar elements dropped,
-/// character references decoded. Nothing of the markup survives, so nothing can load.
+/// elements become line breaks, table cells spaces, so that words of separate blocks or cells
+/// stay apart), the content of scripts, styles and similar elements dropped, character
+/// references decoded. Nothing of the markup survives, so nothing can load.
+///
+/// Content is skipped only where HTML itself would not show it as text: a `<head>` ends at
+/// its end tag, at `<body>`, at any element that cannot be in a head or at text that is not
+/// white space (as HTML parsers end it); a self-closing `<svg/>` or `<math/>` holds nothing;
+/// inside a script, style or title only its own end tag counts.
 pub fn html_to_flat_text(html: &str) -> String {
-    const SKIP_CONTENT: &[&str] = &[
-        "script", "style", "title", "head", "template", "svg", "math", "noscript", "iframe",
-        "object",
-    ];
-    const BLOCKS: &[&str] = &[
-        "p",
-        "div",
-        "br",
-        "li",
-        "tr",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "blockquote",
-        "table",
-        "ul",
-        "ol",
-        "pre",
-        "hr",
-    ];
     let mut out = String::with_capacity(html.len() / 2);
     let mut pos = 0;
-    let mut skipping: Option<String> = None;
-    for (closing, name, _, range) in tags(html) {
-        if skipping.is_none() {
-            out.push_str(&decode_entities(&html[pos..range.start]));
-        }
+    // Elements whose content is being skipped, innermost last.
+    let mut skipping: Vec<String> = Vec::new();
+    let mut all = tags_from(html, 0);
+    while let Some((closing, name, self_closing, range)) = all.next() {
+        let text = &html[pos..range.start];
         pos = range.end;
-        match &skipping {
-            Some(s) if closing && *s == name => skipping = None,
-            Some(_) => {}
-            None if !closing && SKIP_CONTENT.contains(&name.as_str()) => skipping = Some(name),
-            None if BLOCKS.contains(&name.as_str()) => out.push('\n'),
-            None => {}
+        // Text that is not white space ends a head (and is the body's).
+        if skipping.len() == 1 && skipping[0] == "head" && !text.trim().is_empty() {
+            skipping.clear();
+        }
+        if skipping.is_empty() {
+            out.push_str(&decode_entities(text));
+        }
+        let name = name.as_str();
+        if !closing && FLAT_RAW_TEXT.contains(&name) {
+            // Its text is not markup: only its own end tag ends it (a `<` in a script is not
+            // a tag, and could otherwise hide that end tag).
+            pos = raw_text_end(html, pos, name);
+            all = tags_from(html, pos);
+            continue;
+        }
+        if let Some(top) = skipping.last().map(String::as_str) {
+            if closing && name == top {
+                skipping.pop();
+                continue;
+            }
+            let ends_head = top == "head"
+                && skipping.len() == 1
+                && !closing
+                && !FLAT_HEAD_CONTENT.contains(&name);
+            if !ends_head {
+                if !closing && !self_closing && FLAT_SKIP_CONTENT.contains(&name) {
+                    skipping.push(name.to_string());
+                }
+                continue;
+            }
+            skipping.clear();
+        }
+        let foreign = matches!(name, "svg" | "math");
+        if !closing && FLAT_SKIP_CONTENT.contains(&name) && !(foreign && self_closing) {
+            skipping.push(name.to_string());
+        } else if FLAT_BLOCKS.contains(&name) {
+            out.push('\n');
+        } else if FLAT_CELLS.contains(&name) {
+            out.push(' ');
         }
     }
-    if skipping.is_none() && pos < html.len() {
+    if let Some(top) = skipping.last()
+        && top == "head"
+        && skipping.len() == 1
+        && !html[pos..].trim().is_empty()
+    {
+        skipping.clear();
+    }
+    if skipping.is_empty() && pos < html.len() {
         out.push_str(&decode_entities(&html[pos..]));
     }
     out
+}
+
+/// Where the content of a raw-text element `name` (a script, a style...) that starts at byte
+/// `from` ends: after its end tag `</name ...>` (ASCII case ignored), or at the end of `html`
+/// when it has none, as HTML reads it. Linear.
+fn raw_text_end(html: &str, from: usize, name: &str) -> usize {
+    let bytes = html.as_bytes();
+    let mut at = from;
+    while let Some(i) = memchr::memmem::find(&bytes[at..], b"</") {
+        let start = at + i;
+        let after = start + 2 + name.len();
+        if bytes
+            .get(start + 2..after)
+            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
+            && bytes
+                .get(after)
+                .is_none_or(|&b| b == b'>' || b == b'/' || b.is_ascii_whitespace())
+        {
+            return memchr::memchr(b'>', &bytes[after..]).map_or(bytes.len(), |j| after + j + 1);
+        }
+        at = start + 2;
+    }
+    bytes.len()
 }
 
 /// Decodes the character references of a text between tags as HTML does (every named entity,

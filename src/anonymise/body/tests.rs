@@ -247,6 +247,51 @@ fn flat_text_decodes_every_named_and_numeric_entity() {
 }
 
 #[test]
+fn flat_text_keeps_words_of_separate_cells_and_blocks_apart() {
+    let t = html_to_flat_text(
+        "<table><tr><td>alpha</td><td>beta</td><th>gamma</th></tr></table>\
+         <section>delta</section><section>epsilon</section><dl><dt>zeta</dt><dd>eta</dd></dl>",
+    );
+    let words: Vec<&str> = t.split_whitespace().collect();
+    assert_eq!(
+        words,
+        ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta"],
+        "{t:?}"
+    );
+}
+
+#[test]
+fn flat_text_keeps_the_body_after_a_head_left_open() {
+    // HTML lets `</head>` out: the head ends at `<body>`, at an element that cannot be in a
+    // head, or at text; the writer's words after it are the body's.
+    for html in [
+        "<html><head><meta charset=utf-8><title>T</title><body><p>writer words</p>",
+        "<head><link rel=x><style>p{}</style><p>writer words",
+        "<head><title>T</title>writer words",
+        "<head><script>if (a<b) x()</script><div>writer words</div>",
+    ] {
+        let t = html_to_flat_text(html);
+        assert_eq!(t.trim(), "writer words", "{html}");
+    }
+    assert_eq!(
+        html_to_flat_text("<head><title>T</title></head>writer words").trim(),
+        "writer words"
+    );
+}
+
+#[test]
+fn flat_text_keeps_the_text_after_a_self_closing_svg() {
+    let t = html_to_flat_text(
+        "<p>before</p><svg/><p>after</p><svg><text>icon</text><svg/><g/></svg>end <math/>last",
+    );
+    let words: Vec<&str> = t.split_whitespace().collect();
+    assert_eq!(words, ["before", "after", "end", "last"], "{t:?}");
+    // Inside a script only its own end tag counts: a quoted tag neither ends nor nests it.
+    let t = html_to_flat_text("<script>a='<style>';b='</head>'</script>words<style>x</style>");
+    assert_eq!(t.trim(), "words");
+}
+
+#[test]
 fn rfc3676_signature_is_removed() {
     let t = remove_plain_signature("Hello,\nI need help.\n\n-- \nJane Doe\n0470 11 22 33\n");
     assert_eq!(t, "Hello,\nI need help.\n");
