@@ -291,6 +291,102 @@ fn flat_text_keeps_the_text_after_a_self_closing_svg() {
     assert_eq!(t.trim(), "words");
 }
 
+/// The writer's words of [`html_of_size`].
+const WRITER: &str = "I am scared, my stepfather hits me";
+
+/// HTML of exactly `bytes` bytes (at least 1 KB): the writer's words, hidden and active
+/// content, a Gmail attribution and quoted reply, then numbered words; with every word of
+/// its text, in order.
+fn html_of_size(bytes: usize) -> (String, Vec<String>) {
+    let mut html = format!(
+        "<head><style>p{{background:url(https://t.example/bg)}}</style></head>\
+         <p>{WRITER}</p><script>track()</script><!-- a comment --><img src=https://t.example/p>\
+         <p><a href=\"https://t.example/x?id=42\">my link</a></p>\
+         <div class=\"gmail_signature\">Sam</div>\
+         <div class=\"gmail_attr\">On Mon, 3 Jun 2024 at 10:00, Jane Doe &lt;jane@example.org&gt; wrote:<br></div>\
+         <blockquote class=\"gmail_quote\">quoted reply</blockquote><p>"
+    );
+    let mut words: Vec<String> = WRITER.split_whitespace().map(String::from).collect();
+    words.extend(
+        [
+            "my", "link", "Sam", "On", "Mon,", "3", "Jun", "2024", "at", "10:00,",
+        ]
+        .map(String::from),
+    );
+    words.extend(
+        [
+            "Jane",
+            "Doe",
+            "<jane@example.org>",
+            "wrote:",
+            "quoted",
+            "reply",
+        ]
+        .map(String::from),
+    );
+    let end = "</p>";
+    let mut i = 0;
+    loop {
+        let word = format!("w{i} ");
+        if html.len() + word.len() + end.len() > bytes {
+            break;
+        }
+        html.push_str(&word);
+        words.push(word.trim_end().to_string());
+        i += 1;
+    }
+    html.push_str(&" ".repeat(bytes - end.len() - html.len()));
+    html.push_str(end);
+    assert_eq!(html.len(), bytes);
+    (html, words)
+}
+
+#[test]
+fn html_above_the_size_limit_is_rendered_flat_keeping_every_word() {
+    let (html, words) = html_of_size(MAX_STRUCTURED_HTML_BYTES + 1);
+    assert!(html_nesting_estimate(&html) <= MAX_HTML_NESTING);
+    let t = html_body_to_text(&html, true);
+    // Flat: no `>` before the quoted reply, and every word of the text kept, in order
+    // (the signature block too: the flat render never drops text).
+    assert!(
+        !t.lines().any(|l| l.trim_start().starts_with('>')),
+        "{}",
+        &t[..400]
+    );
+    assert_eq!(t.split_whitespace().collect::<Vec<_>>(), words);
+    // Nothing of the markup, nothing that loads, nothing hidden.
+    for gone in [
+        "t.example",
+        "track",
+        "comment",
+        "url(",
+        "<p",
+        "<a",
+        "&lt;",
+        "id=42",
+    ] {
+        assert!(!t.contains(gone), "{gone}");
+    }
+    // The attribution is redacted by the text passes that follow, as for any text.
+    let r = redact_attributions(&t);
+    assert!(!r.contains("Jane") && !r.contains("jane@"), "{}", &r[..400]);
+}
+
+#[test]
+fn html_at_the_size_limit_keeps_the_structured_render() {
+    let (html, words) = html_of_size(MAX_STRUCTURED_HTML_BYTES);
+    let t = html_body_to_text(&html, true);
+    assert!(t.contains(WRITER) && t.contains("my link"), "{}", &t[..400]);
+    // Structured: the signature block removed, the attribution redacted in the markup, the
+    // quoted reply marked.
+    assert!(t.contains("> quoted reply"), "{}", &t[..400]);
+    assert!(!t.contains("Sam") && !t.contains("Jane"), "{}", &t[..400]);
+    assert_eq!(
+        t.split_whitespace().last(),
+        words.last().map(String::as_str)
+    );
+}
+
 #[test]
 fn rfc3676_signature_is_removed() {
     let t = remove_plain_signature("Hello,\nI need help.\n\n-- \nJane Doe\n0470 11 22 33\n");
