@@ -295,8 +295,8 @@ fn flat_text_keeps_the_text_after_a_self_closing_svg() {
 const WRITER: &str = "I am scared, my stepfather hits me";
 
 /// HTML of exactly `bytes` bytes (at least 1 KB): the writer's words, hidden and active
-/// content, a Gmail attribution and quoted reply, then numbered words; with every word of
-/// its text, in order.
+/// content, a Gmail attribution and quoted reply, then numbered words, each in its own
+/// `<span>` (dense markup); with every word of its text, in order.
 fn html_of_size(bytes: usize) -> (String, Vec<String>) {
     let mut html = format!(
         "<head><style>p{{background:url(https://t.example/bg)}}</style></head>\
@@ -327,12 +327,12 @@ fn html_of_size(bytes: usize) -> (String, Vec<String>) {
     let end = "</p>";
     let mut i = 0;
     loop {
-        let word = format!("w{i} ");
+        let word = format!("<span>w{i}</span> ");
         if html.len() + word.len() + end.len() > bytes {
             break;
         }
         html.push_str(&word);
-        words.push(word.trim_end().to_string());
+        words.push(format!("w{i}"));
         i += 1;
     }
     html.push_str(&" ".repeat(bytes - end.len() - html.len()));
@@ -345,6 +345,7 @@ fn html_of_size(bytes: usize) -> (String, Vec<String>) {
 fn html_above_the_size_limit_is_rendered_flat_keeping_every_word() {
     let (html, words) = html_of_size(MAX_STRUCTURED_HTML_BYTES + 1);
     assert!(html_nesting_estimate(&html) <= MAX_HTML_NESTING);
+    assert!(markup_marks(&html) > MAX_STRUCTURED_HTML_MARKS);
     let t = html_body_to_text(&html, true);
     // Flat: no `>` before the quoted reply, and every word of the text kept, in order
     // (the signature block too: the flat render never drops text).
@@ -385,6 +386,27 @@ fn html_at_the_size_limit_keeps_the_structured_render() {
         t.split_whitespace().last(),
         words.last().map(String::as_str)
     );
+}
+
+/// A large mail that is large because of an inlined image, not its markup, keeps the
+/// structured render: its signature is still removed and its quoted reply marked.
+#[test]
+fn large_html_with_little_markup_keeps_the_structured_render() {
+    let image = format!(
+        "<p><img src=\"data:image/png;base64,{}\"></p>",
+        "QUJD".repeat(MAX_STRUCTURED_HTML_BYTES / 2)
+    );
+    let html = format!(
+        "<p>{WRITER}</p>{image}<div class=\"gmail_signature\">Sam</div>\
+         <blockquote class=\"gmail_quote\">quoted reply</blockquote>"
+    );
+    assert!(html.len() > 2 * MAX_STRUCTURED_HTML_BYTES);
+    assert!(markup_marks(&html) < 10);
+    let t = html_body_to_text(&html, true);
+    assert!(t.contains(WRITER), "{t}");
+    assert!(!t.contains("Sam"), "the signature is removed: {t}");
+    assert!(t.contains("> quoted reply"), "{t}");
+    assert!(!t.contains("QUJD"), "{t}");
 }
 
 #[test]
