@@ -1,6 +1,7 @@
 //! What the service keeps in memory to answer quickly: every ticket's summary and the search
 //! index. Built from the store when first needed (at start for the daemon), kept up to date
-//! after every change, never written to disk.
+//! after every change; the daemon keeps it, sealed, across a clean restart (a snapshot, see
+//! [`crate::store::Store::write_snapshot`]).
 
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
@@ -13,6 +14,10 @@ use serde_bytes::ByteBuf;
 use super::search::SearchIndex;
 use crate::frame;
 use crate::store::{Store, StoreError, TicketSummary};
+
+/// What a catalog snapshot is written in: the program's version and the frames' format (a
+/// snapshot written by another version is not read: its index may fold words differently).
+pub const SNAPSHOT_FORMAT: &str = concat!("sourdine ", env!("CARGO_PKG_VERSION"), " catalog 1");
 
 /// Largest frame accepted when a catalog is read from a pipe.
 const MAX_FRAME: u64 = 64 << 20;
@@ -57,6 +62,9 @@ pub struct Catalog {
     index: SearchIndex,
     /// Counts the changes made since the catalog was built (see [`Catalog::changes`]).
     changes: u64,
+    /// A ticket could not be read again after a change: this catalog may differ from the
+    /// store, and is never kept as a snapshot.
+    faulty: bool,
 }
 
 impl Catalog {
@@ -83,7 +91,10 @@ impl Catalog {
                 self.remove(id);
                 Ok(())
             }
-            Err(e) => Err(e),
+            Err(e) => {
+                self.faulty = true;
+                Err(e)
+            }
         }
     }
 
@@ -101,7 +112,10 @@ impl Catalog {
                 self.remove(id);
                 Ok(())
             }
-            Err(e) => Err(e),
+            Err(e) => {
+                self.faulty = true;
+                Err(e)
+            }
         }
     }
 
@@ -133,6 +147,11 @@ impl Catalog {
     /// again only when it moved.
     pub fn changes(&self) -> u64 {
         self.changes
+    }
+
+    /// Whether a change could not be applied (see the field): not to be kept.
+    pub fn is_faulty(&self) -> bool {
+        self.faulty
     }
 
     /// Every summary.

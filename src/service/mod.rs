@@ -16,6 +16,7 @@ pub mod suppress;
 pub mod targets;
 pub mod templates;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use tokio::sync::Notify;
@@ -88,6 +89,25 @@ pub struct Service {
     /// The addresses acknowledged today (see [`ack_memory`]).
     acknowledged: Mutex<ack_memory::AckMemory>,
     in_use: classification::InUse,
+    /// Requests and intake batches under way: a change they committed may not be in the
+    /// catalog yet, so no snapshot is kept while there is one ([`Service::keep_catalog`]).
+    in_flight: AtomicUsize,
+}
+
+/// Counts one piece of work in [`Service::in_flight`] for as long as it lives.
+struct InFlight<'a>(&'a AtomicUsize);
+
+impl<'a> InFlight<'a> {
+    fn new(count: &'a AtomicUsize) -> InFlight<'a> {
+        count.fetch_add(1, Ordering::SeqCst);
+        InFlight(count)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl std::fmt::Debug for Service {
@@ -159,6 +179,7 @@ impl Service {
             outbox_wake: Arc::new(Notify::new()),
             acknowledged: Mutex::new(ack_memory::AckMemory::new(&cfg.key_dir(), &cfg.data_dir)),
             in_use: classification::InUse::default(),
+            in_flight: AtomicUsize::new(0),
         }
     }
 
@@ -172,6 +193,31 @@ impl Service {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Keeps the catalog, sealed, for the next start (the daemon's clean stop); returns
+    /// whether it did. Not when it was never built, when a change could not be applied to
+    /// it, or when work is under way whose change may not be in it yet.
+    pub fn keep_catalog(&self) -> Result<bool, ServiceError> {
+        let guard = self.catalog.read().expect("catalog lock");
+        let Some(c) = guard.as_ref().filter(|c| !c.is_faulty()) else {
+            return Ok(false);
+        };
+        // Under the store's write lock: work that committed before it is counted here.
+        let mut busy = false;
+        let kept = self
+            .store
+            .write_snapshot(catalog::SNAPSHOT_FORMAT, |mut w| {
+                if self.in_flight.load(Ordering::SeqCst) > 0 {
+                    busy = true;
+                    return Err(std::io::Error::other("work under way"));
+                }
+                c.write_to(&mut w)
+            });
+        match kept {
+            Err(_) if busy => Ok(false),
+            other => Ok(other?),
+        }
     }
 
     /// The configuration.
@@ -230,6 +276,7 @@ impl Service {
 
     /// Answers one request from `caller`.
     pub fn handle(&self, caller: &Caller, request: Request) -> Result<Response, ServiceError> {
+        let _busy = InFlight::new(&self.in_flight);
         match request {
             r @ (Request::Whoami
             | Request::List { .. }
@@ -838,6 +885,7 @@ impl Service {
 
     /// Commits prepared messages, updates the catalog, and queues the acknowledgements due.
     pub fn commit_prepared(&self, prepared: Vec<Prepared>) -> Result<Vec<Outcome>, ServiceError> {
+        let _busy = InFlight::new(&self.in_flight);
         // What the acknowledgement needs to know, before the batch is consumed: the language,
         // and the address for the per-address limit (in memory only) when one is due.
         let ack: Vec<Option<(crate::anonymise::Language, Zeroizing<String>)>> = prepared
@@ -1067,6 +1115,7 @@ impl Service {
         actor: &Actor,
         dry_run: bool,
     ) -> Result<crate::store::PurgeReport, ServiceError> {
+        let _busy = InFlight::new(&self.in_flight);
         let report = self.store.purge(&self.config.retention, actor, dry_run)?;
         if !dry_run {
             self.forget_past_acknowledgements();

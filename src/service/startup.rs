@@ -3,7 +3,9 @@
 //! their high-water mark for as long as the process lives: about 150 MiB at 100,000 tickets.
 //! So a child process of the same program (`sourdine __catalog`) reads the store while the
 //! daemon holds its lock, sends the catalog back over a pipe and exits, giving that memory
-//! back to the system; the daemon then opens the store and keeps only the catalog.
+//! back to the system; the daemon then opens the store and keeps only the catalog. When the
+//! last stop was clean and nothing changed since, the child reads the catalog from the sealed
+//! snapshot that stop kept ([`crate::store::Store::take_snapshot`]) instead of every ticket.
 
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::PathBuf;
@@ -13,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::catalog::Catalog;
 use crate::config::Config;
-use crate::store::{Store, StoreError};
+use crate::store::{SnapshotRefusal, Store, StoreError};
 
 /// The hidden subcommand of `sourdine` that builds the catalog for its parent.
 pub const CHILD_COMMAND: &str = "__catalog";
@@ -90,8 +92,35 @@ pub fn child_main(cfg: &Config, out: impl Write) -> Result<(), StartupError> {
     let _ = nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL);
     crate::hardening::protect_process()?;
     let store = Store::open_for_parent(cfg)?;
-    let catalog = Catalog::build(&store)?;
+    let catalog = match from_snapshot(&store) {
+        Some(c) => c,
+        None => Catalog::build(&store)?,
+    };
     drop(store);
     catalog.write_to(&mut BufWriter::with_capacity(1 << 16, out))?;
     Ok(())
+}
+
+/// The catalog the last clean stop kept, when it is exactly current (see
+/// [`Store::take_snapshot`]); None, and the snapshot gone, otherwise.
+fn from_snapshot(store: &Store) -> Option<Catalog> {
+    let started = std::time::Instant::now();
+    let why = match store.take_snapshot(super::catalog::SNAPSHOT_FORMAT) {
+        Ok(Ok(mut r)) => match Catalog::read_from(&mut BufReader::with_capacity(1 << 16, &mut r)) {
+            Ok(c) => {
+                tracing::info!(
+                    tickets = c.len(),
+                    seconds = started.elapsed().as_secs_f32(),
+                    "catalog read from the snapshot kept at the last stop"
+                );
+                return Some(c);
+            }
+            Err(e) => format!("unreadable: {e}"),
+        },
+        Ok(Err(SnapshotRefusal::Missing)) => return None,
+        Ok(Err(refusal)) => format!("{refusal:?}"),
+        Err(e) => e.to_string(),
+    };
+    tracing::info!(why, "catalog snapshot not used: reading every ticket");
+    None
 }

@@ -9,6 +9,7 @@ use std::path::Path;
 use super::error::{StoreError, io_at};
 use super::files::fsync_dir;
 use super::open::{FILES_DIR, LOCK_FILE, Store};
+use super::snapshot::SNAPSHOT_FILE;
 
 impl Store {
     /// Applies `batch` and makes it durable: flush, then fsync of every sled file. Only a
@@ -44,7 +45,7 @@ impl Store {
     /// rounded to the configured precision, so that the file system tells no more about when
     /// a message arrived than the records do. (Inode change times cannot be set; they are not
     /// kept by copies or backups of the files.)
-    fn blur_times(&self) {
+    pub(super) fn blur_times(&self) {
         let t = std::time::SystemTime::UNIX_EPOCH
             + std::time::Duration::from_secs(self.precision.round(self.now()).max(0) as u64);
         let times = std::fs::FileTimes::new().set_modified(t).set_accessed(t);
@@ -55,6 +56,7 @@ impl Store {
         };
         set(&self.data_dir);
         set(&self.data_dir.join(LOCK_FILE));
+        set(&self.data_dir.join(SNAPSHOT_FILE));
         set(&self.data_dir.join(FILES_DIR));
         set(&self.db_dir);
         if let Ok(rd) = fs::read_dir(&self.db_dir) {

@@ -23,6 +23,7 @@ mod quarantine;
 mod read;
 pub mod records;
 mod retention;
+mod snapshot;
 mod stats;
 mod txn;
 mod workflow;
@@ -33,6 +34,7 @@ pub use outbox::Outgoing;
 pub use quarantine::QuarantinedMessage;
 pub use read::{sort_summaries, summary_order};
 pub use records::SCHEMA_VERSION;
+pub use snapshot::{SnapshotReader, SnapshotRefusal};
 pub use stats::{Fact, StatsInput, open_facts_file};
 pub use workflow::Change;
 

@@ -39,6 +39,9 @@ pub struct Store {
     pub(super) contact_domain: String,
     pub(super) write: Mutex<()>,
     pub(super) synced_blobs: Mutex<HashSet<OsString>>,
+    /// Whether a catalog snapshot is outstanding (its generation is in the store): the next
+    /// change removes both (see `snapshot.rs`).
+    pub(super) snapshot_armed: std::sync::atomic::AtomicBool,
     /// The lock on the data directory (None: held by the parent process, see
     /// [`Store::open_for_parent`]).
     pub(super) _lock: Option<File>,
@@ -191,8 +194,10 @@ impl Store {
             contact_domain: cfg.contact_domain().to_string(),
             write: Mutex::new(()),
             synced_blobs: Mutex::new(HashSet::new()),
+            snapshot_armed: std::sync::atomic::AtomicBool::new(false),
             _lock: lock,
         };
+        store.load_snapshot_state()?;
         store.check_schema(create)?;
         if maintenance {
             store.finish_interrupted_work()?;

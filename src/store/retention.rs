@@ -101,6 +101,8 @@ impl Store {
             if dry_run {
                 return Ok(report);
             }
+            // The catalog snapshot lists what goes: it goes first.
+            self.destroy_snapshot()?;
             let stats = self.stats_into(&mut txn, stats)?;
             let files = self.destroy_expired(&mut txn, &report, actor)?;
             if let Some((seq, mac)) = last_old {
@@ -292,6 +294,7 @@ impl Store {
         let files = {
             let mut txn = self.begin();
             self.ticket_record(id)?;
+            self.destroy_snapshot()?;
             // Its facts stay in the statistics, with no tie to it.
             let stats = self.stats_plan(&[id.to_string()], None)?;
             let stats = self.stats_into(&mut txn, stats)?;
@@ -318,6 +321,8 @@ impl Store {
     /// every older epoch's key file.
     pub fn rekey(&self, actor: &Actor) -> Result<RekeyReport, StoreError> {
         let mut txn = self.begin();
+        // A snapshot sealed under the epoch about to be destroyed would be noise; it goes now.
+        self.destroy_snapshot()?;
         let epoch = self.keys.write().expect("keyring lock").rotate()?;
         let ring = self.keyring();
         let mut rewrapped = 0;

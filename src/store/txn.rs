@@ -37,6 +37,9 @@ pub(crate) struct Txn<'s> {
     /// References taken by this change (not in the store yet).
     taken: HashSet<String>,
     wrote_files: bool,
+    /// Whether the batch holds anything: a commit of nothing changes nothing, not even the
+    /// generation (a read-only command leaves the store's bytes as they were).
+    changed: bool,
 }
 
 impl Store {
@@ -52,6 +55,7 @@ impl Store {
             now: self.now(),
             taken: HashSet::new(),
             wrote_files: false,
+            changed: false,
         }
     }
 }
@@ -64,11 +68,13 @@ impl<'s> Txn<'s> {
 
     /// Writes `value` under `key`.
     pub(crate) fn insert(&mut self, key: impl Into<IVec>, value: impl Into<IVec>) {
+        self.changed = true;
         self.batch.insert(key, value);
     }
 
     /// Removes `key`.
     pub(crate) fn remove(&mut self, key: impl Into<IVec>) {
+        self.changed = true;
         self.batch.remove(key);
     }
 
@@ -94,6 +100,7 @@ impl<'s> Txn<'s> {
             seq: e.seq,
             mac: e.mac,
         };
+        self.changed = true;
         self.batch.insert(
             chain::entry_key(e.seq),
             postcard::to_stdvec(&e).expect("audit entry serialises"),
@@ -114,6 +121,7 @@ impl<'s> Txn<'s> {
     /// Writes the audit chain's base record, authenticated.
     pub(crate) fn write_audit_base(&mut self, base: &Base) {
         let bytes = chain::base_record(self.store.keyring().audit_key(), base);
+        self.changed = true;
         self.batch.insert(chain::AUDIT_BASE, bytes);
     }
 
@@ -170,11 +178,20 @@ impl<'s> Txn<'s> {
     /// [`Txn::commit`], returning the write lock, still held, for what must follow the commit
     /// before another change begins (the statistics' file put in place, old key files
     /// destroyed).
-    pub(crate) fn commit_holding(self) -> Result<MutexGuard<'s, ()>, StoreError> {
+    pub(crate) fn commit_holding(mut self) -> Result<MutexGuard<'s, ()>, StoreError> {
+        // A change after a catalog snapshot was written removes it, and its generation in
+        // the same batch: a copy put back later is refused.
+        if self.changed && self.store.snapshot_is_armed() {
+            self.store.destroy_snapshot()?;
+            self.batch.remove(keys::GENERATION);
+        }
         if self.wrote_files {
             self.store.files.sync_dir()?;
         }
         self.store.apply_durably(self.batch)?;
+        if self.changed {
+            self.store.disarm_snapshot();
+        }
         Ok(self.lock)
     }
 }

@@ -35,6 +35,7 @@ mod retention;
 mod roles;
 mod sandbox;
 mod senders;
+mod snapshot;
 mod spam;
 mod stats;
 mod timing;
