@@ -82,7 +82,10 @@ fn operating_loopback_commands_reach_a_working_live_setup() {
         "{stdout}"
     );
     // The writer's mail became a ticket the counsellor sees, without the writer's address.
-    assert!(stdout.contains("Besoin de parler"), "{stdout}");
+    assert!(
+        stdout.contains("Besoin de parler"),
+        "{stdout}\nstderr:\n{stderr}\nlog:\n{log}"
+    );
     assert!(!stdout.contains("writer@example.test"), "{stdout}");
     // The service counted the tickets past the reply target, and nothing else.
     assert!(log.contains("no ticket past the reply target"), "{log}");
