@@ -407,61 +407,72 @@ fn day_words(d: Date, lang: Language) -> String {
         "Saturday",
         "Sunday",
     ];
-    const FR_MONTHS: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
-    const NL_MONTHS: [&str; 12] = [
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ];
-    const EN_MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     let wd = d.weekday().to_monday_zero_offset() as usize;
-    let m = (d.month() - 1) as usize;
-    let (days, months) = match lang {
-        Language::Nl => (NL_DAYS, NL_MONTHS),
-        Language::En => (EN_DAYS, EN_MONTHS),
-        _ => (FR_DAYS, FR_MONTHS),
+    let days = match lang {
+        Language::Nl => NL_DAYS,
+        Language::En => EN_DAYS,
+        _ => FR_DAYS,
     };
     let day = if lang == Language::Fr && d.day() == 1 {
         "1er".to_string()
     } else {
         d.day().to_string()
     };
-    format!("{} {day} {}", days[wd], months[m])
+    format!("{} {day} {}", days[wd], month_name(lang, d.month()))
+}
+
+const FR_MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+const NL_MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+const EN_MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The name of `month` (1 to 12) in `lang`, as a sentence writes it (French when the
+/// language is unknown, the helpline's default).
+pub fn month_name(lang: Language, month: i8) -> &'static str {
+    let months = match lang {
+        Language::Nl => &NL_MONTHS,
+        Language::En => &EN_MONTHS,
+        _ => &FR_MONTHS,
+    };
+    months[(month.clamp(1, 12) - 1) as usize]
 }
 
 #[cfg(test)]

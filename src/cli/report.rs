@@ -160,7 +160,7 @@ fn month_chart(r: &StatsReport, w: &Words) -> String {
         }
         if i % every == 0 {
             let m = Month::parse(key).unwrap_or(Month(0));
-            let name = cut(w.months[m.number() as usize - 1], 4).replace('…', ".");
+            let name = cut(crate::hours::month_name(w.lang, m.number() as i8), 4).replace('…', ".");
             let _ = write!(
                 s,
                 "<text x=\"{cx:.1}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\">{}</text>",

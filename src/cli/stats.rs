@@ -68,11 +68,12 @@ pub struct Words {
     pub source: &'static str,
     /// Language names: fr, nl, en, unknown.
     pub languages: [&'static str; 4],
-    /// Month names.
-    pub months: [&'static str; 12],
+    /// The language the words are in (month names come from [`crate::hours::month_name`]).
+    pub lang: Language,
 }
 
 const EN: Words = Words {
+    lang: Language::En,
     title: "Contact statistics",
     period: "from {from} to {to}",
     summary: "Key figures",
@@ -101,23 +102,10 @@ const EN: Words = Words {
     legend_x: "x: hidden so that a small count cannot be worked out from the totals.",
     source: "Counted from coded facts only: no message, no name, no counsellor, no time of day.",
     languages: ["French", "Dutch", "English", "Not recognised"],
-    months: [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
 };
 
 const FR: Words = Words {
+    lang: Language::Fr,
     title: "Statistiques des contacts",
     period: "de {from} à {to}",
     summary: "Chiffres clés",
@@ -146,23 +134,10 @@ const FR: Words = Words {
     legend_x: "x : masqué pour qu'un petit nombre ne puisse pas être déduit des totaux.",
     source: "Compté à partir de faits codés uniquement : aucun message, aucun nom, aucun intervenant, aucune heure.",
     languages: ["Français", "Néerlandais", "Anglais", "Non reconnue"],
-    months: [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ],
 };
 
 const NL: Words = Words {
+    lang: Language::Nl,
     title: "Contactstatistieken",
     period: "van {from} tot {to}",
     summary: "Kerncijfers",
@@ -191,20 +166,6 @@ const NL: Words = Words {
     legend_x: "x: verborgen zodat een klein aantal niet uit de totalen kan worden afgeleid.",
     source: "Geteld uit gecodeerde feiten alleen: geen bericht, geen naam, geen hulpverlener, geen tijdstip.",
     languages: ["Frans", "Nederlands", "Engels", "Niet herkend"],
-    months: [
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ],
 };
 
 /// The words in `lang` (English when not told).
@@ -219,7 +180,11 @@ pub fn words(lang: Language) -> &'static Words {
 impl Words {
     /// A month for people: "June 2024", "juin 2024".
     pub fn month_name(&self, m: Month) -> String {
-        format!("{} {}", self.months[m.number() as usize - 1], m.year())
+        format!(
+            "{} {}",
+            crate::hours::month_name(self.lang, m.number() as i8),
+            m.year()
+        )
     }
 
     /// The period line.
