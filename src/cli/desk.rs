@@ -115,9 +115,10 @@ impl Desk {
         }
     }
 
-    /// Takes in every message of `plan` (`sourdine ingest`): through the running service
-    /// in batches of at most 16 MiB, or, with the store opened here, preparing messages on
-    /// every core while batches before them commit (see [`feed`]). Needs the supervisor role.
+    /// Takes in every message of `plan` (`sourdine ingest`), in batches of at most 8 MiB:
+    /// through the running service, which prepares each batch while the one before it
+    /// commits, or, with the store opened here, preparing messages on every core while
+    /// batches before them commit (see [`feed`]). Needs the supervisor role.
     pub fn ingest(
         &mut self,
         plan: &Plan,
@@ -126,33 +127,17 @@ impl Desk {
         on_progress: impl FnMut(u64),
         on_problem: impl FnMut(&ImportError),
     ) -> Result<IngestCounts, ServiceError> {
-        // A batch through the service must fit one request; here, the batch size that bounds
-        // the memory of intake.
+        // The batch size that bounds the memory of intake; through the service, two batches
+        // are in flight (one being prepared while the other commits).
         let batching = Batching::new(
             limit,
             BatchLimits {
                 count: batch_size,
-                bytes: if self.is_remote() {
-                    16 << 20
-                } else {
-                    BATCH_BYTES
-                },
+                bytes: BATCH_BYTES,
             },
         );
         match self {
-            Desk::Remote(client) => feed(
-                plan,
-                batching,
-                std::mem::take,
-                |batch| match client.call(Request::Ingest {
-                    messages: batch.into_iter().map(Bytes).collect(),
-                })? {
-                    Response::Ingested(outcomes) => Ok(outcomes),
-                    other => Err(unexpected(other)),
-                },
-                on_progress,
-                on_problem,
-            ),
+            Desk::Remote(client) => remote_ingest(client, plan, batching, on_progress, on_problem),
             Desk::Local { service, caller } => {
                 require(caller, Role::Supervisor)?;
                 let service: &Service = service;
@@ -182,6 +167,56 @@ impl Desk {
             Desk::Remote(_) => None,
         }
     }
+}
+
+/// [`Desk::ingest`] through the service: each batch is sent before the answer to the one
+/// before it is read, so that the service prepares it while that one commits (two in flight
+/// at most; the service commits them in order and refuses the rest after a failed one).
+/// Progress is told as answers arrive.
+fn remote_ingest(
+    client: &mut Client,
+    plan: &Plan,
+    batching: Batching,
+    mut on_progress: impl FnMut(u64),
+    on_problem: impl FnMut(&ImportError),
+) -> Result<IngestCounts, ServiceError> {
+    fn answer(client: &mut Client) -> Result<Vec<crate::model::Outcome>, ServiceError> {
+        match client.receive()? {
+            Response::Ingested(outcomes) => Ok(outcomes),
+            other => Err(unexpected(other)),
+        }
+    }
+    let mut in_flight = false;
+    // Progress of the steps since the last answer, told when it arrives.
+    let mut told: Option<u64> = None;
+    let mut counts = feed(
+        plan,
+        batching,
+        std::mem::take,
+        |batch| {
+            client.send(Request::Ingest {
+                messages: batch.into_iter().map(Bytes).collect(),
+            })?;
+            if std::mem::replace(&mut in_flight, true) {
+                answer(client)
+            } else {
+                Ok(Vec::new())
+            }
+        },
+        |done| {
+            if let Some(before) = told.replace(done) {
+                on_progress(before);
+            }
+        },
+        on_problem,
+    )?;
+    if in_flight {
+        counts.add(&answer(client)?);
+    }
+    if let Some(done) = told {
+        on_progress(done);
+    }
+    Ok(counts)
 }
 
 /// An answer of the wrong kind (a bug or a version mismatch).

@@ -72,24 +72,33 @@ impl Client {
 
     /// Sends one request and waits for its answer.
     pub fn call(&mut self, request: Request) -> Result<Response, ServiceError> {
-        let lost = |e: std::io::Error| {
-            ServiceError::new(
-                ErrorKind::Unavailable,
-                format!(
-                    "lost the connection to the service at {}: {e}",
-                    self.path.display()
-                ),
-            )
-        };
+        self.send(request)?;
+        self.receive()
+    }
+
+    /// Sends one request without waiting for its answer. The service answers a
+    /// connection's requests in the order sent; only `Ingest` requests are worked on while
+    /// an earlier one is under way (the next batch prepared while one commits), so a
+    /// command keeps at most two in flight and reads each answer with [`Client::receive`].
+    pub fn send(&mut self, request: Request) -> Result<(), ServiceError> {
         let mut line = serde_json::to_vec(&RequestFrame {
             v: VERSION,
             request,
         })
         .map_err(|e| ServiceError::new(ErrorKind::Internal, e.to_string()))?;
         line.push(b'\n');
-        self.reader.get_mut().write_all(&line).map_err(lost)?;
+        self.reader
+            .get_mut()
+            .write_all(&line)
+            .map_err(|e| self.lost(e))
+    }
+
+    /// Reads the answer to the oldest request sent and not yet answered.
+    pub fn receive(&mut self) -> Result<Response, ServiceError> {
         let mut answer = Vec::new();
-        self.reader.read_until(b'\n', &mut answer).map_err(lost)?;
+        if let Err(e) = self.reader.read_until(b'\n', &mut answer) {
+            return Err(self.lost(e));
+        }
         if answer.is_empty() {
             return Err(ServiceError::new(
                 ErrorKind::Unavailable,
@@ -106,5 +115,15 @@ impl Client {
             )
         })?;
         frame.into_result()
+    }
+
+    fn lost(&self, e: std::io::Error) -> ServiceError {
+        ServiceError::new(
+            ErrorKind::Unavailable,
+            format!(
+                "lost the connection to the service at {}: {e}",
+                self.path.display()
+            ),
+        )
     }
 }

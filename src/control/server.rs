@@ -9,11 +9,11 @@ use std::time::Duration;
 use nix::unistd::{Gid, Group};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
-use tokio::sync::watch;
+use tokio::sync::{oneshot, watch};
 use tokio::task::JoinSet;
 
 use super::protocol::{MAX_REQUEST, ResponseFrame, parse_request};
-use crate::model::{ErrorKind, Role, ServiceError};
+use crate::model::{Bytes, Caller, ErrorKind, Request, Response, Role, ServiceError};
 use crate::service::{Service, roles};
 
 /// How long a client may take to send a request line.
@@ -170,17 +170,26 @@ async fn connection(
         MAX_REQUEST
     };
     let mut reader = BufReader::new(read);
+    // The `Ingest` request whose answer is not written yet (see [`PendingIngest`]).
+    let mut pending: Option<PendingIngest> = None;
     loop {
         let mut line = Vec::new();
-        // Wait for the first byte of a request (idle), then for the whole line.
+        // Wait for the first byte of a request (idle), then for the whole line; a pending
+        // ingest's answer goes out as soon as it is ready.
         let first = tokio::select! {
             r = tokio::time::timeout(IDLE_TIMEOUT, reader.fill_buf()) => r,
-            _ = shutdown.changed() => return Ok(()),
+            r = async { (&mut pending.as_mut().expect("branch taken with one pending").task).await },
+                if pending.is_some() =>
+            {
+                pending = None;
+                write_frame(&mut write, joined(r)).await?;
+                continue;
+            }
+            _ = shutdown.changed() => return finish(pending, &mut write).await,
         };
         match first {
-            Err(_) => return Ok(()),
+            Err(_) | Ok(Ok([])) => return finish(pending, &mut write).await,
             Ok(Err(e)) => return Err(e),
-            Ok(Ok([])) => return Ok(()),
             Ok(Ok(_)) => {}
         }
         let read = tokio::time::timeout(
@@ -190,50 +199,127 @@ async fn connection(
                 .read_until(b'\n', &mut line),
         )
         .await;
-        match read {
-            Err(_) => {
-                return write_frame(
-                    &mut write,
-                    Err(ServiceError::new(
-                        ErrorKind::Invalid,
-                        "request not received in time",
-                    )),
-                )
-                .await;
-            }
+        let refusal = match read {
+            Err(_) => Some("request not received in time".to_string()),
             Ok(Err(e)) => return Err(e),
-            Ok(Ok(_)) => {}
-        }
-        if line.len() > limit {
+            Ok(Ok(_)) if line.len() > limit => Some(format!("request larger than {limit} bytes")),
+            Ok(Ok(_)) => None,
+        };
+        if let Some(refusal) = refusal {
+            finish(pending, &mut write).await?;
             return write_frame(
                 &mut write,
-                Err(ServiceError::new(
-                    ErrorKind::Invalid,
-                    format!("request larger than {limit} bytes"),
-                )),
+                Err(ServiceError::new(ErrorKind::Invalid, refusal)),
             )
             .await;
         }
-        let result = match parse_request(line.trim_ascii_end()) {
-            Ok(request) => {
-                let op = request.op();
-                let s = service.clone();
-                let c = caller.clone();
-                let r = tokio::task::spawn_blocking(move || s.handle(&c, request))
-                    .await
-                    .unwrap_or_else(|_| {
-                        Err(ServiceError::new(
-                            ErrorKind::Internal,
-                            "the request failed inside the service",
-                        ))
-                    });
-                if let Err(e) = &r {
-                    tracing::debug!(op, kind = ?e.kind(), "request refused");
-                }
-                r
+        let request = parse_request(line.trim_ascii_end());
+        // The raw line can be as large as the batch it carries.
+        drop(line);
+        if let Ok(Request::Ingest { messages }) = request {
+            // Prepared now, committed after the batch before it: answer that one meanwhile.
+            let after = pending.as_mut().and_then(|p| p.committed.take());
+            let next = PendingIngest::start(service.clone(), caller.clone(), messages, after);
+            if let Some(previous) = pending.replace(next) {
+                write_frame(&mut write, joined(previous.task.await)).await?;
             }
+            continue;
+        }
+        // Anything else is answered in turn, after the ingest before it.
+        if let Some(previous) = pending.take() {
+            write_frame(&mut write, joined(previous.task.await)).await?;
+        }
+        let result = match request {
+            Ok(request) => answer(&service, &caller, request).await,
             Err(e) => Err(e),
         };
         write_frame(&mut write, result).await?;
+    }
+}
+
+/// Answers one request (other than `Ingest`) on a blocking thread.
+async fn answer(
+    service: &Arc<Service>,
+    caller: &Caller,
+    request: Request,
+) -> Result<Response, ServiceError> {
+    let op = request.op();
+    let (s, c) = (service.clone(), caller.clone());
+    let r = joined(tokio::task::spawn_blocking(move || s.handle(&c, request)).await);
+    if let Err(e) = &r {
+        tracing::debug!(op, kind = ?e.kind(), "request refused");
+    }
+    r
+}
+
+/// One `Ingest` request of a connection, in flight: prepared on its own task as soon as it
+/// is read, committed only once the batch sent before it on the same connection is, so
+/// that a `sourdine ingest` through the service prepares one batch while the one before it
+/// commits, with the batches still committed in the order sent. At most two are in flight:
+/// the next request is read only after the older one's answer is written.
+struct PendingIngest {
+    /// The request's answer.
+    task: tokio::task::JoinHandle<Result<Response, ServiceError>>,
+    /// True once its batch is committed, false (or dropped) if it is not: no later batch of
+    /// the connection commits then (the command stops at the first failed batch).
+    committed: Option<oneshot::Receiver<bool>>,
+}
+
+impl PendingIngest {
+    fn start(
+        service: Arc<Service>,
+        caller: Caller,
+        messages: Vec<Bytes>,
+        after: Option<oneshot::Receiver<bool>>,
+    ) -> PendingIngest {
+        let (done, committed) = oneshot::channel();
+        let task = tokio::spawn(async move {
+            let s = service.clone();
+            let prepared = joined(
+                tokio::task::spawn_blocking(move || s.prepare_ingest(&caller, messages)).await,
+            )?;
+            if let Some(after) = after
+                && after.await != Ok(true)
+            {
+                return Err(ServiceError::new(
+                    ErrorKind::Conflict,
+                    "not taken in: the batch sent before it was not",
+                ));
+            }
+            let r =
+                joined(tokio::task::spawn_blocking(move || service.commit_ingest(prepared)).await);
+            if let Err(e) = &r {
+                tracing::debug!(op = "ingest", kind = ?e.kind(), "request refused");
+            }
+            let _ = done.send(r.is_ok());
+            r
+        });
+        PendingIngest {
+            task,
+            committed: Some(committed),
+        }
+    }
+}
+
+/// A blocking task's result, or the error said when it panicked.
+fn joined<T>(
+    r: Result<Result<T, ServiceError>, tokio::task::JoinError>,
+) -> Result<T, ServiceError> {
+    r.unwrap_or_else(|_| {
+        Err(ServiceError::new(
+            ErrorKind::Internal,
+            "the request failed inside the service",
+        ))
+    })
+}
+
+/// Writes the answer of the ingest still in flight, if any, before the connection closes.
+async fn finish(
+    pending: Option<PendingIngest>,
+    write: &mut (impl AsyncWriteExt + Unpin),
+) -> std::io::Result<()> {
+    match pending {
+        Some(p) => write_frame(write, joined(p.task.await)).await,
+        None => Ok(()),
     }
 }

@@ -94,6 +94,11 @@ pub struct Service {
     in_flight: AtomicUsize,
 }
 
+/// A batch of an `Ingest` request, prepared for a supervisor and not yet committed: only
+/// [`Service::prepare_ingest`] makes one, after checking the role.
+#[derive(Debug)]
+pub struct PreparedBatch(Vec<Prepared>);
+
 /// Counts one piece of work in [`Service::in_flight`] for as long as it lives.
 struct InFlight<'a>(&'a AtomicUsize);
 
@@ -864,15 +869,42 @@ impl Service {
 
     /// Takes in raw messages as one durable batch.
     pub fn ingest(&self, messages: Vec<Vec<u8>>) -> Result<Vec<Outcome>, ServiceError> {
+        self.commit_prepared(self.prepare_batch(messages))
+    }
+
+    /// Prepares raw messages on every core (no store write), for [`Service::commit_prepared`].
+    fn prepare_batch(&self, messages: Vec<Vec<u8>>) -> Vec<Prepared> {
         let keys = self.store.dedupe_keys();
-        let prepared = self.pipeline.prepare_all(
+        self.pipeline.prepare_all(
             messages
                 .into_iter()
                 .map(|raw| (raw, Arrival::FromDateHeader))
                 .collect(),
             &keys,
-        );
-        self.commit_prepared(prepared)
+        )
+    }
+
+    /// The first half of an `Ingest` request from `caller`: the batch prepared, nothing
+    /// written. The control socket prepares the next batch of a `sourdine ingest` while the
+    /// one before it commits ([`Service::commit_ingest`]), as the command does with the store
+    /// opened itself. Needs the supervisor role.
+    pub fn prepare_ingest(
+        &self,
+        caller: &Caller,
+        messages: Vec<Bytes>,
+    ) -> Result<PreparedBatch, ServiceError> {
+        require(caller, Role::Supervisor)?;
+        let _busy = InFlight::new(&self.in_flight);
+        Ok(PreparedBatch(self.prepare_batch(
+            messages.into_iter().map(|b| b.0).collect(),
+        )))
+    }
+
+    /// The second half of an `Ingest` request: commits a batch from
+    /// [`Service::prepare_ingest`] and answers as [`Service::handle`] would.
+    pub fn commit_ingest(&self, batch: PreparedBatch) -> Result<Response, ServiceError> {
+        crate::failpoint::hit("remote-ingest-before-commit");
+        Ok(Response::Ingested(self.commit_prepared(batch.0)?))
     }
 
     /// Runs one imported raw message through the pipeline (no store write), for a batch of

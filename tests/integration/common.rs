@@ -226,6 +226,12 @@ impl Env {
 
     /// Starts `sourdine run` and waits until it answers on its socket.
     pub fn start_daemon(&self) -> Daemon {
+        self.start_daemon_env(&[])
+    }
+
+    /// [`Env::start_daemon`] with these environment variables set for the daemon (a
+    /// failpoint, in a failpoints build).
+    pub fn start_daemon_env(&self, vars: &[(&str, &str)]) -> Daemon {
         let log = self.dir.path().join(format!(
             "daemon-{}.log",
             std::time::SystemTime::now()
@@ -237,6 +243,7 @@ impl Env {
             .cmd("sourdine")
             .arg("run")
             .env("SOURDINE_LOG", "debug")
+            .envs(vars.iter().copied())
             .stdout(Stdio::null())
             .stderr(fs::File::create(&log).unwrap())
             .spawn()

@@ -473,3 +473,56 @@ fn the_catalog_child_refuses_a_store_its_parent_does_not_hold() {
     assert_eq!(env.ticket_ids().len(), 3);
     assert!(d.stop().success());
 }
+
+/// `sourdine ingest` through the service sends the next batch before the answer to the one
+/// before it (the service prepares one while the other commits): the batches are still
+/// committed in the order sent, a service that dies at a commit keeps exactly the batches
+/// before it, and the counts include the last answer.
+#[test]
+fn ingest_through_the_service_commits_batches_in_the_order_sent() {
+    let env = Env::init_with("[intake]\nbatch_size = 5\n");
+    let dir = env.dir.path().join("ordered");
+    fs::create_dir_all(&dir).unwrap();
+    for i in 0..40 {
+        fs::write(
+            dir.join(format!("m-{i:03}.eml")),
+            format!(
+                "From: w{i}@example.org\nTo: contact@helpline.example\nSubject: ordered {i:03}\nMessage-ID: <ordered{i}@example.org>\n\nWords of message {i}.\n"
+            ),
+        )
+        .unwrap();
+    }
+    let subjects = |env: &Env| -> Vec<String> {
+        let list = json(env.ticket(&["list", "--status", "all", "--json"]));
+        let mut s: Vec<String> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["subject"].as_str().unwrap().to_string())
+            .collect();
+        s.sort();
+        s
+    };
+    let expected =
+        |n: usize| -> Vec<String> { (0..n).map(|i| format!("ordered {i:03}")).collect() };
+
+    // The service dies just before its fourth commit: the first three batches stay, and
+    // none after them (the fifth was already sent and prepared).
+    let mut d = env.start_daemon_env(&[("SOURDINE_FAILPOINT", "remote-ingest-before-commit@4")]);
+    let out = env.sourdine(&["ingest", dir.to_str().unwrap()]);
+    assert!(
+        !out.status.success(),
+        "the ingest must fail with its service"
+    );
+    assert!(d.wait_exit(std::time::Duration::from_secs(30)).is_some());
+    drop(d);
+    let mut d = env.start_daemon();
+    assert_eq!(subjects(&env), expected(15));
+
+    // Again through the service: the rest is taken in, the first fifteen already seen.
+    let counts = json(env.sourdine(&["ingest", "--json", dir.to_str().unwrap()]));
+    assert_eq!(counts["ticketed"], 25, "{counts}");
+    assert_eq!(counts["already_seen"], 15, "{counts}");
+    assert_eq!(subjects(&env), expected(40));
+    assert!(d.stop().success());
+}
