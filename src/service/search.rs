@@ -99,7 +99,13 @@ impl SearchIndex {
     pub fn add(&mut self, ticket: &Arc<str>, text: &str) {
         let o = self.ordinal_of(ticket);
         self.removed.remove(o);
+        // Each distinct word once: a word repeated in the text costs a hash lookup, not a
+        // search of the vocabulary and a bitmap insertion.
+        let mut seen = std::collections::HashSet::new();
         for w in words(text) {
+            if seen.contains(w.as_str()) {
+                continue;
+            }
             match self.vocab.get_mut(w.as_str()) {
                 Some(b) => {
                     b.insert(o);
@@ -107,9 +113,10 @@ impl SearchIndex {
                 None => {
                     let mut b = RoaringBitmap::new();
                     b.insert(o);
-                    self.vocab.insert(w.into_boxed_str(), b);
+                    self.vocab.insert(w.clone().into_boxed_str(), b);
                 }
             }
+            seen.insert(w);
         }
     }
 
@@ -255,6 +262,19 @@ mod tests {
         assert!(ix.search("").is_empty());
         ix.remove("A");
         assert!(ix.search("ecole").is_empty());
+    }
+
+    #[test]
+    fn a_word_repeated_in_a_text_is_indexed_once_and_found() {
+        let mut ix = SearchIndex::new();
+        let (a, b): (Arc<str>, Arc<str>) = ("A".into(), "B".into());
+        ix.add(&a, "nuit NUIT nuit, peur; nuit peur");
+        ix.add(&b, "peur");
+        assert_eq!(ix.words(), 2);
+        assert_eq!(ix.search("nuit"), vec![a.clone()]);
+        let mut both = ix.search("peur");
+        both.sort();
+        assert_eq!(both, vec![a, b]);
     }
 
     #[test]
