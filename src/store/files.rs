@@ -5,7 +5,8 @@ use std::fs::{self, File, FileTimes, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::mpsc::SyncSender;
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, SystemTime};
 
 use super::error::{StoreError, io_at};
@@ -23,12 +24,92 @@ pub(crate) fn fsync_dir(dir: &Path) -> Result<(), StoreError> {
 pub(crate) struct Files {
     dir: PathBuf,
     precision: Precision,
-    /// Files written since the last [`Files::sync_dir`], not yet fsync'd.
-    unsynced: Mutex<Vec<PathBuf>>,
+    /// Files written since the last [`Files::sync_written`]: each is written and fsync'd by a
+    /// writer thread, off the thread that seals the next one.
+    writes: Arc<Writes>,
+    /// The writer threads' queue, started at the first file written.
+    queue: Mutex<Option<SyncSender<Job>>>,
 }
 
-/// Most threads that fsync one commit's files at once.
-const SYNC_THREADS: usize = 8;
+/// Threads writing and fsyncing payload files, and files queued at most: a commit's sealing
+/// goes on while earlier files are copied to the page cache and synced, and no more than
+/// `WRITERS + QUEUED` sealed files wait in memory.
+const WRITERS: usize = 4;
+const QUEUED: usize = 2;
+
+/// One file to write.
+struct Job {
+    path: PathBuf,
+    bytes: Vec<u8>,
+    times: FileTimes,
+}
+
+/// The files queued or being written, and the first failure since the last settling.
+#[derive(Debug, Default)]
+struct Writes {
+    state: Mutex<WriteState>,
+    done: Condvar,
+}
+
+#[derive(Debug, Default)]
+struct WriteState {
+    outstanding: usize,
+    failed: Option<(String, std::io::Error)>,
+}
+
+impl Writes {
+    /// Writes and fsyncs one file, then counts it done (a failure is kept for the commit).
+    fn run(&self, job: Job) {
+        let Job { path, bytes, times } = job;
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            write_synced(&path, bytes, times)
+        }))
+        .unwrap_or_else(|_| {
+            Err((
+                format!("writing {}", path.display()),
+                std::io::Error::other("the writer failed"),
+            ))
+        });
+        let mut state = self.state.lock().expect("payload writes");
+        state.outstanding -= 1;
+        if let Err(e) = result {
+            state.failed.get_or_insert(e);
+        }
+        self.done.notify_all();
+    }
+
+    /// Waits until every file queued is written and fsync'd; the first failure, if any.
+    fn settle(&self) -> Option<(String, std::io::Error)> {
+        let mut state = self.state.lock().expect("payload writes");
+        while state.outstanding > 0 {
+            state = self.done.wait(state).expect("payload writes");
+        }
+        state.failed.take()
+    }
+}
+
+/// Creates `path` (0600, never over an existing file) with `bytes` and `times`, and fsyncs it
+/// (the bytes are freed before the fsync).
+fn write_synced(
+    path: &Path,
+    bytes: Vec<u8>,
+    times: FileTimes,
+) -> Result<(), (String, std::io::Error)> {
+    let written = || -> std::io::Result<File> {
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)?;
+        f.write_all(&bytes)?;
+        drop(bytes);
+        f.set_times(times)?;
+        Ok(f)
+    };
+    let f = written().map_err(|e| (format!("writing {}", path.display()), e))?;
+    f.sync_all()
+        .map_err(|e| (format!("syncing {}", path.display()), e))
+}
 
 impl Files {
     pub(crate) fn open(dir: PathBuf, precision: Precision) -> Result<Files, StoreError> {
@@ -38,7 +119,8 @@ impl Files {
         Ok(Files {
             dir,
             precision,
-            unsynced: Mutex::new(Vec::new()),
+            writes: Arc::default(),
+            queue: Mutex::new(None),
         })
     }
 
@@ -49,53 +131,80 @@ impl Files {
 
     /// Writes a new file (0600); its modification time is set to `now` rounded to the
     /// configured precision, so the file system tells no more than the records do. The file
-    /// and the directory are fsync'd by [`Files::sync_dir`], once per commit.
-    pub(crate) fn write(&self, name: &str, bytes: &[u8], now: i64) -> Result<(), StoreError> {
-        let path = self.dir.join(name);
-        let err = |e| StoreError::io(format!("writing {}", path.display()), e);
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&path)
-            .map_err(err)?;
-        f.write_all(bytes).map_err(err)?;
+    /// is written and fsync'd by a writer thread; [`Files::sync_written`] waits for it, reports
+    /// its failure, and fsyncs the directory, once per commit.
+    pub(crate) fn write(&self, name: &str, bytes: Vec<u8>, now: i64) -> Result<(), StoreError> {
         let rounded =
             SystemTime::UNIX_EPOCH + Duration::from_secs(self.precision.round(now).max(0) as u64);
-        f.set_times(FileTimes::new().set_modified(rounded).set_accessed(rounded))
-            .map_err(err)?;
-        self.unsynced.lock().expect("unsynced files").push(path);
+        let job = Job {
+            path: self.dir.join(name),
+            bytes,
+            times: FileTimes::new().set_modified(rounded).set_accessed(rounded),
+        };
+        self.writes
+            .state
+            .lock()
+            .expect("payload writes")
+            .outstanding += 1;
+        let mut queue = self.queue.lock().expect("payload queue");
+        if queue.is_none() {
+            *queue = self.start_writers();
+        }
+        // Without writer threads (none could start, or they are gone), written here.
+        let job = match queue.as_ref() {
+            Some(q) => match q.send(job) {
+                Ok(()) => return Ok(()),
+                Err(std::sync::mpsc::SendError(job)) => job,
+            },
+            None => job,
+        };
+        drop(queue);
+        self.writes.run(job);
         Ok(())
     }
 
-    /// Fsyncs every file written since the last call, then the directory, making new files,
-    /// names and removals durable. The files are synced from several threads at once, so
-    /// that the file system's journal commits them together instead of one after another.
-    pub(crate) fn sync_dir(&self) -> Result<(), StoreError> {
-        let files = std::mem::take(&mut *self.unsynced.lock().expect("unsynced files"));
-        if !files.is_empty() {
-            let per_thread = files.len().div_ceil(SYNC_THREADS);
-            std::thread::scope(|s| {
-                let handles: Vec<_> = files
-                    .chunks(per_thread)
-                    .map(|chunk| {
-                        s.spawn(move || {
-                            for path in chunk {
-                                fs::File::open(path)
-                                    .and_then(|f| f.sync_all())
-                                    .map_err(|e| {
-                                        StoreError::io(format!("syncing {}", path.display()), e)
-                                    })?;
-                            }
-                            Ok::<(), StoreError>(())
-                        })
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .try_for_each(|h| h.join().expect("fsync thread"))
-            })?;
+    /// Starts the writer threads; None when none could start.
+    fn start_writers(&self) -> Option<SyncSender<Job>> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Job>(QUEUED);
+        let rx = Arc::new(Mutex::new(rx));
+        let mut started = 0;
+        for _ in 0..WRITERS {
+            let (rx, writes) = (Arc::clone(&rx), Arc::clone(&self.writes));
+            let spawned = std::thread::Builder::new()
+                .name("payload-files".into())
+                .spawn(move || {
+                    loop {
+                        let next = rx.lock().expect("payload queue").recv();
+                        let Ok(job) = next else { break };
+                        writes.run(job);
+                    }
+                });
+            started += usize::from(spawned.is_ok());
         }
+        (started > 0).then_some(tx)
+    }
+
+    /// Forgets what files written since the last [`Files::sync_written`] became, once
+    /// written: they belong to a change dropped without a commit (orphans, removed at the next
+    /// open). Only under the store's write lock.
+    pub(crate) fn forget_unsynced(&self) {
+        let _ = self.writes.settle();
+    }
+
+    /// Waits until every file written since the last call is written and fsync'd (by the
+    /// writer threads, as each was queued), then fsyncs the directory, making the new files
+    /// and their names durable. Only a transaction's commit calls it, under the store's write
+    /// lock: the files' failures are the transaction's.
+    pub(crate) fn sync_written(&self) -> Result<(), StoreError> {
+        if let Some((what, e)) = self.writes.settle() {
+            return Err(StoreError::io(what, e));
+        }
+        fsync_dir(&self.dir)
+    }
+
+    /// fsyncs the directory, making removals durable. Files written are fsync'd by their
+    /// writer, and waited for by their transaction's commit ([`Files::sync_written`]).
+    pub(crate) fn sync_dir(&self) -> Result<(), StoreError> {
         fsync_dir(&self.dir)
     }
 
@@ -126,5 +235,32 @@ impl Files {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_write_is_reported_by_the_commit_that_wrote_it_only() {
+        let tmp = tempfile::tempdir().unwrap();
+        let files = Files::open(tmp.path().join("files"), Precision::default()).unwrap();
+        files.write("a", b"sealed".to_vec(), 0).unwrap();
+        // The same name again: create_new fails, in a writer thread.
+        files.write("a", b"other".to_vec(), 0).unwrap();
+        files
+            .sync_dir()
+            .expect("a removal's sync is not the writer's commit");
+        let e = files.sync_written().unwrap_err();
+        assert!(e.to_string().contains("writing"), "{e}");
+        assert_eq!(fs::read(tmp.path().join("files/a")).unwrap(), b"sealed");
+        files.write("b", b"sealed".to_vec(), 0).unwrap();
+        files.sync_written().expect("the failure was reported once");
+        files.write("a", b"again".to_vec(), 0).unwrap();
+        files.forget_unsynced();
+        files
+            .sync_written()
+            .expect("a dropped change's failure is forgotten");
     }
 }

@@ -47,6 +47,8 @@ impl Store {
     /// committed or dropped.
     pub(crate) fn begin(&self) -> Txn<'_> {
         let lock = self.write.lock().expect("write lock");
+        // Files a change dropped before this one wrote are orphans: their fate is not ours.
+        self.files.forget_unsynced();
         Txn {
             store: self,
             lock,
@@ -141,14 +143,14 @@ impl<'s> Txn<'s> {
         }
     }
 
-    /// Writes a new payload file, named at random; returns its name. It is fsync'd, with
-    /// its directory, at the commit.
+    /// Writes a new payload file, named at random; returns its name. It is written and
+    /// fsync'd by a writer thread; the commit waits for it, and fsyncs the directory.
     pub(crate) fn write_file(
         &mut self,
         sealed: impl FnOnce(&str) -> Vec<u8>,
     ) -> Result<String, StoreError> {
         let name = Files::new_name();
-        self.store.files.write(&name, &sealed(&name), self.now)?;
+        self.store.files.write(&name, sealed(&name), self.now)?;
         self.wrote_files = true;
         Ok(name)
     }
@@ -186,7 +188,7 @@ impl<'s> Txn<'s> {
             self.batch.remove(keys::GENERATION);
         }
         if self.wrote_files {
-            self.store.files.sync_dir()?;
+            self.store.files.sync_written()?;
         }
         self.store.apply_durably(self.batch)?;
         if self.changed {
