@@ -124,6 +124,12 @@ pub const DEFAULT_SEARCH_LIMIT: usize = 20;
 impl Service {
     /// Opens the store named by the configuration.
     pub fn open(cfg: &Config) -> Result<Service, ServiceError> {
+        Ok(Service::open_store(cfg)?)
+    }
+
+    /// Opens the store named by the configuration, saying why it could not (locked by the
+    /// service that is starting, ...).
+    pub fn open_store(cfg: &Config) -> Result<Service, StoreError> {
         Ok(Service::over(cfg, Store::open(cfg)?))
     }
 
@@ -131,7 +137,7 @@ impl Service {
     /// once and hands over the catalog ([`startup`]), then the store is opened here. Returns
     /// the service with its catalog built and the number of tickets.
     pub fn open_for_daemon(cfg: &Config) -> Result<(Service, usize), ServiceError> {
-        let lock = Store::lock(cfg)?;
+        let lock = startup::lock_waiting(cfg)?;
         let from_child = startup::catalog_from_child(cfg)
             .inspect_err(|e| {
                 tracing::warn!(
