@@ -37,6 +37,7 @@ status-closed = closed
 inbox-empty = No tickets here. New mail shows up by itself.
 inbox-loading = Fetching the tickets…
 error-service-starting = The service is starting and does not answer yet; try again in a moment.
+error-still-loading = The service is still loading its catalog (started { $seconds } s ago); try again in a moment.
 
 # How long the writer has waited, never more precisely than the stored times.
 waited-future = in the future

@@ -38,6 +38,7 @@ status-closed = clôturé
 inbox-empty = Aucun ticket ici. Les nouveaux messages apparaissent d'eux-mêmes.
 inbox-loading = Chargement des tickets…
 error-service-starting = Le service démarre et ne répond pas encore ; réessayez dans un instant.
+error-still-loading = Le service charge encore son catalogue (démarré il y a { $seconds } s) ; réessayez dans un instant.
 
 # Depuis combien de temps la personne attend, jamais plus précisément que les heures enregistrées.
 waited-future = dans le futur

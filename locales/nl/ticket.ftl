@@ -37,6 +37,7 @@ status-closed = afgesloten
 inbox-empty = Hier zijn geen tickets. Nieuwe berichten verschijnen vanzelf.
 inbox-loading = De tickets worden opgehaald…
 error-service-starting = De dienst start en antwoordt nog niet; probeer het zo opnieuw.
+error-still-loading = De dienst laadt nog zijn catalogus (gestart { $seconds } s geleden); probeer het zo opnieuw.
 
 # Hoe lang de persoon al wacht, nooit preciezer dan de bewaarde tijden.
 waited-future = in de toekomst

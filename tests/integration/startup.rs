@@ -147,12 +147,12 @@ fn the_service_waits_only_so_long() {
 }
 
 /// `ticket` with the configuration while the service starts (it holds the store, its socket
-/// not there yet): "the service is starting", in the counsellor's language, exit status 75;
+/// not there yet: a moment, stretched here by a failpoint): "the service is starting", in the counsellor's language, exit status 75;
 /// then the answer once it serves.
 #[test]
 fn ticket_says_the_service_is_starting() {
     let env = env_with(3);
-    let mut d = spawn_daemon(&env, "daemon-before-socket=12000,catalog-build=12000");
+    let mut d = spawn_daemon(&env, "daemon-before-socket=8000");
     wait_for_lock(&env, d.child.as_ref().unwrap().id());
     for (lang, said) in [
         ("en", "The service is starting"),
@@ -191,4 +191,76 @@ fn ticket_says_the_service_is_starting() {
         std::thread::sleep(Duration::from_millis(100));
     }
     assert!(d.stop().success());
+}
+
+/// The socket answers as soon as the service holds the store, before its catalog is built:
+/// "still loading" (a typed error, exit status 75, in the counsellor's language) for every
+/// request until then, never a partial list; then every ticket.
+#[test]
+fn ticket_says_still_loading_then_lists_every_ticket() {
+    let env = env_with(5);
+    let d = spawn_daemon(&env, "catalog-build=8000");
+    let start = Instant::now();
+    while std::os::unix::net::UnixStream::connect(env.socket()).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "{}",
+            d.log_text()
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let bound = start.elapsed();
+    assert!(bound < Duration::from_secs(5), "socket after {bound:?}");
+    // The wire: a typed kind.
+    {
+        use std::io::{BufRead, Write};
+        let mut s = std::os::unix::net::UnixStream::connect(env.socket()).unwrap();
+        s.write_all(b"{\"v\":1,\"request\":{\"op\":\"list\",\"filter\":{}}}\n")
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(s).read_line(&mut line).unwrap();
+        assert!(line.contains("\"kind\":\"loading\""), "{line}");
+    }
+    for (lang, said) in [
+        ("en", "still loading its catalog"),
+        ("fr", "charge encore son catalogue"),
+        ("nl", "laadt nog zijn catalogus"),
+    ] {
+        for out in [
+            ticket_list(&env, lang),
+            env.cmd("ticket")
+                .args(["--lang", lang, "search", "restless", "--json"])
+                .output()
+                .unwrap(),
+            env.ticket_via_socket(&["--lang", lang, "list"]),
+        ] {
+            assert_eq!(
+                out.status.code(),
+                Some(TRY_AGAIN),
+                "{}\n{}",
+                text(&out.stderr),
+                d.log_text()
+            );
+            assert!(text(&out.stderr).contains(said), "{}", text(&out.stderr));
+            assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
+        }
+    }
+    loop {
+        let out = ticket_list(&env, "en");
+        if out.status.success() {
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(v.as_array().unwrap().len(), 5);
+            break;
+        }
+        assert_eq!(out.status.code(), Some(TRY_AGAIN), "{}", text(&out.stderr));
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "{}",
+            d.log_text()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let found = ok(env.ticket(&["search", "restless", "--json"]));
+    let found: serde_json::Value = serde_json::from_str(&found).unwrap();
+    assert_eq!(found.as_array().unwrap().len(), 5);
 }

@@ -200,15 +200,26 @@ fn main() -> ExitCode {
     }
 }
 
-/// Exit status when the service is starting: try again in a moment (EX_TEMPFAIL).
+/// Exit status when the service is starting or still loading its catalog: try again in a
+/// moment (EX_TEMPFAIL).
 const TRY_AGAIN: u8 = 75;
 
 /// Prints why the command failed, in the counsellor's language when it is the service's
-/// state (starting), and returns the exit status: `code`, or [`TRY_AGAIN`].
+/// state (starting, still loading), and returns the exit status: `code`, or [`TRY_AGAIN`].
 fn failed(lang: sourdine::anonymise::Language, e: &anyhow::Error, code: u8) -> ExitCode {
     use sourdine::cli::desk::DeskError;
     if let Some(DeskError::Starting { .. }) = e.downcast_ref() {
         errln!("ticket: {}", sourdine::tr!(lang, "error-service-starting"));
+        return ExitCode::from(TRY_AGAIN);
+    }
+    let loading = e
+        .downcast_ref::<sourdine::service::ServiceError>()
+        .and_then(|e| e.loading_seconds());
+    if let Some(seconds) = loading {
+        errln!(
+            "ticket: {}",
+            sourdine::tr!(lang, "error-still-loading", seconds = seconds)
+        );
         return ExitCode::from(TRY_AGAIN);
     }
     errln!("ticket: {}", sourdine::cli::error_line(e));
