@@ -163,7 +163,28 @@ pub fn run(cfg: Config, once: bool) -> Result<OnceReport, DaemonError> {
         source,
     })?;
     let started = std::time::Instant::now();
-    let (service, tickets) = Service::open_for_daemon(&cfg)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(8)
+        .enable_all()
+        .build()
+        .map_err(|source| DaemonError::Io {
+            what: "starting the runtime".into(),
+            source,
+        })?;
+    if once {
+        let service = ready(Service::open_for_daemon(&cfg)?, started);
+        let report = runtime.block_on(run_once(cfg, service.clone()))?;
+        keep_catalog(&service);
+        return Ok(report);
+    }
+    let lock = Service::lock_for_daemon(&cfg)?;
+    runtime.block_on(start_serving(cfg, lock, started))?;
+    Ok(OnceReport::default())
+}
+
+/// The service opened (`tickets` in its catalog), `started` ago: logged and marked running.
+fn ready((service, tickets): (Service, usize), started: std::time::Instant) -> Arc<Service> {
     let service = Arc::new(service);
     tracing::info!(
         tickets,
@@ -177,22 +198,65 @@ pub fn run(cfg: Config, once: bool) -> Result<OnceReport, DaemonError> {
         rt.pid = Some(std::process::id());
         rt.started = Some(jiff::Timestamp::now().as_second());
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .max_blocking_threads(8)
-        .enable_all()
-        .build()
-        .map_err(|source| DaemonError::Io {
-            what: "starting the runtime".into(),
-            source,
-        })?;
-    if once {
-        let report = runtime.block_on(run_once(cfg, service.clone()))?;
-        keep_catalog(&service);
-        return Ok(report);
-    }
-    runtime.block_on(serve(cfg, service))?;
-    Ok(OnceReport::default())
+    service
+}
+
+/// Binds the control socket as soon as the store's lock is held, answering "still loading"
+/// while the store is read and the catalog built (by a child, see
+/// [`crate::service::startup`]), then serves.
+async fn start_serving(
+    cfg: Config,
+    lock: crate::store::StoreLock,
+    started: std::time::Instant,
+) -> Result<(), DaemonError> {
+    // A slow start before the socket, for the tests of what `ticket` says meanwhile.
+    crate::failpoint::delay("daemon-before-socket");
+    let listener = server::bind(&cfg.control_socket, cfg.counsellors_group.as_deref()).await?;
+    tracing::info!(
+        socket = %cfg.control_socket.display(),
+        "answering counsellors: still loading until the catalog is built"
+    );
+    let (ready_tx, ready_rx) = watch::channel(None);
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let server = tokio::spawn(server::serve(listener, ready_rx, started, stop_rx.clone()));
+    let opening = {
+        let cfg = cfg.clone();
+        tokio::task::spawn_blocking(move || Service::open_for_daemon_locked(&cfg, lock)).await
+    };
+    let service = match opening {
+        Ok(Ok(opened)) => ready(opened, started),
+        failed => {
+            let _ = stop_tx.send(true);
+            let _ = server.await;
+            let _ = fs::remove_file(&cfg.control_socket);
+            return Err(match failed {
+                Ok(Err(e)) => e.into(),
+                _ => DaemonError::Io {
+                    what: "opening the store".into(),
+                    source: std::io::Error::other("task failed"),
+                },
+            });
+        }
+    };
+    // Caught before anyone is told the service is ready: a stop asked from then on is clean.
+    let signals = catch_signals();
+    ready_tx.send_replace(Some(service.clone()));
+    let serving = Serving {
+        server,
+        stop_tx,
+        stop_rx,
+        signals,
+    };
+    serve(cfg, service, serving).await
+}
+
+/// The control socket's server, started before the service was ready, the switch that stops
+/// every duty, and the signals that ask for the stop.
+struct Serving {
+    server: tokio::task::JoinHandle<()>,
+    stop_tx: watch::Sender<bool>,
+    stop_rx: watch::Receiver<bool>,
+    signals: Signals,
 }
 
 async fn run_once(cfg: Config, service: Arc<Service>) -> Result<OnceReport, DaemonError> {
@@ -230,19 +294,22 @@ async fn run_once(cfg: Config, service: Arc<Service>) -> Result<OnceReport, Daem
     Ok(report)
 }
 
-async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
+async fn serve(cfg: Config, service: Arc<Service>, serving: Serving) -> Result<(), DaemonError> {
     let gid = cfg
         .counsellors_group
         .as_deref()
         .map(server::group_gid)
         .transpose()?;
-    let listener = server::bind(&cfg.control_socket, cfg.counsellors_group.as_deref()).await?;
     tracing::info!(socket = %cfg.control_socket.display(), "serving counsellors");
-    let (stop_tx, stop_rx) = watch::channel(false);
+    let Serving {
+        server,
+        stop_tx,
+        stop_rx,
+        signals,
+    } = serving;
     let (fatal_tx, mut fatal_rx) = tokio::sync::mpsc::channel::<crate::intake::imap::ImapError>(4);
 
     log_audit_head(&service, "at start");
-    let server = tokio::spawn(server::serve(listener, service.clone(), stop_rx.clone()));
     let intake = match cfg.imap.clone() {
         Some(imap) => {
             let intake = crate::intake::imap::Intake::new(imap, service.clone())?;
@@ -289,7 +356,7 @@ async fn serve(cfg: Config, service: Arc<Service>) -> Result<(), DaemonError> {
     let targets_task = spawn_target_watch(&cfg, service.clone(), stop_rx.clone())?;
 
     let failure = tokio::select! {
-        _ = wait_for_signal() => None,
+        _ = wait_for_signal(signals) => None,
         Some(why) = fatal_rx.recv() => Some(why),
     };
     match &failure {
@@ -533,10 +600,22 @@ fn log_audit_head(service: &Service, when: &str) {
     }
 }
 
-async fn wait_for_signal() {
+/// SIGTERM and SIGINT, caught from now on (until then they end the process at once).
+struct Signals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+}
+
+fn catch_signals() -> Signals {
     use tokio::signal::unix::{SignalKind, signal};
-    let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
-    let mut int = signal(SignalKind::interrupt()).expect("SIGINT handler");
+    Signals {
+        term: signal(SignalKind::terminate()).expect("SIGTERM handler"),
+        int: signal(SignalKind::interrupt()).expect("SIGINT handler"),
+    }
+}
+
+async fn wait_for_signal(signals: Signals) {
+    let Signals { mut term, mut int } = signals;
     tokio::select! {
         _ = term.recv() => {}
         _ = int.recv() => {}

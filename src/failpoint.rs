@@ -34,6 +34,25 @@ pub fn hang_when(name: &str, when: bool) {
     }
 }
 
+/// Sleeps here for MS milliseconds if `$SOURDINE_FAILPOINT` names `name=MS` (failpoints
+/// builds only): a slow step.
+#[inline]
+pub fn delay(name: &str) {
+    #[cfg(feature = "failpoints")]
+    if let Ok(spec) = std::env::var("SOURDINE_FAILPOINT") {
+        for point in spec.split(',') {
+            if let Some((p, ms)) = point.split_once('=')
+                && p == name
+                && let Ok(ms) = ms.parse::<u64>()
+            {
+                std::thread::sleep(std::time::Duration::from_millis(ms));
+            }
+        }
+    }
+    #[cfg(not(feature = "failpoints"))]
+    let _ = name;
+}
+
 /// The failpoints set for this process, to pass on to a child (failpoints builds only).
 pub fn inherited() -> Option<String> {
     if cfg!(feature = "failpoints") {

@@ -40,6 +40,8 @@ unset SOURDINE_SOCKET SOURDINE_LANG SOURDINE_LOG
 "$bin/sourdine" run >"$work/sourdine.log" 2>&1 &
 daemon=$!
 for _ in $(seq 300); do [ -S "$work/run/control.sock" ] && break; sleep 0.1; done
+# Exit status 75: the service is still loading its catalog.
+for _ in $(seq 300); do "$bin/ticket" whoami >/dev/null 2>&1; [ $? -ne 75 ] && break; sleep 0.1; done
 "$bin/sourdine" ingest "$repo/fixtures/attachments/photo-jpeg.eml" \
   "$repo/fixtures/clients/apple-mail.eml" "$repo/fixtures/clients/thunderbird.eml" >/dev/null
 # The counsellors' marks: one urgent, one claimed and tagged (in list order: the oldest first).

@@ -36,6 +36,8 @@ status-waiting = waiting
 status-closed = closed
 inbox-empty = No tickets here. New mail shows up by itself.
 inbox-loading = Fetching the tickets…
+error-service-starting = The service is starting and does not answer yet; try again in a moment.
+error-still-loading = The service is still loading its catalog (started { $seconds } s ago); try again in a moment.
 
 # How long the writer has waited, never more precisely than the stored times.
 waited-future = in the future
@@ -284,6 +286,8 @@ cli-ticket = ticket: read and answer the helpline's messages
         ticket talks to the running service (`sourdine run`) through its socket. When no service runs, it opens the store directly (operators, with --config).
 
         `ticket` alone, on a terminal, opens the inbox: the list, the threads and every step of the work on single keys (`?` lists them).
+
+        Exit status: 0 done; 1 refused or failed; 2 no service and no store could be reached, or a yes was needed and not given; 75 the service is starting or still loading its catalog: try again in a moment.
 cli-ticket--socket = The service's control socket [default: the configuration's, else /run/sourdine/control.sock]
 cli-ticket--config = Configuration file (to find the socket, or to open the store when no service runs)
 cli-ticket--lang = The language of labels, messages and dates: fr, nl or en [default: $SOURDINE_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG), else en]

@@ -37,6 +37,8 @@ status-waiting = en attente
 status-closed = clôturé
 inbox-empty = Aucun ticket ici. Les nouveaux messages apparaissent d'eux-mêmes.
 inbox-loading = Chargement des tickets…
+error-service-starting = Le service démarre et ne répond pas encore ; réessayez dans un instant.
+error-still-loading = Le service charge encore son catalogue (démarré il y a { $seconds } s) ; réessayez dans un instant.
 
 # Depuis combien de temps la personne attend, jamais plus précisément que les heures enregistrées.
 waited-future = dans le futur
@@ -286,6 +288,8 @@ cli-ticket = ticket : lire les messages de la ligne d'écoute et y répondre
         ticket parle au service en marche (`sourdine run`) par son socket. Quand aucun service ne tourne, il ouvre le stockage directement (exploitants, avec --config).
 
         `ticket` seul, dans un terminal, ouvre la boîte de réception : la liste, les fils et chaque étape du travail sur une seule touche (`?` les liste).
+
+        Code de sortie : 0 fait ; 1 refusé ou échoué ; 2 ni service ni stockage joignable, ou un oui nécessaire n'a pas été donné ; 75 le service démarre ou charge encore son catalogue : réessayez dans un instant.
 cli-ticket--socket = Le socket de contrôle du service [par défaut : celui de la configuration, sinon /run/sourdine/control.sock]
 cli-ticket--config = Fichier de configuration (pour trouver le socket, ou ouvrir le stockage quand aucun service ne tourne)
 cli-ticket--lang = La langue des libellés, messages et dates : fr, nl ou en [par défaut : $SOURDINE_LANG, sinon la locale (LC_ALL, LC_MESSAGES, LANG), sinon en]

@@ -36,6 +36,8 @@ status-waiting = wachtend
 status-closed = afgesloten
 inbox-empty = Hier zijn geen tickets. Nieuwe berichten verschijnen vanzelf.
 inbox-loading = De tickets worden opgehaald…
+error-service-starting = De dienst start en antwoordt nog niet; probeer het zo opnieuw.
+error-still-loading = De dienst laadt nog zijn catalogus (gestart { $seconds } s geleden); probeer het zo opnieuw.
 
 # Hoe lang de persoon al wacht, nooit preciezer dan de bewaarde tijden.
 waited-future = in de toekomst
@@ -285,6 +287,8 @@ cli-ticket = ticket: de berichten van de hulplijn lezen en beantwoorden
         ticket praat met de draaiende dienst (`sourdine run`) via zijn socket. Als er geen dienst draait, opent het de opslag rechtstreeks (beheerders, met --config).
 
         `ticket` alleen, in een terminal, opent het postvak: de lijst, de draden en elke stap van het werk op één toets (`?` toont ze).
+
+        Afsluitstatus: 0 gedaan; 1 geweigerd of mislukt; 2 geen dienst en geen opslag bereikbaar, of een nodig ja werd niet gegeven; 75 de dienst start of laadt nog zijn catalogus: probeer het zo opnieuw.
 cli-ticket--socket = De controlesocket van de dienst [standaard: die van de configuratie, anders /run/sourdine/control.sock]
 cli-ticket--config = Configuratiebestand (om de socket te vinden, of de opslag te openen als er geen dienst draait)
 cli-ticket--lang = De taal van labels, berichten en datums: fr, nl of en [standaard: $SOURDINE_LANG, anders de locale (LC_ALL, LC_MESSAGES, LANG), anders en]

@@ -10,6 +10,11 @@ use crate::intake::import::{Batching, ImportError, Plan, feed};
 use crate::intake::{BATCH_BYTES, BatchLimits, IngestCounts};
 use crate::model::{Bytes, Caller, Request, Response, Role, ServiceError};
 use crate::service::{Service, require};
+use crate::store::StoreError;
+
+/// How long a command waits for the socket of a service that holds the store (it is
+/// starting) before saying so.
+pub const STARTING_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Where the command sends its requests.
 pub enum Desk {
@@ -30,6 +35,15 @@ pub enum DeskError {
     /// The socket is there but refused us, or broke.
     #[error(transparent)]
     Connect(#[from] ConnectError),
+    /// The service holds the store but does not answer on its socket yet: it is starting.
+    #[error(
+        "the sourdine service is starting: it holds the store but does not answer on {} yet; try again in a moment",
+        socket.display()
+    )]
+    Starting {
+        /// The service's socket.
+        socket: PathBuf,
+    },
     /// No service runs and the store cannot be opened.
     #[error("{message}")]
     NoStore {
@@ -92,19 +106,57 @@ impl Desk {
         crate::hardening::protect_process().map_err(|e| {
             DeskError::no_store(format!("cannot disable core dumps: {e}"), Some(e.into()))
         })?;
-        let service = Service::open(&config).map_err(|e| {
-            DeskError::no_store(
-                format!(
-                    "no sourdine service is running at {}, and the store could not be opened: {e}",
-                    sock.display()
-                ),
-                Some(e.into()),
-            )
-        })?;
+        let service = match Service::open_store(&config) {
+            Ok(s) => s,
+            Err(e) if e.is_held_by_service() => return Desk::starting(&sock, &config, e),
+            Err(e) => {
+                let e = ServiceError::from(e);
+                return Err(DeskError::no_store(
+                    format!(
+                        "no sourdine service is running at {}, and the store could not be opened: {e}",
+                        sock.display()
+                    ),
+                    Some(e.into()),
+                ));
+            }
+        };
+        // A command that holds the store a while, for the tests of a service starting then.
+        crate::failpoint::delay("desk-opened-store");
         Ok(Desk::Local {
             service: Box::new(service),
             caller: Caller::this_process(),
         })
+    }
+
+    /// The store is locked by the service (`locked`) and `sock` did not answer: the service
+    /// is starting, and binds its socket in a moment, which is waited for (up to
+    /// [`STARTING_WAIT`]). When the configuration's socket answers and `sock` is another one,
+    /// the service runs elsewhere: the store is in use.
+    fn starting(sock: &Path, config: &Config, locked: StoreError) -> Result<Desk, DeskError> {
+        let started = std::time::Instant::now();
+        loop {
+            match Client::connect(&config.control_socket) {
+                Ok(c) if sock == config.control_socket => return Ok(Desk::Remote(c)),
+                Ok(_) => {
+                    let e = ServiceError::from(locked);
+                    return Err(DeskError::no_store(
+                        format!(
+                            "no sourdine service is running at {}, and the store could not be opened: {e}",
+                            sock.display()
+                        ),
+                        Some(e.into()),
+                    ));
+                }
+                Err(_) if started.elapsed() < STARTING_WAIT => {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                Err(_) => {
+                    return Err(DeskError::Starting {
+                        socket: config.control_socket.clone(),
+                    });
+                }
+            }
+        }
     }
 
     /// Sends one request.

@@ -4,7 +4,7 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use nix::unistd::{Gid, Group};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -91,9 +91,13 @@ pub async fn bind(socket: &Path, group: Option<&str>) -> Result<UnixListener, So
 }
 
 /// Serves connections until `shutdown` turns true, then waits for the requests under way.
+/// Until `ready` holds the service (its store open and its catalog built), every request is
+/// answered "still loading" ([`ServiceError::still_loading`], counted from `started`) and the
+/// connection closed: nothing is answered from a partial catalog.
 pub async fn serve(
     listener: UnixListener,
-    service: Arc<Service>,
+    ready: watch::Receiver<Option<Arc<Service>>>,
+    started: Instant,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let mut tasks = JoinSet::new();
@@ -103,9 +107,12 @@ pub async fn serve(
             accepted = listener.accept() => {
                 match accepted {
                     Ok((stream, _)) => {
-                        let service = service.clone();
+                        let service = ready.borrow().clone();
                         let shutdown = shutdown.clone();
                         tasks.spawn(async move {
+                            let Some(service) = service else {
+                                return still_loading(stream, started).await;
+                            };
                             if let Err(e) = connection(stream, service, service_uid, shutdown).await {
                                 tracing::debug!(error = %e, "control connection ended with an error");
                             }
@@ -127,6 +134,34 @@ pub async fn serve(
         while tasks.join_next().await.is_some() {}
     })
     .await;
+}
+
+/// Answers the request of a connection made while the service is loading: "still loading",
+/// after the request line is read (at most [`REQUEST_TIMEOUT`]), then closes it.
+async fn still_loading(stream: UnixStream, started: Instant) {
+    let (read, mut write) = stream.into_split();
+    let mut reader = BufReader::new(read);
+    // The request itself is not needed: read up to its end (an ingest may be large), so that
+    // the client reads the answer rather than a broken pipe.
+    let _ = tokio::time::timeout(REQUEST_TIMEOUT, async {
+        loop {
+            let buf = reader.fill_buf().await?;
+            if buf.is_empty() {
+                return Ok::<(), std::io::Error>(());
+            }
+            let (n, end) = match buf.iter().position(|&b| b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (buf.len(), false),
+            };
+            reader.consume(n);
+            if end {
+                return Ok(());
+            }
+        }
+    })
+    .await;
+    let seconds = started.elapsed().as_secs();
+    let _ = write_frame(&mut write, Err(ServiceError::still_loading(seconds))).await;
 }
 
 async fn write_frame(

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 pub struct ServiceError {
     kind: ErrorKind,
     message: String,
+    /// [`ErrorKind::Loading`]: seconds since the service started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    seconds: Option<u64>,
 }
 
 /// The kinds of [`ServiceError`].
@@ -26,6 +29,9 @@ pub enum ErrorKind {
     Unavailable,
     /// Something broke on the service's side.
     Internal,
+    /// The service is starting: its catalog (or the store) is not loaded yet, so it cannot
+    /// answer this correctly now; try again in a moment.
+    Loading,
 }
 
 impl ServiceError {
@@ -34,7 +40,22 @@ impl ServiceError {
         ServiceError {
             kind,
             message: message.into(),
+            seconds: None,
         }
+    }
+    /// The service started `seconds` ago and is still loading its catalog.
+    pub fn still_loading(seconds: u64) -> ServiceError {
+        ServiceError {
+            kind: ErrorKind::Loading,
+            message: format!(
+                "the service is still loading its catalog (started {seconds} s ago); try again in a moment"
+            ),
+            seconds: Some(seconds),
+        }
+    }
+    /// Still loading: the seconds since the service started.
+    pub fn loading_seconds(&self) -> Option<u64> {
+        (self.kind == ErrorKind::Loading).then_some(self.seconds.unwrap_or(0))
     }
     pub fn kind(&self) -> ErrorKind {
         self.kind

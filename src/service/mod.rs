@@ -129,6 +129,12 @@ pub const DEFAULT_SEARCH_LIMIT: usize = 20;
 impl Service {
     /// Opens the store named by the configuration.
     pub fn open(cfg: &Config) -> Result<Service, ServiceError> {
+        Ok(Service::open_store(cfg)?)
+    }
+
+    /// Opens the store named by the configuration, saying why it could not (locked by the
+    /// service that is starting, ...).
+    pub fn open_store(cfg: &Config) -> Result<Service, StoreError> {
         Ok(Service::over(cfg, Store::open(cfg)?))
     }
 
@@ -136,7 +142,21 @@ impl Service {
     /// once and hands over the catalog ([`startup`]), then the store is opened here. Returns
     /// the service with its catalog built and the number of tickets.
     pub fn open_for_daemon(cfg: &Config) -> Result<(Service, usize), ServiceError> {
-        let lock = Store::lock(cfg)?;
+        Service::open_for_daemon_locked(cfg, Service::lock_for_daemon(cfg)?)
+    }
+
+    /// The daemon's first step: the store's lock, waited for a few seconds while a short-lived
+    /// command holds it ([`startup::lock_waiting`]).
+    pub fn lock_for_daemon(cfg: &Config) -> Result<crate::store::StoreLock, ServiceError> {
+        Ok(startup::lock_waiting(cfg)?)
+    }
+
+    /// [`Service::open_for_daemon`] under a lock already taken with
+    /// [`Service::lock_for_daemon`] (the daemon answers on its socket meanwhile).
+    pub fn open_for_daemon_locked(
+        cfg: &Config,
+        lock: crate::store::StoreLock,
+    ) -> Result<(Service, usize), ServiceError> {
         let from_child = startup::catalog_from_child(cfg)
             .inspect_err(|e| {
                 tracing::warn!(

@@ -10,12 +10,13 @@
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::PathBuf;
 use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
 use super::catalog::Catalog;
 use crate::config::Config;
-use crate::store::{SnapshotRefusal, Store, StoreError};
+use crate::store::{SnapshotRefusal, Store, StoreError, StoreLock};
 
 /// The hidden subcommand of `sourdine` that builds the catalog for its parent.
 pub const CHILD_COMMAND: &str = "__catalog";
@@ -35,6 +36,42 @@ pub enum StartupError {
     /// The child could not open or read the store.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// How long the daemon waits for the store's lock when a short-lived command holds it (a
+/// `ticket` or `sourdine` that opened the store directly, not knowing the service starts).
+pub const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// Takes the store's lock for the daemon, waiting up to [`LOCK_WAIT`] while another command
+/// holds it; at once refused when another service (`sourdine run`) holds it.
+pub fn lock_waiting(cfg: &Config) -> Result<StoreLock, StoreError> {
+    let started = Instant::now();
+    let mut logged = false;
+    loop {
+        match Store::lock(cfg) {
+            Err(e) if e.is_locked() && !e.is_held_by_service() && started.elapsed() < LOCK_WAIT => {
+                if !logged {
+                    tracing::info!(
+                        pid = e.owner_pid(),
+                        seconds = LOCK_WAIT.as_secs(),
+                        "another command holds the store; waiting for it to finish"
+                    );
+                    logged = true;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            Ok(lock) => {
+                if logged {
+                    tracing::info!(
+                        seconds = started.elapsed().as_secs_f32(),
+                        "the store is free: starting"
+                    );
+                }
+                return Ok(lock);
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// What the parent sends the child on its standard input: the configuration it runs with.
@@ -92,6 +129,8 @@ pub fn child_main(cfg: &Config, out: impl Write) -> Result<(), StartupError> {
     let _ = nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL);
     crate::hardening::protect_process()?;
     let store = Store::open_for_parent(cfg)?;
+    // A slow build, for the tests of what the service answers meanwhile.
+    crate::failpoint::delay("catalog-build");
     let catalog = match from_snapshot(&store) {
         Some(c) => c,
         None => Catalog::build(&store)?,

@@ -84,9 +84,16 @@ fn owner_text(pid: Option<u32>) -> String {
     let Some(pid) = pid else {
         return String::new();
     };
-    // Program name and the subcommand when it is one of sourdine's (never other arguments:
-    // they could name files).
-    let what = fs::read(format!("/proc/{pid}/cmdline"))
+    match owner_command(pid) {
+        Some(what) => format!(" (pid {pid}, `{what}`)"),
+        None => format!(" (pid {pid})"),
+    }
+}
+
+/// The program of process `pid`, with the subcommand when it is one of sourdine's (never
+/// other arguments: they could name files): `sourdine run`, `ticket`...
+fn owner_command(pid: u32) -> Option<String> {
+    fs::read(format!("/proc/{pid}/cmdline"))
         .ok()
         .and_then(|raw| {
             let mut args = raw
@@ -114,11 +121,7 @@ fn owner_text(pid: Option<u32>) -> String {
                 Some(sub) if program == "sourdine" => format!("sourdine {sub}"),
                 _ => program,
             })
-        });
-    match what {
-        Some(what) => format!(" (pid {pid}, `{what}`)"),
-        None => format!(" (pid {pid})"),
-    }
+        })
 }
 
 impl StoreError {
@@ -140,6 +143,12 @@ impl StoreError {
             Kind::Locked { pid, .. } => pid,
             _ => None,
         }
+    }
+    /// The store is locked by the service (`sourdine run`), which may still be starting.
+    pub fn is_held_by_service(&self) -> bool {
+        self.owner_pid()
+            .and_then(owner_command)
+            .is_some_and(|c| c == "sourdine run")
     }
     /// A ticket, attachment or request does not exist.
     pub fn is_not_found(&self) -> bool {

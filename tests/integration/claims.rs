@@ -281,7 +281,7 @@ fn start_as(env: &Env, who: &As, uid: u32) -> Daemon {
         log,
     };
     let start = std::time::Instant::now();
-    while std::os::unix::net::UnixStream::connect(env.socket()).is_err() {
+    while !crate::common::answers(&env.socket()) {
         if let Some(s) = d.child.as_mut().unwrap().try_wait().unwrap() {
             panic!("sourdine run exited ({s}): {}", d.log_text());
         }

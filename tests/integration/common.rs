@@ -256,7 +256,7 @@ impl Env {
         };
         let start = std::time::Instant::now();
         loop {
-            if std::os::unix::net::UnixStream::connect(&socket).is_ok() {
+            if answers(&socket) {
                 break;
             }
             if let Some(status) = d.child.as_mut().unwrap().try_wait().unwrap() {
@@ -271,6 +271,24 @@ impl Env {
         }
         d
     }
+}
+
+/// Whether the service at `socket` answers a request (it binds its socket before its catalog
+/// is loaded, and answers "still loading" until then).
+pub fn answers(socket: &Path) -> bool {
+    use std::io::{BufRead, Write};
+    let Ok(mut stream) = std::os::unix::net::UnixStream::connect(socket) else {
+        return false;
+    };
+    if stream
+        .write_all(b"{\"v\":1,\"request\":{\"op\":\"whoami\"}}\n")
+        .is_err()
+    {
+        return false;
+    }
+    let mut line = String::new();
+    let _ = std::io::BufReader::new(stream).read_line(&mut line);
+    !line.is_empty() && !line.contains("\"kind\":\"loading\"")
 }
 
 impl Daemon {

@@ -37,6 +37,7 @@ mod sandbox;
 mod senders;
 mod snapshot;
 mod spam;
+mod startup;
 mod stats;
 mod timing;
 mod words;

@@ -460,7 +460,7 @@ fn start_daemon_with(env: &Env, failpoint: &str) -> Daemon {
         log,
     };
     let start = Instant::now();
-    while std::os::unix::net::UnixStream::connect(&d.socket).is_err() {
+    while !crate::common::answers(&d.socket) {
         assert!(
             start.elapsed() < Duration::from_secs(60),
             "{}",

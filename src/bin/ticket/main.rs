@@ -21,6 +21,10 @@ use sourdine::{errln, outln};
 ///
 /// `ticket` alone, on a terminal, opens the inbox: the list, the threads and every step of
 /// the work on single keys (`?` lists them).
+///
+/// Exit status: 0 done; 1 refused or failed; 2 no service and no store could be reached, or a
+/// yes was needed and not given; 75 the service is starting or still loading its catalog: try
+/// again in a moment.
 #[derive(Debug, Parser)]
 #[command(
     name = "ticket",
@@ -155,10 +159,7 @@ fn main() -> ExitCode {
     sourdine::cli::i18n::set_current(lang);
     let mut session = match cmd::Session::open(cli.socket.as_deref(), cli.config.as_deref(), lang) {
         Ok(s) => s,
-        Err(e) => {
-            errln!("ticket: {}", sourdine::cli::error_line(&e));
-            return ExitCode::from(2);
-        }
+        Err(e) => return failed(lang, &e, 2),
     };
     let s = &mut session;
     let result = match command {
@@ -189,15 +190,40 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            errln!("ticket: {}", sourdine::cli::error_line(&e));
             // A yes that was needed and not given: the command line lacked --yes.
             let needs_yes = matches!(
                 e.downcast_ref(),
                 Some(sourdine::cli::confirm::ConfirmError::NeedsYes(_))
             );
-            ExitCode::from(if needs_yes { 2 } else { 1 })
+            failed(lang, &e, if needs_yes { 2 } else { 1 })
         }
     }
+}
+
+/// Exit status when the service is starting or still loading its catalog: try again in a
+/// moment (EX_TEMPFAIL).
+const TRY_AGAIN: u8 = 75;
+
+/// Prints why the command failed, in the counsellor's language when it is the service's
+/// state (starting, still loading), and returns the exit status: `code`, or [`TRY_AGAIN`].
+fn failed(lang: sourdine::anonymise::Language, e: &anyhow::Error, code: u8) -> ExitCode {
+    use sourdine::cli::desk::DeskError;
+    if let Some(DeskError::Starting { .. }) = e.downcast_ref() {
+        errln!("ticket: {}", sourdine::tr!(lang, "error-service-starting"));
+        return ExitCode::from(TRY_AGAIN);
+    }
+    let loading = e
+        .downcast_ref::<sourdine::service::ServiceError>()
+        .and_then(|e| e.loading_seconds());
+    if let Some(seconds) = loading {
+        errln!(
+            "ticket: {}",
+            sourdine::tr!(lang, "error-still-loading", seconds = seconds)
+        );
+        return ExitCode::from(TRY_AGAIN);
+    }
+    errln!("ticket: {}", sourdine::cli::error_line(e));
+    ExitCode::from(code)
 }
 
 #[cfg(test)]

@@ -241,10 +241,17 @@ impl Inbox<'_> {
                 self.link.reconnect();
                 self.changes = None;
                 self.shown = None;
+                // Restarted and still loading its catalog: said so, and asked again.
+                let reason = match e.loading_seconds() {
+                    Some(seconds) => {
+                        crate::tr!(self.state.lang, "error-still-loading", seconds = seconds)
+                    }
+                    None => e.to_string(),
+                };
                 self.state.error(crate::tr!(
                     self.state.lang,
                     "inbox-refused",
-                    reason = e.to_string()
+                    reason = reason
                 ));
             }
         }

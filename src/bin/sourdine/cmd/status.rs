@@ -26,11 +26,27 @@ const NOT_RUNNING: u8 = 3;
 pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     let cfg = super::setup(config)?;
     // Live, from the service itself.
-    if let Ok(mut client) = Client::connect(&cfg.control_socket)
-        && let Ok(Response::Status(report)) = client.call(Request::Status)
-    {
-        print(&report, "running", None, args.json, &cfg)?;
-        return Ok(ExitCode::SUCCESS);
+    if let Ok(mut client) = Client::connect(&cfg.control_socket) {
+        match client.call(Request::Status) {
+            Ok(Response::Status(report)) => {
+                print(&report, "running", None, args.json, &cfg)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            Err(e) if e.loading_seconds().is_some() => {
+                let seconds = e.loading_seconds().unwrap_or(0);
+                if args.json {
+                    sourdine::cli::output::json_line(
+                        &serde_json::json!({ "state": "starting", "seconds": seconds }),
+                    )?;
+                } else {
+                    outln!(
+                        "sourdine is starting: still loading its catalog (started {seconds} s ago)"
+                    );
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            _ => {}
+        }
     }
     // Else from the status file the service keeps in its runtime directory.
     match sourdine::daemon::read_status(&cfg) {
