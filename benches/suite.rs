@@ -139,7 +139,7 @@ impl Instance {
         self_cmd(&self.config, program)
     }
 
-    /// Starts `sourdine run`; returns it and the seconds until its socket answered.
+    /// Starts `sourdine run`; returns it and the seconds until it answered a request.
     fn start_daemon(&self) -> (std::process::Child, f64) {
         let t = Instant::now();
         let child = self
@@ -149,7 +149,9 @@ impl Instance {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        while Client::connect(&self.socket()).is_err() {
+        // The socket is bound at once and answers "still loading" until the catalog is built.
+        while Client::connect(&self.socket()).map_or(true, |mut c| c.call(Request::Whoami).is_err())
+        {
             std::thread::sleep(Duration::from_millis(10));
             assert!(
                 t.elapsed() < Duration::from_secs(600),
