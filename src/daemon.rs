@@ -94,6 +94,9 @@ fn write_status(path: &Path, state: &str, report: StatusReport, step: i64, gid: 
             .mode(0o640)
             .open(&tmp)?;
         f.write_all(&bytes)?;
+        // Dated by its step before it is renamed into place: never seen with a finer time.
+        let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(step.max(0) as u64);
+        f.set_times(fs::FileTimes::new().set_modified(at).set_accessed(at))?;
         fs::set_permissions(&tmp, fs::Permissions::from_mode(0o640))?;
         if let Some(g) = gid {
             nix::unistd::chown(&tmp, None, Some(nix::unistd::Gid::from_raw(g)))?;
