@@ -34,8 +34,7 @@ impl As {
         fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
         for name in ["ticket", "sourdine"] {
             let copy = dir.path().join(name);
-            fs::copy(bin(name), &copy).unwrap();
-            fs::set_permissions(&copy, fs::Permissions::from_mode(0o755)).unwrap();
+            crate::common::copy_program(&bin(name), &copy);
         }
         reachable(env.dir.path());
         As {

@@ -384,6 +384,25 @@ impl Rng {
     }
 }
 
+/// Copies a program (0755) for a test that runs it from another folder or as another user,
+/// and waits until it can be run: until then, a child that another test's thread forked
+/// while the copy was open for writing may still hold it open, and running it fails with
+/// "text file busy" (ETXTBSY).
+pub fn copy_program(from: &Path, to: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::copy(from, to).unwrap();
+    fs::set_permissions(to, fs::Permissions::from_mode(0o755)).unwrap();
+    for _ in 0..250 {
+        match Command::new(to).arg("--version").output() {
+            Err(e) if e.raw_os_error() == Some(nix::errno::Errno::ETXTBSY as i32) => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            _ => return,
+        }
+    }
+    panic!("{} stayed busy for 5 s", to.display());
+}
+
 /// Whether the long variants run (`SOURDINE_LONG=1`).
 pub fn long() -> bool {
     std::env::var("SOURDINE_LONG").is_ok_and(|v| v == "1")

@@ -247,8 +247,7 @@ impl As {
             .unwrap();
         fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
         let copy = dir.path().join("ticket");
-        fs::copy(bin("ticket"), &copy).unwrap();
-        fs::set_permissions(&copy, fs::Permissions::from_mode(0o755)).unwrap();
+        crate::common::copy_program(&bin("ticket"), &copy);
         reachable(env.dir.path());
         As {
             bin: dir,

@@ -460,8 +460,7 @@ fn check(name: &str) {
     let program = match &program_dir {
         Some(dir) => {
             let copy = dir.join(program_name);
-            fs::copy(bin(program_name), &copy).unwrap();
-            fs::set_permissions(&copy, fs::Permissions::from_mode(0o755)).unwrap();
+            crate::common::copy_program(&bin(program_name), &copy);
             copy
         }
         None => bin(program_name),

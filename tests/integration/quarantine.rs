@@ -418,8 +418,7 @@ fn only_the_operator_works_on_the_quarantine() {
         .unwrap();
     fs::set_permissions(bin_dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
     let sourdine = bin_dir.path().join("sourdine");
-    fs::copy(bin("sourdine"), &sourdine).unwrap();
-    fs::set_permissions(&sourdine, fs::Permissions::from_mode(0o755)).unwrap();
+    crate::common::copy_program(&bin("sourdine"), &sourdine);
     reachable(&env.config);
     let _d = env.start_daemon();
     // A folder they may write to: the export's file is created before the service is asked.

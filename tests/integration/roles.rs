@@ -87,8 +87,7 @@ fn roles_reveal_and_audit_chain() {
         .unwrap();
     fs::set_permissions(bin_dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
     let ticket = bin_dir.path().join("ticket");
-    fs::copy(bin("ticket"), &ticket).unwrap();
-    fs::set_permissions(&ticket, fs::Permissions::from_mode(0o755)).unwrap();
+    crate::common::copy_program(&bin("ticket"), &ticket);
     world_readable(env.dir.path());
     let mut d = env.start_daemon();
     let run_dir = env.socket().parent().unwrap().to_path_buf();

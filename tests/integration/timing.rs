@@ -120,8 +120,7 @@ fn what_counsellors_read_tells_no_arrival_time_finer_than_the_precision() {
     fs::set_permissions(bins.path(), fs::Permissions::from_mode(0o755)).unwrap();
     let copy = |name: &str| {
         let to = bins.path().join(name);
-        fs::copy(bin(name), &to).unwrap();
-        fs::set_permissions(&to, fs::Permissions::from_mode(0o755)).unwrap();
+        crate::common::copy_program(&bin(name), &to);
         to
     };
     let (sourdine, ticket) = (copy("sourdine"), copy("ticket"));
