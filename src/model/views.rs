@@ -110,7 +110,7 @@ pub struct TicketSummary {
     /// The uid of who claimed it.
     pub claimed_by_uid: Option<u32>,
     /// What the counsellor recorded when closing it (codes; null until then).
-    pub classification: Option<crate::taxonomy::Classification>,
+    pub classification: Option<Box<crate::taxonomy::Classification>>,
 }
 
 /// A whole ticket, for `ticket show`.

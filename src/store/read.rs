@@ -368,6 +368,6 @@ fn summary_of(
         answered: rec.last_out.is_some(),
         claimed_by: rec.claimed_by.as_ref().map(|a| a.name.clone()),
         claimed_by_uid: rec.claimed_by.as_ref().and_then(|a| a.uid),
-        classification,
+        classification: classification.map(Box::new),
     }
 }
