@@ -109,16 +109,7 @@ impl Desk {
         let service = match Service::open_store(&config) {
             Ok(s) => s,
             Err(e) if e.is_held_by_service() => return Desk::starting(&sock, &config, e),
-            Err(e) => {
-                let e = ServiceError::from(e);
-                return Err(DeskError::no_store(
-                    format!(
-                        "no sourdine service is running at {}, and the store could not be opened: {e}",
-                        sock.display()
-                    ),
-                    Some(e.into()),
-                ));
-            }
+            Err(e) => return Err(unopened(&sock, e)),
         };
         // A command that holds the store a while, for the tests of a service starting then.
         crate::failpoint::delay("desk-opened-store");
@@ -137,16 +128,7 @@ impl Desk {
         loop {
             match Client::connect(&config.control_socket) {
                 Ok(c) if sock == config.control_socket => return Ok(Desk::Remote(c)),
-                Ok(_) => {
-                    let e = ServiceError::from(locked);
-                    return Err(DeskError::no_store(
-                        format!(
-                            "no sourdine service is running at {}, and the store could not be opened: {e}",
-                            sock.display()
-                        ),
-                        Some(e.into()),
-                    ));
-                }
+                Ok(_) => return Err(unopened(sock, locked)),
                 Err(_) if started.elapsed() < STARTING_WAIT => {
                     std::thread::sleep(std::time::Duration::from_millis(50));
                 }
@@ -269,6 +251,18 @@ fn remote_ingest(
         on_progress(done);
     }
     Ok(counts)
+}
+
+/// No service answered at `sock` and the store could not be opened (`e` says why).
+fn unopened(sock: &Path, e: StoreError) -> DeskError {
+    let e = ServiceError::from(e);
+    DeskError::no_store(
+        format!(
+            "no sourdine service is running at {}, and the store could not be opened: {e}",
+            sock.display()
+        ),
+        Some(e.into()),
+    )
 }
 
 /// An answer of the wrong kind (a bug or a version mismatch).
