@@ -243,12 +243,15 @@ async fn start_serving(
     };
     // Caught before anyone is told the service is ready: a stop asked from then on is clean.
     let signals = catch_signals();
+    // Before any change of this run: whether the catalog snapshot is behind the store.
+    let snapshot_due = service.catalog_snapshot_due(crate::service::SNAPSHOT_AFTER);
     ready_tx.send_replace(Some(service.clone()));
     let serving = Serving {
         server,
         stop_tx,
         stop_rx,
         signals,
+        snapshot_due,
     };
     serve(cfg, service, serving).await
 }
@@ -260,6 +263,8 @@ struct Serving {
     stop_tx: watch::Sender<bool>,
     stop_rx: watch::Receiver<bool>,
     signals: Signals,
+    /// Whether the catalog snapshot was behind the store when the service became ready.
+    snapshot_due: bool,
 }
 
 async fn run_once(cfg: Config, service: Arc<Service>) -> Result<OnceReport, DaemonError> {
@@ -298,17 +303,14 @@ async fn run_once(cfg: Config, service: Arc<Service>) -> Result<OnceReport, Daem
 }
 
 async fn serve(cfg: Config, service: Arc<Service>, serving: Serving) -> Result<(), DaemonError> {
-    let gid = cfg
-        .counsellors_group
-        .as_deref()
-        .map(server::group_gid)
-        .transpose()?;
+    let gid = counsellors_gid(&cfg)?;
     tracing::info!(socket = %cfg.control_socket.display(), "serving counsellors");
     let Serving {
         server,
         stop_tx,
         stop_rx,
         signals,
+        snapshot_due,
     } = serving;
     let (fatal_tx, mut fatal_rx) = tokio::sync::mpsc::channel::<crate::intake::imap::ImapError>(4);
 
@@ -356,6 +358,7 @@ async fn serve(cfg: Config, service: Arc<Service>, serving: Serving) -> Result<(
         stop_rx.clone(),
     ));
     let head_task = tokio::spawn(log_audit_head_daily(service.clone(), stop_rx.clone()));
+    let snapshot_task = spawn_snapshot_keeper(service.clone(), stop_rx.clone(), snapshot_due);
     let targets_task = spawn_target_watch(&cfg, service.clone(), stop_rx.clone())?;
 
     let failure = tokio::select! {
@@ -380,6 +383,7 @@ async fn serve(cfg: Config, service: Arc<Service>, serving: Serving) -> Result<(
     let _ = forget_task.await;
     let _ = server.await;
     let _ = head_task.await;
+    let _ = snapshot_task.await;
     let _ = targets_task.await;
     let _ = fs::remove_file(&cfg.control_socket);
     // The counts stay those of the last step: a count taken now would date an arrival.
@@ -398,8 +402,17 @@ async fn serve(cfg: Config, service: Arc<Service>, serving: Serving) -> Result<(
     }
 }
 
-/// Keeps the catalog, sealed, for the next start (a clean stop only): the next start reads it
-/// instead of every ticket, if nothing changed in between.
+/// The counsellors' group's id, when one is configured.
+fn counsellors_gid(cfg: &Config) -> Result<Option<u32>, DaemonError> {
+    cfg.counsellors_group
+        .as_deref()
+        .map(server::group_gid)
+        .transpose()
+        .map_err(DaemonError::from)
+}
+
+/// Keeps the catalog, sealed, for the next start (a clean stop): the next start reads it, and
+/// only the tickets changed since, instead of every ticket.
 fn keep_catalog(service: &Service) {
     let started = std::time::Instant::now();
     match service.keep_catalog() {
@@ -412,6 +425,74 @@ fn keep_catalog(service: &Service) {
             error = %e,
             "the catalog could not be kept: the next start reads every ticket"
         ),
+    }
+}
+
+/// How often the daemon looks whether the catalog snapshot is due.
+const SNAPSHOT_CHECK: Duration = Duration::from_secs(5);
+/// How long after a failed snapshot the daemon tries again.
+const SNAPSHOT_RETRY: Duration = Duration::from_secs(60);
+
+/// When the catalog snapshot was last written (or the service started), whether it is due at
+/// once, and when writing it last failed.
+struct SnapshotTimes {
+    written: std::time::Instant,
+    due_now: bool,
+    failed: Option<std::time::Instant>,
+}
+
+/// Keeps the catalog snapshot current while the service runs: at start when it is behind the
+/// store (`due_now`), after an erasure destroyed it, and when enough tickets changed since
+/// ([`crate::service::snapshot_due`]), so that a crash costs only the changes since.
+fn spawn_snapshot_keeper(
+    service: Arc<Service>,
+    stop: watch::Receiver<bool>,
+    due_now: bool,
+) -> tokio::task::JoinHandle<()> {
+    let times = Arc::new(std::sync::Mutex::new(SnapshotTimes {
+        written: std::time::Instant::now(),
+        due_now,
+        failed: None,
+    }));
+    every(SNAPSHOT_CHECK, stop, move || {
+        let service = service.clone();
+        let times = times.clone();
+        async move {
+            let _ =
+                tokio::task::spawn_blocking(move || keep_catalog_if_due(&service, &times)).await;
+        }
+    })
+}
+
+/// One look of [`spawn_snapshot_keeper`].
+fn keep_catalog_if_due(service: &Service, times: &std::sync::Mutex<SnapshotTimes>) {
+    let mut times = times.lock().expect("snapshot times");
+    if times.failed.is_some_and(|t| t.elapsed() < SNAPSHOT_RETRY) {
+        return;
+    }
+    let since = if times.due_now {
+        crate::service::SNAPSHOT_AFTER
+    } else {
+        times.written.elapsed()
+    };
+    if !service.catalog_snapshot_due(since) {
+        return;
+    }
+    let started = std::time::Instant::now();
+    match service.keep_catalog() {
+        Ok(true) => {
+            times.written = std::time::Instant::now();
+            times.due_now = false;
+            tracing::info!(
+                seconds = started.elapsed().as_secs_f32(),
+                "catalog snapshot written, sealed, while running"
+            );
+        }
+        Ok(false) => tracing::debug!("catalog snapshot not written now: work under way"),
+        Err(e) => {
+            times.failed = Some(std::time::Instant::now());
+            tracing::warn!(error = %e, "the catalog snapshot could not be written");
+        }
     }
 }
 

@@ -180,19 +180,31 @@ impl Catalog {
     }
 
     /// Writes the whole catalog as frames (summaries, then the search index), ending with an
-    /// end mark so that a reader can tell a complete catalog from a cut one.
+    /// end mark so that a reader can tell a complete catalog from a cut one. Nothing of a
+    /// ticket removed is written: not its reference (a placeholder keeps its ordinal), nor a
+    /// word only it held.
     pub fn write_to(&self, w: &mut impl Write) -> io::Result<()> {
         write_part(w, &Part::Count(self.summaries.len() as u64))?;
         for s in self.summaries.values() {
             write_part(w, &Part::Summary(s.clone()))?;
         }
-        for id in self.index.ids() {
-            write_part(w, &Part::Id(id.to_string()))?;
+        let removed = self.index.removed();
+        for (o, id) in self.index.ids().iter().enumerate() {
+            // A placeholder is never a reference: `-` is not in their alphabet.
+            let id = if removed.contains(o as u32) {
+                format!("-{o}")
+            } else {
+                id.to_string()
+            };
+            write_part(w, &Part::Id(id))?;
         }
         for (word, tickets) in self.index.entries() {
-            write_part(w, &Part::Word(word.to_string(), bitmap_bytes(tickets)?))?;
+            if !tickets.is_subset(removed) {
+                let kept = tickets - removed;
+                write_part(w, &Part::Word(word.to_string(), bitmap_bytes(&kept)?))?;
+            }
         }
-        write_part(w, &Part::Removed(bitmap_bytes(self.index.removed())?))?;
+        write_part(w, &Part::Removed(bitmap_bytes(removed)?))?;
         write_part(w, &Part::End)?;
         w.flush()
     }
@@ -277,6 +289,10 @@ mod tests {
         let c = sample();
         let mut bytes = Vec::new();
         c.write_to(&mut bytes).unwrap();
+        assert!(
+            !bytes.windows(4).any(|w| w == b"gone"),
+            "nothing of a removed ticket is written"
+        );
         let back = Catalog::read_from(&mut &bytes[..]).unwrap();
         assert_eq!(back.len(), 2);
         assert_eq!(back.summary("A"), c.summary("A"));

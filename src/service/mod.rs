@@ -123,6 +123,21 @@ impl std::fmt::Debug for Service {
     }
 }
 
+/// Tickets changed since the catalog snapshot after which the daemon writes a new one.
+pub const SNAPSHOT_AFTER_CHANGES: usize = 1000;
+/// Time after which the daemon writes a new catalog snapshot when any ticket changed.
+pub const SNAPSHOT_AFTER: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Whether a new catalog snapshot is due: `changed` tickets since the one kept (None: none is
+/// kept), `since_last` since it was written.
+pub fn snapshot_due(changed: Option<usize>, since_last: std::time::Duration) -> bool {
+    match changed {
+        None => true,
+        Some(0) => false,
+        Some(n) => n >= SNAPSHOT_AFTER_CHANGES || since_last >= SNAPSHOT_AFTER,
+    }
+}
+
 /// Default number of search results.
 pub const DEFAULT_SEARCH_LIMIT: usize = 20;
 
@@ -220,29 +235,49 @@ impl Service {
         &self.store
     }
 
-    /// Keeps the catalog, sealed, for the next start (the daemon's clean stop); returns
-    /// whether it did. Not when it was never built, when a change could not be applied to
-    /// it, or when work is under way whose change may not be in it yet.
+    /// Keeps the catalog, sealed, for the next start (the daemon does it while it runs and at
+    /// its clean stop); returns whether it did. Not when it was never built, when a change
+    /// could not be applied to it, or when work is under way whose change may not be in it
+    /// yet (then later).
     pub fn keep_catalog(&self) -> Result<bool, ServiceError> {
-        let guard = self.catalog.read().expect("catalog lock");
-        let Some(c) = guard.as_ref().filter(|c| !c.is_faulty()) else {
-            return Ok(false);
-        };
-        // Under the store's write lock: work that committed before it is counted here.
-        let mut busy = false;
+        // Under the store's write lock, no change is committed; with no work under way, every
+        // change committed before it is in the catalog. The catalog's lock is taken only then
+        // (a request holding it may be waiting for the store's).
+        let mut skipped = false;
         let kept = self
             .store
             .write_snapshot(catalog::SNAPSHOT_FORMAT, |mut w| {
                 if self.in_flight.load(Ordering::SeqCst) > 0 {
-                    busy = true;
+                    skipped = true;
                     return Err(std::io::Error::other("work under way"));
                 }
+                let guard = self.catalog.read().expect("catalog lock");
+                let Some(c) = guard.as_ref().filter(|c| !c.is_faulty()) else {
+                    skipped = true;
+                    return Err(std::io::Error::other("no catalog to keep"));
+                };
                 c.write_to(&mut w)
             });
         match kept {
-            Err(_) if busy => Ok(false),
+            Err(_) if skipped => Ok(false),
             other => Ok(other?),
         }
+    }
+
+    /// Whether the daemon should write the catalog snapshot now: none is kept (never written,
+    /// or destroyed by an erasure), or enough tickets changed since (see [`snapshot_due`]).
+    pub fn catalog_snapshot_due(&self, since_last: std::time::Duration) -> bool {
+        let built = self
+            .catalog
+            .read()
+            .expect("catalog lock")
+            .as_ref()
+            .is_some_and(|c| !c.is_faulty());
+        built
+            && self
+                .store
+                .snapshot_changes()
+                .is_ok_and(|changed| snapshot_due(changed, since_last))
     }
 
     /// The configuration.
@@ -1290,5 +1325,23 @@ pub fn require(caller: &Caller, role: Role) -> Result<(), ServiceError> {
                 caller.role.as_str()
             ),
         ))
+    }
+}
+
+#[cfg(test)]
+mod snapshot_due_tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn a_snapshot_is_due_when_none_is_kept_or_enough_changed() {
+        let minute = Duration::from_secs(60);
+        assert!(snapshot_due(None, Duration::ZERO));
+        assert!(!snapshot_due(Some(0), 60 * minute));
+        assert!(!snapshot_due(Some(1), minute));
+        assert!(snapshot_due(Some(1), SNAPSHOT_AFTER));
+        assert!(!snapshot_due(Some(SNAPSHOT_AFTER_CHANGES - 1), minute));
+        assert!(snapshot_due(Some(SNAPSHOT_AFTER_CHANGES), Duration::ZERO));
     }
 }

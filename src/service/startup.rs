@@ -3,9 +3,10 @@
 //! their high-water mark for as long as the process lives: about 150 MiB at 100,000 tickets.
 //! So a child process of the same program (`sourdine __catalog`) reads the store while the
 //! daemon holds its lock, sends the catalog back over a pipe and exits, giving that memory
-//! back to the system; the daemon then opens the store and keeps only the catalog. When the
-//! last stop was clean and nothing changed since, the child reads the catalog from the sealed
-//! snapshot that stop kept ([`crate::store::Store::take_snapshot`]) instead of every ticket.
+//! back to the system; the daemon then opens the store and keeps only the catalog. When a
+//! current sealed snapshot is kept (written by the daemon while it ran or at its stop, see
+//! [`crate::store::Store::take_snapshot`]), the child reads the catalog from it and then only
+//! the tickets changed since, instead of every ticket.
 
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::PathBuf;
@@ -140,26 +141,47 @@ pub fn child_main(cfg: &Config, out: impl Write) -> Result<(), StartupError> {
     Ok(())
 }
 
-/// The catalog the last clean stop kept, when it is exactly current (see
-/// [`Store::take_snapshot`]); None, and the snapshot gone, otherwise.
+/// The catalog kept in the snapshot, when it is current (see [`Store::take_snapshot`]), with
+/// the tickets changed since it was written read again; None otherwise (and the snapshot
+/// gone).
 fn from_snapshot(store: &Store) -> Option<Catalog> {
     let started = std::time::Instant::now();
     let why = match store.take_snapshot(super::catalog::SNAPSHOT_FORMAT) {
-        Ok(Ok(mut r)) => match Catalog::read_from(&mut BufReader::with_capacity(1 << 16, &mut r)) {
-            Ok(c) => {
-                tracing::info!(
-                    tickets = c.len(),
-                    seconds = started.elapsed().as_secs_f32(),
-                    "catalog read from the snapshot kept at the last stop"
-                );
-                return Some(c);
+        Ok(Ok((mut r, changed))) => {
+            match Catalog::read_from(&mut BufReader::with_capacity(1 << 16, &mut r))
+                .map_err(|e| format!("unreadable: {e}"))
+                .and_then(|c| refresh_changed(store, c, &changed))
+            {
+                Ok(c) => {
+                    tracing::info!(
+                        tickets = c.len(),
+                        changed = changed.len(),
+                        seconds = started.elapsed().as_secs_f32(),
+                        "catalog read from the snapshot, changed tickets read again"
+                    );
+                    return Some(c);
+                }
+                Err(why) => {
+                    if let Err(e) = store.discard_snapshot() {
+                        tracing::warn!(error = %e, "the catalog snapshot could not be removed");
+                    }
+                    why
+                }
             }
-            Err(e) => format!("unreadable: {e}"),
-        },
+        }
         Ok(Err(SnapshotRefusal::Missing)) => return None,
         Ok(Err(refusal)) => format!("{refusal:?}"),
         Err(e) => e.to_string(),
     };
     tracing::info!(why, "catalog snapshot not used: reading every ticket");
     None
+}
+
+/// Reads the tickets changed since the snapshot again (a ticket gone is dropped).
+fn refresh_changed(store: &Store, mut c: Catalog, changed: &[String]) -> Result<Catalog, String> {
+    for id in changed {
+        c.refresh(store, id)
+            .map_err(|e| format!("a changed ticket could not be read: {e}"))?;
+    }
+    Ok(c)
 }

@@ -34,7 +34,7 @@ pub use outbox::Outgoing;
 pub use quarantine::QuarantinedMessage;
 pub use read::{sort_summaries, summary_order};
 pub use records::SCHEMA_VERSION;
-pub use snapshot::{SnapshotReader, SnapshotRefusal};
+pub use snapshot::{SnapshotReader, SnapshotRefusal, TakenSnapshot};
 pub use stats::{Fact, StatsInput, open_facts_file};
 pub use workflow::Change;
 

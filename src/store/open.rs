@@ -39,8 +39,8 @@ pub struct Store {
     pub(super) contact_domain: String,
     pub(super) write: Mutex<()>,
     pub(super) synced_blobs: Mutex<HashSet<OsString>>,
-    /// Whether a catalog snapshot is outstanding (its generation is in the store): the next
-    /// change removes both (see `snapshot.rs`).
+    /// Whether a catalog snapshot is outstanding (its generation is in the store): a change
+    /// to a ticket is then recorded beside it, an erasure removes it (see `snapshot.rs`).
     pub(super) snapshot_armed: std::sync::atomic::AtomicBool,
     /// The lock on the data directory (None: held by the parent process, see
     /// [`Store::open_for_parent`]).

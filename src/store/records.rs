@@ -326,8 +326,10 @@ pub mod keys {
     pub const CLASSIFICATION: &[u8] = b"c:";
     /// The generation of the statistics' facts file (`stats/facts`).
     pub const STATS_GENERATION: &[u8] = b"meta:stats-generation";
-    /// Random, replaced by every commit: tells whether a catalog snapshot is current.
+    /// Random, written with each catalog snapshot: tells whether the snapshot is current.
     pub const GENERATION: &[u8] = b"meta:generation";
+    /// The tickets changed since the catalog snapshot was written (`meta:changed/` + ticket).
+    pub const CHANGED: &[u8] = b"meta:changed/";
     /// Drafts: replies written and not sent (`w:` + ticket + `/` + author's uid).
     pub const DRAFT: &[u8] = b"w:";
     /// Replies waiting for a supervisor's review (`v:` + ticket).

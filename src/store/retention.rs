@@ -101,8 +101,11 @@ impl Store {
             if dry_run {
                 return Ok(report);
             }
-            // The catalog snapshot lists what goes: it goes first.
-            self.destroy_snapshot()?;
+            // The catalog snapshot lists what goes: it goes first (kept when no ticket or
+            // reply address goes).
+            if !report.tickets.is_empty() || !report.reply_addresses.is_empty() {
+                self.destroy_snapshot()?;
+            }
             let stats = self.stats_into(&mut txn, stats)?;
             let files = self.destroy_expired(&mut txn, &report, actor)?;
             if let Some((seq, mac)) = last_old {
@@ -295,6 +298,8 @@ impl Store {
             let mut txn = self.begin();
             self.ticket_record(id)?;
             self.destroy_snapshot()?;
+            // A crash once the snapshot is gone and before the erasure is durable.
+            crate::failpoint::hit("forget-before-commit");
             // Its facts stay in the statistics, with no tie to it.
             let stats = self.stats_plan(&[id.to_string()], None)?;
             let stats = self.stats_into(&mut txn, stats)?;

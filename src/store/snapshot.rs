@@ -1,23 +1,24 @@
-//! The catalog snapshot: the daemon's in-memory catalog, written at a clean stop so that the
-//! next start need not read every ticket again. The store only seals and keeps the bytes; what
-//! they mean is the service's.
+//! The catalog snapshot: the daemon's in-memory catalog, written while it runs and at a clean
+//! stop, so that the next start (also after a crash) need not read every ticket again. The
+//! store only seals and keeps the bytes; what they mean is the service's.
 //!
 //! * Sealed (XChaCha20-Poly1305, in chunks of 1 MiB) under a key derived from the current key
 //!   epoch's key: a rotation destroys the old epoch's key, and with it every older snapshot.
-//! * Bound to a random generation written in the store (durably) just before the file: while
-//!   it is there the snapshot is *armed*. The first change committed after it removes the file
-//!   (durably, before the change is applied) and the generation (in the change's own batch);
-//!   taking the snapshot at start removes both too. So a snapshot is used only when no change
-//!   at all was committed since it was written, and a copy of it put back later finds no
-//!   generation to match. A crash at any point leaves no file, or a file whose generation is
-//!   gone, or a file still exactly current.
-//! * Destroyed before every erasure (forget, purge, rotation) as well: it exists only while the
-//!   service is stopped, and never outlives a destroyed ticket.
+//! * Bound to a random generation written in the store (durably, with an empty *changed set*)
+//!   once the file is written and before it is put in place: while the generation is there
+//!   the snapshot is *armed*. Every change committed after it records the tickets it wrote in
+//!   the changed set, in the change's own batch; the next start reads the snapshot and then
+//!   only those tickets. A crash at any point leaves no file, or a file whose generation is
+//!   gone or replaced (refused: every ticket is read), or a file current up to the changed
+//!   set.
+//! * Destroyed before every erasure (forget, purge, rotation, any change that removes a
+//!   ticket's records): the file first, durably, then its generation and changed set. It is
+//!   written again later from the catalog in memory, which no longer holds what was erased.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::os::unix::fs::OpenOptionsExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 
 use zeroize::{Zeroize, Zeroizing};
@@ -43,6 +44,9 @@ fn new_generation() -> [u8; GENERATION_LEN] {
     g
 }
 
+/// A snapshot opened: its reader, and the tickets changed since it was written.
+pub type TakenSnapshot = (SnapshotReader, Vec<String>);
+
 /// Why a snapshot was not used (never names anything it holds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SnapshotRefusal {
@@ -54,7 +58,7 @@ pub enum SnapshotRefusal {
     OtherEpoch,
     /// Written by another version of the program (or in another format).
     OtherFormat,
-    /// The store changed since it was written.
+    /// Its generation is not the store's (replaced, or removed by an erasure).
     Stale,
 }
 
@@ -220,26 +224,46 @@ impl Store {
         Ok(())
     }
 
-    /// Whether a snapshot is outstanding (the next change removes it).
+    /// Whether a snapshot is outstanding (changes to tickets are recorded beside it).
     pub(super) fn snapshot_is_armed(&self) -> bool {
         self.snapshot_armed.load(Ordering::SeqCst)
     }
 
-    /// A change removed the snapshot's generation.
+    /// An erasure removed the snapshot's generation.
     pub(super) fn disarm_snapshot(&self) {
         self.snapshot_armed.store(false, Ordering::SeqCst);
     }
 
-    /// Writes (`Some`) or removes (`None`) the snapshot's generation, durably. The caller
-    /// holds the write lock.
-    fn set_generation(&self, g: Option<[u8; GENERATION_LEN]>) -> Result<(), StoreError> {
-        let mut batch = sled::Batch::default();
-        match g {
-            Some(g) => batch.insert(keys::GENERATION, &g[..]),
-            None => batch.remove(keys::GENERATION),
+    /// The tickets changed since the snapshot was written (its changed set).
+    pub fn snapshot_changed_tickets(&self) -> Result<Vec<String>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.db.scan_prefix(keys::CHANGED) {
+            let (k, _) = item?;
+            out.push(String::from_utf8_lossy(&k[keys::CHANGED.len()..]).into_owned());
         }
-        self.apply_durably(batch)?;
-        self.snapshot_armed.store(g.is_some(), Ordering::SeqCst);
+        Ok(out)
+    }
+
+    /// How many tickets changed since the snapshot was written; None when there is no
+    /// snapshot outstanding (never written, or destroyed by an erasure).
+    pub fn snapshot_changes(&self) -> Result<Option<usize>, StoreError> {
+        if !self.snapshot_is_armed() {
+            return Ok(None);
+        }
+        let mut n = 0;
+        for item in self.db.scan_prefix(keys::CHANGED).keys() {
+            item?;
+            n += 1;
+        }
+        Ok(Some(n))
+    }
+
+    /// Adds to `batch` the removal of the snapshot's generation and changed set.
+    pub(super) fn forget_snapshot_into(&self, batch: &mut sled::Batch) -> Result<(), StoreError> {
+        batch.remove(keys::GENERATION);
+        for item in self.db.scan_prefix(keys::CHANGED).keys() {
+            batch.remove(item?);
+        }
         Ok(())
     }
 
@@ -249,9 +273,10 @@ impl Store {
 
     /// Writes the catalog snapshot: `write` gives its plaintext, `format` names its format
     /// (at most 255 bytes; [`Store::take_snapshot`] refuses another). Holds the write lock
-    /// throughout, so that no change is committed between the generation read and the file
-    /// put in place (a new generation, durably; then the file: temporary file, fsync, rename,
-    /// fsync of the directory). Returns whether it wrote one.
+    /// throughout, so that no change is committed between what `write` gives and the new
+    /// generation: a temporary file, fsync'd; then the new generation and an empty changed
+    /// set, durably; then the file put in place (rename, fsync of the directory). Returns
+    /// whether it wrote one.
     pub fn write_snapshot(
         &self,
         format: &str,
@@ -268,19 +293,41 @@ impl Store {
             generation,
             format: format.as_bytes()[..format.len().min(255)].to_vec(),
         };
-        self.destroy_snapshot()?;
-        self.set_generation(Some(generation))?;
         let path = self.snapshot_path();
         let tmp = path.with_extension("sealed.tmp");
+        self.write_sealed(&tmp, key, header, write)?;
+        let mut batch = sled::Batch::default();
+        self.forget_snapshot_into(&mut batch)?;
+        batch.insert(keys::GENERATION, &generation[..]);
+        if let Err(e) = self.apply_durably(batch) {
+            let _ = fs::remove_file(&tmp);
+            return Err(e);
+        }
+        self.snapshot_armed.store(true, Ordering::SeqCst);
+        fs::rename(&tmp, &path).map_err(io_at(&path))?;
+        fsync_dir(&self.data_dir)?;
+        // Its time, and the folder's, tell no more than the configured precision.
+        self.blur_times();
+        Ok(true)
+    }
+
+    /// Writes the sealed snapshot to `tmp` and fsyncs it (removed again on failure).
+    fn write_sealed(
+        &self,
+        tmp: &Path,
+        key: Key,
+        header: Header,
+        write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<(), StoreError> {
         let file = OpenOptions::new()
             .write(true)
             .create(true)
             .truncate(true)
             .mode(0o600)
-            .open(&tmp)
-            .map_err(io_at(&tmp))?;
+            .open(tmp)
+            .map_err(io_at(tmp))?;
         let mut out = BufWriter::with_capacity(1 << 16, file);
-        out.write_all(&header.bytes()).map_err(io_at(&tmp))?;
+        out.write_all(&header.bytes()).map_err(io_at(tmp))?;
         let mut chunks = ChunkWriter {
             out,
             key,
@@ -293,33 +340,43 @@ impl Store {
             .and_then(|out| out.into_inner().map_err(io::IntoInnerError::into_error))
             .and_then(|f| f.sync_all());
         if let Err(e) = written {
-            let _ = fs::remove_file(&tmp);
+            let _ = fs::remove_file(tmp);
             return Err(StoreError::io(tmp.display().to_string(), e));
         }
-        fs::rename(&tmp, &path).map_err(io_at(&path))?;
-        fsync_dir(&self.data_dir)?;
-        // Its time, and the folder's, tell no more than the configured precision.
-        self.blur_times();
-        Ok(true)
+        Ok(())
     }
 
-    /// Takes the catalog snapshot when it is exactly current: written under the current epoch,
-    /// with no change committed since. The file and the generation are removed whatever the
-    /// file holds (a snapshot is read at most once); the reader authenticates each chunk as it
-    /// goes.
+    /// Opens the catalog snapshot when it is current: written under the current epoch, bound
+    /// to the store's generation. Returns its reader and the tickets changed since it was
+    /// written (to be read again). A snapshot refused is destroyed (file, generation, changed
+    /// set); one used stays, with its changed set, until the next is written. The reader
+    /// authenticates each chunk as it goes.
     pub fn take_snapshot(
         &self,
         format: &str,
-    ) -> Result<Result<SnapshotReader, SnapshotRefusal>, StoreError> {
+    ) -> Result<Result<TakenSnapshot, SnapshotRefusal>, StoreError> {
         let _w = self.write.lock().expect("write lock");
-        let path = self.snapshot_path();
-        let generation = self.generation()?;
-        let opened = File::open(&path);
-        self.destroy_snapshot()?;
-        if generation.is_some() {
-            self.set_generation(None)?;
+        // One a crash left half written goes whatever happens.
+        let tmp = self.snapshot_path().with_extension("sealed.tmp");
+        match fs::remove_file(&tmp) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                return Err(StoreError::io(tmp.display().to_string(), e));
+            }
+            _ => {}
         }
-        let file = match opened {
+        let checked = self.check_snapshot(format)?;
+        if checked.is_err() {
+            self.destroy_snapshot()?;
+        }
+        Ok(checked)
+    }
+
+    fn check_snapshot(
+        &self,
+        format: &str,
+    ) -> Result<Result<TakenSnapshot, SnapshotRefusal>, StoreError> {
+        let path = self.snapshot_path();
+        let file = match File::open(&path) {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 return Ok(Err(SnapshotRefusal::Missing));
@@ -338,23 +395,49 @@ impl Store {
             Some(k) if header.epoch == current => k,
             _ => return Ok(Err(SnapshotRefusal::OtherEpoch)),
         };
-        if generation != Some(header.generation) {
+        if self.generation()? != Some(header.generation) {
             return Ok(Err(SnapshotRefusal::Stale));
         }
-        Ok(Ok(SnapshotReader {
-            file,
-            key,
-            header,
-            index: 0,
-            buf: Zeroizing::new(Vec::new()),
-            pos: 0,
-            done: false,
-        }))
+        let changed = self.snapshot_changed_tickets()?;
+        Ok(Ok((
+            SnapshotReader {
+                file,
+                key,
+                header,
+                index: 0,
+                buf: Zeroizing::new(Vec::new()),
+                pos: 0,
+                done: false,
+            },
+            changed,
+        )))
     }
 
-    /// Removes the catalog snapshot (and one a crash left half written), if there is one,
-    /// durably: before an erasure goes on.
+    /// Destroys the catalog snapshot: the file (and one a crash left half written), durably,
+    /// then its generation and changed set. Called before an erasure goes on, with the write
+    /// lock held.
     pub fn destroy_snapshot(&self) -> Result<(), StoreError> {
+        self.remove_snapshot_files()?;
+        let recorded = self.db.contains_key(keys::GENERATION)?
+            || self.db.scan_prefix(keys::CHANGED).next().is_some();
+        if recorded {
+            let mut batch = sled::Batch::default();
+            self.forget_snapshot_into(&mut batch)?;
+            self.apply_durably(batch)?;
+        }
+        self.disarm_snapshot();
+        Ok(())
+    }
+
+    /// [`Store::destroy_snapshot`], taking the write lock (no change under way).
+    pub fn discard_snapshot(&self) -> Result<(), StoreError> {
+        let _w = self.write.lock().expect("write lock");
+        self.destroy_snapshot()
+    }
+
+    /// Removes the snapshot's file (and one a crash left half written), if there is one,
+    /// durably.
+    pub(super) fn remove_snapshot_files(&self) -> Result<(), StoreError> {
         let path = self.snapshot_path();
         let mut removed = false;
         for p in [path.with_extension("sealed.tmp"), path] {

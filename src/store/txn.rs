@@ -7,8 +7,12 @@
 //! The commit's order is what makes a crash harmless: payload files and their directory are
 //! fsync'd first, then the batch is applied, flushed, and every sled file fsync'd
 //! ([`Store::durable_flush`]).
+//!
+//! While a catalog snapshot is outstanding, the commit records the tickets the change wrote
+//! in the snapshot's changed set, in the same batch; a change that removes a ticket's records
+//! removes the snapshot first (see `snapshot.rs`).
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::sync::MutexGuard;
 
 use sled::IVec;
@@ -37,9 +41,38 @@ pub(crate) struct Txn<'s> {
     /// References taken by this change (not in the store yet).
     taken: HashSet<String>,
     wrote_files: bool,
-    /// Whether the batch holds anything: a commit of nothing changes nothing, not even the
-    /// generation (a read-only command leaves the store's bytes as they were).
+    /// Whether the batch holds anything: a commit of nothing changes nothing (a read-only
+    /// command leaves the store's bytes as they were).
     changed: bool,
+    /// The tickets whose records this change writes.
+    tickets: BTreeSet<String>,
+    /// Whether it removes a ticket's records (an erasure).
+    erases: bool,
+}
+
+/// Prefixes of the records that are a ticket's (`prefix` + ticket, or + ticket + `/` ...).
+const TICKET_RECORDS: [&[u8]; 6] = [
+    keys::TICKET,
+    keys::KEYS,
+    keys::MESSAGE,
+    keys::NOTE,
+    keys::CLASSIFICATION,
+    keys::ENVELOPE,
+];
+
+/// The ticket whose record `key` is, if it is one's.
+pub(super) fn ticket_of(key: &[u8]) -> Option<&str> {
+    let rest = TICKET_RECORDS.iter().find_map(|p| key.strip_prefix(*p))?;
+    let id = rest.split(|b| *b == b'/').next()?;
+    std::str::from_utf8(id).ok().filter(|id| !id.is_empty())
+}
+
+/// Whether removing `key` erases a ticket's content (its record, keys, messages or notes).
+pub(super) fn erases(key: &[u8]) -> bool {
+    [keys::TICKET, keys::KEYS, keys::MESSAGE, keys::NOTE]
+        .iter()
+        .any(|p| key.starts_with(p))
+        && ticket_of(key).is_some()
 }
 
 impl Store {
@@ -58,6 +91,8 @@ impl Store {
             taken: HashSet::new(),
             wrote_files: false,
             changed: false,
+            tickets: BTreeSet::new(),
+            erases: false,
         }
     }
 }
@@ -70,14 +105,30 @@ impl<'s> Txn<'s> {
 
     /// Writes `value` under `key`.
     pub(crate) fn insert(&mut self, key: impl Into<IVec>, value: impl Into<IVec>) {
+        let key = key.into();
         self.changed = true;
+        self.note_ticket(&key);
         self.batch.insert(key, value);
     }
 
     /// Removes `key`.
     pub(crate) fn remove(&mut self, key: impl Into<IVec>) {
+        let key = key.into();
         self.changed = true;
+        self.erases |= erases(&key);
+        self.note_ticket(&key);
         self.batch.remove(key);
+    }
+
+    /// Notes the ticket whose record `key` is, while a catalog snapshot is outstanding (it
+    /// cannot become so while the change holds the write lock).
+    fn note_ticket(&mut self, key: &[u8]) {
+        if self.store.snapshot_is_armed()
+            && let Some(id) = ticket_of(key)
+            && !self.tickets.contains(id)
+        {
+            self.tickets.insert(id.to_string());
+        }
     }
 
     /// Appends an entry to the audit chain.
@@ -181,19 +232,48 @@ impl<'s> Txn<'s> {
     /// before another change begins (the statistics' file put in place, old key files
     /// destroyed).
     pub(crate) fn commit_holding(mut self) -> Result<MutexGuard<'s, ()>, StoreError> {
-        // A change after a catalog snapshot was written removes it, and its generation in
-        // the same batch: a copy put back later is refused.
-        if self.changed && self.store.snapshot_is_armed() {
-            self.store.destroy_snapshot()?;
-            self.batch.remove(keys::GENERATION);
+        // While a catalog snapshot is outstanding, the tickets changed are recorded beside it
+        // in the same batch; an erasure removes it first (file, durably; then its generation
+        // and changed set in the same batch): a copy put back later is refused.
+        let disarm = self.changed && self.erases && self.store.snapshot_is_armed();
+        if disarm {
+            self.store.remove_snapshot_files()?;
+            self.store.forget_snapshot_into(&mut self.batch)?;
+        } else if self.changed && self.store.snapshot_is_armed() {
+            for id in &self.tickets {
+                self.batch.insert(keys::of(keys::CHANGED, id), Vec::new());
+            }
         }
         if self.wrote_files {
             self.store.files.sync_written()?;
         }
         self.store.apply_durably(self.batch)?;
-        if self.changed {
+        if disarm {
             self.store.disarm_snapshot();
         }
         Ok(self.lock)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tickets_records_are_told_by_their_keys() {
+        assert_eq!(ticket_of(&keys::of(keys::TICKET, "AB12")), Some("AB12"));
+        assert_eq!(ticket_of(&keys::message("AB12", 3)), Some("AB12"));
+        assert_eq!(ticket_of(&keys::note("AB12", 1)), Some("AB12"));
+        assert_eq!(ticket_of(&keys::of(keys::CLASSIFICATION, "C3")), Some("C3"));
+        assert_eq!(ticket_of(keys::GENERATION), None);
+        assert_eq!(ticket_of(&keys::of(keys::CHANGED, "AB12")), None);
+        assert_eq!(ticket_of(keys::AUDIT_HEAD), None);
+        assert_eq!(ticket_of(&keys::draft("AB12", 1000)), None);
+        assert_eq!(ticket_of(keys::TICKET), None);
+        assert!(erases(&keys::of(keys::TICKET, "AB12")));
+        assert!(erases(&keys::note("AB12", 1)));
+        assert!(!erases(&keys::of(keys::ENVELOPE, "AB12")));
+        assert!(!erases(&keys::draft("AB12", 1000)));
+        assert!(!erases(keys::AUDIT_HEAD));
     }
 }
