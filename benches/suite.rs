@@ -139,16 +139,20 @@ impl Instance {
         self_cmd(&self.config, program)
     }
 
-    /// Starts `sourdine run`; returns it and the seconds until it answered a request.
-    fn start_daemon(&self) -> (std::process::Child, f64) {
-        let t = Instant::now();
-        let child = self
-            .cmd("sourdine")
+    /// `sourdine run`, its output discarded.
+    fn spawn_daemon(&self) -> std::process::Child {
+        self.cmd("sourdine")
             .arg("run")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap();
+            .unwrap()
+    }
+
+    /// Starts `sourdine run`; returns it and the seconds until it answered a request.
+    fn start_daemon(&self) -> (std::process::Child, f64) {
+        let t = Instant::now();
+        let child = self.spawn_daemon();
         // The socket is bound at once and answers "still loading" until the catalog is built.
         while Client::connect(&self.socket()).map_or(true, |mut c| c.call(Request::Whoami).is_err())
         {
@@ -164,16 +168,10 @@ impl Instance {
 
 impl Instance {
     /// Starts `sourdine run`; returns it and the seconds until `ticket list` first answered
-    /// through the socket (before that, `ticket` finds no socket and fails).
+    /// through the socket (before that, `ticket` says the service is still loading).
     fn start_until_listed(&self) -> (std::process::Child, f64) {
         let t = Instant::now();
-        let child = self
-            .cmd("sourdine")
-            .arg("run")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let child = self.spawn_daemon();
         loop {
             // Through the socket only: never the store opened directly beside the daemon.
             let listed = Command::new(bin("ticket"))

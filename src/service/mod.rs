@@ -276,7 +276,7 @@ impl Service {
         built
             && self
                 .store
-                .snapshot_changes()
+                .snapshot_changes_up_to(SNAPSHOT_AFTER_CHANGES)
                 .is_ok_and(|changed| snapshot_due(changed, since_last))
     }
 

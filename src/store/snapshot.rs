@@ -247,11 +247,18 @@ impl Store {
     /// How many tickets changed since the snapshot was written; None when there is no
     /// snapshot outstanding (never written, or destroyed by an erasure).
     pub fn snapshot_changes(&self) -> Result<Option<usize>, StoreError> {
+        self.snapshot_changes_up_to(usize::MAX)
+    }
+
+    /// [`Store::snapshot_changes`], counting no further than `at_most`: the service asks
+    /// every few seconds whether a snapshot is due, and a set grown large (an import while
+    /// it was stopped, or writes put off while it was busy) need not be read whole each time.
+    pub fn snapshot_changes_up_to(&self, at_most: usize) -> Result<Option<usize>, StoreError> {
         if !self.snapshot_is_armed() {
             return Ok(None);
         }
         let mut n = 0;
-        for item in self.db.scan_prefix(keys::CHANGED).keys() {
+        for item in self.db.scan_prefix(keys::CHANGED).keys().take(at_most) {
             item?;
             n += 1;
         }
