@@ -753,6 +753,7 @@ fn ingest_section(corpus: &[Vec<u8>], dir: &Path, runs: usize, kept: &mut Vec<In
 /// Runs `sourdine ingest DIR` for `inst` (through its service when one is running): wall
 /// seconds and the command's peak RSS in MiB, from GNU time.
 fn timed_ingest(inst: &Instance, dir: &Path) -> (f64, f64) {
+    warm(dir);
     let out = Command::new("/usr/bin/time")
         .args(["-f", "%e %M"])
         .arg(bin("sourdine"))
@@ -776,6 +777,17 @@ fn timed_ingest(inst: &Instance, dir: &Path) -> (f64, f64) {
         last.first().copied().unwrap_or(f64::NAN),
         last.get(1).copied().unwrap_or(f64::NAN) / 1024.0,
     )
+}
+
+/// Reads every file of `dir` (not timed), so that the command timed next reads its input from
+/// the page cache, as the parse-only row reads it from memory. This machine's kernel reclaims
+/// pages it has not used lately (DAMON's proactive reclaim): after a few runs have written
+/// hundreds of megabytes, part of the corpus was read from the disk again, up to a tenth of
+/// the run's time.
+fn warm(dir: &Path) {
+    for entry in fs::read_dir(dir).unwrap() {
+        std::hint::black_box(fs::read(entry.unwrap().path()).unwrap());
+    }
 }
 
 /// CPU time of this process so far (user and system), in seconds: on a machine shared with
