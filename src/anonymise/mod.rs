@@ -285,6 +285,11 @@ fn parser_decoded(encoded: &[u8], cte: &str, boundary: &[u8]) -> Option<Vec<u8>>
 /// Decodes base64 written as it should be (lines of the standard alphabet, canonical
 /// padding), as the parser's decoder would, several times faster; `None` for anything else,
 /// which is left to the parser's tolerant decoder.
+///
+/// The lines are joined and decoded in one call: decoding line by line cost a call, a length
+/// check and a fill of the output per 76 characters (a quarter of preparing a message with a
+/// photo). Lines that each hold whole 4-character groups and decode one by one, but not
+/// joined (padding at the end of a line before the last), are still decoded line by line.
 fn strict_base64(encoded: &[u8]) -> Option<Vec<u8>> {
     use base64::Engine as _;
     let engine = &base64::engine::general_purpose::STANDARD;
@@ -298,13 +303,24 @@ fn strict_base64(encoded: &[u8]) -> Option<Vec<u8>> {
                 line.strip_suffix(b"\r").unwrap_or(line)
             })
     };
-    // Lines of whole 4-character groups (as every client writes them) decode one by one.
-    let mut out = Vec::with_capacity(encoded.len() / 4 * 3);
-    if lines().all(|line| line.len() % 4 == 0 && engine.decode_vec(line, &mut out).is_ok()) {
+    let mut joined = Vec::with_capacity(encoded.len());
+    let mut whole_groups = true;
+    for line in lines() {
+        whole_groups &= line.len() % 4 == 0;
+        joined.extend_from_slice(line);
+    }
+    // Joined, the groups decode to the bytes the lines decode to one by one, whenever both
+    // succeed: decoding joined can only fail where a line's padding is not at the end.
+    if let Ok(out) = engine.decode(&joined) {
         return Some(out);
     }
-    let joined: Vec<u8> = lines().flatten().copied().collect();
-    engine.decode(joined).ok()
+    if !whole_groups {
+        return None;
+    }
+    let mut out = Vec::with_capacity(encoded.len() / 4 * 3);
+    lines()
+        .all(|line| engine.decode_vec(line, &mut out).is_ok())
+        .then_some(out)
 }
 
 /// Decodes quoted-printable exactly as the parser's decoder does (same output, same refusal

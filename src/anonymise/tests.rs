@@ -35,6 +35,48 @@ fn strict_base64_agrees_with_the_parsers_decoder() {
     }
 }
 
+/// The line-by-line decoding `strict_base64` did before it decoded the joined lines at once.
+fn strict_base64_by_line(encoded: &[u8]) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    let engine = &base64::engine::general_purpose::STANDARD;
+    let text = String::from_utf8_lossy(encoded).into_owned();
+    let lines: Vec<&str> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
+    let mut out = Vec::new();
+    if lines
+        .iter()
+        .all(|l| l.len() % 4 == 0 && engine.decode_vec(l, &mut out).is_ok())
+    {
+        return Some(out);
+    }
+    engine.decode(lines.concat()).ok()
+}
+
+#[test]
+fn strict_base64_joined_decodes_as_line_by_line() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    // Padding at the end of a line before the last: line by line only.
+    assert_eq!(
+        strict_base64(b"QQ==\r\nQg==\r\n").as_deref(),
+        Some(&b"AB"[..])
+    );
+    assert_eq!(strict_base64(b"QQ==QQ=="), None);
+    let byte = prop::sample::select(b"QUJDRAgw+/==\r\n\n*".to_vec());
+    TestRunner::new(Config {
+        cases: 3000,
+        failure_persistence: None,
+        ..Config::default()
+    })
+    .run(&prop::collection::vec(byte, 0..40), |encoded| {
+        prop_assert_eq!(strict_base64(&encoded), strict_base64_by_line(&encoded));
+        Ok(())
+    })
+    .unwrap();
+}
+
 #[test]
 fn quoted_printable_decodes_as_the_parser_does() {
     use proptest::prelude::*;
