@@ -399,16 +399,21 @@ fn looks_like_csv(b: &[u8]) -> bool {
 
 /// What happens to an attachment of this kind. `None`: dropped without a trace (signatures,
 /// keys, certificates, and the `Version: 1` part of PGP/MIME, which carry no content).
-pub fn policy(kind: AttachmentKind, bytes: &[u8]) -> Option<AttachmentContent> {
+/// Bytes given owned are kept without a copy.
+pub fn policy<'a>(
+    kind: AttachmentKind,
+    bytes: impl Into<std::borrow::Cow<'a, [u8]>>,
+) -> Option<AttachmentContent> {
     use AttachmentKind as K;
+    let bytes = bytes.into();
     match kind {
-        K::Text | K::Csv => Some(AttachmentContent::Kept(bytes.to_vec())),
+        K::Text | K::Csv => Some(AttachmentContent::Kept(bytes.into_owned())),
         K::PgpKey | K::PgpSignature | K::Certificate => None,
-        K::Pkcs7 if is_cms_enveloped(bytes) => {
+        K::Pkcs7 if is_cms_enveloped(&bytes) => {
             Some(AttachmentContent::Withheld(WithheldReason::Encrypted))
         }
         K::Pkcs7 => None,
-        K::PgpEncrypted if is_pgp_mime_version(bytes) => None,
+        K::PgpEncrypted if is_pgp_mime_version(&bytes) => None,
         K::PgpEncrypted => Some(AttachmentContent::Withheld(WithheldReason::Encrypted)),
         K::VCard | K::Calendar | K::Tnef => {
             Some(AttachmentContent::Withheld(WithheldReason::CarriesIdentity))
@@ -424,7 +429,7 @@ pub fn policy(kind: AttachmentKind, bytes: &[u8]) -> Option<AttachmentContent> {
         | K::Odt
         | K::Ods
         | K::Odp
-        | K::Rtf => Some(AttachmentContent::NeedsCleaning(bytes.to_vec())),
+        | K::Rtf => Some(AttachmentContent::NeedsCleaning(bytes.into_owned())),
         K::Tiff | K::Heic => Some(AttachmentContent::Withheld(WithheldReason::NotCleaned)),
         K::Zip | K::Html | K::Message | K::Other => {
             Some(AttachmentContent::Withheld(WithheldReason::Unsupported))

@@ -103,17 +103,17 @@ impl Walker<'_> {
     /// to the attachment policy.
     pub(super) fn add_leaf(
         &mut self,
-        bytes: &[u8],
+        bytes: Cow<'_, [u8]>,
         declared: &str,
         depth: usize,
         segments: &mut Vec<Segment>,
     ) -> Result<(), Rejection> {
-        match attachments::sniff(bytes, Some(declared)) {
-            AttachmentKind::Message => self.add_message(bytes, depth, segments),
+        match attachments::sniff(&bytes, Some(declared)) {
+            AttachmentKind::Message => self.add_message(&bytes, depth, segments),
             AttachmentKind::Text => {
-                let (rest, files) = match uuencode::extract(bytes) {
+                let (rest, files) = match uuencode::extract(&bytes) {
                     Some((rest, files)) => (rest, files),
-                    None => (bytes.to_vec(), Vec::new()),
+                    None => (bytes.into_owned(), Vec::new()),
                 };
                 let rest = text_file(rest);
                 // A file that was only a uuencoded block leaves nothing but its note.
@@ -122,7 +122,7 @@ impl Walker<'_> {
                         .lines()
                         .all(|l| l.trim().is_empty() || l.trim() == uuencode::NOTE);
                 if !only_notes {
-                    self.add_attachment(&rest, Some(declared), false);
+                    self.add_attachment(Cow::Owned(rest), Some(declared), false);
                 }
                 self.add_files(files, depth, segments)
             }
@@ -143,7 +143,7 @@ impl Walker<'_> {
     ) -> Result<(), Rejection> {
         match self.forwarded_bytes(bytes, depth + 1)? {
             Some((subject, body)) => segments.push(Segment::Forwarded { subject, body }),
-            None => self.add_attachment(bytes, None, true),
+            None => self.add_attachment(Cow::Borrowed(bytes), None, true),
         }
         Ok(())
     }
@@ -162,9 +162,9 @@ impl Walker<'_> {
                     AttachmentKind::Message => self.add_message(&bytes, depth, segments)?,
                     AttachmentKind::Text => {
                         let text = text_file(bytes);
-                        self.add_attachment(&text, None, false);
+                        self.add_attachment(Cow::Owned(text), None, false);
                     }
-                    _ => self.add_attachment(&bytes, None, false),
+                    _ => self.add_attachment(Cow::Owned(bytes), None, false),
                 },
                 None => self.attachments.push(Attachment {
                     kind: AttachmentKind::Other,

@@ -605,7 +605,7 @@ impl Walker<'_> {
                 match self.forwarded_bytes(&bytes, depth + 1)? {
                     Some(section) => Some(section),
                     None => {
-                        self.add_attachment(&bytes, None, true);
+                        self.add_attachment(Cow::Borrowed(&bytes), None, true);
                         None
                     }
                 }
@@ -617,7 +617,7 @@ impl Walker<'_> {
         }
 
         let bytes = decoded_body(raw, part, boundary);
-        self.walk_leaf(part, &bytes, (ctype, subtype), depth, mode, segments)
+        self.walk_leaf(part, bytes, (ctype, subtype), depth, mode, segments)
     }
 
     /// Walks the children of a multipart of type `multipart/subtype`.
@@ -735,13 +735,13 @@ impl Walker<'_> {
     fn walk_leaf(
         &mut self,
         part: &MessagePart<'_>,
-        bytes: &[u8],
+        bytes: Vec<u8>,
         (ctype, subtype): (&str, &str),
         depth: usize,
         mode: Mode,
         segments: &mut Vec<Segment>,
     ) -> Result<(), Rejection> {
-        if let Some(text) = hidden_text(ctype, subtype, part, bytes) {
+        if let Some(text) = hidden_text(ctype, subtype, part, &bytes) {
             if mode != Mode::NotChosen {
                 segments.push(Segment::Plain {
                     text,
@@ -757,7 +757,7 @@ impl Walker<'_> {
             if mode == Mode::NotChosen {
                 return Ok(());
             }
-            let text = decode_text(bytes, part);
+            let text = decode_text(&bytes, part);
             let redact_addresses = mode == Mode::ReportText;
             if subtype != "html" {
                 return self.add_plain(text, redact_addresses, depth, segments);
@@ -779,16 +779,17 @@ impl Walker<'_> {
             return Ok(());
         }
         let declared = format!("{ctype}/{subtype}");
-        self.add_leaf(bytes, &declared, depth, segments)
+        self.add_leaf(Cow::Owned(bytes), &declared, depth, segments)
     }
 
     /// Sniffs and applies the policy to one attachment.
-    fn add_attachment(&mut self, bytes: &[u8], declared: Option<&str>, is_message: bool) {
+    fn add_attachment(&mut self, bytes: Cow<'_, [u8]>, declared: Option<&str>, is_message: bool) {
         let kind = if is_message {
             AttachmentKind::Message
         } else {
-            attachments::sniff(bytes, declared)
+            attachments::sniff(&bytes, declared)
         };
+        let size = bytes.len() as u64;
         let content = if is_message {
             Some(AttachmentContent::Withheld(WithheldReason::Unsupported))
         } else {
@@ -797,7 +798,7 @@ impl Walker<'_> {
         if let Some(content) = content {
             self.attachments.push(Attachment {
                 kind,
-                size: bytes.len() as u64,
+                size,
                 content,
             });
         }
