@@ -8,7 +8,7 @@ use crate::config::{Config, DEFAULT_CONFIG_PATH, DEFAULT_SOCKET};
 use crate::control::client::{Client, ConnectError};
 use crate::intake::import::{Batching, ImportError, Plan, feed};
 use crate::intake::{BATCH_BYTES, BatchLimits, IngestCounts};
-use crate::model::{Bytes, Caller, Request, Response, Role, ServiceError};
+use crate::model::{Caller, Request, Response, Role, ServiceError};
 use crate::service::{Service, require};
 use crate::store::StoreError;
 
@@ -228,9 +228,7 @@ fn remote_ingest(
         batching,
         std::mem::take,
         |batch| {
-            client.send(Request::Ingest {
-                messages: batch.into_iter().map(Bytes).collect(),
-            })?;
+            client.send_ingest(&batch)?;
             if std::mem::replace(&mut in_flight, true) {
                 answer(client)
             } else {

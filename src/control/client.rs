@@ -93,6 +93,18 @@ impl Client {
             .map_err(|e| self.lost(e))
     }
 
+    /// Sends an ingest of `messages` without waiting for its answer, as [`Client::send`]
+    /// does: the request's line ([`Request::IngestFollowing`]), then each message's bytes as
+    /// they are, neither base64 nor JSON to encode here and decode in the service.
+    pub fn send_ingest(&mut self, messages: &[Vec<u8>]) -> Result<(), ServiceError> {
+        self.send(Request::IngestFollowing {
+            lengths: messages.iter().map(|m| m.len() as u64).collect(),
+        })?;
+        let stream = self.reader.get_mut();
+        let written = messages.iter().try_for_each(|m| stream.write_all(m));
+        written.map_err(|e| self.lost(e))
+    }
+
     /// Reads the answer to the oldest request sent and not yet answered.
     pub fn receive(&mut self) -> Result<Response, ServiceError> {
         let mut answer = Vec::new();

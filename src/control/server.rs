@@ -251,6 +251,18 @@ async fn connection(
         let request = parse_request(line.trim_ascii_end());
         // The raw line can be as large as the batch it carries.
         drop(line);
+        let request = match request {
+            Ok(Request::IngestFollowing { lengths }) => {
+                match read_following(&mut reader, &lengths, limit).await? {
+                    Ok(messages) => Ok(Request::Ingest { messages }),
+                    Err(refusal) => {
+                        finish(pending, &mut write).await?;
+                        return write_frame(&mut write, Err(refusal)).await;
+                    }
+                }
+            }
+            other => other,
+        };
         if let Ok(Request::Ingest { messages }) = request {
             // Prepared now, committed after the batch before it: answer that one meanwhile.
             let after = pending.as_mut().and_then(|p| p.committed.take());
@@ -269,6 +281,45 @@ async fn connection(
             Err(e) => Err(e),
         };
         write_frame(&mut write, result).await?;
+    }
+}
+
+/// Reads the messages that follow an `ingest_following` line, `lengths` bytes each, at most
+/// `limit` bytes in all and within [`REQUEST_TIMEOUT`]; a refusal when they are too large or
+/// late (the connection is then closed: what follows cannot be told from a request).
+async fn read_following(
+    reader: &mut (impl tokio::io::AsyncRead + Unpin),
+    lengths: &[u64],
+    limit: usize,
+) -> std::io::Result<Result<Vec<Bytes>, ServiceError>> {
+    let total = lengths.iter().try_fold(0u64, |t, &l| t.checked_add(l));
+    if total.is_none_or(|t| t > limit as u64) {
+        return Ok(Err(ServiceError::new(
+            ErrorKind::Invalid,
+            format!("request larger than {limit} bytes"),
+        )));
+    }
+    let read = tokio::time::timeout(REQUEST_TIMEOUT, async {
+        let mut messages = Vec::with_capacity(lengths.len());
+        for &len in lengths {
+            // Within the limit checked above.
+            let mut bytes = vec![0; len as usize];
+            reader.read_exact(&mut bytes).await?;
+            messages.push(Bytes(bytes));
+        }
+        Ok::<_, std::io::Error>(messages)
+    })
+    .await;
+    match read {
+        Err(_) => Ok(Err(ServiceError::new(
+            ErrorKind::Invalid,
+            "request not received in time",
+        ))),
+        Ok(Err(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => Ok(Err(ServiceError::new(
+            ErrorKind::Invalid,
+            "request cut short",
+        ))),
+        Ok(r) => r.map(Ok),
     }
 }
 

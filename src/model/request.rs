@@ -249,6 +249,13 @@ pub enum Request {
         /// The raw messages.
         messages: Vec<Bytes>,
     },
+    /// [`Request::Ingest`] on the control socket with the messages after the request's line,
+    /// one after the other as they are (no base64, no JSON): `lengths` gives each one's size
+    /// in bytes. The socket reads them and passes on an `Ingest`.
+    IngestFollowing {
+        /// The size in bytes of each message that follows the line.
+        lengths: Vec<u64>,
+    },
     /// The quarantine (operator).
     QuarantineList,
     /// What can be read of a quarantined message (operator; audited).
@@ -346,7 +353,7 @@ impl Request {
             Request::RevealRequest { .. } => "reveal_request",
             Request::RevealApprove { .. } => "reveal_approve",
             Request::RevealList => "reveal_list",
-            Request::Ingest { .. } => "ingest",
+            Request::Ingest { .. } | Request::IngestFollowing { .. } => "ingest",
             Request::QuarantineList => "quarantine_list",
             Request::QuarantineShow { .. } => "quarantine_show",
             Request::QuarantineRetry { .. } => "quarantine_retry",

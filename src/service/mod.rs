@@ -386,6 +386,7 @@ impl Service {
             | Request::Forget { .. }
             | Request::RotateKeys
             | Request::Ingest { .. }
+            | Request::IngestFollowing { .. }
             | Request::QuarantineList
             | Request::Audit { .. }
             | Request::AuditVerify { .. }) => self.answer_supervision(caller, r),
@@ -663,6 +664,13 @@ impl Service {
                 need(Role::Supervisor)?;
                 let outcomes = self.ingest(messages.into_iter().map(|b| b.0).collect())?;
                 Ok(Response::Ingested(outcomes))
+            }
+            Request::IngestFollowing { .. } => {
+                need(Role::Supervisor)?;
+                Err(ServiceError::new(
+                    ErrorKind::Invalid,
+                    "ingest_following carries its messages after its line on the control socket",
+                ))
             }
             Request::QuarantineList => {
                 need(Role::Supervisor)?;

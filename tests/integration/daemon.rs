@@ -526,3 +526,46 @@ fn ingest_through_the_service_commits_batches_in_the_order_sent() {
     assert_eq!(subjects(&env), expected(40));
     assert!(d.stop().success());
 }
+
+/// `ingest_following` carries its messages raw after its line: they are taken in. Messages
+/// cut short, or lengths over the limit, are refused and nothing of them is taken in.
+#[test]
+fn raw_messages_after_an_ingest_line_are_taken_in_and_a_cut_batch_refused() {
+    use std::io::{BufRead, BufReader, Write};
+    let env = Env::init_with("");
+    let mut d = env.start_daemon();
+    let send = |lengths: &[u64], bytes: &[u8]| -> Value {
+        let mut s = std::os::unix::net::UnixStream::connect(env.socket()).unwrap();
+        let line = serde_json::json!({
+            "v": 1,
+            "request": { "op": "ingest_following", "lengths": lengths },
+        });
+        s.write_all(format!("{line}\n").as_bytes()).unwrap();
+        s.write_all(bytes).unwrap();
+        s.shutdown(std::net::Shutdown::Write).unwrap();
+        let mut answer = String::new();
+        BufReader::new(s).read_line(&mut answer).unwrap();
+        serde_json::from_str(&answer).unwrap()
+    };
+    let one = b"From: w1@example.org\nSubject: raw one\nMessage-ID: <raw1@example.org>\n\nFirst.\n";
+    let two =
+        b"From: w2@example.org\nSubject: raw two\nMessage-ID: <raw2@example.org>\n\nSecond.\n";
+    let both = [&one[..], &two[..]].concat();
+    let lens = [one.len() as u64, two.len() as u64];
+
+    let cut = send(&[lens[0], lens[1] + 10], &both);
+    assert!(cut.to_string().contains("cut short"), "{cut}");
+    let huge = send(&[u64::MAX, 2], b"");
+    assert!(huge.to_string().contains("larger than"), "{huge}");
+    let subjects = || text(&env.ticket(&["list", "--status", "all"]).stdout);
+    assert!(!subjects().contains("raw one"), "{}", subjects());
+
+    let taken = send(&lens, &both);
+    assert!(taken.to_string().contains("ingested"), "{taken}");
+    let listed = subjects();
+    assert!(
+        listed.contains("raw one") && listed.contains("raw two"),
+        "{listed}"
+    );
+    assert!(d.stop().success());
+}
