@@ -208,7 +208,6 @@ async fn connection(
     // The `Ingest` request whose answer is not written yet (see [`PendingIngest`]).
     let mut pending: Option<PendingIngest> = None;
     loop {
-        let mut line = Vec::new();
         // Wait for the first byte of a request (idle), then for the whole line; a pending
         // ingest's answer goes out as soon as it is ready.
         let first = tokio::select! {
@@ -227,41 +226,12 @@ async fn connection(
             Ok(Err(e)) => return Err(e),
             Ok(Ok(_)) => {}
         }
-        let read = tokio::time::timeout(
-            REQUEST_TIMEOUT,
-            (&mut reader)
-                .take(limit as u64 + 1)
-                .read_until(b'\n', &mut line),
-        )
-        .await;
-        let refusal = match read {
-            Err(_) => Some("request not received in time".to_string()),
-            Ok(Err(e)) => return Err(e),
-            Ok(Ok(_)) if line.len() > limit => Some(format!("request larger than {limit} bytes")),
-            Ok(Ok(_)) => None,
-        };
-        if let Some(refusal) = refusal {
-            finish(pending, &mut write).await?;
-            return write_frame(
-                &mut write,
-                Err(ServiceError::new(ErrorKind::Invalid, refusal)),
-            )
-            .await;
-        }
-        let request = parse_request(line.trim_ascii_end());
-        // The raw line can be as large as the batch it carries.
-        drop(line);
-        let request = match request {
-            Ok(Request::IngestFollowing { lengths }) => {
-                match read_following(&mut reader, &lengths, limit).await? {
-                    Ok(messages) => Ok(Request::Ingest { messages }),
-                    Err(refusal) => {
-                        finish(pending, &mut write).await?;
-                        return write_frame(&mut write, Err(refusal)).await;
-                    }
-                }
+        let request = match read_request(&mut reader, limit).await? {
+            Read::Request(request) => request,
+            Read::Refused(refusal) => {
+                finish(pending, &mut write).await?;
+                return write_frame(&mut write, Err(refusal)).await;
             }
-            other => other,
         };
         if let Ok(Request::Ingest { messages }) = request {
             // Prepared now, committed after the batch before it: answer that one meanwhile.
@@ -282,6 +252,54 @@ async fn connection(
         };
         write_frame(&mut write, result).await?;
     }
+}
+
+/// One request read from a connection.
+enum Read {
+    /// The request, or why its line could not be understood (answered, the connection goes on).
+    Request(Result<Request, ServiceError>),
+    /// Too large or too late: answered, then the connection is closed.
+    Refused(ServiceError),
+}
+
+/// Reads one request line (at most `limit` bytes, within [`REQUEST_TIMEOUT`]) and, for an
+/// `ingest_following`, the messages after it, passed on as an `Ingest`.
+async fn read_request(
+    reader: &mut (impl tokio::io::AsyncBufRead + Unpin),
+    limit: usize,
+) -> std::io::Result<Read> {
+    let mut line = Vec::new();
+    let read = tokio::time::timeout(
+        REQUEST_TIMEOUT,
+        (&mut *reader)
+            .take(limit as u64 + 1)
+            .read_until(b'\n', &mut line),
+    )
+    .await;
+    let refusal = match read {
+        Err(_) => Some("request not received in time".to_string()),
+        Ok(Err(e)) => return Err(e),
+        Ok(Ok(_)) if line.len() > limit => Some(format!("request larger than {limit} bytes")),
+        Ok(Ok(_)) => None,
+    };
+    if let Some(refusal) = refusal {
+        return Ok(Read::Refused(ServiceError::new(
+            ErrorKind::Invalid,
+            refusal,
+        )));
+    }
+    let request = parse_request(line.trim_ascii_end());
+    // The raw line can be as large as the batch it carries.
+    drop(line);
+    Ok(match request {
+        Ok(Request::IngestFollowing { lengths }) => {
+            match read_following(reader, &lengths, limit).await? {
+                Ok(messages) => Read::Request(Ok(Request::Ingest { messages })),
+                Err(refusal) => Read::Refused(refusal),
+            }
+        }
+        other => Read::Request(other),
+    })
 }
 
 /// Reads the messages that follow an `ingest_following` line, `lengths` bytes each, at most
