@@ -101,8 +101,16 @@ impl Client {
             lengths: messages.iter().map(|m| m.len() as u64).collect(),
         })?;
         let stream = self.reader.get_mut();
-        let written = messages.iter().try_for_each(|m| stream.write_all(m));
-        written.map_err(|e| self.lost(e))
+        match messages.iter().try_for_each(|m| stream.write_all(m)) {
+            Ok(()) => Ok(()),
+            // The service may have answered the line before reading the messages (still
+            // loading, a batch over its limit) and closed: its answer says more than the
+            // broken connection.
+            Err(e) => match self.receive() {
+                Err(answer) if !answer.is_unavailable() => Err(answer),
+                _ => Err(self.lost(e)),
+            },
+        }
     }
 
     /// Reads the answer to the oldest request sent and not yet answered.

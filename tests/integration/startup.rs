@@ -231,6 +231,24 @@ fn ticket_says_still_loading_then_lists_every_ticket() {
             assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
         }
     }
+    // `sourdine ingest` through the loading service: its batch (larger than the socket's
+    // buffer) is refused after the request's line, and the command says why rather than
+    // that the connection broke.
+    let big = env.dir.path().join("big");
+    fs::create_dir_all(&big).unwrap();
+    let words = "a long letter about restless nights\n".repeat(120_000);
+    fs::write(
+        big.join("big.eml"),
+        format!("From: w@example.org\nSubject: big\n\n{words}"),
+    )
+    .unwrap();
+    let out = env.sourdine(&["ingest", big.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("loading") && !text(&out.stderr).contains("lost the connection"),
+        "{}",
+        text(&out.stderr)
+    );
     wait_listed(&env, &d, start, 5);
     let found = ok(env.ticket(&["search", "restless", "--json"]));
     let found: serde_json::Value = serde_json::from_str(&found).unwrap();
