@@ -1134,12 +1134,23 @@ fn redact_attribution(content: &str, quoted_follows: bool) -> Option<String> {
                 if let Some(c) = re.captures(&content) {
                     let name = c.name("name").map_or("", |m| m.as_str());
                     return looks_like_name(name, NAME_MAX_WORDS)
-                        .then(|| re.replace(&content, *rep).into_owned());
+                        .then(|| replace_match(&c, &content, rep));
                 }
             }
         }
         None
     })
+}
+
+/// `content` with the match `c` found in it replaced by `rep` (`$name` expanded), as
+/// `Regex::replace` would: the same first match, without searching for it again.
+fn replace_match(c: &regex::Captures<'_>, content: &str, rep: &str) -> String {
+    let m = c.get(0).expect("a match has group 0");
+    let mut out = String::with_capacity(content.len() + rep.len());
+    out.push_str(&content[..m.start()]);
+    c.expand(rep, &mut out);
+    out.push_str(&content[m.end()..]);
+    out
 }
 
 /// A line that may be an attribution (it ends with a colon, is not too long), with its
@@ -1226,7 +1237,7 @@ fn redact_dated_attribution(content: &str, quoted_follows: bool) -> Option<Strin
             if !credible(pre) || !looks_like_name(name, NAME_MAX_WORDS) {
                 return None;
             }
-            let out = re.replace(&content, *rep).into_owned();
+            let out = replace_match(&c, &content, rep);
             return Some(EMAIL.replace_all(&out, REDACTED).into_owned());
         }
     }

@@ -648,3 +648,33 @@ fn unrelated_text_is_not_removed_as_a_signature() {
         "one word is not enough"
     );
 }
+
+#[test]
+fn replace_match_replaces_as_regex_replace_does() {
+    let lines = [
+        "Jane Doe wrote:",
+        "Jane Doe <jane@example.org> wrote:",
+        "Jean Dupont a écrit :",
+        "Max Muster schrieb:",
+        "Jan de Vries schreef:",
+        "On Mon, 3 Mar 2025 at 10:00, Jane Doe <jane@example.org> wrote:",
+        "Le lun. 3 mars 2025 à 10:00, Jean <jean@example.fr> a écrit :",
+        "Op 3 mrt. 2025 om 10:00 schreef Jan <jan@example.nl>:",
+        "$1 and $name wrote:",
+        "wrote:",
+    ];
+    let mut matched = 0;
+    for (re, rep) in NAMED.iter().chain(UNDATED.iter()) {
+        for line in lines {
+            if let Some(c) = re.captures(line) {
+                matched += 1;
+                assert_eq!(
+                    replace_match(&c, line, rep),
+                    re.replace(line, *rep),
+                    "{line}"
+                );
+            }
+        }
+    }
+    assert!(matched >= 5, "{matched}");
+}
