@@ -68,10 +68,13 @@ fn in_word(c: char) -> bool {
 
 /// The searchable words of a text, folded.
 pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    written_words(text).map(fold).filter(|w| !w.is_empty())
+}
+
+/// The words of a text as written, before folding (too long ones left out).
+fn written_words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !in_word(c))
         .filter(|w| !w.is_empty() && w.chars().count() <= MAX_WORD)
-        .map(fold)
-        .filter(|w| !w.is_empty())
 }
 
 /// The searchable words of a text, folded, each once (in the order they first appear): a
@@ -79,8 +82,8 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 fn distinct_words(text: &str) -> impl Iterator<Item = String> + '_ {
     let mut written = std::collections::HashSet::new();
     let mut folded = std::collections::HashSet::new();
-    text.split(|c: char| !in_word(c))
-        .filter(move |w| !w.is_empty() && written.insert(*w) && w.chars().count() <= MAX_WORD)
+    written_words(text)
+        .filter(move |w| written.insert(*w))
         .map(fold)
         .filter(move |w| !w.is_empty() && folded.insert(w.clone()))
 }
