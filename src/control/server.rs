@@ -227,8 +227,8 @@ async fn connection(
             Ok(Ok(_)) => {}
         }
         let request = match read_request(&mut reader, limit).await? {
-            Read::Request(request) => request,
-            Read::Refused(refusal) => {
+            Incoming::Request(request) => request,
+            Incoming::Refused(refusal) => {
                 finish(pending, &mut write).await?;
                 return write_frame(&mut write, Err(refusal)).await;
             }
@@ -255,7 +255,7 @@ async fn connection(
 }
 
 /// One request read from a connection.
-enum Read {
+enum Incoming {
     /// The request, or why its line could not be understood (answered, the connection goes on).
     Request(Result<Request, ServiceError>),
     /// Too large or too late: answered, then the connection is closed.
@@ -267,7 +267,7 @@ enum Read {
 async fn read_request(
     reader: &mut (impl tokio::io::AsyncBufRead + Unpin),
     limit: usize,
-) -> std::io::Result<Read> {
+) -> std::io::Result<Incoming> {
     let mut line = Vec::new();
     let read = tokio::time::timeout(
         REQUEST_TIMEOUT,
@@ -276,17 +276,11 @@ async fn read_request(
             .read_until(b'\n', &mut line),
     )
     .await;
-    let refusal = match read {
-        Err(_) => Some("request not received in time".to_string()),
+    match read {
+        Err(_) => return Ok(Incoming::Refused(too_late())),
         Ok(Err(e)) => return Err(e),
-        Ok(Ok(_)) if line.len() > limit => Some(format!("request larger than {limit} bytes")),
-        Ok(Ok(_)) => None,
-    };
-    if let Some(refusal) = refusal {
-        return Ok(Read::Refused(ServiceError::new(
-            ErrorKind::Invalid,
-            refusal,
-        )));
+        Ok(Ok(_)) if line.len() > limit => return Ok(Incoming::Refused(too_large(limit))),
+        Ok(Ok(_)) => {}
     }
     let request = parse_request(line.trim_ascii_end());
     // The raw line can be as large as the batch it carries.
@@ -294,11 +288,11 @@ async fn read_request(
     Ok(match request {
         Ok(Request::IngestFollowing { lengths }) => {
             match read_following(reader, &lengths, limit).await? {
-                Ok(messages) => Read::Request(Ok(Request::Ingest { messages })),
-                Err(refusal) => Read::Refused(refusal),
+                Ok(messages) => Incoming::Request(Ok(Request::Ingest { messages })),
+                Err(refusal) => Incoming::Refused(refusal),
             }
         }
-        other => Read::Request(other),
+        other => Incoming::Request(other),
     })
 }
 
@@ -312,10 +306,7 @@ async fn read_following(
 ) -> std::io::Result<Result<Vec<Bytes>, ServiceError>> {
     let total = lengths.iter().try_fold(0u64, |t, &l| t.checked_add(l));
     if total.is_none_or(|t| t > limit as u64) {
-        return Ok(Err(ServiceError::new(
-            ErrorKind::Invalid,
-            format!("request larger than {limit} bytes"),
-        )));
+        return Ok(Err(too_large(limit)));
     }
     let read = tokio::time::timeout(REQUEST_TIMEOUT, async {
         let mut messages = Vec::with_capacity(lengths.len());
@@ -329,16 +320,26 @@ async fn read_following(
     })
     .await;
     match read {
-        Err(_) => Ok(Err(ServiceError::new(
-            ErrorKind::Invalid,
-            "request not received in time",
-        ))),
+        Err(_) => Ok(Err(too_late())),
         Ok(Err(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => Ok(Err(ServiceError::new(
             ErrorKind::Invalid,
             "request cut short",
         ))),
         Ok(r) => r.map(Ok),
     }
+}
+
+/// The refusal of a request over `limit` bytes.
+fn too_large(limit: usize) -> ServiceError {
+    ServiceError::new(
+        ErrorKind::Invalid,
+        format!("request larger than {limit} bytes"),
+    )
+}
+
+/// The refusal of a request not received within [`REQUEST_TIMEOUT`].
+fn too_late() -> ServiceError {
+    ServiceError::new(ErrorKind::Invalid, "request not received in time")
 }
 
 /// Answers one request (other than `Ingest`) on a blocking thread.
