@@ -105,11 +105,19 @@ impl Client {
             Ok(()) => Ok(()),
             // The service may have answered the line before reading the messages (still
             // loading, a batch over its limit) and closed: its answer says more than the
-            // broken connection.
-            Err(e) => match self.receive() {
-                Err(answer) if !answer.is_unavailable() => Err(answer),
-                _ => Err(self.lost(e)),
-            },
+            // broken connection. (A write that timed out waits for no answer.)
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset
+                ) =>
+            {
+                match self.receive() {
+                    Err(answer) if !answer.is_unavailable() => Err(answer),
+                    _ => Err(self.lost(e)),
+                }
+            }
+            Err(e) => Err(self.lost(e)),
         }
     }
 
