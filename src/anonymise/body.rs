@@ -1456,16 +1456,14 @@ pub fn normalise(text: &str) -> String {
     } else {
         Cow::Borrowed(text)
     };
-    let keep =
-        |c: char| c == '\n' || c == '\t' || !(c.is_control() || super::headers::is_bidi_control(c));
-    let cleaned: Cow<'_, str> = if text.chars().all(keep) {
+    let cleaned: Cow<'_, str> = if all_kept(&text) {
         text
     } else {
-        Cow::Owned(text.chars().filter(|&c| keep(c)).collect())
+        Cow::Owned(text.chars().filter(|&c| kept(c)).collect())
     };
     let mut out = String::with_capacity(cleaned.len());
     let mut blank_run = 0;
-    for line in super::lines::split_lf(&cleaned) {
+    for line in super::lines::split_lf(cleaned.trim_start()) {
         let line = line.trim_end();
         if line.is_empty() {
             blank_run += 1;
@@ -1478,7 +1476,39 @@ pub fn normalise(text: &str) -> String {
         out.push_str(line);
         out.push('\n');
     }
-    out.trim().to_string()
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// Whether `c` stays in a [`normalise`]d body: not a control character (but `\n` and `\t`),
+/// not a bidirectional override.
+fn kept(c: char) -> bool {
+    c == '\n' || c == '\t' || !(c.is_control() || super::headers::is_bidi_control(c))
+}
+
+/// Whether every character of `text` is [`kept`]: ASCII is checked a byte at a time, without
+/// decoding (decoding every character was most of `normalise`'s time).
+fn all_kept(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            if (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f {
+                return false;
+            }
+            i += 1;
+        } else {
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            if !kept(c) {
+                return false;
+            }
+            i += c.len_utf8();
+        }
+    }
+    true
 }
 
 #[cfg(test)]

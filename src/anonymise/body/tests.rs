@@ -678,3 +678,46 @@ fn replace_match_replaces_as_regex_replace_does() {
     }
     assert!(matched >= 5, "{matched}");
 }
+
+/// `normalise` as it was before its ASCII fast path, to compare with.
+fn normalise_reference(text: &str) -> String {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let keep = |c: char| {
+        c == '\n' || c == '\t' || !(c.is_control() || crate::anonymise::headers::is_bidi_control(c))
+    };
+    let cleaned: String = text.chars().filter(|&c| keep(c)).collect();
+    let mut out = String::new();
+    let mut blank_run = 0;
+    for line in cleaned.split('\n') {
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank_run += 1;
+            if blank_run > 2 {
+                continue;
+            }
+        } else {
+            blank_run = 0;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.trim().to_string()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+    /// The fast path keeps and drops exactly what the character-by-character filter did.
+    #[test]
+    fn normalise_matches_the_character_filter(
+        text in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "a", "é", " ", "\t", "\n", "\r", "\r\n", "\u{7}", "\u{7f}", "\u{85}",
+                "\u{a0}", "\u{202E}", "\u{2067}", "\u{200F}", "\u{61C}", "\u{3000}", "x y", "中",
+            ]),
+            0..60,
+        )
+    ) {
+        let text = text.concat();
+        proptest::prop_assert_eq!(normalise(&text), normalise_reference(&text));
+    }
+}
