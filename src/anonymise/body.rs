@@ -955,7 +955,12 @@ const WEAK_SIGNATURE_MAX_LINE_CHARS: usize = 100;
 /// ends at the end of the text, or at the start of a quoted block, an attribution line or a
 /// reply/forward header, which are kept. Separators inside quoted text (`> -- `) are left alone.
 pub fn remove_plain_signature(text: &str) -> String {
-    let text = text.replace("\r\n", "\n");
+    // A body without `\r` (most are, by now) is not searched for `\r\n` again.
+    let text: Cow<'_, str> = if memchr::memchr(b'\r', text.as_bytes()).is_some() {
+        Cow::Owned(text.replace("\r\n", "\n"))
+    } else {
+        Cow::Borrowed(text)
+    };
     let lines: Vec<&str> = super::lines::split_lf(&text).collect();
     // Built at the first separator, once: where each line's block would end, and running
     // counts for the weak separator's test, so that many separators cost no rescans.
@@ -982,7 +987,7 @@ pub fn remove_plain_signature(text: &str) -> String {
         }
         return out.join("\n");
     }
-    text
+    text.into_owned()
 }
 
 /// What [`remove_plain_signature`] needs to know about the lines from `from` on, found in one
