@@ -559,7 +559,7 @@ fn cleaned_bytes(p: &Prepared) -> u64 {
 
 /// mail-parser alone, the in-process pipeline, and `sourdine ingest` as a whole process, on
 /// the same corpus; RSS and bytes on disk. `SOURDINE_BENCH_INGEST_SECTIONS` (1) sections in
-/// a row, then the median of their ratios.
+/// a row, then the median of their ratios (both kinds: see [`Ratios`]).
 fn ingest() {
     let n = env_usize("SOURDINE_BENCH_CORPUS", 2000, 60);
     let runs = env_usize("SOURDINE_BENCH_INGEST_RUNS", 5, 1);
@@ -592,36 +592,36 @@ fn ingest() {
         ratios.push(ingest_section(&corpus, dir.path(), runs, &mut kept));
     }
     if sections > 1 {
-        let r = stats(ratios.clone());
-        println!(
-            "sourdine ingest / parse only, median of {sections} sections: {:.2}x ({})   (target <= 2x)",
-            r.p50,
-            ratios
-                .iter()
-                .map(|r| format!("{r:.2}x"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+        let summary = |what: &str, pick: fn(&Ratios) -> f64| {
+            let each: Vec<f64> = ratios.iter().map(pick).collect();
+            println!(
+                "sourdine ingest / parse only, median of {sections} sections, {what}: {:.2}x ({})   (target <= 2x)",
+                stats(each.clone()).p50,
+                each.iter()
+                    .map(|r| format!("{r:.2}x"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        };
+        summary("of the rows' medians", |r| r.medians);
+        summary("run by run", |r| r.paired);
     }
 }
 
-/// One ingest section: each row `runs` times; the ratio of `sourdine ingest` to parse only.
-fn ingest_section(corpus: &[Vec<u8>], dir: &Path, runs: usize, kept: &mut Vec<Instance>) -> f64 {
+/// One ingest section: each row `runs` times; the ratios of `sourdine ingest` to parse only.
+fn ingest_section(corpus: &[Vec<u8>], dir: &Path, runs: usize, kept: &mut Vec<Instance>) -> Ratios {
     let n = corpus.len();
     let input: u64 = corpus.iter().map(|m| m.len() as u64).sum();
     // 1. The parser alone: the practical limit.
-    let parse = stats(
-        (0..runs)
-            .map(|_| {
-                let t = Instant::now();
-                for m in corpus {
-                    let parsed = mail_parser::MessageParser::default().parse(m.as_slice());
-                    std::hint::black_box(parsed.map(|p| p.parts.len()));
-                }
-                t.elapsed().as_secs_f64()
-            })
-            .collect(),
-    );
+    let parse_once = || {
+        let t = Instant::now();
+        for m in corpus {
+            let parsed = mail_parser::MessageParser::default().parse(m.as_slice());
+            std::hint::black_box(parsed.map(|p| p.parts.len()));
+        }
+        t.elapsed().as_secs_f64()
+    };
+    let parse = stats((0..runs).map(|_| parse_once()).collect());
     println!(
         "mail-parser parse only                  {}  {:>6.0} msg/s  1.00x",
         secs(&parse),
@@ -689,13 +689,18 @@ fn ingest_section(corpus: &[Vec<u8>], dir: &Path, runs: usize, kept: &mut Vec<In
         full.p50 / parse.p50
     );
 
-    // 3. `sourdine ingest` as a whole process, durable, into a fresh store each run.
+    // 3. `sourdine ingest` as a whole process, durable, into a fresh store each run. Each run
+    // is paired with a parse-only run just before it: this machine's speed drifts over tens of
+    // seconds, and a ratio of two runs a second apart follows less of the drift.
     let mut walls = Vec::new();
+    let mut paired = Vec::new();
     let mut peaks = Vec::new();
     let mut disk = (0, 0);
     for run in 0..runs {
         let inst = Instance::new("");
+        let parsed = parse_once();
         let (wall, peak) = timed_ingest(&inst, dir);
+        paired.push(wall / parsed);
         walls.push(wall);
         peaks.push(peak);
         if run == 0 {
@@ -710,6 +715,11 @@ fn ingest_section(corpus: &[Vec<u8>], dir: &Path, runs: usize, kept: &mut Vec<In
         secs(&wall),
         n as f64 / wall.p50,
         wall.p50 / parse.p50
+    );
+    let paired = stats(paired);
+    println!(
+        "sourdine ingest / parse only, run by run {:.2}x ({:.2}–{:.2}x)   (target <= 2x)",
+        paired.p50, paired.min, paired.max
     );
     println!(
         "sourdine ingest peak RSS                {:.1} MiB ({:.1}–{:.1})   (target <= 64 MiB)",
@@ -747,7 +757,18 @@ fn ingest_section(corpus: &[Vec<u8>], dir: &Path, runs: usize, kept: &mut Vec<In
         daemon_peak.min,
         daemon_peak.max
     );
-    wall.p50 / parse.p50
+    Ratios {
+        medians: wall.p50 / parse.p50,
+        paired: paired.p50,
+    }
+}
+
+/// One ingest section's ratio of `sourdine ingest` to parse only: of the two rows' medians,
+/// and the median of the runs' ratios, each run paired with a parse-only run just before it.
+#[derive(Clone, Copy)]
+struct Ratios {
+    medians: f64,
+    paired: f64,
 }
 
 /// Runs `sourdine ingest DIR` for `inst` (through its service when one is running): wall
