@@ -540,9 +540,14 @@ mod tests {
             )
         ) {
             let found: Vec<usize> = name_candidates(&raw).collect();
+            // Without a SIMD searcher (a CPU without one), every `c` is a candidate.
+            let simd = NAME_START_SEARCHER.is_some();
             let pair = |i: usize| {
                 raw[i].eq_ignore_ascii_case(&b'c')
-                    && raw.get(i + 1).is_some_and(|&b| b.eq_ignore_ascii_case(&b'o') || is_name_space(b))
+                    && (!simd
+                        || raw
+                            .get(i + 1)
+                            .is_some_and(|&b| b.eq_ignore_ascii_case(&b'o') || is_name_space(b)))
             };
             let expected: Vec<usize> = (0..raw.len()).filter(|&i| pair(i)).collect();
             proptest::prop_assert_eq!(&found, &expected);
