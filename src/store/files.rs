@@ -123,7 +123,7 @@ const DIRECT_CHUNK: usize = 256 * 1024;
 /// A writer's buffer for direct I/O, allocated at its first use and kept: its pages are not
 /// fresh for every file. It only ever holds sealed bytes.
 #[derive(Default)]
-pub(super) struct Scratch(Vec<u8>);
+struct Scratch(Vec<u8>);
 
 impl Scratch {
     /// The aligned window of the buffer, [`DIRECT_CHUNK`] bytes.
