@@ -20,37 +20,6 @@ pub fn is_dumpable() -> bool {
     nix::sys::prctl::get_dumpable().unwrap_or(true)
 }
 
-/// glibc malloc settings that keep the service's memory near what it uses: at most two arenas
-/// (one per thread by default, each keeping freed memory), and large blocks (attachments)
-/// always mapped and unmapped on their own instead of fragmenting the heap. Measured on
-/// `sourdine ingest` of 2000 mails: peak RSS 86 MiB without, 51 MiB with (BENCHMARKS.md).
-pub const MALLOC_TUNING: [(&str, &str); 2] = [
-    ("MALLOC_ARENA_MAX", "2"),
-    ("MALLOC_MMAP_THRESHOLD_", "131072"),
-];
-
-/// glibc reads its malloc settings from the environment only when a program starts, so this
-/// starts the program again, in place (same process, same arguments), with [`MALLOC_TUNING`]
-/// in its environment. It does nothing when the operator set either variable (their choice
-/// stands), on other C libraries, or when the program cannot be found again; it returns only
-/// then.
-pub fn tune_allocator() {
-    if !cfg!(all(target_os = "linux", target_env = "gnu"))
-        || MALLOC_TUNING
-            .iter()
-            .any(|(name, _)| std::env::var_os(name).is_some())
-    {
-        return;
-    }
-    use std::os::unix::process::CommandExt;
-    let mut args = std::env::args_os();
-    let arg0 = args.next().unwrap_or_default();
-    let mut command = std::process::Command::new("/proc/self/exe");
-    command.arg0(arg0).args(args).envs(MALLOC_TUNING);
-    // `exec` returns only on failure; the program then goes on untuned.
-    let _ = command.exec();
-}
-
 #[cfg(test)]
 mod tests {
     #[test]

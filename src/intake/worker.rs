@@ -51,14 +51,6 @@ const CLEANER_STACK: usize = 16 * 1024 * 1024;
 /// CPU-time limit (which is cumulative). A new worker compiles its patterns again (tens of
 /// milliseconds): it is not replaced often when it prepares every message.
 const MAX_SERVED: u32 = 20_000;
-/// The worker's allocator keeps the memory a message freed for the next one: blocks up to
-/// 32 MiB come from its heap (not a fresh mapping each) and the heap is not handed back to the
-/// kernel until 256 MiB are free. Without it, every decoded photo and its cleaned copy were
-/// written into fresh pages, zeroed by the kernel first (page faults and unmapping were a
-/// tenth of the worker's time). The heap stays under the worker's address-space limit.
-const MALLOC_TUNABLES: &str =
-    "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456";
-
 /// The head of a request frame; the file's or the message's bytes follow it unframed.
 #[derive(Debug, Serialize, Deserialize)]
 enum Request {
@@ -684,7 +676,7 @@ impl Cleaner {
         let s = &self.settings;
         let l = &s.limits;
         let mut command = Command::new(&self.program);
-        command.env_clear().env("GLIBC_TUNABLES", MALLOC_TUNABLES);
+        command.env_clear();
         if let Some(fp) = crate::failpoint::inherited() {
             command.env("SOURDINE_FAILPOINT", fp);
         }

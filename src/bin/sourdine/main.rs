@@ -4,6 +4,13 @@
 
 mod cmd;
 
+/// jemalloc, with the settings of `.cargo/config.toml` compiled in: it keeps the pages a
+/// message freed for the next one (glibc's malloc mapped every large block afresh, so each
+/// attachment was written into new pages), in one arena, which keeps the service's memory
+/// within its budget (BENCHMARKS.md).
+#[global_allocator]
+static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -134,7 +141,6 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    sourdine::hardening::tune_allocator();
     sourdine::cli::install_panic_hook("sourdine");
     sourdine::hardening::private_umask();
     let cli = Cli::parse();
