@@ -319,8 +319,8 @@ fn status_with_and_without_the_service() {
 }
 
 /// `sourdine` (the service, `sourdine ingest` and the workers) allocates with jemalloc and the
-/// settings `.cargo/config.toml` compiles into it: one arena, freed pages handed back after a
-/// second. Built without them, its memory would pass the budgets of BENCHMARKS.md.
+/// settings `.cargo/config.toml` compiles into it: one arena, thread caches up to 4 KiB, freed
+/// pages handed back after a second. Built without them, its memory would pass the budgets of BENCHMARKS.md.
 #[test]
 fn the_sourdine_program_allocates_with_jemalloc_as_configured() {
     let out = std::process::Command::new(bin("sourdine"))
@@ -332,6 +332,7 @@ fn the_sourdine_program_allocates_with_jemalloc_as_configured() {
     let stats = text(&out.stderr);
     assert!(stats.contains("opt.narenas: 1\n"), "{stats}");
     assert!(stats.contains("opt.dirty_decay_ms: 1000 "), "{stats}");
+    assert!(stats.contains("opt.tcache_max: 4096\n"), "{stats}");
 }
 
 /// At start the daemon has a child process read the whole store (and do the start-up
