@@ -51,6 +51,11 @@ const CLEANER_STACK: usize = 16 * 1024 * 1024;
 /// CPU-time limit (which is cumulative). A new worker compiles its patterns again (tens of
 /// milliseconds): it is not replaced often when it prepares every message.
 const MAX_SERVED: u32 = 20_000;
+/// jemalloc's settings for a worker, over those compiled in: the pages a message freed are
+/// kept ten seconds (not one) for the next message, as a worker prepares one after another
+/// (its memory is bounded by its address-space limit).
+const WORKER_MALLOC_CONF: &str = "dirty_decay_ms:10000";
+
 /// The head of a request frame; the file's or the message's bytes follow it unframed.
 #[derive(Debug, Serialize, Deserialize)]
 enum Request {
@@ -676,7 +681,9 @@ impl Cleaner {
         let s = &self.settings;
         let l = &s.limits;
         let mut command = Command::new(&self.program);
-        command.env_clear();
+        command
+            .env_clear()
+            .env("_RJEM_MALLOC_CONF", WORKER_MALLOC_CONF);
         if let Some(fp) = crate::failpoint::inherited() {
             command.env("SOURDINE_FAILPOINT", fp);
         }
