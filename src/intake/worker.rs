@@ -56,6 +56,10 @@ const MAX_SERVED: u32 = 20_000;
 /// (its memory is bounded by its address-space limit).
 const WORKER_MALLOC_CONF: &str = "dirty_decay_ms:10000";
 
+/// Bytes each pipe to and from a worker holds (Linux's default is 64 KiB): a message or an
+/// answer of a few megabytes crosses in a few turns, not one per 64 KiB.
+const PIPE_BYTES: i32 = 1 << 20;
+
 /// The head of a request frame; the file's or the message's bytes follow it unframed.
 #[derive(Debug, Serialize, Deserialize)]
 enum Request {
@@ -702,7 +706,14 @@ impl Cleaner {
             .stderr(Stdio::null())
             .spawn()?;
         let stdin = child.stdin.take().expect("piped");
-        let stdout = BufReader::new(child.stdout.take().expect("piped"));
+        let stdout = child.stdout.take().expect("piped");
+        for pipe in [
+            std::os::fd::AsFd::as_fd(&stdin),
+            std::os::fd::AsFd::as_fd(&stdout),
+        ] {
+            let _ = nix::fcntl::fcntl(pipe, nix::fcntl::FcntlArg::F_SETPIPE_SZ(PIPE_BYTES));
+        }
+        let stdout = BufReader::new(stdout);
         Ok(Worker {
             child,
             stdin,
