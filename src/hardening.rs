@@ -20,6 +20,31 @@ pub fn is_dumpable() -> bool {
     nix::sys::prctl::get_dumpable().unwrap_or(true)
 }
 
+/// jemalloc's settings for the service (`sourdine run`), over those compiled in: the pages it
+/// frees go back to the kernel at once. The service holds the catalog for days and sits idle
+/// between messages, and jemalloc hands back pages kept for reuse only when it next allocates:
+/// after a start, they stayed (about 9 MiB with 100,000 tickets; BENCHMARKS.md).
+pub const SERVICE_MALLOC_CONF: (&str, &str) = ("_RJEM_MALLOC_CONF", "dirty_decay_ms:0");
+
+/// jemalloc reads its settings from the environment only when a program starts, so this starts
+/// the program again, in place (same process, same arguments), with [`SERVICE_MALLOC_CONF`] in
+/// its environment. It does nothing when the variable is set (the operator's choice stands;
+/// the program started again finds it set), or when the program cannot be found again; it
+/// returns only then. Call it before any thread starts.
+pub fn tune_service_allocator() {
+    let (name, value) = SERVICE_MALLOC_CONF;
+    if std::env::var_os(name).is_some() {
+        return;
+    }
+    use std::os::unix::process::CommandExt;
+    let mut args = std::env::args_os();
+    let arg0 = args.next().unwrap_or_default();
+    let mut command = std::process::Command::new("/proc/self/exe");
+    command.arg0(arg0).args(args).env(name, value);
+    // `exec` returns only on failure; the service then runs with the compiled-in settings.
+    let _ = command.exec();
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -335,6 +335,62 @@ fn the_sourdine_program_allocates_with_jemalloc_as_configured() {
     assert!(stats.contains("opt.tcache_max: 4096\n"), "{stats}");
 }
 
+/// The environment of a running process, as `NAME=value` strings.
+fn environ_of(pid: u32) -> Vec<String> {
+    fs::read(format!("/proc/{pid}/environ"))
+        .unwrap()
+        .split(|b| *b == 0)
+        .map(|v| String::from_utf8_lossy(v).into_owned())
+        .collect()
+}
+
+#[test]
+fn the_service_returns_freed_pages_at_once_unless_the_operator_chose() {
+    // Without the variable, `sourdine run` starts itself again (same pid) with it set.
+    let env = Env::init_with("");
+    let mut d = env.start_daemon();
+    let pid = d.child.as_ref().unwrap().id();
+    let vars = environ_of(pid);
+    assert!(
+        vars.contains(&"_RJEM_MALLOC_CONF=dirty_decay_ms:0".to_string()),
+        "{vars:?}"
+    );
+    ok(env.ticket(&["list"]));
+    d.stop();
+    // The next start is seen by its socket appearing (it appears once the program has run).
+    let _ = fs::remove_file(env.socket());
+
+    // An operator's own setting stands, and nothing is added to it.
+    let mut c = env.cmd("sourdine");
+    c.arg("run")
+        .env("_RJEM_MALLOC_CONF", "dirty_decay_ms:5000")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let mut child = c.spawn().unwrap();
+    let t = std::time::Instant::now();
+    while !env.socket().exists() && t.elapsed() < std::time::Duration::from_secs(30) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(env.socket().exists(), "the service did not start");
+    let vars = environ_of(child.id());
+    let _ = nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    );
+    let _ = child.wait();
+    assert!(
+        vars.contains(&"_RJEM_MALLOC_CONF=dirty_decay_ms:5000".to_string()),
+        "{vars:?}"
+    );
+    assert_eq!(
+        vars.iter()
+            .filter(|v| v.starts_with("_RJEM_MALLOC_CONF="))
+            .count(),
+        1,
+        "{vars:?}"
+    );
+}
+
 /// At start the daemon has a child process read the whole store (and do the start-up
 /// maintenance) and hand over the catalog: every ticket is listed and found, what an
 /// interrupted commit left is removed once, and the catalog keeps up with changes.

@@ -15,6 +15,7 @@ pub struct Args {
 }
 
 pub fn run(config: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
+    sourdine::hardening::tune_service_allocator();
     let cfg = sourdine::cli::load_config(config)?;
     sourdine::cli::init_logging(&cfg.log.level);
     let report = sourdine::daemon::run(cfg, args.once)?;
