@@ -21,10 +21,11 @@ pub fn is_dumpable() -> bool {
 }
 
 /// jemalloc's settings for the service (`sourdine run`), over those compiled in: the pages it
-/// frees go back to the kernel at once. The service holds the catalog for days and sits idle
-/// between messages, and jemalloc hands back pages kept for reuse only when it next allocates:
-/// after a start, they stayed (about 9 MiB with 100,000 tickets; BENCHMARKS.md).
-pub const SERVICE_MALLOC_CONF: (&str, &str) = ("_RJEM_MALLOC_CONF", "dirty_decay_ms:0");
+/// frees go back to the kernel after 200 ms (not a second). The service holds the catalog for
+/// days and sits idle between messages, and jemalloc hands back pages kept for reuse only when
+/// it next allocates: after a start, about 9 MiB stayed with 100,000 tickets. At once (0 ms)
+/// saved a little more and made intake a quarter slower (BENCHMARKS.md).
+pub const SERVICE_MALLOC_CONF: (&str, &str) = ("_RJEM_MALLOC_CONF", "dirty_decay_ms:200");
 
 /// jemalloc reads its settings from the environment only when a program starts, so this starts
 /// the program again, in place (same process, same arguments), with [`SERVICE_MALLOC_CONF`] in
