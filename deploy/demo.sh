@@ -162,6 +162,7 @@ if [ -n "${SOURDINE_DEMO_BIN:-}" ]; then
 else
   step "Build: cargo build --release --locked"
   command -v cargo >/dev/null || die "cargo not found: install Rust 1.95 (rustup), or set SOURDINE_DEMO_BIN"
+  command -v make >/dev/null || die "make not found (it builds jemalloc, sourdine's allocator): apt-get install make"
   (cd "$repo" && cargo build --release --locked)
   target=${CARGO_TARGET_DIR:-$repo/target}
   case $target in /*) ;; *) target=$repo/$target ;; esac

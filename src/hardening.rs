@@ -25,7 +25,11 @@ pub fn is_dumpable() -> bool {
 /// days and sits idle between messages, and jemalloc hands back pages kept for reuse only when
 /// it next allocates: after a start, about 9 MiB stayed with 100,000 tickets. At once (0 ms)
 /// saved a little more and made intake a quarter slower (BENCHMARKS.md).
-pub const SERVICE_MALLOC_CONF: (&str, &str) = ("_RJEM_MALLOC_CONF", "dirty_decay_ms:200");
+pub const SERVICE_MALLOC_CONF: &str = "dirty_decay_ms:200";
+
+/// The environment variable jemalloc (as `tikv-jemalloc-sys` builds it) reads its settings
+/// from when a program starts, over those compiled in.
+pub const MALLOC_CONF_VAR: &str = "_RJEM_MALLOC_CONF";
 
 /// jemalloc reads its settings from the environment only when a program starts, so this starts
 /// the program again, in place (same process, same arguments), with [`SERVICE_MALLOC_CONF`] in
@@ -33,15 +37,17 @@ pub const SERVICE_MALLOC_CONF: (&str, &str) = ("_RJEM_MALLOC_CONF", "dirty_decay
 /// the program started again finds it set), or when the program cannot be found again; it
 /// returns only then. Call it before any thread starts.
 pub fn tune_service_allocator() {
-    let (name, value) = SERVICE_MALLOC_CONF;
-    if std::env::var_os(name).is_some() {
+    if std::env::var_os(MALLOC_CONF_VAR).is_some() {
         return;
     }
     use std::os::unix::process::CommandExt;
     let mut args = std::env::args_os();
     let arg0 = args.next().unwrap_or_default();
     let mut command = std::process::Command::new("/proc/self/exe");
-    command.arg0(arg0).args(args).env(name, value);
+    command
+        .arg0(arg0)
+        .args(args)
+        .env(MALLOC_CONF_VAR, SERVICE_MALLOC_CONF);
     // `exec` returns only on failure; the service then runs with the compiled-in settings.
     let _ = command.exec();
 }

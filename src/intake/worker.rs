@@ -687,7 +687,7 @@ impl Cleaner {
         let mut command = Command::new(&self.program);
         command
             .env_clear()
-            .env("_RJEM_MALLOC_CONF", WORKER_MALLOC_CONF);
+            .env(crate::hardening::MALLOC_CONF_VAR, WORKER_MALLOC_CONF);
         if let Some(fp) = crate::failpoint::inherited() {
             command.env("SOURDINE_FAILPOINT", fp);
         }

@@ -320,7 +320,8 @@ fn status_with_and_without_the_service() {
 
 /// `sourdine` (the service, `sourdine ingest` and the workers) allocates with jemalloc and the
 /// settings `.cargo/config.toml` compiles into it: one arena, thread caches up to 4 KiB, freed
-/// pages handed back after a second. Built without them, its memory would pass the budgets of BENCHMARKS.md.
+/// pages handed back after a second. Built without them, its memory would pass the budgets of
+/// BENCHMARKS.md.
 #[test]
 fn the_sourdine_program_allocates_with_jemalloc_as_configured() {
     let out = std::process::Command::new(bin("sourdine"))
