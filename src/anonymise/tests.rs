@@ -55,6 +55,54 @@ fn strict_base64_by_line(encoded: &[u8]) -> Option<Vec<u8>> {
 }
 
 #[test]
+fn strict_base64_by_windows_decodes_as_joined_at_once() {
+    use base64::Engine as _;
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    // A photo's worth of lines, decoded through many windows.
+    let data: Vec<u8> = (0..100_000u32).map(|i| (i * 31 % 251) as u8).collect();
+    let text = base64::engine::general_purpose::STANDARD.encode(&data);
+    let wrapped = text
+        .as_bytes()
+        .chunks(76)
+        .collect::<Vec<_>>()
+        .join(&b"\r\n"[..]);
+    assert_eq!(strict_base64(&wrapped).as_deref(), Some(&data[..]));
+    // Padding inside the first window of a line that goes on: refused, as joined at once.
+    assert_eq!(strict_base64_windowed(b"QQ==QQ\nQQ", 4), None);
+    assert_eq!(strict_base64_joined(b"QQ==QQ\nQQ"), None);
+    // Padding, bad characters and odd lengths before a window's end or at it.
+    let piece = prop::sample::select(vec![
+        &b"QUJD"[..],
+        b"Ag+/",
+        b"QQ==",
+        b"QUI=",
+        b"QQ",
+        b"=",
+        b"\r\n",
+        b"\n",
+        b"*",
+    ]);
+    TestRunner::new(Config {
+        cases: 5000,
+        failure_persistence: None,
+        ..Config::default()
+    })
+    .run(
+        &(prop::collection::vec(piece, 0..16), 1usize..4),
+        |(pieces, groups)| {
+            let encoded = pieces.concat();
+            prop_assert_eq!(
+                strict_base64_windowed(&encoded, groups * 4),
+                strict_base64_joined(&encoded)
+            );
+            Ok(())
+        },
+    )
+    .unwrap();
+}
+
+#[test]
 fn strict_base64_joined_decodes_as_line_by_line() {
     use proptest::prelude::*;
     use proptest::test_runner::{Config, TestRunner};
