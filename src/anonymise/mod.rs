@@ -270,6 +270,33 @@ fn decoded_body(raw: &[u8], part: &MessagePart<'_>, boundary: &[u8]) -> Vec<u8> 
     }
 }
 
+/// Whether a part's decoded body holds anything but white space. The part chosen is decoded
+/// again when it is read, so the encoded bytes answer when they can: unencoded, they are the
+/// body; quoted-printable, a first byte other than `=` (which starts an escape) or `-` (which
+/// could start a boundary) is kept as it is by every decoding. Only the rest is decoded.
+fn has_text(raw: &[u8], part: &MessagePart<'_>) -> bool {
+    let start = (part.offset_body as usize).min(raw.len());
+    let end = (part.offset_end as usize).clamp(start, raw.len());
+    let first = raw[start..end]
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .copied();
+    let decoded = || {
+        !decoded_body(raw, part, b"")
+            .iter()
+            .all(u8::is_ascii_whitespace)
+    };
+    match transfer_encoding(part).as_str() {
+        "base64" | "x-uuencode" | "uuencode" | "x-uue" | "uue" => decoded(),
+        "quoted-printable" => match first {
+            None => decoded(),
+            Some(b'=' | b'-') => decoded(),
+            Some(_) => true,
+        },
+        _ => first.is_some(),
+    }
+}
+
 /// mail-parser's own decoding of `encoded` (`base64` or `quoted-printable`), stopping at
 /// `boundary` when it is not empty; `None` where it fails.
 fn parser_decoded(encoded: &[u8], cte: &str, boundary: &[u8]) -> Option<Vec<u8>> {
@@ -656,6 +683,12 @@ impl Walker<'_> {
             return Ok(());
         }
 
+        // An alternative not chosen that is text is not read (walk_leaf would drop it): its
+        // HTML, if any, was decoded already for the chosen one's signatures.
+        let text_kind = ctype == "text" && matches!(subtype, "plain" | "html");
+        if mode == Mode::NotChosen && text_kind && !is_attachment(part) {
+            return Ok(());
+        }
         let bytes = decoded_body(raw, part, boundary);
         self.walk_leaf(part, bytes, (ctype, subtype), depth, mode, segments)
     }
@@ -984,12 +1017,7 @@ fn choose_alternative(msg: &Message<'_>, raw: &[u8], children: &[u32]) -> Option
             let (t, s) = ct
                 .map(|(t, s, _)| (t, s))
                 .unwrap_or(("text".into(), "plain".into()));
-            t == "text"
-                && s == "plain"
-                && !is_attachment(p)
-                && !decoded_body(raw, p, b"")
-                    .iter()
-                    .all(u8::is_ascii_whitespace)
+            t == "text" && s == "plain" && !is_attachment(p) && has_text(raw, p)
         })
     });
     plain.or_else(|| {

@@ -919,3 +919,38 @@ mod leaks {
         }
     }
 }
+
+#[test]
+fn has_text_answers_as_the_decoded_body_would() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    let piece = prop::sample::select(vec![
+        " ", "\t", "\r\n", "\n", "=20", "=09", "=0D=0A", "=\r\n", "=", "==", "=3D", "=4", "a", "-",
+        "--b", "\u{e9}", "\x0c",
+    ]);
+    let cte = prop::sample::select(vec!["quoted-printable", "7bit", "8bit", "base64", ""]);
+    TestRunner::new(Config {
+        cases: 4000,
+        failure_persistence: None,
+        ..Config::default()
+    })
+    .run(
+        &(prop::collection::vec(piece, 0..8), cte),
+        |(pieces, cte)| {
+            let raw = format!(
+                "Content-Type: multipart/alternative; boundary=\"b\"\r\n\r\n--b\r\n\
+                 Content-Type: text/plain\r\nContent-Transfer-Encoding: {cte}\r\n\r\n\
+                 {}\r\n--b--\r\n",
+                pieces.concat()
+            );
+            let msg = headers::parser().parse(raw.as_bytes()).expect("parsed");
+            let part = &msg.parts[1];
+            let decoded = !decoded_body(raw.as_bytes(), part, b"")
+                .iter()
+                .all(u8::is_ascii_whitespace);
+            prop_assert_eq!(has_text(raw.as_bytes(), part), decoded, "{:?}", raw);
+            Ok(())
+        },
+    )
+    .unwrap();
+}
