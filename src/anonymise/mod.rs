@@ -136,6 +136,9 @@ enum Mode {
 /// Turns body segments into the final text.
 fn render(segments: Vec<Segment>, remove_signature: bool) -> String {
     let mut pieces = Vec::new();
+    // Whether every piece is normalised already (by `finish_text`): then so is their join,
+    // and the last pass over the whole body is skipped.
+    let mut normalised = true;
     for segment in segments {
         let text = match segment {
             Segment::Plain {
@@ -170,15 +173,23 @@ fn render(segments: Vec<Segment>, remove_signature: bool) -> String {
                     redact_addresses,
                 )
             }
-            Segment::Forwarded { subject, body } => format!(
-                "---------- Forwarded message ----------\nSubject: {subject}\n\n{body}\n---------- End of forwarded message ----------"
-            ),
+            Segment::Forwarded { subject, body } => {
+                normalised = false;
+                format!(
+                    "---------- Forwarded message ----------\nSubject: {subject}\n\n{body}\n---------- End of forwarded message ----------"
+                )
+            }
         };
         if !text.trim().is_empty() {
             pieces.push(text);
         }
     }
-    body::normalise(&pieces.join("\n\n"))
+    let body = pieces.join("\n\n");
+    if normalised {
+        body
+    } else {
+        body::normalise(&body)
+    }
 }
 
 fn finish_text(text: &str, redact_addresses: bool) -> String {

@@ -718,3 +718,30 @@ proptest::proptest! {
         proptest::prop_assert_eq!(normalise(&text), normalise_reference(&text));
     }
 }
+
+#[test]
+fn normalise_is_idempotent_and_keeps_joined_normalised_pieces_as_they_are() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    let piece = prop::sample::select(vec![
+        "a", "b c", " ", "\t", "\n", "\r\n", "\r", "\u{a0}", "\u{202e}", "\u{7}", "\u{2028}",
+        "> q", "--", "\u{e9}",
+    ]);
+    let text = prop::collection::vec(piece, 0..12).prop_map(|p| p.concat());
+    TestRunner::new(Config {
+        cases: 4000,
+        failure_persistence: None,
+        ..Config::default()
+    })
+    .run(&(text.clone(), text), |(a, b)| {
+        let (a, b) = (normalise(&a), normalise(&b));
+        prop_assert_eq!(normalise(&a), a.clone());
+        if !a.trim().is_empty() && !b.trim().is_empty() {
+            let joined = format!("{a}\n\n{b}");
+            prop_assert_eq!(normalise(&joined), joined);
+        }
+        Ok(())
+    })
+    .unwrap();
+}
+
