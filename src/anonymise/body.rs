@@ -955,12 +955,8 @@ const WEAK_SIGNATURE_MAX_LINE_CHARS: usize = 100;
 /// ends at the end of the text, or at the start of a quoted block, an attribution line or a
 /// reply/forward header, which are kept. Separators inside quoted text (`> -- `) are left alone.
 pub fn remove_plain_signature(text: &str) -> String {
-    // A body without `\r` (most are, by now) is not searched for `\r\n` again.
-    let text: Cow<'_, str> = if memchr::memchr(b'\r', text.as_bytes()).is_some() {
-        Cow::Owned(text.replace("\r\n", "\n"))
-    } else {
-        Cow::Borrowed(text)
-    };
+    // A body without `\r\n` (most are, by now) is not copied.
+    let text = super::lines::crlf_to_lf(text);
     let lines: Vec<&str> = super::lines::split_lf(&text).collect();
     // Built at the first separator, once: where each line's block would end, and running
     // counts for the weak separator's test, so that many separators cost no rescans.
@@ -1348,11 +1344,7 @@ fn outlook_block_len(lines: &[&str], i: usize) -> Option<usize> {
 /// in English, French, Dutch and German, also inside quoted text and when an attribution line
 /// wraps onto a second line. Other text is unchanged.
 pub fn redact_attributions(text: &str) -> String {
-    let text: Cow<'_, str> = if text.contains("\r\n") {
-        Cow::Owned(text.replace("\r\n", "\n"))
-    } else {
-        Cow::Borrowed(text)
-    };
+    let text = super::lines::crlf_to_lf(text);
     let lines: Vec<&str> = super::lines::split_lf(&text).collect();
     // The quote depth (prefix length) of the first line with content at or after each line,
     // found in one backward pass: asking it of every line costs no rescan of the rest.
@@ -1456,10 +1448,11 @@ pub fn redact_addresses(text: &str) -> String {
 /// cut to two, surrounding white space trimmed.
 pub fn normalise(text: &str) -> String {
     // Most bodies need neither of the first two steps: they are skipped without a copy.
-    let text: Cow<'_, str> = if text.contains('\r') {
-        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    let text = super::lines::crlf_to_lf(text);
+    let text: Cow<'_, str> = if memchr::memchr(b'\r', text.as_bytes()).is_some() {
+        Cow::Owned(text.replace('\r', "\n"))
     } else {
-        Cow::Borrowed(text)
+        text
     };
     let cleaned: Cow<'_, str> = if all_kept(&text) {
         text

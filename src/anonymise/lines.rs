@@ -38,9 +38,55 @@ pub fn rsplit_lf(text: &str) -> impl Iterator<Item = &str> + '_ {
     })
 }
 
+/// `text` with every `\r\n` written `\n`, exactly as `text.replace("\r\n", "\n")` gives it,
+/// borrowed when there is none: each `\r` is found with `memchr` and the runs between are
+/// copied whole (the standard replace searched for the pair with the two-way searcher).
+pub fn crlf_to_lf(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out: Option<String> = None;
+    let mut start = 0;
+    for i in memchr::memchr_iter(b'\r', bytes) {
+        if bytes.get(i + 1) == Some(&b'\n') {
+            // `\r` is ASCII: `i` and `i + 1` are character boundaries.
+            out.get_or_insert_with(|| String::with_capacity(text.len()))
+                .push_str(&text[start..i]);
+            start = i + 1;
+        }
+    }
+    match out {
+        None => std::borrow::Cow::Borrowed(text),
+        Some(mut out) => {
+            out.push_str(&text[start..]);
+            std::borrow::Cow::Owned(out)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crlf_to_lf_gives_what_replace_gives() {
+        for text in [
+            "",
+            "\r",
+            "\n",
+            "\r\n",
+            "\r\r\n",
+            "\n\r",
+            "a\r\nb",
+            "a\r\n\r\nb\r",
+            "é\r\nü\r",
+            "\r\n\r\n",
+        ] {
+            assert_eq!(crlf_to_lf(text), text.replace("\r\n", "\n"), "{text:?}");
+        }
+        assert!(matches!(
+            crlf_to_lf("a\rb\n"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn split_lf_gives_what_split_gives() {
