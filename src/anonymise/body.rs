@@ -1305,7 +1305,14 @@ fn header_label(line: &str) -> Option<String> {
         .nth(LABEL_MAX_CHARS)
         .map_or(line.len(), |(i, _)| i);
     let line = &line[..end];
-    if !line.contains(':') {
+    let colon = line.find(':')?;
+    // Everything before the first `:` is quote marks, stars, white space or the label's
+    // letters, spaces and hyphens (a superset of what the pattern takes there): a line with
+    // anything else is no label, and is not copied and matched.
+    if !line[..colon]
+        .chars()
+        .all(|c| c.is_whitespace() || c.is_alphabetic() || matches!(c, '>' | '*' | '-'))
+    {
         return None;
     }
     let line = line.replace('\u{a0}', " ");

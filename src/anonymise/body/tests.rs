@@ -745,3 +745,78 @@ fn normalise_is_idempotent_and_keeps_joined_normalised_pieces_as_they_are() {
     .unwrap();
 }
 
+/// `header_label` as it was before lines were screened by their characters: the pattern alone.
+fn header_label_by_pattern(line: &str) -> Option<String> {
+    static PATTERN: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
+        Regex::new(r"^[\s>]*\**\s*(?P<label>[\p{L}][\p{L} -]{0,15}?)\s*\**\s*:").unwrap()
+    });
+    let lead = line
+        .char_indices()
+        .find(|&(_, c)| !(c.is_whitespace() || c == '>'))
+        .map_or(line.len(), |(i, _)| i);
+    let end = line
+        .char_indices()
+        .skip_while(|&(i, _)| i < lead)
+        .nth(LABEL_MAX_CHARS)
+        .map_or(line.len(), |(i, _)| i);
+    let line = line[..end].replace('\u{a0}', " ");
+    let label = PATTERN
+        .captures(&line)?
+        .name("label")?
+        .as_str()
+        .trim()
+        .to_lowercase();
+    (ADDRESS_LABELS.contains(&label.as_str())
+        || DATE_LABELS.contains(&label.as_str())
+        || OTHER_LABELS.contains(&label.as_str()))
+    .then_some(label)
+}
+
+#[test]
+fn header_label_screens_lines_as_the_pattern_would() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    let piece = prop::sample::select(vec![
+        "From",
+        "De",
+        "Van",
+        "Envoyé",
+        "Date",
+        "Sent",
+        " ",
+        "\u{a0}",
+        "\t",
+        ">",
+        "*",
+        "-",
+        ":",
+        "2026",
+        ",",
+        "é",
+        "\u{301}",
+        "Ⅻ",
+        "x",
+        "On Mon, 1 Jan at 10:00 A wrote",
+    ]);
+    TestRunner::new(Config {
+        cases: 6000,
+        failure_persistence: None,
+        ..Config::default()
+    })
+    .run(&prop::collection::vec(piece, 0..8), |pieces| {
+        let line = pieces.concat();
+        prop_assert_eq!(
+            header_label(&line),
+            header_label_by_pattern(&line),
+            "{:?}",
+            line
+        );
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(header_label("*De :* Alice"), Some("de".to_string()));
+    assert_eq!(
+        header_label("> Envoyé\u{a0}: lundi"),
+        Some("envoyé".to_string())
+    );
+}
