@@ -114,9 +114,7 @@ fn signature_texts_in(html: &str) -> Vec<String> {
     if html_nesting_estimate(html) > MAX_HTML_NESTING {
         return Vec::new();
     }
-    let Ok(dom) = html2text::config::plain().parse_html(html.as_bytes()) else {
-        return Vec::new();
-    };
+    let dom = parse_dom(html);
     let mut out = Vec::new();
     let mut stack = vec![dom.document.clone()];
     while let Some(node) = stack.pop() {
@@ -745,6 +743,21 @@ fn node_text(node: &html2text::Handle) -> String {
     html_to_text(&sanitise_html(&String::from_utf8_lossy(&html)), 200)
 }
 
+/// The DOM of `html`, parsed as html2text's `parse_html` parses it (scripting off), from the
+/// string at once: `parse_html` reads through a UTF-8 decoder 4 KiB at a time, copying and
+/// checking again text that is a `str` already. Parsing cannot fail.
+fn parse_dom(html: &str) -> html2text::RcDom {
+    use html5ever::tendril::TendrilSink as _;
+    let opts = html5ever::ParseOpts {
+        tree_builder: html5ever::tree_builder::TreeBuilderOpts {
+            scripting_enabled: false,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    html5ever::parse_document(html2text::RcDom::default(), opts).one(html)
+}
+
 /// New nodes holding `text`, one line per line (html2text's DOM has no public constructor for
 /// text nodes, so they are taken from a parsed snippet).
 fn text_nodes(text: &str) -> Vec<html2text::Handle> {
@@ -757,11 +770,7 @@ fn text_nodes(text: &str) -> Vec<html2text::Handle> {
                 .replace('>', "&gt;")
         })
         .collect();
-    let Ok(dom) = html2text::config::plain()
-        .parse_html(format!("<p>{}</p>", escaped.join("<br>")).as_bytes())
-    else {
-        return Vec::new();
-    };
+    let dom = parse_dom(&format!("<p>{}</p>", escaped.join("<br>")));
     let mut stack = vec![dom.document.clone()];
     while let Some(node) = stack.pop() {
         if let html2text::Element { name, .. } = &node.data
@@ -778,9 +787,7 @@ fn text_nodes(text: &str) -> Vec<html2text::Handle> {
 /// sanitising (the sanitiser drops the classes and ids that mark them). Iterative, so deeply
 /// nested HTML cannot exhaust the stack.
 fn prepare_html(html: &str, remove_signature: bool) -> String {
-    let Ok(dom) = html2text::config::plain().parse_html(html.as_bytes()) else {
-        return String::new();
-    };
+    let dom = parse_dom(html);
     let mut removals: Vec<html2text::Handle> = Vec::new();
     let mut redactions: Vec<html2text::Handle> = Vec::new();
     let mut stack = vec![dom.document.clone()];
