@@ -341,7 +341,13 @@ fn strict_base64(encoded: &[u8]) -> Option<Vec<u8>> {
 /// [`strict_base64`] with windows of `window` characters (a multiple of 4).
 fn strict_base64_windowed(encoded: &[u8], window: usize) -> Option<Vec<u8>> {
     use base64::Engine as _;
-    let engine = &base64::engine::general_purpose::STANDARD;
+    // The standard engine's alphabet and rules (canonical padding, no trailing bits), with
+    // AVX2 or NEON where the processor has them (detected once): several times faster.
+    static ENGINE: std::sync::LazyLock<base64::engine::simd::Simd> =
+        std::sync::LazyLock::new(|| {
+            base64::engine::simd::Simd::standard(base64::engine::general_purpose::PAD)
+        });
+    let engine = &*ENGINE;
     let mut out = Vec::with_capacity(encoded.len() / 4 * 3 + 3);
     let mut joined = Vec::with_capacity(window.min(encoded.len()) + 80);
     for line in base64_lines(encoded) {

@@ -103,6 +103,50 @@ fn strict_base64_by_windows_decodes_as_joined_at_once() {
 }
 
 #[test]
+fn strict_base64_decodes_long_parts_as_the_scalar_decoder_does() {
+    use base64::Engine as _;
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    // Long enough for the vector decoder, with one byte set anywhere to anything: a bad
+    // character, padding or a line end inside the groups must be refused or kept as the
+    // scalar decoder of the joined lines refuses or keeps it.
+    TestRunner::new(Config {
+        cases: 400,
+        failure_persistence: None,
+        ..Config::default()
+    })
+    .run(
+        &(
+            prop::collection::vec(any::<u8>(), 0..3000),
+            any::<prop::sample::Index>(),
+            prop::sample::select(b"A/+=*\r\n\x80 -".to_vec()),
+            any::<bool>(),
+        ),
+        |(data, at, byte, corrupt)| {
+            let text = base64::engine::general_purpose::STANDARD.encode(&data);
+            let mut wrapped = text
+                .as_bytes()
+                .chunks(76)
+                .collect::<Vec<_>>()
+                .join(&b"\r\n"[..]);
+            if corrupt && !wrapped.is_empty() {
+                let i = at.index(wrapped.len());
+                wrapped[i] = byte;
+            } else {
+                prop_assert_eq!(strict_base64(&wrapped), Some(data));
+            }
+            prop_assert_eq!(
+                strict_base64_windowed(&wrapped, 64),
+                strict_base64_joined(&wrapped)
+            );
+            prop_assert_eq!(strict_base64(&wrapped), strict_base64_joined(&wrapped));
+            Ok(())
+        },
+    )
+    .unwrap();
+}
+
+#[test]
 fn strict_base64_joined_decodes_as_line_by_line() {
     use proptest::prelude::*;
     use proptest::test_runner::{Config, TestRunner};
