@@ -18,16 +18,26 @@ impl std::fmt::Debug for Bytes {
     }
 }
 
+/// The standard base64 engine (padded, canonical), with AVX2 or NEON where the processor has
+/// them: a remote `sourdine ingest` sends every message through it twice.
+fn engine() -> &'static base64::engine::simd::Simd {
+    static ENGINE: std::sync::LazyLock<base64::engine::simd::Simd> =
+        std::sync::LazyLock::new(|| {
+            base64::engine::simd::Simd::standard(base64::engine::general_purpose::PAD)
+        });
+    &ENGINE
+}
+
 impl Serialize for Bytes {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(&self.0))
+        s.serialize_str(&engine().encode(&self.0))
     }
 }
 
 impl<'de> Deserialize<'de> for Bytes {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Bytes, D::Error> {
         let s = String::deserialize(d)?;
-        base64::engine::general_purpose::STANDARD
+        engine()
             .decode(s.as_bytes())
             .map(Bytes)
             .map_err(serde::de::Error::custom)
@@ -364,6 +374,26 @@ impl Request {
             Request::Status => "status",
             Request::Changes => "changes",
             Request::LiveList { .. } => "live_list",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_travel_as_standard_base64_both_ways() {
+        let standard = &base64::engine::general_purpose::STANDARD;
+        for len in [0usize, 1, 2, 3, 31, 32, 33, 95, 96, 97, 1000, 70_001] {
+            let data: Vec<u8> = (0..len).map(|i| (i * 131 % 256) as u8).collect();
+            let json = serde_json::to_string(&Bytes(data.clone())).unwrap();
+            assert_eq!(json, format!("\"{}\"", standard.encode(&data)), "{len}");
+            let back: Bytes = serde_json::from_str(&json).unwrap();
+            assert_eq!(back.0, data, "{len}");
+        }
+        for bad in ["\"QQ\"", "\"QQ=A\"", "\"QR==\"", "\"Q*==\"", "\"QUJD\\nQUJD\""] {
+            assert!(serde_json::from_str::<Bytes>(bad).is_err(), "{bad}");
         }
     }
 }
