@@ -1294,14 +1294,9 @@ const OTHER_LABELS: &[&str] = &[
 /// (asterisks, a label of up to 16 letters, spaces, the colon).
 const LABEL_MAX_CHARS: usize = 48;
 
-/// The label of a reply-header line (`From:`, `*De :*`, `**Van:**`), lowercased.
-fn header_label(line: &str) -> Option<String> {
-    static LABEL: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^[\s>]*\**\s*(?P<label>[\p{L}][\p{L} -]{0,15}?)\s*\**\s*:")
-            .expect("valid regex")
-    });
-    // A label sits within the first characters after the quote marks: only those are read,
-    // so a long line costs no more than a short one.
+/// The start of `line` where a reply-header label can sit: its quote marks and white space,
+/// then at most [`LABEL_MAX_CHARS`] characters (so a long line costs no more than a short one).
+fn label_window(line: &str) -> &str {
     let lead = line
         .char_indices()
         .find(|&(_, c)| !(c.is_whitespace() || c == '>'))
@@ -1311,7 +1306,16 @@ fn header_label(line: &str) -> Option<String> {
         .skip_while(|&(i, _)| i < lead)
         .nth(LABEL_MAX_CHARS)
         .map_or(line.len(), |(i, _)| i);
-    let line = &line[..end];
+    &line[..end]
+}
+
+/// The label of a reply-header line (`From:`, `*De :*`, `**Van:**`), lowercased.
+fn header_label(line: &str) -> Option<String> {
+    static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^[\s>]*\**\s*(?P<label>[\p{L}][\p{L} -]{0,15}?)\s*\**\s*:")
+            .expect("valid regex")
+    });
+    let line = label_window(line);
     let colon = line.find(':')?;
     // Everything before the first `:` is quote marks, stars, white space or the label's
     // letters, spaces and hyphens (a superset of what the pattern takes there): a line with

@@ -392,7 +392,13 @@ mod tests {
             let back: Bytes = serde_json::from_str(&json).unwrap();
             assert_eq!(back.0, data, "{len}");
         }
-        for bad in ["\"QQ\"", "\"QQ=A\"", "\"QR==\"", "\"Q*==\"", "\"QUJD\\nQUJD\""] {
+        for bad in [
+            "\"QQ\"",
+            "\"QQ=A\"",
+            "\"QR==\"",
+            "\"Q*==\"",
+            "\"QUJD\\nQUJD\"",
+        ] {
             assert!(serde_json::from_str::<Bytes>(bad).is_err(), "{bad}");
         }
     }

@@ -750,16 +750,7 @@ fn header_label_by_pattern(line: &str) -> Option<String> {
     static PATTERN: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
         Regex::new(r"^[\s>]*\**\s*(?P<label>[\p{L}][\p{L} -]{0,15}?)\s*\**\s*:").unwrap()
     });
-    let lead = line
-        .char_indices()
-        .find(|&(_, c)| !(c.is_whitespace() || c == '>'))
-        .map_or(line.len(), |(i, _)| i);
-    let end = line
-        .char_indices()
-        .skip_while(|&(i, _)| i < lead)
-        .nth(LABEL_MAX_CHARS)
-        .map_or(line.len(), |(i, _)| i);
-    let line = line[..end].replace('\u{a0}', " ");
+    let line = label_window(line).replace('\u{a0}', " ");
     let label = PATTERN
         .captures(&line)?
         .name("label")?
