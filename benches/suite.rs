@@ -557,6 +557,13 @@ fn cleaned_bytes(p: &Prepared) -> u64 {
     }
 }
 
+/// The ingest corpus: `n` generated messages of the realistic mix, seed 11 (the `ingest` and
+/// `prepare` sections read the same bytes).
+fn ingest_corpus(n: usize) -> Vec<Vec<u8>> {
+    let mix = Mix::default();
+    (0..n as u64).map(|i| generate(11, i, &mix)).collect()
+}
+
 /// mail-parser alone, the in-process pipeline, and `sourdine ingest` as a whole process, on
 /// the same corpus; RSS and bytes on disk. `SOURDINE_BENCH_INGEST_SECTIONS` (1) sections in
 /// a row, then the median of their ratios (both kinds: see [`Ratios`]).
@@ -567,8 +574,7 @@ fn ingest() {
     println!(
         "\n== ingest: {n} generated messages (realistic mix, seed 11), {runs} runs each, {sections} section(s) =="
     );
-    let mix = Mix::default();
-    let corpus: Vec<Vec<u8>> = (0..n as u64).map(|i| generate(11, i, &mix)).collect();
+    let corpus = ingest_corpus(n);
     let dir = tempfile::Builder::new()
         .prefix("sourdine-bench-corpus.")
         .tempdir()
@@ -889,8 +895,7 @@ fn prepare() {
     println!(
         "\n== prepare: the anonymiser alone, one thread, {n} generated messages (seed 11), {runs} runs =="
     );
-    let mix = Mix::default();
-    let corpus: Vec<Vec<u8>> = (0..n as u64).map(|i| generate(11, i, &mix)).collect();
+    let corpus = ingest_corpus(n);
     let input: usize = corpus.iter().map(|m| m.len()).sum();
     let opts = Config::load(&Instance::new("").config)
         .unwrap()

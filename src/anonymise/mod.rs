@@ -256,12 +256,17 @@ fn is_attachment(part: &MessagePart<'_>) -> bool {
         .is_some_and(|(_, _, ct)| ct.has_attribute("name") || ct.has_attribute("name*"))
 }
 
+/// The bytes of a part's body as the message carries them (still encoded), by offset.
+fn encoded_body<'a>(raw: &'a [u8], part: &MessagePart<'_>) -> &'a [u8] {
+    let start = (part.offset_body as usize).min(raw.len());
+    let end = (part.offset_end as usize).clamp(start, raw.len());
+    &raw[start..end]
+}
+
 /// The decoded bytes of a part's body, read from the raw message by offset and decoded here
 /// (the parser is not asked to decode; see `headers::parser`).
 fn decoded_body(raw: &[u8], part: &MessagePart<'_>, boundary: &[u8]) -> Vec<u8> {
-    let start = (part.offset_body as usize).min(raw.len());
-    let end = (part.offset_end as usize).clamp(start, raw.len());
-    let slice = &raw[start..end];
+    let slice = encoded_body(raw, part);
     let cte = transfer_encoding(part);
     let parser = |b: &[u8]| parser_decoded(slice, cte.as_str(), b);
     match cte.as_str() {
@@ -286,9 +291,7 @@ fn decoded_body(raw: &[u8], part: &MessagePart<'_>, boundary: &[u8]) -> Vec<u8> 
 /// body; quoted-printable, a first byte other than `=` (which starts an escape) or `-` (which
 /// could start a boundary) is kept as it is by every decoding. Only the rest is decoded.
 fn has_text(raw: &[u8], part: &MessagePart<'_>) -> bool {
-    let start = (part.offset_body as usize).min(raw.len());
-    let end = (part.offset_end as usize).clamp(start, raw.len());
-    let first = raw[start..end]
+    let first = encoded_body(raw, part)
         .iter()
         .find(|b| !b.is_ascii_whitespace())
         .copied();
@@ -300,8 +303,7 @@ fn has_text(raw: &[u8], part: &MessagePart<'_>) -> bool {
     match transfer_encoding(part).as_str() {
         "base64" | "x-uuencode" | "uuencode" | "x-uue" | "uue" => decoded(),
         "quoted-printable" => match first {
-            None => decoded(),
-            Some(b'=' | b'-') => decoded(),
+            None | Some(b'=' | b'-') => decoded(),
             Some(_) => true,
         },
         _ => first.is_some(),
@@ -338,16 +340,21 @@ fn strict_base64(encoded: &[u8]) -> Option<Vec<u8>> {
     strict_base64_windowed(encoded, BASE64_WINDOW)
 }
 
-/// [`strict_base64`] with windows of `window` characters (a multiple of 4).
-fn strict_base64_windowed(encoded: &[u8], window: usize) -> Option<Vec<u8>> {
-    use base64::Engine as _;
-    // The standard engine's alphabet and rules (canonical padding, no trailing bits), with
-    // AVX2 or NEON where the processor has them (detected once): several times faster.
+/// The standard base64 engine's alphabet and rules (padded, canonical, no trailing bits), with
+/// AVX2 or NEON where the processor has them (detected once): several times faster than the
+/// scalar engine. Also the control socket's engine for message bytes.
+pub fn base64_engine() -> &'static base64::engine::simd::Simd {
     static ENGINE: std::sync::LazyLock<base64::engine::simd::Simd> =
         std::sync::LazyLock::new(|| {
             base64::engine::simd::Simd::standard(base64::engine::general_purpose::PAD)
         });
-    let engine = &*ENGINE;
+    &ENGINE
+}
+
+/// [`strict_base64`] with windows of `window` characters (a multiple of 4).
+fn strict_base64_windowed(encoded: &[u8], window: usize) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    let engine = base64_engine();
     let mut out = Vec::with_capacity(encoded.len() / 4 * 3 + 3);
     let mut joined = Vec::with_capacity(window.min(encoded.len()) + 80);
     for line in base64_lines(encoded) {
@@ -844,9 +851,7 @@ impl Walker<'_> {
         }
         let text_kind = ctype == "text" && matches!(subtype, "plain" | "html");
         if text_kind && !is_attachment(part) {
-            if mode == Mode::NotChosen {
-                return Ok(());
-            }
+            // (An alternative not chosen never gets here: walk_in skips it undecoded.)
             let text = decode_text(&bytes, part);
             let redact_addresses = mode == Mode::ReportText;
             if subtype != "html" {

@@ -18,26 +18,16 @@ impl std::fmt::Debug for Bytes {
     }
 }
 
-/// The standard base64 engine (padded, canonical), with AVX2 or NEON where the processor has
-/// them: a remote `sourdine ingest` sends every message through it twice.
-fn engine() -> &'static base64::engine::simd::Simd {
-    static ENGINE: std::sync::LazyLock<base64::engine::simd::Simd> =
-        std::sync::LazyLock::new(|| {
-            base64::engine::simd::Simd::standard(base64::engine::general_purpose::PAD)
-        });
-    &ENGINE
-}
-
 impl Serialize for Bytes {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&engine().encode(&self.0))
+        s.serialize_str(&crate::anonymise::base64_engine().encode(&self.0))
     }
 }
 
 impl<'de> Deserialize<'de> for Bytes {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Bytes, D::Error> {
         let s = String::deserialize(d)?;
-        engine()
+        crate::anonymise::base64_engine()
             .decode(s.as_bytes())
             .map(Bytes)
             .map_err(serde::de::Error::custom)
