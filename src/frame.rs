@@ -12,22 +12,44 @@ pub(crate) fn write(w: &mut impl Write, head: &impl Serialize, bytes: &[u8]) -> 
 }
 
 /// Writes one frame whose bytes are `parts` one after the other, without joining them first.
+/// The length, the head and the parts go in one vectored write when the writer takes them all
+/// (a pipe does): the reader is woken once per frame, not once per piece.
 pub(crate) fn write_parts(
     w: &mut impl Write,
     head: &impl Serialize,
     parts: &[&[u8]],
 ) -> io::Result<()> {
-    let mut head = postcard::to_stdvec(head).map_err(io::Error::other)?;
-    let len = head.len() + parts.iter().map(|p| p.len()).sum::<usize>();
-    let mut written = w
-        .write_all(&(len as u64).to_le_bytes())
-        .and_then(|()| w.write_all(&head));
-    for part in parts {
-        written = written.and_then(|()| w.write_all(part));
-    }
+    let mut start = vec![0u8; 8];
+    let encoded = postcard::to_io(head, &mut start)
+        .map(|_| ())
+        .map_err(io::Error::other);
+    let written = encoded.and_then(|()| {
+        let len = start.len() - 8 + parts.iter().map(|p| p.len()).sum::<usize>();
+        start[..8].copy_from_slice(&(len as u64).to_le_bytes());
+        let mut slices: Vec<io::IoSlice<'_>> = std::iter::once(&start[..])
+            .chain(parts.iter().copied())
+            .filter(|p| !p.is_empty())
+            .map(io::IoSlice::new)
+            .collect();
+        write_all_vectored(w, &mut slices)
+    });
     // A head may carry writer data (a prepared message's text and reply address).
-    zeroize::Zeroize::zeroize(&mut head);
+    zeroize::Zeroize::zeroize(&mut start);
     written
+}
+
+/// Writes every byte of `slices`, as few calls as the writer allows.
+fn write_all_vectored(w: &mut impl Write, mut slices: &mut [io::IoSlice<'_>]) -> io::Result<()> {
+    while !slices.is_empty() {
+        // At most IOV_MAX (1024 on Linux) slices a call.
+        match w.write_vectored(&slices[..slices.len().min(1024)]) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => io::IoSlice::advance_slices(&mut slices, n),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// Reads one frame of at most `max` bytes into `buf` (reused from frame to frame).
@@ -64,6 +86,57 @@ mod tests {
         let mut buf = Vec::new();
         read_into(r, max, &mut buf)?;
         Ok(buf)
+    }
+
+    /// A writer that counts its calls and takes at most `chunk` bytes a call.
+    struct Counting {
+        bytes: Vec<u8>,
+        calls: usize,
+        chunk: usize,
+    }
+
+    impl Write for Counting {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.write_vectored(&[io::IoSlice::new(buf)])
+        }
+
+        fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+            assert!(bufs.len() <= 1024, "more slices than IOV_MAX");
+            self.calls += 1;
+            let mut n = 0;
+            for b in bufs {
+                let take = b.len().min(self.chunk - n);
+                self.bytes.extend_from_slice(&b[..take]);
+                n += take;
+            }
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_frame_leaves_in_one_vectored_write_when_the_writer_takes_it() {
+        let parts: Vec<Vec<u8>> = (0..1500u32).map(|i| vec![i as u8; i as usize % 7]).collect();
+        let refs: Vec<&[u8]> = parts.iter().map(|p| &p[..]).collect();
+        let mut joined = Vec::new();
+        write(&mut joined, &"head", &refs.concat()).unwrap();
+        for chunk in [usize::MAX, 5, 1] {
+            let mut w = Counting {
+                bytes: Vec::new(),
+                calls: 0,
+                chunk,
+            };
+            write_parts(&mut w, &"head", &refs[..3]).unwrap();
+            if chunk == usize::MAX {
+                assert_eq!(w.calls, 1, "length, head and parts in one call");
+            }
+            w.bytes.clear();
+            write_parts(&mut w, &"head", &refs).unwrap();
+            assert_eq!(w.bytes, joined, "chunk {chunk}");
+        }
     }
 
     #[test]

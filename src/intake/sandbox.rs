@@ -272,6 +272,8 @@ pub fn allowed(pid: u32) -> Result<BTreeMap<i64, Vec<SeccompRule>>, BackendError
         libc::SYS_write,
         vec![all(vec![eq(0, 1)?])?, all(vec![eq(0, 2)?])?],
     );
+    // A reply frame (its head and each attachment) leaves in one vectored write.
+    r.insert(libc::SYS_writev, vec![all(vec![eq(0, 1)?])?]);
     // Memory for malloc's arenas, large buffers and thread stacks: anonymous mappings, never
     // executable (so no new code can be mapped or written and run).
     let anonymous = libc::MAP_ANONYMOUS as u64;

@@ -247,9 +247,8 @@ pub fn worker_main(settings: &WorkerSettings) -> Result<(), WorkerError> {
 /// The worker's request loop.
 fn serve(limits: CleanLimits) -> Result<(), WorkerError> {
     let stdin = std::io::stdin();
-    let stdout = std::io::stdout();
     let mut input = stdin.lock();
-    let mut output = stdout.lock();
+    let mut output = RawStdout(std::io::stdout());
     // The request buffer is kept from one request to the next: a large attachment is not
     // written into fresh pages every time.
     let mut frame = Vec::new();
@@ -273,6 +272,27 @@ fn serve(limits: CleanLimits) -> Result<(), WorkerError> {
             }
         }
         output.flush()?;
+    }
+}
+
+/// Standard output written straight to its descriptor: a frame leaves in one `writev`, so the
+/// service is woken once for it (the standard library's line buffer cuts writes at newlines).
+struct RawStdout(std::io::Stdout);
+
+impl Write for RawStdout {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        Ok(nix::unistd::write(std::os::fd::AsFd::as_fd(&self.0), buf)?)
+    }
+
+    fn write_vectored(&mut self, bufs: &[std::io::IoSlice<'_>]) -> std::io::Result<usize> {
+        Ok(nix::sys::uio::writev(
+            std::os::fd::AsFd::as_fd(&self.0),
+            bufs,
+        )?)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
