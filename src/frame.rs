@@ -119,7 +119,9 @@ mod tests {
 
     #[test]
     fn a_frame_leaves_in_one_vectored_write_when_the_writer_takes_it() {
-        let parts: Vec<Vec<u8>> = (0..1500u32).map(|i| vec![i as u8; i as usize % 7]).collect();
+        let parts: Vec<Vec<u8>> = (0..1500u32)
+            .map(|i| vec![i as u8; i as usize % 7])
+            .collect();
         let refs: Vec<&[u8]> = parts.iter().map(|p| &p[..]).collect();
         let mut joined = Vec::new();
         write(&mut joined, &"head", &refs.concat()).unwrap();

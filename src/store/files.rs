@@ -156,12 +156,20 @@ fn write_direct(f: &File, bytes: &[u8], scratch: &mut Scratch) -> std::io::Resul
         return Ok(0);
     }
     let mut done = 0;
-    let window = scratch.window();
     let mut out = f;
+    // Bytes that start on a block boundary (the allocator gives a large block whole pages)
+    // go to the disk as they are, in one request; any others through the aligned window.
+    let aligned = bytes.as_ptr().align_offset(DIRECT_ALIGN) == 0;
     while done < whole {
-        let n = (whole - done).min(DIRECT_CHUNK);
-        window[..n].copy_from_slice(&bytes[done..done + n]);
-        match out.write(&window[..n]) {
+        let written = if aligned {
+            out.write(&bytes[done..whole])
+        } else {
+            let n = (whole - done).min(DIRECT_CHUNK);
+            let window = scratch.window();
+            window[..n].copy_from_slice(&bytes[done..done + n]);
+            out.write(&window[..n])
+        };
+        match written {
             Ok(w) => {
                 done += w;
                 // A short write that leaves the file off a block boundary: the page cache
@@ -343,21 +351,31 @@ mod tests {
     #[test]
     fn direct_io_writes_whole_blocks_and_leaves_the_tail() {
         let tmp = tempfile::tempdir().unwrap();
-        let path = tmp.path().join("p");
-        let bytes = pattern(2 * DIRECT_CHUNK + 3 * DIRECT_ALIGN + 100);
-        let mut f = File::create_new(&path).unwrap();
-        let done = write_direct(&f, &bytes, &mut Scratch::default()).unwrap();
-        // Every file system this runs on takes direct I/O, or refuses it whole.
-        assert!(done == 0 || done == bytes.len() - 100, "wrote {done}");
-        f.write_all(&bytes[done..]).unwrap();
-        let flags = nix::fcntl::fcntl(&f, nix::fcntl::FcntlArg::F_GETFL).unwrap();
-        assert_eq!(
-            flags & nix::fcntl::OFlag::O_DIRECT.bits(),
-            0,
-            "the tail goes through the page cache"
-        );
-        drop(f);
-        assert!(fs::read(&path).unwrap() == bytes);
+        let len = 2 * DIRECT_CHUNK + 3 * DIRECT_ALIGN + 100;
+        let room = pattern(len + 2 * DIRECT_ALIGN);
+        let aligned = room.as_ptr().align_offset(DIRECT_ALIGN);
+        // Bytes on a block boundary, and bytes one past it (through the scratch window).
+        for (i, at) in [aligned, aligned + 1].into_iter().enumerate() {
+            let bytes = &room[at..at + len];
+            let path = tmp.path().join(format!("p{i}"));
+            let mut f = File::create_new(&path).unwrap();
+            let mut scratch = Scratch::default();
+            let done = write_direct(&f, bytes, &mut scratch).unwrap();
+            // Every file system this runs on takes direct I/O, or refuses it whole.
+            assert!(done == 0 || done == len - 100, "wrote {done}");
+            if done > 0 {
+                assert_eq!(scratch.0.is_empty(), i == 0, "copied only when not aligned");
+            }
+            f.write_all(&bytes[done..]).unwrap();
+            let flags = nix::fcntl::fcntl(&f, nix::fcntl::FcntlArg::F_GETFL).unwrap();
+            assert_eq!(
+                flags & nix::fcntl::OFlag::O_DIRECT.bits(),
+                0,
+                "the tail goes through the page cache"
+            );
+            drop(f);
+            assert!(fs::read(&path).unwrap() == bytes);
+        }
     }
 
     #[test]

@@ -320,8 +320,8 @@ fn status_with_and_without_the_service() {
 
 /// `sourdine` (the service, `sourdine ingest` and the workers) allocates with jemalloc and the
 /// settings `.cargo/config.toml` compiles into it: one arena, thread caches up to 4 KiB, freed
-/// pages handed back after a second. Built without them, its memory would pass the budgets of
-/// BENCHMARKS.md.
+/// pages handed back after a second, large blocks on a page. Built without them, its memory
+/// would pass the budgets of BENCHMARKS.md, and payload files would be copied before direct I/O.
 #[test]
 fn the_sourdine_program_allocates_with_jemalloc_as_configured() {
     let out = std::process::Command::new(bin("sourdine"))
@@ -334,6 +334,7 @@ fn the_sourdine_program_allocates_with_jemalloc_as_configured() {
     assert!(stats.contains("opt.narenas: 1\n"), "{stats}");
     assert!(stats.contains("opt.dirty_decay_ms: 1000 "), "{stats}");
     assert!(stats.contains("opt.tcache_max: 4096\n"), "{stats}");
+    assert!(stats.contains("opt.cache_oblivious: false\n"), "{stats}");
 }
 
 /// The environment of a running process, as `NAME=value` strings.
