@@ -67,6 +67,68 @@ impl ResponseFrame {
     }
 }
 
+/// The answer to a long list, as pieces of about `piece` bytes that together make the same
+/// line as the whole [`ResponseFrame`] serialized at once (its newline included): a list of
+/// 100,000 tickets (about 30 MB of JSON) goes out without a buffer as large as the answer.
+pub struct ListPieces<'a, T> {
+    /// The frame up to and including the list's `[`.
+    head: Vec<u8>,
+    /// The frame from the list's `]` on, and the newline.
+    tail: Vec<u8>,
+    items: &'a [T],
+    /// The next item to write; `None` once the tail is written.
+    next: Option<usize>,
+    piece: usize,
+}
+
+impl<'a, T: Serialize> ListPieces<'a, T> {
+    /// The pieces of `empty` (a [`Response`] whose list is empty) with `items` as its list;
+    /// `None` when that response does not serialize to one list.
+    pub fn new(empty: &Response, items: &'a [T], piece: usize) -> Option<ListPieces<'a, T>> {
+        let frame = serde_json::to_vec(&ResponseFrame::new(Ok(empty.clone()))).ok()?;
+        let at = frame.windows(2).position(|w| w == b"[]")?;
+        if frame[at + 1..].windows(2).any(|w| w == b"[]") {
+            return None;
+        }
+        let mut tail = frame[at + 1..].to_vec();
+        tail.push(b'\n');
+        Some(ListPieces {
+            head: frame[..=at].to_vec(),
+            tail,
+            items,
+            next: Some(0),
+            piece: piece.max(1),
+        })
+    }
+
+    /// Puts the next piece in `buf` (emptied first); false when the line is complete.
+    pub fn next_into(&mut self, buf: &mut Vec<u8>) -> Result<bool, serde_json::Error> {
+        buf.clear();
+        let Some(mut i) = self.next else {
+            return Ok(false);
+        };
+        if i == 0 {
+            buf.extend_from_slice(&self.head);
+        }
+        // At least one item a piece, so that every call moves on.
+        let first = i;
+        while i < self.items.len() && (i == first || buf.len() < self.piece) {
+            if i > 0 {
+                buf.push(b',');
+            }
+            serde_json::to_writer(&mut *buf, &self.items[i])?;
+            i += 1;
+        }
+        if i == self.items.len() {
+            buf.extend_from_slice(&self.tail);
+            self.next = None;
+        } else {
+            self.next = Some(i);
+        }
+        Ok(true)
+    }
+}
+
 /// Parses one request line; the error names what is wrong without echoing the input.
 pub fn parse_request(line: &[u8]) -> Result<Request, ServiceError> {
     let frame: RequestFrame = serde_json::from_slice(line).map_err(|e| {
@@ -124,6 +186,71 @@ mod tests {
             let e = parse_request(bad).unwrap_err();
             assert!(!e.to_string().contains("SECRETTOKEN"), "{e}");
         }
+    }
+
+    /// Tickets with what makes their JSON vary: tags, a claim, quotes in a subject.
+    fn tickets(n: usize) -> Vec<crate::model::TicketSummary> {
+        (0..n)
+            .map(|i| {
+                let mut t = crate::model::TicketSummary {
+                    id: format!("K7F3QX{:02}", i % 100).into(),
+                    status: crate::model::Status::Open,
+                    received: crate::time::Stamp(1_700_000_000 + i as i64),
+                    last_in: crate::time::Stamp(1_700_000_000 + i as i64),
+                    subject: format!("sujet \"{i}\" é").into(),
+                    messages: 1,
+                    urgent: i % 3 == 0,
+                    tags: Vec::new(),
+                    language: crate::anonymise::Language::Fr,
+                    answered: false,
+                    claimed_by: None,
+                    claimed_by_uid: None,
+                    classification: None,
+                };
+                if i % 2 == 0 {
+                    t.tags = vec!["école".into()];
+                    t.claimed_by = Some("anna".into());
+                    t.claimed_by_uid = Some(1000);
+                }
+                t
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_long_list_in_pieces_is_the_same_line_as_the_whole_frame() {
+        for n in [0, 1, 2, 7, 500] {
+            let list = tickets(n);
+            let mut whole =
+                serde_json::to_vec(&ResponseFrame::new(Ok(Response::Tickets(list.clone()))))
+                    .unwrap();
+            whole.push(b'\n');
+            for piece in [1, 64, 4096, 1 << 20] {
+                let mut pieces =
+                    ListPieces::new(&Response::Tickets(Vec::new()), &list, piece).unwrap();
+                let (mut line, mut buf, mut count) = (Vec::new(), Vec::new(), 0);
+                while pieces.next_into(&mut buf).unwrap() {
+                    // A piece stops at the first item that takes it past `piece` bytes.
+                    assert!(buf.len() < piece + 400, "a piece of {} bytes", buf.len());
+                    line.extend_from_slice(&buf);
+                    count += 1;
+                }
+                assert_eq!(line, whole, "{n} tickets in pieces of {piece} bytes");
+                if whole.len() <= piece {
+                    assert_eq!(count, 1, "{n} tickets in pieces of {piece} bytes");
+                } else {
+                    assert!(count >= whole.len() / (piece + 400), "{count} pieces");
+                }
+                assert!(!pieces.next_into(&mut buf).unwrap() && buf.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn only_a_response_that_is_one_list_is_written_in_pieces() {
+        let none: [u8; 0] = [];
+        assert!(ListPieces::new(&Response::Changes(3), &none, 64).is_none());
+        assert!(ListPieces::new(&Response::Audit(Vec::new()), &none, 64).is_some());
     }
 
     #[test]

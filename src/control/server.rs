@@ -12,7 +12,7 @@ use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::{oneshot, watch};
 use tokio::task::JoinSet;
 
-use super::protocol::{MAX_REQUEST, ResponseFrame, parse_request};
+use super::protocol::{ListPieces, MAX_REQUEST, ResponseFrame, parse_request};
 use crate::model::{Bytes, Caller, ErrorKind, Request, Response, Role, ServiceError};
 use crate::service::{Service, roles};
 
@@ -164,10 +164,29 @@ async fn still_loading(stream: UnixStream, started: Instant) {
     let _ = write_frame(&mut write, Err(ServiceError::still_loading(seconds))).await;
 }
 
+/// About how many bytes of a long list go to the socket at a time (see [`ListPieces`]).
+const LIST_PIECE: usize = 64 * 1024;
+
+/// Writes one answer as a line; a list of tickets or audit entries in pieces, so that the
+/// longest answer (every ticket, every entry) needs no buffer of its size.
 async fn write_frame(
     w: &mut (impl AsyncWriteExt + Unpin),
     result: Result<crate::control::protocol::Response, ServiceError>,
 ) -> std::io::Result<()> {
+    match &result {
+        Ok(Response::Tickets(list)) => {
+            if let Some(pieces) = ListPieces::new(&Response::Tickets(Vec::new()), list, LIST_PIECE)
+            {
+                return write_pieces(w, pieces).await;
+            }
+        }
+        Ok(Response::Audit(list)) => {
+            if let Some(pieces) = ListPieces::new(&Response::Audit(Vec::new()), list, LIST_PIECE) {
+                return write_pieces(w, pieces).await;
+            }
+        }
+        _ => {}
+    }
     let mut line =
         serde_json::to_vec(&ResponseFrame::new(result)).map_err(std::io::Error::other)?;
     line.push(b'\n');
@@ -327,6 +346,17 @@ async fn read_following(
         ))),
         Ok(r) => r.map(Ok),
     }
+}
+
+async fn write_pieces<T: serde::Serialize>(
+    w: &mut (impl AsyncWriteExt + Unpin),
+    mut pieces: ListPieces<'_, T>,
+) -> std::io::Result<()> {
+    let mut buf = Vec::with_capacity(LIST_PIECE + 1024);
+    while pieces.next_into(&mut buf).map_err(std::io::Error::other)? {
+        w.write_all(&buf).await?;
+    }
+    w.flush().await
 }
 
 /// The refusal of a request over `limit` bytes.

@@ -88,6 +88,31 @@ fn same_answers_through_the_daemon_and_directly() {
     assert!(ok(env.ticket(&["whoami"])).contains("store opened directly"));
 }
 
+/// A list whose answer is several pieces on the socket (tickets and audit entries, 64 KiB a
+/// piece) reads back whole and the same as from the store opened directly.
+#[test]
+fn a_list_longer_than_one_piece_reads_the_same_through_the_daemon() {
+    let env = env_with_mails(600, "long");
+    let direct_list = ok(env.ticket(&["list", "--status", "all", "--json"]));
+    assert!(
+        direct_list.len() > 2 * 64 * 1024,
+        "{} bytes: too short to need pieces",
+        direct_list.len()
+    );
+    let direct_audit = json(env.sourdine(&["audit", "--json"]));
+    let mut d = env.start_daemon();
+    assert_eq!(
+        ok(env.ticket(&["list", "--status", "all", "--json"])),
+        direct_list
+    );
+    // The daemon's log is the same log, with what the daemon has recorded since after it.
+    let audit = json(env.sourdine(&["audit", "--json"]));
+    let (direct, served) = (direct_audit.as_array().unwrap(), audit.as_array().unwrap());
+    assert!(serde_json::to_vec(&audit).unwrap().len() > 64 * 1024);
+    assert_eq!(&served[..direct.len()], &direct[..]);
+    assert!(d.stop().success());
+}
+
 /// `sourdine ingest` of a few hundred mails goes through the daemon while four `ticket`
 /// processes list, show, note and tag at the same time: nothing fails, nothing is lost.
 #[test]
