@@ -189,7 +189,7 @@ mod tests {
     }
 
     /// Tickets with what makes their JSON vary: tags, a claim, quotes in a subject.
-    fn tickets(n: usize) -> Vec<crate::model::TicketSummary> {
+    fn tickets(n: usize) -> Vec<std::sync::Arc<crate::model::TicketSummary>> {
         (0..n)
             .map(|i| {
                 let mut t = crate::model::TicketSummary {
@@ -212,7 +212,7 @@ mod tests {
                     t.claimed_by = Some("anna".into());
                     t.claimed_by_uid = Some(1000);
                 }
-                t
+                t.into()
             })
             .collect()
     }

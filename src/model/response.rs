@@ -1,5 +1,7 @@
 //! What the service answers, in-process or over the socket.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use super::audit::{AuditEntry, AuditVerification};
@@ -24,7 +26,7 @@ pub enum Response {
     /// The caller, as the service sees them.
     Whoami(Whoami),
     /// A list of tickets.
-    Tickets(Vec<TicketSummary>),
+    Tickets(Vec<Arc<TicketSummary>>),
     /// One ticket.
     Ticket(Box<TicketView>),
     Attachment {

@@ -306,7 +306,7 @@ pub struct OutboxView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LiveList {
     /// The tickets, in list order.
-    pub tickets: Vec<TicketSummary>,
+    pub tickets: Vec<Arc<TicketSummary>>,
     /// The proof of this set of tickets, to send with the next request.
     pub shown: String,
     /// Whether this answer was recorded in the audit log (its set differed from the proof

@@ -28,7 +28,7 @@ enum Part {
     /// How many summaries follow (to size the table once).
     Count(u64),
     /// One ticket's summary.
-    Summary(TicketSummary),
+    Summary(Arc<TicketSummary>),
     /// The next ticket reference of the search index, by ordinal.
     Id(String),
     /// A word and its tickets (a serialised bitmap of ordinals).
@@ -57,8 +57,10 @@ fn bitmap_bytes(b: &RoaringBitmap) -> io::Result<ByteBuf> {
 /// Summaries and search index.
 #[derive(Debug, Default)]
 pub struct Catalog {
-    /// Keyed by the summary's own reference (shared with the search index, not copied).
-    summaries: HashMap<Arc<str>, TicketSummary>,
+    /// Keyed by the summary's own reference (shared with the search index, not copied). A
+    /// summary is shared too: a list holds the summaries it answers with, not copies, and a
+    /// change replaces a summary rather than altering the one a list may still hold.
+    summaries: HashMap<Arc<str>, Arc<TicketSummary>>,
     index: SearchIndex,
     /// Counts the changes made since the catalog was built (see [`Catalog::changes`]).
     changes: u64,
@@ -84,7 +86,7 @@ impl Catalog {
             Ok((mut s, text)) => {
                 s.id = self.shared_id(id);
                 self.index.add(&s.id, &text);
-                self.summaries.insert(s.id.clone(), s);
+                self.summaries.insert(s.id.clone(), Arc::new(s));
                 Ok(())
             }
             Err(e) if e.is_not_found() => {
@@ -105,7 +107,7 @@ impl Catalog {
             Ok(mut s) => {
                 s.id = self.shared_id(id);
                 self.index.add(&s.id, &s.tags.join(" "));
-                self.summaries.insert(s.id.clone(), s);
+                self.summaries.insert(s.id.clone(), Arc::new(s));
                 Ok(())
             }
             Err(e) if e.is_not_found() => {
@@ -155,12 +157,12 @@ impl Catalog {
     }
 
     /// Every summary.
-    pub fn summaries(&self) -> impl Iterator<Item = &TicketSummary> {
+    pub fn summaries(&self) -> impl Iterator<Item = &Arc<TicketSummary>> {
         self.summaries.values()
     }
 
     /// One summary.
-    pub fn summary(&self, id: &str) -> Option<&TicketSummary> {
+    pub fn summary(&self, id: &str) -> Option<&Arc<TicketSummary>> {
         self.summaries.get(id)
     }
 
@@ -278,7 +280,7 @@ mod tests {
         ] {
             let s = summary(id, text);
             c.index.add(&s.id, text);
-            c.summaries.insert(s.id.clone(), s);
+            c.summaries.insert(s.id.clone(), Arc::new(s));
         }
         c.remove("C");
         c

@@ -728,7 +728,7 @@ impl Service {
         &self,
         actor: &Actor,
         filter: &ListFilter,
-    ) -> Result<Vec<TicketSummary>, ServiceError> {
+    ) -> Result<Vec<Arc<TicketSummary>>, ServiceError> {
         let tickets = self.list(filter)?;
         self.record_shown(
             actor,
@@ -870,12 +870,13 @@ impl Service {
         )
     }
 
-    /// Tickets passing the filter, from the catalog.
-    pub fn list(&self, filter: &ListFilter) -> Result<Vec<TicketSummary>, ServiceError> {
-        // Sorted by reference, and only the first `limit` copied out of the catalog.
+    /// Tickets passing the filter, from the catalog: its summaries themselves, shared (a
+    /// list of every ticket copies none).
+    pub fn list(&self, filter: &ListFilter) -> Result<Vec<Arc<TicketSummary>>, ServiceError> {
+        // Sorted by reference; only the first `limit` are taken.
         let late = filter.overdue.then(|| self.overdue_judge());
         self.with_catalog(|c| {
-            let mut refs: Vec<&TicketSummary> = c
+            let mut refs: Vec<&Arc<TicketSummary>> = c
                 .summaries()
                 .filter(|s| {
                     filter.admits(s)
@@ -884,7 +885,7 @@ impl Service {
                             .is_none_or(|l| s.status == Status::Open && l.is_late(s.last_in.0))
                 })
                 .collect();
-            let order = |a: &&TicketSummary, b: &&TicketSummary| summary_order(a, b);
+            let order = |a: &&Arc<TicketSummary>, b: &&Arc<TicketSummary>| summary_order(a, b);
             match filter.limit {
                 Some(n) if n < refs.len() => {
                     if n > 0 {
@@ -904,10 +905,11 @@ impl Service {
         if search::words(text).next().is_none() {
             return Err(invalid("give at least one word to search for"));
         }
-        // Sorted by reference; only the first `limit` are copied out of the catalog.
-        let found: Vec<TicketSummary> = self.with_catalog(|c| {
+        // Sorted by reference; only the first `limit` are taken.
+        let found: Vec<Arc<TicketSummary>> = self.with_catalog(|c| {
             let ids = c.search(text);
-            let mut refs: Vec<&TicketSummary> = ids.iter().filter_map(|id| c.summary(id)).collect();
+            let mut refs: Vec<&Arc<TicketSummary>> =
+                ids.iter().filter_map(|id| c.summary(id)).collect();
             refs.sort_unstable_by(|a, b| summary_order(a, b));
             refs.into_iter().take(limit).cloned().collect()
         })?;

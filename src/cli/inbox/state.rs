@@ -3,6 +3,8 @@
 //! reply); the runner ([`super::run`]) carries them out through the service and tells the
 //! state what came of them (`set_list`, `opened`, `found`...).
 
+use std::sync::Arc;
+
 use crate::anonymise::{Language, Verification};
 use crate::model::SearchHit;
 use crate::service::Role;
@@ -367,7 +369,7 @@ pub struct State {
     /// Which tickets the list shows.
     pub view: StatusFilter,
     /// The list, in `ticket list`'s order.
-    pub tickets: Vec<TicketSummary>,
+    pub tickets: Vec<Arc<TicketSummary>>,
     /// The row selected.
     pub selected: usize,
     /// The first row shown (kept by the drawing, so that the selection stays in view).
@@ -544,7 +546,7 @@ impl State {
 
     /// The ticket the screen points at.
     pub fn target(&self) -> Option<Target> {
-        let of_summary = |s: &TicketSummary| Target {
+        let of_summary = |s: &Arc<TicketSummary>| Target {
             id: s.id.to_string(),
             holder: s
                 .claimed_by
@@ -1002,7 +1004,7 @@ impl State {
     }
 
     /// The list fetched: the selection stays on the same ticket when it is still there.
-    pub fn set_list(&mut self, tickets: Vec<TicketSummary>) {
+    pub fn set_list(&mut self, tickets: Vec<Arc<TicketSummary>>) {
         let before = self.tickets.get(self.selected).map(|t| t.id.clone());
         self.tickets = tickets;
         self.loaded = true;

@@ -40,7 +40,11 @@ fn state(lang: Language) -> State {
     hostile.subject = HOSTILE.into();
     hostile.tags = vec![HOSTILE.into()];
     hostile.last_in = Stamp(NOW - 40 * 86_400);
-    s.set_list(vec![summary("A1A1A1A1", true, None), long, hostile]);
+    s.set_list(vec![
+        summary("A1A1A1A1", true, None).into(),
+        long.into(),
+        hostile.into(),
+    ]);
     s
 }
 

@@ -1,6 +1,7 @@
 //! `ticket list`
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use sourdine::anonymise::Language;
 use sourdine::cli::desk::unexpected;
@@ -143,7 +144,7 @@ fn work_hours(tk: &TicketSummary, judge: &Overdue, lang: Language) -> Option<(St
 
 /// The JSON list: each ticket with `waited_work_hours` and `overdue` (null and false for a
 /// ticket that does not wait for us).
-fn json(tickets: &[TicketSummary], judge: &Overdue) -> anyhow::Result<ExitCode> {
+fn json(tickets: &[Arc<TicketSummary>], judge: &Overdue) -> anyhow::Result<ExitCode> {
     let mut out = Vec::with_capacity(tickets.len());
     for tk in tickets {
         let mut v = serde_json::to_value(tk)?;

@@ -69,9 +69,9 @@ fn inbox(role: Role) -> State {
     let mut s = State::new(Language::En, "alice", ME, role);
     s.taxonomy = Some(Taxonomy::builtin());
     s.set_list(vec![
-        summary("AAAA1111", true, None),
-        summary("BBBB2222", false, Some(("alice", ME))),
-        summary("CCCC3333", false, Some(("bob", 1001))),
+        summary("AAAA1111", true, None).into(),
+        summary("BBBB2222", false, Some(("alice", ME))).into(),
+        summary("CCCC3333", false, Some(("bob", 1001))).into(),
     ]);
     s
 }
@@ -148,15 +148,15 @@ fn a_refreshed_list_keeps_the_selection_on_the_same_ticket() {
     assert_eq!(&*s.tickets[s.selected].id, "BBBB2222");
     // A new urgent ticket arrives first: the selection follows BBBB2222 down.
     s.set_list(vec![
-        summary("NEWW0000", true, None),
-        summary("AAAA1111", true, None),
-        summary("BBBB2222", false, None),
-        summary("CCCC3333", false, None),
+        summary("NEWW0000", true, None).into(),
+        summary("AAAA1111", true, None).into(),
+        summary("BBBB2222", false, None).into(),
+        summary("CCCC3333", false, None).into(),
     ]);
     assert_eq!(&*s.tickets[s.selected].id, "BBBB2222");
     // The selected ticket leaves the list: the selection stays where it was, within the list.
     s.key(Key::End);
-    s.set_list(vec![summary("AAAA1111", true, None)]);
+    s.set_list(vec![summary("AAAA1111", true, None).into()]);
     assert_eq!(s.selected, 0);
     s.set_list(Vec::new());
     assert_eq!(s.selected, 0);
