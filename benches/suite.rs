@@ -292,9 +292,9 @@ fn desk() {
     );
     let (daemon, ready) = inst.start_until_listed();
     let pid = daemon.id();
+    let (now, peak) = rss(pid);
     println!(
-        "first start (no kept catalog: every ticket read): `ticket list` answers {ready:.2} s after `sourdine run`; RSS {:.1} MiB",
-        rss(pid).0
+        "first start (no kept catalog: every ticket read): `ticket list` answers {ready:.2} s after `sourdine run`; RSS {now:.1} MiB, peak {peak:.1} MiB"
     );
     let list = stats(time_runs(runs, || {
         let mut c = inst.cmd("ticket");
