@@ -344,8 +344,15 @@ fn desk() {
             c
         });
         let (now, peak) = rss(daemon.id());
+        // Every ticket in one answer: the largest a counsellor can ask for.
+        time_runs(1, || {
+            let mut c = inst.cmd("ticket");
+            c.args(["list", "--status", "all", "--json"]);
+            c
+        });
+        let (_, after_all) = rss(daemon.id());
         println!(
-            "restart (catalog kept at the stop): `ticket list` answers {ready:.2} s after `sourdine run`, `ticket search` {:.1} ms later; RSS {now:.1} MiB, peak {peak:.1} MiB",
+            "restart (catalog kept at the stop): `ticket list` answers {ready:.2} s after `sourdine run`, `ticket search` {:.1} ms later; RSS {now:.1} MiB, peak {peak:.1} MiB; peak {after_all:.1} MiB after a list of every ticket",
             found[0] * 1e3
         );
         stop(daemon);
