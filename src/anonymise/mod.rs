@@ -851,7 +851,10 @@ impl Walker<'_> {
         }
         let text_kind = ctype == "text" && matches!(subtype, "plain" | "html");
         if text_kind && !is_attachment(part) {
-            // (An alternative not chosen never gets here: walk_in skips it undecoded.)
+            debug_assert!(
+                mode != Mode::NotChosen,
+                "walk_in skips a text alternative not chosen, undecoded"
+            );
             let text = decode_text(&bytes, part);
             let redact_addresses = mode == Mode::ReportText;
             if subtype != "html" {

@@ -4,7 +4,7 @@
 //! inbox does) before the subject falls under 36 cells; the subject is then cut with an
 //! ellipsis, never wrapped. Widths count terminal cells (unicode-width).
 
-use std::borrow::Borrow;
+use std::sync::Arc;
 
 use crate::cli::dates::Dates;
 use crate::cli::inbox::list::{Column, cell_of, layout, status, title};
@@ -90,16 +90,15 @@ fn pad(text: String, w: usize, cells: usize) -> String {
 
 /// The table of `tickets` for a terminal `columns` cells wide (None: no limit), in the
 /// language and time zone of `dates`, waiting times counted to `now`, working hours waited
-/// as `work` tells them. The tickets may be shared (as the service lists them) or owned.
-pub fn table<T: Borrow<TicketSummary>>(
-    tickets: &[T],
+/// as `work` tells them.
+pub fn table(
+    tickets: &[Arc<TicketSummary>],
     dates: &Dates,
     now: i64,
     columns: Option<usize>,
     work: WorkHours,
 ) -> String {
     let lang = dates.lang;
-    let tickets: Vec<&TicketSummary> = tickets.iter().map(Borrow::borrow).collect();
     let rows: Vec<[String; 8]> = tickets.iter().map(|t| cells(t, dates, now, work)).collect();
     let widest = tickets
         .iter()

@@ -173,19 +173,17 @@ async fn write_frame(
     w: &mut (impl AsyncWriteExt + Unpin),
     result: Result<crate::control::protocol::Response, ServiceError>,
 ) -> std::io::Result<()> {
-    match &result {
+    let in_pieces = match &result {
         Ok(Response::Tickets(list)) => {
-            if let Some(pieces) = ListPieces::new(&Response::Tickets(Vec::new()), list, LIST_PIECE)
-            {
-                return write_pieces(w, pieces).await;
-            }
+            write_pieces(w, ListPieces::new(Response::Tickets, list, LIST_PIECE)).await?
         }
         Ok(Response::Audit(list)) => {
-            if let Some(pieces) = ListPieces::new(&Response::Audit(Vec::new()), list, LIST_PIECE) {
-                return write_pieces(w, pieces).await;
-            }
+            write_pieces(w, ListPieces::new(Response::Audit, list, LIST_PIECE)).await?
         }
-        _ => {}
+        _ => false,
+    };
+    if in_pieces {
+        return Ok(());
     }
     let mut line =
         serde_json::to_vec(&ResponseFrame::new(result)).map_err(std::io::Error::other)?;
@@ -348,15 +346,20 @@ async fn read_following(
     }
 }
 
+/// Writes a list's pieces; false (nothing written) when there are none to write.
 async fn write_pieces<T: serde::Serialize>(
     w: &mut (impl AsyncWriteExt + Unpin),
-    mut pieces: ListPieces<'_, T>,
-) -> std::io::Result<()> {
+    pieces: Option<ListPieces<'_, T>>,
+) -> std::io::Result<bool> {
+    let Some(mut pieces) = pieces else {
+        return Ok(false);
+    };
     let mut buf = Vec::with_capacity(LIST_PIECE + 1024);
     while pieces.next_into(&mut buf).map_err(std::io::Error::other)? {
         w.write_all(&buf).await?;
     }
-    w.flush().await
+    w.flush().await?;
+    Ok(true)
 }
 
 /// The refusal of a request over `limit` bytes.

@@ -136,8 +136,9 @@ impl Scratch {
     }
 }
 
-/// Writes the whole blocks of `bytes` to the new file `f` by direct I/O, through `scratch`,
-/// and returns how many bytes it wrote; the caller writes the rest through the page cache.
+/// Writes the whole blocks of `bytes` to the new file `f` by direct I/O (from `bytes` itself
+/// when they start on a block boundary, else copied through `scratch`), and returns how many
+/// bytes it wrote; the caller writes the rest through the page cache.
 /// A sealed payload is written once and seldom read, and the copy into fresh page-cache pages
 /// was the payload writers' largest cost (half of their time on a virtual machine, whose
 /// fresh pages come from its host). A file system that refuses direct I/O, or a write it

@@ -6,8 +6,8 @@ use crate::time::{Precision, Stamp};
 /// 2024-06-03 10:00Z.
 const NOW: i64 = 1_717_408_800;
 
-fn ticket(id: &str, subject: &str, tags: &[&str], claimed: Option<&str>) -> TicketSummary {
-    TicketSummary {
+fn ticket(id: &str, subject: &str, tags: &[&str], claimed: Option<&str>) -> Arc<TicketSummary> {
+    Arc::new(TicketSummary {
         id: id.into(),
         status: Status::Open,
         received: Stamp(NOW - 86_400 * 2),
@@ -21,7 +21,7 @@ fn ticket(id: &str, subject: &str, tags: &[&str], claimed: Option<&str>) -> Tick
         claimed_by: claimed.map(str::to_string),
         claimed_by_uid: None,
         classification: None,
-    }
+    })
 }
 
 /// The text as a terminal shows it (colours removed).
@@ -37,7 +37,7 @@ fn no_work_hours(_: &TicketSummary) -> Option<(String, bool)> {
     None
 }
 
-fn tickets() -> Vec<TicketSummary> {
+fn tickets() -> Vec<Arc<TicketSummary>> {
     vec![
         ticket(
             "UK7QH2M4",
